@@ -1,0 +1,63 @@
+# Finds every dependency from Debian packages. Each failure names the package to install.
+# Nothing is downloaded and nothing is vendored.
+
+function(ecsim_missing what package)
+  message(FATAL_ERROR
+    "ecsim: ${what} was not found.\n"
+    "  Install the Debian package: sudo apt-get install ${package}\n"
+    "  (or run scripts/setup-deps.sh, which installs every missing package)")
+endfunction()
+
+# SystemC 2.3.4 + TLM, through pkg-config
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  ecsim_missing("pkg-config" "pkg-config")
+endif()
+pkg_check_modules(SYSTEMC QUIET IMPORTED_TARGET systemc)
+if(NOT SYSTEMC_FOUND)
+  ecsim_missing("SystemC (pkg-config module 'systemc')" "libsystemc-dev")
+endif()
+
+# Verilator, through its CMake package (verilator-config.cmake provides verilate())
+find_package(verilator QUIET HINTS $ENV{VERILATOR_ROOT} /usr/share/verilator)
+if(NOT verilator_FOUND)
+  ecsim_missing("Verilator (verilator-config.cmake)" "verilator")
+endif()
+
+# Boost 1.81: program_options, json, mpi
+find_package(Boost 1.81 QUIET CONFIG COMPONENTS program_options json mpi)
+if(NOT Boost_FOUND)
+  ecsim_missing("Boost 1.81 with program_options, json and mpi"
+                "libboost1.81-all-dev libboost-json1.81-dev")
+endif()
+find_package(MPI QUIET COMPONENTS CXX)
+if(NOT MPI_FOUND)
+  ecsim_missing("MPI (OpenMPI)" "libopenmpi-dev openmpi-bin")
+endif()
+
+# MuJoCo 2.2.2 through mujocoConfig.cmake
+find_package(mujoco QUIET CONFIG)
+if(NOT mujoco_FOUND)
+  ecsim_missing("MuJoCo (mujocoConfig.cmake)" "libmujoco-dev")
+endif()
+
+# Random123 (header-only): the Philox4x32-10 generator of docs/spec.md section 6
+find_path(RANDOM123_INCLUDE_DIR Random123/philox.h)
+if(NOT RANDOM123_INCLUDE_DIR)
+  ecsim_missing("Random123 (Random123/philox.h)" "librandom123-dev")
+endif()
+
+find_package(Threads REQUIRED)
+
+if(ECSIM_BUILD_TESTS)
+  find_package(GTest QUIET CONFIG)
+  if(NOT GTest_FOUND)
+    ecsim_missing("GoogleTest" "libgtest-dev")
+  endif()
+endif()
+if(ECSIM_BUILD_BENCH)
+  find_package(benchmark QUIET CONFIG)
+  if(NOT benchmark_FOUND)
+    ecsim_missing("Google Benchmark" "libbenchmark-dev")
+  endif()
+endif()

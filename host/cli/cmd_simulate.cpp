@@ -1,0 +1,156 @@
+// ecsim simulate: run the chip's network on an observation trace and write per-step actions,
+// optionally per-inner-step spike rasters. The network comes from ρ + a seed, or from θ bits.
+#include <bit>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/network_flags.h"
+#include "common/error.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/network_files.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::cli {
+
+namespace {
+
+std::string fmt_float(float x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.9g", static_cast<double>(x));
+  return b;
+}
+
+}  // namespace
+
+int cmd_simulate(const Args& args) {
+  std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path;
+  double rho_const = -1.0;
+  uint64_t seed = 0, init_seed = 0;
+  int d_out = 0;
+  NetworkFlags nf;
+  po::options_description desc("ecsim simulate");
+  desc.add_options()
+    ("trace", po::value(&trace_path)->required(), "observation trace CSV: columns obs_0..obs_{d-1}, one row per env step (normalized observations)")
+    ("theta", po::value(&theta_path), "θ bit file (from --save-theta or a training run); fixes the network shape")
+    ("rho", po::value(&rho_path), "ρ text file, one probability per synapse (canonical order, docs/spec.md §6.2)")
+    ("rho-const", po::value(&rho_const), "the same ρ for every synapse, e.g. 0.5")
+    ("seed", po::value(&seed)->default_value(0), "64-bit seed that samples θ from ρ")
+    ("init-seed", po::value(&init_seed), "64-bit seed of the initial membrane potentials (default: --seed)")
+    ("d-out", po::value(&d_out), "action size (needed unless --theta gives it)")
+    ("out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")
+    ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
+    ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file");
+  nf.add_to(desc);
+  po::variables_map vm;
+  if (!parse_flags("simulate", args, desc, vm)) return 0;
+  if (!vm.count("init-seed")) init_seed = seed;
+
+  const io::NumericTable trace = io::read_numeric_csv(trace_path, /*allow_nan=*/true);
+  const std::vector<size_t> obs_cols = trace.numbered_columns("obs_");
+  if (obs_cols.empty())
+    throw Error(trace_path + ": no observation columns (obs_0, obs_1, ...)", "name the columns obs_0, obs_1, ...");
+  const int d_in = static_cast<int>(obs_cols.size());
+
+  const int sources = int{vm.count("theta") > 0} + int{vm.count("rho") > 0} + int{vm.count("rho-const") > 0};
+  if (sources != 1)
+    throw Error("give exactly one network source: --theta FILE, --rho FILE or --rho-const P",
+                "e.g. --rho-const 0.5 --seed 1 --d-out 3");
+
+  ref::Theta theta;
+  ref::NetworkDesc nd;
+  if (vm.count("theta")) {
+    ref::NetworkShape s;
+    theta = io::load_theta(theta_path, &s);
+    if (s.d_in != d_in)
+      throw Error("the θ file is for d_in = " + std::to_string(s.d_in) + " but the trace has " +
+                      std::to_string(d_in) + " obs columns",
+                  "use a trace recorded for the same task");
+    if (vm.count("d-out") && d_out != s.d_out)
+      throw Error("--d-out " + std::to_string(d_out) + " contradicts the θ file (d_out = " + std::to_string(s.d_out) + ")",
+                  "drop --d-out; the θ file fixes the shape");
+    if (!vm["neurons"].defaulted() && nf.shape.n_neurons != s.n_neurons)
+      throw Error("--neurons contradicts the θ file (N = " + std::to_string(s.n_neurons) + ")",
+                  "drop --neurons; the θ file fixes the shape");
+    nf.shape.n_neurons = s.n_neurons;
+    nf.n_exc = s.n_exc;
+    nd = nf.make_desc(s.d_in, s.d_out);
+  } else {
+    if (!vm.count("d-out")) throw Error("--d-out is required with --rho/--rho-const", "e.g. --d-out 3 for Hopper");
+    nd = nf.make_desc(d_in, d_out);
+    std::vector<float> rho;
+    if (vm.count("rho-const")) {
+      if (!(rho_const >= 0.0 && rho_const <= 1.0))
+        throw Error("--rho-const " + std::to_string(rho_const) + " is not a probability", "give a value in [0, 1]");
+      rho.assign(static_cast<size_t>(nd.shape.total_synapses()), static_cast<float>(rho_const));
+    } else {
+      rho = io::load_rho_text(rho_path, nd.shape.total_synapses());
+    }
+    theta = ref::sample_theta(nd.shape, nd.arith.rho_bits, ref::quantize_rho(rho, nd.arith.rho_bits), seed);
+  }
+  if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
+
+  const ref::CompiledNet net(nd, theta);
+  const ref::Arith mode = nf.arith_kind();
+  const ref::Kernel kernel = nf.kernel_kind();
+  ref::FixedState fs;
+  ref::FloatState ls;
+  if (mode == ref::Arith::kFixed)
+    ref::reset(net, fs, init_seed);
+  else
+    ref::reset(net, ls, init_seed);
+
+  std::ostringstream act_csv, raster_csv;
+  act_csv << "step";
+  for (int k = 0; k < nd.shape.d_out; ++k) act_csv << ",act_" << k;
+  act_csv << ",spikes\n";
+  if (!raster_path.empty()) raster_csv << "env_step,inner_step,neuron,sign\n";
+
+  std::vector<float> obs(static_cast<size_t>(d_in)), action(static_cast<size_t>(nd.shape.d_out));
+  ref::SpikeRaster raster;
+  const int sw = net.spike_words();
+  for (size_t r = 0; r < trace.rows.size(); ++r) {
+    for (int i = 0; i < d_in; ++i) obs[static_cast<size_t>(i)] = static_cast<float>(trace.rows[r][obs_cols[static_cast<size_t>(i)]]);
+    raster.clear();
+    ref::SpikeRaster* rp = raster_path.empty() ? nullptr : &raster;
+    // spikes are counted from the raster, so it is always recorded here (cheap next to file I/O)
+    if (mode == ref::Arith::kFixed)
+      ref::step(net, fs, obs.data(), action.data(), &raster, kernel);
+    else
+      ref::step(net, ls, obs.data(), action.data(), &raster);
+    uint64_t spikes = 0;
+    for (uint64_t w : raster) spikes += static_cast<uint64_t>(std::popcount(w));
+    act_csv << r;
+    for (float a : action) act_csv << ',' << fmt_float(a);
+    act_csv << ',' << spikes << '\n';
+    if (rp) {
+      for (int t = 0; t < nd.shape.inner_steps; ++t)
+        for (int w = 0; w < sw; ++w)
+          for (uint64_t bits = raster[static_cast<size_t>(t * sw + w)]; bits; bits &= bits - 1) {
+            const int j = w * 64 + std::countr_zero(bits);
+            raster_csv << r << ',' << t << ',' << j << ',' << (j < nd.shape.n_exc ? 1 : -1) << '\n';
+          }
+    }
+  }
+  io::write_file_atomic(out_path, act_csv.str());
+  if (!raster_path.empty()) io::write_file_atomic(raster_path, raster_csv.str());
+
+  const ref::EventCounters& c = mode == ref::Arith::kFixed ? fs.counters : ls.counters;
+  const double rate = c.neuron_updates ? static_cast<double>(c.spikes()) / static_cast<double>(c.neuron_updates) : 0.0;
+  std::cout << "network   " << nd.describe() << "  arith=" << nf.arith_mode << "\n"
+            << "synapses  " << theta.count_ones() << " of " << nd.shape.total_synapses() << " present\n"
+            << "steps     " << c.env_steps << " env steps, " << c.inner_steps << " inner steps\n"
+            << "spikes    " << c.spikes() << " (E " << c.spikes_exc << ", I " << c.spikes_inh
+            << "), firing probability per neuron per inner step " << rate << "\n"
+            << "synops    rec " << c.rec_synops << ", in " << c.in_synops << ", out " << c.out_synops << "\n"
+            << "words     " << c.syn_words_read << " synapse words read (" << nd.arith.syn_word_bits << "-bit)\n"
+            << "clipped   " << c.input_saturations << " inputs, " << c.action_saturations << " actions, "
+            << c.input_nonfinite << " NaN inputs\n"
+            << "wrote     " << out_path << (raster_path.empty() ? "" : " and " + raster_path) << "\n";
+  return 0;
+}
+
+}  // namespace ecsim::cli

@@ -1,0 +1,21 @@
+// The ecsim subcommands. Each lives in its own cmd_<name>.cpp and is listed once in main.cpp.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+namespace ecsim::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_simulate(const Args& args);
+int cmd_rollout(const Args& args);
+
+// Parses args against desc; bad or unknown flags become an ecsim::Error that names the flag
+// and points at `ecsim <command> --help`. Returns false when --help was asked (usage printed).
+bool parse_flags(const std::string& command, const Args& args,
+                 const boost::program_options::options_description& desc,
+                 boost::program_options::variables_map& vm);
+
+}  // namespace ecsim::cli

@@ -1,0 +1,79 @@
+// ecsim: one binary, many subcommands.
+#include <cstring>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/error.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::cli {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args&);
+};
+
+static const Command kCommands[] = {
+    {"simulate", "run the chip's network on an observation trace; write actions and spike rasters",
+     cmd_simulate},
+    {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV",
+     cmd_rollout},
+};
+
+bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,
+                 po::variables_map& vm) {
+  po::options_description all(desc);
+  all.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), vm);
+    if (vm.count("help")) {
+      std::cout << "usage: ecsim " << command << " [options]\n\n" << all << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw Error(std::string("ecsim ") + command + ": " + e.what(),
+                "run 'ecsim " + command + " --help' for the list of flags");
+  }
+  return true;
+}
+
+static void usage(std::ostream& os) {
+  os << "ecsim " << "— neuromorphic chip emulator for Evolving Connectivity\n\n"
+     << "usage: ecsim <command> [options]   (ecsim <command> --help for its flags)\n\ncommands:\n";
+  for (const auto& c : kCommands) os << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+}
+
+}  // namespace ecsim::cli
+
+int main(int argc, char** argv) {
+  using namespace ecsim::cli;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    usage(argc < 2 ? std::cerr : std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::cout << "ecsim " << ECSIM_VERSION << "\n";
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name)) continue;
+    Args args(argv + 2, argv + argc);
+    try {
+      return c.run(args);
+    } catch (const ecsim::Error& e) {
+      std::cerr << "ecsim " << c.name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "ecsim " << c.name << ": internal error: " << e.what()
+                << "\n  this is a bug in ecsim; please report it with the command line\n";
+      return 3;
+    }
+  }
+  std::cerr << "ecsim: unknown command '" << argv[1] << "'\n\n";
+  usage(std::cerr);
+  return 2;
+}

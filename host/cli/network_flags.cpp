@@ -1,0 +1,52 @@
+#include "cli/network_flags.h"
+
+#include "common/error.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::cli {
+
+void NetworkFlags::add_to(po::options_description& desc) {
+  po::options_description net("Network and chip arithmetic (docs/spec.md §3)");
+  net.add_options()
+    ("neurons", po::value<int>(&shape.n_neurons)->default_value(shape.n_neurons), "N, recurrent neurons")
+    ("exc", po::value<int>(&n_exc)->default_value(-1), "N_E, excitatory neurons (default N/2)")
+    ("inner-steps", po::value<int>(&shape.inner_steps)->default_value(shape.inner_steps), "T, LIF steps per env step")
+    ("arith", po::value<std::string>(&arith_mode)->default_value(arith_mode), "fixed (the chip) or float (paper equations)")
+    ("kernel", po::value<std::string>(&kernel)->default_value(kernel), "fixed-point kernel: auto, portable or avx512")
+    ("rho-bits", po::value<int>(&arith.rho_bits)->default_value(arith.rho_bits), "q, bits of quantized ρ")
+    ("state-bits", po::value<int>(&arith.state_bits)->default_value(arith.state_bits), "W, width of v, i_syn, i_in")
+    ("frac-bits", po::value<int>(&arith.frac_bits)->default_value(arith.frac_bits), "F, fraction bits of v, i_syn, i_in")
+    ("rate-bits", po::value<int>(&arith.rate_bits)->default_value(arith.rate_bits), "W_r, width of the rate trace")
+    ("rate-frac-bits", po::value<int>(&arith.rate_frac_bits)->default_value(arith.rate_frac_bits), "F_r")
+    ("const-bits", po::value<int>(&arith.const_bits)->default_value(arith.const_bits), "C, fraction bits of constants")
+    ("input-bits", po::value<int>(&arith.input_bits)->default_value(arith.input_bits), "B_x, width of a quantized observation")
+    ("input-frac-bits", po::value<int>(&arith.input_frac_bits)->default_value(arith.input_frac_bits), "F_x")
+    ("action-frac-bits", po::value<int>(&arith.action_frac_bits)->default_value(arith.action_frac_bits), "F_a")
+    ("word-bits", po::value<int>(&arith.syn_word_bits)->default_value(arith.syn_word_bits), "synapse SRAM word width");
+  desc.add(net);
+}
+
+ref::NetworkDesc NetworkFlags::make_desc(int d_in, int d_out) {
+  shape.d_in = d_in;
+  shape.d_out = d_out;
+  shape.n_exc = n_exc < 0 ? shape.n_neurons / 2 : n_exc;
+  arith_kind();
+  kernel_kind();
+  return ref::make_network_desc(shape, arith);
+}
+
+ref::Arith NetworkFlags::arith_kind() const {
+  if (arith_mode == "fixed") return ref::Arith::kFixed;
+  if (arith_mode == "float") return ref::Arith::kFloat;
+  throw Error("--arith '" + arith_mode + "' is not known", "use --arith fixed or --arith float");
+}
+
+ref::Kernel NetworkFlags::kernel_kind() const {
+  if (kernel == "auto") return ref::Kernel::kAuto;
+  if (kernel == "portable") return ref::Kernel::kPortable;
+  if (kernel == "avx512") return ref::Kernel::kAvx512;
+  throw Error("--kernel '" + kernel + "' is not known", "use --kernel auto, portable or avx512");
+}
+
+}  // namespace ecsim::cli

@@ -1,0 +1,309 @@
+#include "reference/network.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "common/error.h"
+#include "reference/philox.h"
+
+namespace ecsim::ref {
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vpopcntdq");
+#else
+  return false;
+#endif
+}
+
+static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(desc), m_theta(theta) {
+  const NetworkShape& s = desc.shape;
+  const int N = s.n_neurons;
+  if (theta.in.rows() != 2 * s.d_in || theta.in.cols() != N || theta.rec.rows() != N ||
+      theta.rec.cols() != N || theta.out.rows() != N || theta.out.cols() != s.d_out)
+    throw Error("θ dimensions do not match the network (N=" + std::to_string(N) + ", d_in=" +
+                    std::to_string(s.d_in) + ", d_out=" + std::to_string(s.d_out) + ")",
+                "sample θ for this network shape, or load a θ file saved for it");
+  m_npad = static_cast<int>(ceil_div(N, 64) * 64);
+  const int sw = spike_words();
+
+  // post-major recurrent rows (transpose of K_h)
+  rec_post.assign(static_cast<size_t>(N) * sw, 0);
+  for (int i = 0; i < N; ++i)
+    for (int j = 0; j < N; ++j)
+      if (theta.rec.get(i, j)) rec_post[static_cast<size_t>(j) * sw + (i >> 6)] |= uint64_t{1} << (i & 63);
+
+  // pre-major 16-bit chunks for the event path
+  const int nb16 = m_npad / 16;
+  rec_pre16.assign(static_cast<size_t>(N) * nb16, 0);
+  for (int i = 0; i < N; ++i)
+    for (int j = 0; j < N; ++j)
+      if (theta.rec.get(i, j)) rec_pre16[static_cast<size_t>(i) * nb16 + (j >> 4)] |= static_cast<uint16_t>(1u << (j & 15));
+
+  exc_mask.assign(static_cast<size_t>(sw), 0);
+  for (int i = 0; i < s.n_exc; ++i) exc_mask[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);
+
+  in_sign.assign(static_cast<size_t>(s.d_in) * N, 0);
+  in_fanout.assign(static_cast<size_t>(s.d_in), 0);
+  for (int i = 0; i < s.d_in; ++i) {
+    for (int j = 0; j < N; ++j)
+      in_sign[static_cast<size_t>(i) * N + j] =
+          static_cast<int8_t>(int{theta.in.get(i, j)} - int{theta.in.get(s.d_in + i, j)});
+    in_fanout[static_cast<size_t>(i)] =
+        static_cast<int32_t>(theta.in.count_row(i) + theta.in.count_row(s.d_in + i));
+  }
+  rec_fanout.resize(static_cast<size_t>(N));
+  out_fanout.resize(static_cast<size_t>(N));
+  out_bits.assign(static_cast<size_t>(s.d_out) * N, 0);
+  for (int j = 0; j < N; ++j) {
+    rec_fanout[static_cast<size_t>(j)] = static_cast<int32_t>(theta.rec.count_row(j));
+    out_fanout[static_cast<size_t>(j)] = static_cast<int32_t>(theta.out.count_row(j));
+    for (int k = 0; k < s.d_out; ++k) out_bits[static_cast<size_t>(k) * N + j] = theta.out.get(j, k);
+  }
+
+  const int64_t w = desc.arith.syn_word_bits;
+  words_per_inner_step = static_cast<uint64_t>(N * ceil_div(N, w));
+  words_per_env_step_io = static_cast<uint64_t>(N * ceil_div(2 * s.d_in, w) + s.d_out * ceil_div(N, w));
+
+  // the AVX-512 kernel works on 16-neuron blocks and 32-bit spike words, in int32 lanes
+  const ArithConfig& a = desc.arith;
+  m_avx512_ok = N % 32 == 0 && s.n_exc % 32 == 0 && a.state_bits + a.const_bits <= 30 &&
+                a.rate_bits + a.const_bits <= 30 && desc.fixed.r_h_q * N < (int64_t{1} << 29);
+  if (m_avx512_ok) {
+    const int nw32 = N / 32;
+    rec_blk32.assign(static_cast<size_t>(N) * nw32, 0);
+    for (int j = 0; j < N; ++j) {
+      const int b = j / 16, l = j % 16;
+      for (int k = 0; k < nw32; ++k) {
+        const uint64_t w64 = rec_post[static_cast<size_t>(j) * sw + (k >> 1)];
+        rec_blk32[(static_cast<size_t>(b) * nw32 + k) * 16 + l] = static_cast<uint32_t>(w64 >> (32 * (k & 1)));
+      }
+    }
+  }
+}
+
+uint32_t initial_membrane_word(uint64_t init_seed, int neuron) {
+  return philox_block(init_seed, PhiloxStream::kInitialMembrane, static_cast<uint64_t>(neuron) >> 2)
+      [static_cast<size_t>(neuron & 3)];
+}
+
+template <typename T>
+static void size_vec(std::vector<T>& v, size_t n) {
+  v.assign(n, T{});
+}
+
+void reset(const CompiledNet& net, FixedState& st, uint64_t init_seed) {
+  const size_t np = static_cast<size_t>(net.n_padded());
+  for (auto* vec : {&st.v, &st.i_syn, &st.i_in, &st.rate, &st.diff}) size_vec(*vec, np);
+  size_vec(st.spikes, static_cast<size_t>(net.spike_words()));
+  size_vec(st.spikes_next, static_cast<size_t>(net.spike_words()));
+  size_vec(st.x_q, static_cast<size_t>(net.desc().shape.d_in));
+  size_vec(st.a_q, static_cast<size_t>(net.desc().shape.d_out));
+  const int F = net.desc().arith.frac_bits;
+  for (int j = 0; j < net.n(); ++j)
+    st.v[static_cast<size_t>(j)] = static_cast<int32_t>(initial_membrane_word(init_seed, j) >> (32 - F));
+}
+
+void reset(const CompiledNet& net, FloatState& st, uint64_t init_seed) {
+  const size_t np = static_cast<size_t>(net.n_padded());
+  for (auto* vec : {&st.v, &st.i_syn, &st.i_in, &st.rate}) size_vec(*vec, np);
+  size_vec(st.spikes, static_cast<size_t>(net.spike_words()));
+  size_vec(st.spikes_next, static_cast<size_t>(net.spike_words()));
+  for (int j = 0; j < net.n(); ++j)
+    st.v[static_cast<size_t>(j)] = std::ldexp(static_cast<float>(initial_membrane_word(init_seed, j) >> 8), -24);
+}
+
+int32_t quantize_input(float x, const ArithConfig& a, bool* saturated, bool* nonfinite) {
+  *saturated = false;
+  *nonfinite = std::isnan(x);
+  if (*nonfinite) return 0;
+  const double q = std::floor(std::ldexp(static_cast<double>(x), a.input_frac_bits) + 0.5);
+  const double hi = static_cast<double>(smax(a.input_bits)), lo = static_cast<double>(smin(a.input_bits));
+  if (q > hi || q < lo) {
+    *saturated = true;
+    return static_cast<int32_t>(q > hi ? hi : lo);
+  }
+  return static_cast<int32_t>(q);
+}
+
+// Σ over the set bits i of the previous spikes of fan-out[i]: the recurrent accumulates
+static uint64_t spike_fanout_sum(const std::vector<uint64_t>& spikes, const std::vector<int32_t>& fanout) {
+  uint64_t sum = 0;
+  for (size_t w = 0; w < spikes.size(); ++w)
+    for (uint64_t bits = spikes[w]; bits; bits &= bits - 1)
+      sum += static_cast<uint64_t>(fanout[w * 64 + static_cast<size_t>(std::countr_zero(bits))]);
+  return sum;
+}
+
+static void count_spikes(const CompiledNet& net, const std::vector<uint64_t>& spikes, EventCounters& c) {
+  for (size_t w = 0; w < spikes.size(); ++w) {
+    c.spikes_exc += static_cast<uint64_t>(std::popcount(spikes[w] & net.exc_mask[w]));
+    c.spikes_inh += static_cast<uint64_t>(std::popcount(spikes[w] & ~net.exc_mask[w]));
+  }
+}
+
+// spec §5.1–5.2, one neuron at a time, 64-bit intermediates: the portable kernel
+static void inner_step_portable(const CompiledNet& net, FixedState& st) {
+  const NetworkDesc& d = net.desc();
+  const ArithConfig& a = d.arith;
+  const FixedConstants& f = d.fixed;
+  const int N = net.n(), sw = net.spike_words(), C = a.const_bits;
+  std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
+  for (int j = 0; j < N; ++j) {
+    const uint64_t* row = net.rec_post.data() + static_cast<size_t>(j) * sw;
+    int64_t diff = 0;
+    for (int k = 0; k < sw; ++k) {
+      const uint64_t hit = row[k] & st.spikes[static_cast<size_t>(k)];
+      diff += std::popcount(hit & net.exc_mask[static_cast<size_t>(k)]) -
+              std::popcount(hit & ~net.exc_mask[static_cast<size_t>(k)]);
+    }
+    const size_t J = static_cast<size_t>(j);
+    const int64_t i_syn = saturate(round_shift(int64_t{st.i_syn[J]} * f.alpha_syn_q, C) + diff * f.r_h_q, a.state_bits);
+    const int64_t u = saturate(i_syn + st.i_in[J], a.state_bits);
+    int64_t v = saturate(st.v[J] + round_shift((u - st.v[J]) * f.beta_m_q, C), a.state_bits);
+    const bool fired = v > f.theta_q;
+    if (fired) v = 0;
+    const int64_t sgn = fired ? (j < d.shape.n_exc ? 1 : -1) : 0;
+    const int64_t rate = saturate(round_shift(int64_t{st.rate[J]} * f.alpha_out_q, C) + sgn * f.gamma_q, a.rate_bits);
+    st.i_syn[J] = static_cast<int32_t>(i_syn);
+    st.v[J] = static_cast<int32_t>(v);
+    st.rate[J] = static_cast<int32_t>(rate);
+    if (fired) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
+  }
+}
+
+void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster,
+          Kernel kernel) {
+  const NetworkDesc& d = net.desc();
+  const NetworkShape& s = d.shape;
+  const ArithConfig& a = d.arith;
+  const FixedConstants& f = d.fixed;
+  const int N = s.n_neurons;
+  EventCounters& c = st.counters;
+
+  if (kernel == Kernel::kAvx512 && !(net.avx512_layout() && cpu_has_avx512()))
+    throw Error("the AVX-512 kernel cannot run this network on this CPU",
+                "use the portable kernel (N and N_E must be multiples of 32, state_bits + const_bits <= 30, "
+                "and the CPU needs AVX-512 F/BW/VPOPCNTDQ)");
+  static const bool have_avx512 = cpu_has_avx512();
+  const bool use_avx = kernel != Kernel::kPortable && net.avx512_layout() && have_avx512;
+
+  // input projection (spec §4.2): integer sum of ±x_q, scaled once per environment step
+  for (int i = 0; i < s.d_in; ++i) {
+    bool sat = false, nonfinite = false;
+    st.x_q[static_cast<size_t>(i)] = quantize_input(obs[i], a, &sat, &nonfinite);
+    c.input_saturations += sat;
+    c.input_nonfinite += nonfinite;
+    if (st.x_q[static_cast<size_t>(i)] != 0) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
+  }
+  for (int j = 0; j < N; ++j) {
+    int64_t acc = 0;
+    for (int i = 0; i < s.d_in; ++i)
+      acc += int64_t{st.x_q[static_cast<size_t>(i)]} * net.in_sign[static_cast<size_t>(i) * N + j];
+    st.i_in[static_cast<size_t>(j)] = static_cast<int32_t>(saturate(round_shift(acc * f.r_in_q, f.in_shift), a.state_bits));
+  }
+
+  // T inner steps (spec §5.2)
+  for (int t = 0; t < s.inner_steps; ++t) {
+    c.rec_synops += spike_fanout_sum(st.spikes, net.rec_fanout);
+    if (use_avx)
+      detail::inner_step_avx512(net, st);
+    else
+      inner_step_portable(net, st);
+    st.spikes.swap(st.spikes_next);
+    count_spikes(net, st.spikes, c);
+    if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());
+  }
+  c.inner_steps += static_cast<uint64_t>(s.inner_steps);
+  c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
+  c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;
+
+  // readout (spec §5.3): signed rates through K_out, scaled, clamped to [-1, 1]
+  for (int j = 0; j < N; ++j)
+    if (st.rate[static_cast<size_t>(j)] != 0) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+  const int64_t one = int64_t{1} << a.action_frac_bits;
+  for (int k = 0; k < s.d_out; ++k) {
+    int64_t acc = 0;
+    const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
+    for (int j = 0; j < N; ++j) acc += bits[j] ? st.rate[static_cast<size_t>(j)] : 0;
+    int64_t aq = round_shift(acc * f.r_out_q, f.out_shift);
+    if (aq > one || aq < -one) {
+      aq = aq > one ? one : -one;
+      ++c.action_saturations;
+    }
+    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
+    action[k] = std::ldexp(static_cast<float>(aq), -a.action_frac_bits);
+  }
+  ++c.env_steps;
+}
+
+void step(const CompiledNet& net, FloatState& st, const float* obs, float* action, SpikeRaster* raster) {
+  const NetworkDesc& d = net.desc();
+  const NetworkShape& s = d.shape;
+  const NetworkConstants& k = d.consts;
+  const int N = s.n_neurons;
+  EventCounters& c = st.counters;
+  const float r_in = static_cast<float>(k.r_in(s.d_in)), r_h = static_cast<float>(k.r_h(N)),
+              r_out = static_cast<float>(k.r_out(N));
+  const float a_syn = static_cast<float>(k.alpha_syn()), a_m = static_cast<float>(k.alpha_m()),
+              a_out = static_cast<float>(k.alpha_out());
+  const float g_out = static_cast<float>((1.0 - k.alpha_out()) / k.dt_ms);
+
+  // i_in = R_in · ([x, -x] @ K_in), accumulated in row order
+  for (int i = 0; i < s.d_in; ++i)
+    if (obs[i] != 0.0f) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
+  for (int j = 0; j < N; ++j) {
+    float acc = 0.0f;
+    for (int i = 0; i < s.d_in; ++i) acc += static_cast<float>(net.theta().in.get(i, j)) * obs[i];
+    for (int i = 0; i < s.d_in; ++i) acc += static_cast<float>(net.theta().in.get(s.d_in + i, j)) * -obs[i];
+    st.i_in[static_cast<size_t>(j)] = r_in * acc;
+  }
+  const int sw = net.spike_words();
+  for (int t = 0; t < s.inner_steps; ++t) {
+    c.rec_synops += spike_fanout_sum(st.spikes, net.rec_fanout);
+    std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
+    for (int j = 0; j < N; ++j) {
+      const uint64_t* row = net.rec_post.data() + static_cast<size_t>(j) * sw;
+      int diff = 0;
+      for (int w = 0; w < sw; ++w) {
+        const uint64_t hit = row[w] & st.spikes[static_cast<size_t>(w)];
+        diff += std::popcount(hit & net.exc_mask[static_cast<size_t>(w)]) -
+                std::popcount(hit & ~net.exc_mask[static_cast<size_t>(w)]);
+      }
+      const size_t J = static_cast<size_t>(j);
+      st.i_syn[J] = a_syn * st.i_syn[J] + r_h * static_cast<float>(diff);
+      float v = a_m * st.v[J] + (1.0f - a_m) * (st.i_syn[J] + st.i_in[J]);
+      const bool fired = v > 1.0f;
+      if (fired) v = 0.0f;
+      st.v[J] = v;
+      const float sgn = fired ? (j < s.n_exc ? 1.0f : -1.0f) : 0.0f;
+      st.rate[J] = a_out * st.rate[J] + g_out * sgn;
+      if (fired) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
+    }
+    st.spikes.swap(st.spikes_next);
+    count_spikes(net, st.spikes, c);
+    if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());
+  }
+  c.inner_steps += static_cast<uint64_t>(s.inner_steps);
+  c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
+  c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;
+  for (int j = 0; j < N; ++j)
+    if (st.rate[static_cast<size_t>(j)] != 0.0f) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+  for (int o = 0; o < s.d_out; ++o) {
+    float acc = 0.0f;
+    for (int j = 0; j < N; ++j)
+      if (net.out_bits[static_cast<size_t>(o) * N + j]) acc += st.rate[static_cast<size_t>(j)];
+    const float y = r_out * acc;
+    const float clipped = std::clamp(y, -1.0f, 1.0f);
+    c.action_saturations += clipped != y;
+    action[o] = clipped;
+  }
+  ++c.env_steps;
+}
+
+}  // namespace ecsim::ref

@@ -1,0 +1,100 @@
+// The golden reference model of the chip (docs/spec.md): a compiled, immutable network
+// (description + θ in the layouts the datapath reads) and per-run states for the two
+// arithmetics: `fixed` (the chip, bit-exact) and `float` (the paper's float32 equations).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "reference/counters.h"
+#include "reference/network_desc.h"
+#include "reference/theta.h"
+
+namespace ecsim::ref {
+
+enum class Arith { kFixed, kFloat };
+
+// How the fixed-point recurrent step is computed. All kernels give identical bits (tested);
+// kAuto picks the fastest one this CPU and these widths allow.
+enum class Kernel { kAuto, kPortable, kAvx512 };
+
+bool cpu_has_avx512();  // AVX-512 F + BW + VPOPCNTDQ present at run time
+
+// Static: built once from (desc, θ), shared read-only by any number of states and threads.
+class CompiledNet {
+ public:
+  CompiledNet(const NetworkDesc& desc, const Theta& theta);
+
+  const NetworkDesc& desc() const { return m_desc; }
+  const Theta& theta() const { return m_theta; }
+  int n() const { return m_desc.shape.n_neurons; }
+  int n_padded() const { return m_npad; }          // N rounded up to 64
+  int spike_words() const { return m_npad / 64; }  // 64-bit words of a spike vector
+  bool avx512_layout() const { return m_avx512_ok; }  // widths and N allow the AVX-512 kernel
+
+  // recurrent matrix, post-major: row j = presynaptic bits of post j (N × spike_words)
+  std::vector<uint64_t> rec_post;
+  // recurrent, AVX-512 layout: [block b of 16 post][32-bit word k][lane l] (empty if unusable)
+  std::vector<uint32_t> rec_blk32;
+  // recurrent, pre-major in 16-bit chunks: row i (pre) bits over post, for the event path
+  std::vector<uint16_t> rec_pre16;
+  std::vector<uint64_t> exc_mask;       // spike-vector mask of excitatory neurons
+  std::vector<int8_t> in_sign;          // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
+  std::vector<int32_t> in_fanout;       // (d_in): ones in rows i and d_in+i of K_in
+  std::vector<int32_t> rec_fanout;      // (N): ones in row i of K_h
+  std::vector<uint8_t> out_bits;        // (d_out × N): K_out[j][k] stored output-major
+  std::vector<int32_t> out_fanout;      // (N): ones in row j of K_out
+  uint64_t words_per_inner_step = 0;    // spec §7: N·ceil(N/w)
+  uint64_t words_per_env_step_io = 0;   // spec §7: N·ceil(2·d_in/w) + d_out·ceil(N/w)
+
+ private:
+  NetworkDesc m_desc;
+  Theta m_theta;
+  int m_npad = 0;
+  bool m_avx512_ok = false;
+};
+
+// Per-run state of the fixed-point chip (like mjData). Vectors are padded to n_padded().
+struct FixedState {
+  std::vector<int32_t> v, i_syn, i_in, rate;  // Q.F, Q.F, Q.F, Q.F_r
+  std::vector<int32_t> diff;                  // scratch: popcount difference of the current step
+  std::vector<uint64_t> spikes;               // spikes of the last inner step (bit j = neuron j)
+  std::vector<uint64_t> spikes_next;          // scratch
+  std::vector<int32_t> x_q;                   // last quantized observation (d_in)
+  std::vector<int32_t> a_q;                   // last action, Q.F_a (d_out)
+  EventCounters counters;
+};
+
+struct FloatState {
+  std::vector<float> v, i_syn, i_in, rate;
+  std::vector<uint64_t> spikes, spikes_next;
+  EventCounters counters;
+};
+
+// Spike raster: spike_words() words per inner step, appended in time order.
+using SpikeRaster = std::vector<uint64_t>;
+
+// reset (spec §5): v(0) from the seed (stream kInitialMembrane), i_syn = rate = spikes = 0.
+// Counters are kept; clear them explicitly if wanted.
+void reset(const CompiledNet& net, FixedState& st, uint64_t init_seed);
+void reset(const CompiledNet& net, FloatState& st, uint64_t init_seed);
+
+// observation quantizer (spec §4.1): x_q = sat_{B_x}(floor(x·2^F_x + 1/2)); NaN → 0
+int32_t quantize_input(float x, const ArithConfig& a, bool* saturated, bool* nonfinite);
+
+// One environment step: T inner steps, then the readout (spec §4–5). obs has d_in normalized
+// components, action receives d_out floats in [-1, 1]. If raster is given, spikes are appended.
+void step(const CompiledNet& net, FixedState& st, const float* obs, float* action,
+          SpikeRaster* raster = nullptr, Kernel kernel = Kernel::kAuto);
+void step(const CompiledNet& net, FloatState& st, const float* obs, float* action,
+          SpikeRaster* raster = nullptr);
+
+// v(0) draws shared by both arithmetics: 32-bit word j%4 of Philox block j/4 on stream 1.
+uint32_t initial_membrane_word(uint64_t init_seed, int neuron);
+
+namespace detail {
+// the AVX-512 recurrent step (kernels_avx512.cpp); returns false if not compiled in
+bool inner_step_avx512(const CompiledNet& net, FixedState& st);
+}  // namespace detail
+
+}  // namespace ecsim::ref

@@ -1,0 +1,111 @@
+#include "reference/theta.h"
+
+#include <bit>
+#include <cmath>
+
+#include "common/error.h"
+#include "reference/philox.h"
+
+namespace ecsim::ref {
+
+BitMatrix::BitMatrix(int rows, int cols)
+    : m_rows(rows), m_cols(cols), m_wpr((cols + 63) / 64),
+      m_words(static_cast<size_t>(rows) * static_cast<size_t>((cols + 63) / 64), 0) {}
+
+void BitMatrix::set(int r, int c, bool v) {
+  uint64_t& w = m_words[static_cast<size_t>(r) * m_wpr + (c >> 6)];
+  const uint64_t bit = uint64_t{1} << (c & 63);
+  w = v ? (w | bit) : (w & ~bit);
+}
+
+int64_t BitMatrix::count_ones() const {
+  int64_t n = 0;
+  for (uint64_t w : m_words) n += std::popcount(w);
+  return n;
+}
+
+int64_t BitMatrix::count_row(int r) const {
+  int64_t n = 0;
+  for (int k = 0; k < m_wpr; ++k) n += std::popcount(row(r)[k]);
+  return n;
+}
+
+Theta Theta::zeros(const NetworkShape& s) {
+  return Theta{BitMatrix(2 * s.d_in, s.n_neurons), BitMatrix(s.n_neurons, s.n_neurons),
+               BitMatrix(s.n_neurons, s.d_out)};
+}
+
+// canonical order: K_in row-major, then K_h row-major, then K_out row-major
+template <typename F>
+static auto with_global(const NetworkShape& s, int64_t g, F&& f) {
+  const int64_t n_in = s.in_synapses(), n_rec = s.rec_synapses();
+  if (g < n_in) return f(0, static_cast<int>(g / s.n_neurons), static_cast<int>(g % s.n_neurons));
+  g -= n_in;
+  if (g < n_rec) return f(1, static_cast<int>(g / s.n_neurons), static_cast<int>(g % s.n_neurons));
+  g -= n_rec;
+  return f(2, static_cast<int>(g / s.d_out), static_cast<int>(g % s.d_out));
+}
+
+bool Theta::get_global(const NetworkShape& s, int64_t g) const {
+  return with_global(s, g, [&](int m, int r, int c) {
+    return (m == 0 ? in : m == 1 ? rec : out).get(r, c);
+  });
+}
+
+void Theta::set_global(const NetworkShape& s, int64_t g, bool v) {
+  with_global(s, g, [&](int m, int r, int c) { (m == 0 ? in : m == 1 ? rec : out).set(r, c, v); });
+}
+
+std::vector<uint32_t> quantize_rho(const std::vector<float>& rho, int rho_bits) {
+  const double scale = std::ldexp(1.0, rho_bits);
+  const auto top = static_cast<uint32_t>(uint32_t{1} << rho_bits);
+  std::vector<uint32_t> q(rho.size());
+  for (size_t i = 0; i < rho.size(); ++i) {
+    const double r = rho[i];
+    if (!std::isfinite(r))
+      throw Error("connection probability ρ[" + std::to_string(i) + "] is not finite",
+                  "every ρ must be a number in [0, 1]");
+    const double v = std::floor(r * scale + 0.5);
+    q[i] = v <= 0 ? 0u : (v >= scale ? top : static_cast<uint32_t>(v));
+  }
+  return q;
+}
+
+Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
+                   uint64_t seed) {
+  const int64_t total = s.total_synapses();
+  if (static_cast<int64_t>(rho_q.size()) != total)
+    throw Error("ρ has " + std::to_string(rho_q.size()) + " entries but the network has " +
+                    std::to_string(total) + " synapses",
+                "give one probability per synapse in the canonical order of docs/spec.md §6.2");
+  Theta t = Theta::zeros(s);
+  const int drop = 16 - rho_bits;
+  // walk the three matrices in canonical order, 8 synapses (one Philox block) at a time
+  BitMatrix* mats[3] = {&t.in, &t.rec, &t.out};
+  int64_t g = 0;
+  std::array<uint32_t, 4> block{};
+  for (BitMatrix* m : mats) {
+    for (int r = 0; r < m->rows(); ++r) {
+      for (int c = 0; c < m->cols(); ++c, ++g) {
+        const int lane = static_cast<int>(g & 7);
+        if (lane == 0) block = philox_block(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(g >> 3));
+        const uint32_t u = philox_lane16(block, lane) >> drop;
+        if (u < rho_q[static_cast<size_t>(g)]) m->set(r, c, true);
+      }
+    }
+  }
+  return t;
+}
+
+Theta threshold_theta(const NetworkShape& s, const std::vector<float>& rho) {
+  if (static_cast<int64_t>(rho.size()) != s.total_synapses())
+    throw Error("ρ has " + std::to_string(rho.size()) + " entries but the network has " +
+                    std::to_string(s.total_synapses()) + " synapses",
+                "give one probability per synapse in the canonical order");
+  Theta t = Theta::zeros(s);
+  for (int64_t g = 0; g < s.total_synapses(); ++g)
+    if (rho[static_cast<size_t>(g)] > 0.5f) t.set_global(s, g, true);
+  return t;
+}
+
+}  // namespace ecsim::ref
