@@ -1,2 +1,70 @@
+// ecsim_bench main: runs the registered benchmarks, then prints the ratios that the project's
+// performance targets are stated in, each computed from times measured in this same run.
 #include <benchmark/benchmark.h>
-BENCHMARK_MAIN();
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Ratio {
+  std::string numerator, denominator, label;
+  double target;      // 0: no target, report only
+  bool at_least;      // target is a minimum (true) or a maximum (false)
+};
+
+// name patterns are exact benchmark run names (as printed in the table)
+std::vector<Ratio> ratio_table() {
+  std::vector<Ratio> r;
+  for (const char* n : {"256", "512", "1024", "4096"}) {
+    const std::string one_bit = std::string("BM_NetworkStep/") + n;
+    r.push_back({std::string("BM_NetworkStepFloatDense/") + n, one_bit,
+                 std::string("1-bit EC speedup over float32 dense, N=") + n, 5.0, true});
+    r.push_back({std::string("BM_NetworkStepFloatEvent/") + n, one_bit,
+                 std::string("1-bit EC speedup over float32 event-driven, N=") + n, 0.0, true});
+    r.push_back({std::string("BM_NetworkStepPortable/") + n, one_bit,
+                 std::string("AVX-512 kernel speedup over the portable kernel, N=") + n, 0.0, true});
+  }
+  for (const char* t : {"hopper", "walker2d", "humanoid"})
+    r.push_back({std::string("BM_EnvStep/") + t, std::string("BM_RawMjStep/") + t,
+                 std::string("environment wrapper time / raw mj_step x frame_skip, ") + t, 1.05, false});
+  return r;
+}
+
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> ns_per_iter;
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs)
+      if (run.run_type == Run::RT_Iteration && !run.error_occurred)
+        ns_per_iter[run.benchmark_name()] = run.GetAdjustedRealTime() *
+            (run.time_unit == benchmark::kMicrosecond ? 1e3 : run.time_unit == benchmark::kMillisecond ? 1e6 : 1.0);
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  bool any = false;
+  for (const Ratio& r : ratio_table()) {
+    auto a = reporter.ns_per_iter.find(r.numerator), b = reporter.ns_per_iter.find(r.denominator);
+    if (a == reporter.ns_per_iter.end() || b == reporter.ns_per_iter.end()) continue;
+    if (!any) std::printf("\nRatios measured in this run:\n");
+    any = true;
+    const double ratio = a->second / b->second;
+    std::printf("  RATIO %-62s %8.3f", r.label.c_str(), ratio);
+    if (r.target > 0)
+      std::printf("   target %s %.2f: %s", r.at_least ? ">=" : "<=", r.target,
+                  (r.at_least ? ratio >= r.target : ratio <= r.target) ? "MET" : "NOT MET");
+    std::printf("\n");
+  }
+  benchmark::Shutdown();
+  return 0;
+}

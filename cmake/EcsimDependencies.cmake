@@ -40,6 +40,10 @@ find_package(mujoco QUIET CONFIG)
 if(NOT mujoco_FOUND)
   ecsim_missing("MuJoCo (mujocoConfig.cmake)" "libmujoco-dev")
 endif()
+# Debian's mujoco::mujoco target names /usr/include/libqhull_r/ as an include directory
+if(NOT EXISTS /usr/include/libqhull_r)
+  ecsim_missing("qhull headers (/usr/include/libqhull_r, required by mujoco::mujoco)" "libqhull-dev")
+endif()
 
 # Random123 (header-only): the Philox4x32-10 generator of docs/spec.md section 6
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h)

@@ -5,7 +5,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsystemc-dev verilator
   libboost1.81-all-dev libboost-json1.81-dev
-  libmujoco-dev librandom123-dev
+  libmujoco-dev libqhull-dev librandom123-dev
   libgtest-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   yosys iverilog gnuplot-nox

@@ -10,11 +10,11 @@ namespace ecsim::ref {
 // Widths are parameters because architects sweep them; defaults are the spec's (§3.1).
 struct ArithConfig {
   int rho_bits = 10;      // q: ρ is quantized to ρ_q ∈ [0, 2^q]; θ = (u_q < ρ_q)
-  int state_bits = 18;    // W: signed width of membrane v, synaptic current i_syn, input current i_in
+  int state_bits = 16;    // W: signed width of membrane v, synaptic current i_syn, input current i_in
   int frac_bits = 10;     // F: fractional bits of v, i_syn, i_in (V_th = 2^F)
   int rate_bits = 16;     // W_r: signed width of the output-rate trace
   int rate_frac_bits = 12;  // F_r
-  int const_bits = 12;    // C: fractional bits of decay factors and scale constants
+  int const_bits = 15;    // C: fractional bits of decay factors and scale constants
   int input_bits = 10;    // B_x: signed width of a quantized observation component
   int input_frac_bits = 6;  // F_x
   int action_frac_bits = 12;  // F_a: action = a_q / 2^F_a, a_q ∈ [-2^F_a, 2^F_a]

@@ -1,16 +1,23 @@
-// The AVX-512 fixed-point recurrent step: the same integer arithmetic as the portable kernel in
-// network.cpp (spec §5.2), on 16 neurons per int32 vector. Compiled with target attributes and
-// chosen at run time, so the binary still runs on CPUs without AVX-512.
+// The AVX-512 fixed-point recurrent steps: the same integer arithmetic as the portable kernel in
+// network.cpp (spec §5.2), compiled with target attributes and chosen at run time, so the binary
+// still runs on CPUs without AVX-512.
 //
-// Two ways to form the popcount difference, both exact, chosen per inner step by cost:
-//  - popcount: for each nonzero 32-bit spike word k, popcount(row word ∧ s_k), ±;
-//  - event:    for each spiking neuron i, add ±1 under the 16-bit mask of its row (few spikes).
-// GCC 12 reports -Wmaybe-uninitialized inside its own avx512fintrin.h for _mm512_*_undefined
+// wide:   int32 lanes, 16 neurons per vector, any W with W + C <= 30. Two exact ways to form the
+//         popcount difference, chosen per inner step by cost: popcount over nonzero 32-bit spike
+//         words, or, for few spikes, ±1 under the 16-bit row mask of each spiking neuron.
+// narrow: int16 lanes, 32 neurons per vector, for W = W_r = 16. The spec's operations are single
+//         instructions there: vpaddsw/vpsubsw are the saturating W-bit adder and subtractor, and
+//         vpmulhrsw(x, k·2^(15-C)) = floor((x·k + 2^(C-1)) / 2^C) is round_shift(x·k, C) exactly.
+// GCC 12 reports -W(maybe-)uninitialized inside its own avx512fintrin.h for _mm512_*_undefined
 // operands of shift/mask intrinsics (a compiler false positive, not our code).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
+#include <algorithm>
+#include <utility>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "reference/network.h"
@@ -19,7 +26,9 @@ namespace ecsim::ref::detail {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 
-#define ECSIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vpopcntdq")))
+#define ECSIM_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vpopcntdq")))
+#define ECSIM_NARROW __attribute__((target("avx512f,avx512bw,avx512dq,avx512bitalg")))
+#define ECSIM_IO __attribute__((target("avx512f,avx512bw,avx512dq,avx512vnni")))
 
 namespace {
 
@@ -37,11 +46,12 @@ ECSIM_AVX512 inline __mmask16 lif_block(const Consts& c, __m512i gamma, __m512i 
                                         const int32_t* i_in, int32_t* v, int32_t* rate) {
   __m512i is = _mm512_loadu_si512(i_syn);
   is = _mm512_sra_epi32(_mm512_add_epi32(_mm512_mullo_epi32(is, c.alpha_syn), c.rnd), c.shift);
-  is = clamp(_mm512_add_epi32(is, _mm512_mullo_epi32(diff, c.r_h)), c.smin, c.smax);
+  const __m512i p = clamp(_mm512_mullo_epi32(diff, c.r_h), c.smin, c.smax);
+  is = clamp(_mm512_add_epi32(is, p), c.smin, c.smax);
   _mm512_storeu_si512(i_syn, is);
   const __m512i u = clamp(_mm512_add_epi32(is, _mm512_loadu_si512(i_in)), c.smin, c.smax);
   __m512i vv = _mm512_loadu_si512(v);
-  __m512i dv = _mm512_mullo_epi32(_mm512_sub_epi32(u, vv), c.beta_m);
+  __m512i dv = _mm512_mullo_epi32(clamp(_mm512_sub_epi32(u, vv), c.smin, c.smax), c.beta_m);
   dv = _mm512_sra_epi32(_mm512_add_epi32(dv, c.rnd), c.shift);
   vv = clamp(_mm512_add_epi32(vv, dv), c.smin, c.smax);
   const __mmask16 fired = _mm512_cmpgt_epi32_mask(vv, c.theta);
@@ -56,7 +66,7 @@ ECSIM_AVX512 inline __mmask16 lif_block(const Consts& c, __m512i gamma, __m512i 
 
 }  // namespace
 
-ECSIM_AVX512 bool inner_step_avx512(const CompiledNet& net, FixedState& st) {
+ECSIM_AVX512 void inner_step_avx512_wide(const CompiledNet& net, FixedState& st) {
   const NetworkDesc& d = net.desc();
   const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
@@ -138,11 +148,204 @@ ECSIM_AVX512 bool inner_step_avx512(const CompiledNet& net, FixedState& st) {
                                       st.i_in.data() + o, st.v.data() + o, st.rate.data() + o);
     st.spikes_next[static_cast<size_t>(b >> 2)] |= static_cast<uint64_t>(fired) << (16 * (b & 3));
   }
-  return true;
+}
+
+// sat16(a·b) of int16 lanes, from the high and low halves of the 32-bit products
+ECSIM_NARROW static inline __m512i mul_sat16(__m512i a, __m512i b) {
+  const __m512i lo = _mm512_mullo_epi16(a, b), hi = _mm512_mulhi_epi16(a, b);
+  const __mmask32 fits = _mm512_cmpeq_epi16_mask(hi, _mm512_srai_epi16(lo, 15));
+  const __m512i sat = _mm512_xor_si512(_mm512_srai_epi16(hi, 15), _mm512_set1_epi16(0x7fff));
+  return _mm512_mask_blend_epi16(fits, sat, lo);
+}
+
+// One narrow inner step over NB blocks of 32 neurons. NB > 0 is a compile-time block count whose
+// accumulators stay in registers (N = 32·NB); NB = 0 handles any N block by block.
+template <int NB>
+ECSIM_NARROW static void narrow_step(const CompiledNet& net, FixedState& st) {
+  const NetworkDesc& d = net.desc();
+  const ArithConfig& a = d.arith;
+  const FixedConstants& f = d.fixed;
+  const int N = net.n(), nb = NB > 0 ? NB : N / 32, nw16 = N / 16, nw_exc = d.shape.n_exc / 16;
+  const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
+  const __m512i alpha_syn = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
+  const __m512i beta_m = _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
+  const __m512i alpha_out = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
+  const __m512i r_h = _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q));
+  const __m512i theta = _mm512_set1_epi16(static_cast<int16_t>(f.theta_q));
+  const __m512i gamma_e = _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q));
+  const __m512i gamma_i = _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q));
+  const __m512i zero = _mm512_setzero_si512();
+
+  // nonzero 16-bit spike words (the rest contribute nothing), found 32 words at a time
+  int nz_k[4096];
+  uint16_t nz_w[4096];
+  int nnz = 0, n_spikes = 0, nnz_exc = 0;
+  const auto* s16 = reinterpret_cast<const uint16_t*>(st.spikes.data());
+  for (int k0 = 0; k0 < nw16; k0 += 32) {
+    const __mmask32 in_range = nw16 - k0 >= 32 ? ~__mmask32{0} : ((__mmask32{1} << (nw16 - k0)) - 1);
+    const __m512i words = _mm512_maskz_loadu_epi16(in_range, s16 + k0);
+    for (uint32_t m = _mm512_test_epi16_mask(words, words); m; m &= m - 1) {
+      const int k = k0 + std::countr_zero(m);
+      nz_k[nnz] = k * 32;
+      nz_w[nnz] = s16[k];
+      n_spikes += std::popcount(s16[k]);
+      nnz_exc += k < nw_exc;
+      ++nnz;
+    }
+  }
+  // |diff| <= spikes this step, so diff·R cannot leave int16 unless n_spikes·R > 32767
+  const bool product_fits = int64_t{n_spikes} * f.r_h_q <= 32767;
+
+  int16_t* const i_syn16 = st.i_syn16.data();
+  int16_t* const v16 = st.v16.data();
+  int16_t* const rate16 = st.rate16.data();
+  const int16_t* const i_in16 = st.i_in16.data();
+  const uint16_t* const rec = net.rec_blk16.data();
+  const size_t stride = static_cast<size_t>(nw16) * 32;  // elements between blocks
+  auto* const next32 = reinterpret_cast<uint32_t*>(st.spikes_next.data());
+  if (N % 64) next32[N / 32] = 0;  // the padding half of the last spike word
+
+  auto lif = [&](int b, __m512i diff) ECSIM_NARROW {
+    const __m512i p = product_fits ? _mm512_mullo_epi16(diff, r_h) : mul_sat16(diff, r_h);
+    const size_t o = static_cast<size_t>(32 * b);
+    const __m512i is = _mm512_adds_epi16(_mm512_mulhrs_epi16(_mm512_loadu_si512(i_syn16 + o), alpha_syn), p);
+    _mm512_storeu_si512(i_syn16 + o, is);
+    const __m512i u = _mm512_adds_epi16(is, _mm512_loadu_si512(i_in16 + o));
+    __m512i vv = _mm512_loadu_si512(v16 + o);
+    vv = _mm512_adds_epi16(vv, _mm512_mulhrs_epi16(_mm512_subs_epi16(u, vv), beta_m));
+    const __mmask32 fired = _mm512_cmpgt_epi16_mask(vv, theta);
+    _mm512_storeu_si512(v16 + o, _mm512_mask_mov_epi16(vv, fired, zero));
+    __m512i r = _mm512_mulhrs_epi16(_mm512_loadu_si512(rate16 + o), alpha_out);
+    r = _mm512_mask_adds_epi16(r, fired, r, 32 * b < d.shape.n_exc ? gamma_e : gamma_i);
+    _mm512_storeu_si512(rate16 + o, r);
+    next32[b] = fired;
+  };
+  auto hits = [&](int z, int b) ECSIM_NARROW {
+    return _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(rec + static_cast<size_t>(b) * stride + nz_k[z]),
+                                                _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]))));
+  };
+
+  if constexpr (NB > 0) {
+    __m512i diff[NB];
+    for (int b = 0; b < NB; ++b) diff[b] = zero;
+    for (int z = 0; z < nnz; ++z) {
+      if (z < nnz_exc)
+        for (int b = 0; b < NB; ++b) diff[b] = _mm512_add_epi16(diff[b], hits(z, b));
+      else
+        for (int b = 0; b < NB; ++b) diff[b] = _mm512_sub_epi16(diff[b], hits(z, b));
+    }
+    for (int b = 0; b < NB; ++b) lif(b, diff[b]);
+  } else {
+    for (int b = 0; b < nb; ++b) {
+      __m512i diff = zero;
+      int z = 0;
+      for (; z < nnz_exc; ++z) diff = _mm512_add_epi16(diff, hits(z, b));
+      for (; z < nnz; ++z) diff = _mm512_sub_epi16(diff, hits(z, b));
+      lif(b, diff);
+    }
+  }
+}
+
+// int32 state <-> the narrow kernel's int16 copies (values fit: W = W_r = 16)
+ECSIM_IO void narrow_pack(const CompiledNet& net, FixedState& st) {
+  const size_t np = static_cast<size_t>(net.n_padded());
+  for (auto* v16 : {&st.v16, &st.i_syn16, &st.i_in16, &st.rate16}) v16->resize(np);
+  const std::pair<const std::vector<int32_t>*, std::vector<int16_t>*> pairs[] = {
+      {&st.v, &st.v16}, {&st.i_syn, &st.i_syn16}, {&st.i_in, &st.i_in16}, {&st.rate, &st.rate16}};
+  for (auto [from, to] : pairs)
+    for (size_t j = 0; j < np; j += 16)
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to->data() + j), _mm512_cvtepi32_epi16(_mm512_loadu_si512(from->data() + j)));
+}
+
+ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
+  const size_t np = static_cast<size_t>(net.n_padded());
+  const std::pair<const std::vector<int16_t>*, std::vector<int32_t>*> pairs[] = {
+      {&st.v16, &st.v}, {&st.i_syn16, &st.i_syn}, {&st.rate16, &st.rate}};
+  for (auto [from, to] : pairs)
+    for (size_t j = 0; j < np; j += 16)
+      _mm512_storeu_si512(to->data() + j, _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(from->data() + j))));
+}
+
+void inner_step_avx512_narrow(const CompiledNet& net, FixedState& st) {
+  switch (net.n()) {
+    case 256: narrow_step<8>(net, st); break;
+    case 512: narrow_step<16>(net, st); break;
+    default: narrow_step<0>(net, st); break;
+  }
+}
+
+// spec §4.2: vpdpwssd sums pairs (x_2p, x_2p+1)·(sign_2p,j, sign_2p+1,j) into int32 lanes, exact
+// because |Σ x·sign| <= d_in·2^(B_x-1) < 2^31 (checked when the net is compiled); then the scale
+// in 64-bit lanes, 8 neurons at a time.
+ECSIM_IO void input_projection_avx512(const CompiledNet& net, FixedState& st) {
+  const NetworkDesc& d = net.desc();
+  const int np = net.n_padded(), pairs = (d.shape.d_in + 1) / 2;
+  const int sh = d.fixed.in_shift;
+  const __m512i r_in = _mm512_set1_epi64(d.fixed.r_in_q);
+  const __m512i rnd = _mm512_set1_epi64(sh ? int64_t{1} << (sh - 1) : 0);
+  const __m512i lo = _mm512_set1_epi64(smin(d.arith.state_bits)), hi = _mm512_set1_epi64(smax(d.arith.state_bits));
+  const __m128i shift = _mm_cvtsi32_si128(sh);
+  uint32_t xp[32768];
+  for (int p = 0; p < pairs; ++p) {
+    const auto x0 = static_cast<uint16_t>(st.x_q[static_cast<size_t>(2 * p)]);
+    const auto x1 = 2 * p + 1 < d.shape.d_in ? static_cast<uint16_t>(st.x_q[static_cast<size_t>(2 * p + 1)]) : uint16_t{0};
+    xp[p] = x0 | (uint32_t{x1} << 16);
+  }
+  const int32_t* sign = net.in_pairs.data();
+  for (int j = 0; j < np; j += 16) {
+    __m512i acc = _mm512_setzero_si512();
+    for (int p = 0; p < pairs; ++p)
+      if (xp[p])
+        acc = _mm512_dpwssd_epi32(acc, _mm512_set1_epi32(static_cast<int32_t>(xp[p])),
+                                  _mm512_loadu_si512(sign + static_cast<size_t>(p) * np + j));
+    for (int h = 0; h < 2; ++h) {
+      const __m512i a64 = _mm512_cvtepi32_epi64(h ? _mm512_extracti64x4_epi64(acc, 1) : _mm512_castsi512_si256(acc));
+      __m512i y = _mm512_sra_epi64(_mm512_add_epi64(_mm512_mullo_epi64(a64, r_in), rnd), shift);
+      y = _mm512_min_epi64(_mm512_max_epi64(y, lo), hi);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(st.i_in.data() + j + 8 * h), _mm512_cvtepi64_epi32(y));
+    }
+  }
+}
+
+// spec §5.3: masked 64-bit sums of the signed rates, then the scalar scale and clamp
+ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* action) {
+  const NetworkDesc& d = net.desc();
+  const int nb = net.n_padded() / 16;
+  EventCounters& c = st.counters;
+  __m512i fan = _mm512_setzero_si512();
+  for (int b = 0; b < nb; ++b) {
+    const __m512i r = _mm512_loadu_si512(st.rate.data() + 16 * b);
+    const __mmask16 nz = _mm512_test_epi32_mask(r, r);
+    fan = _mm512_mask_add_epi32(fan, nz, fan, _mm512_loadu_si512(net.out_fanout.data() + 16 * b));
+  }
+  c.out_synops += static_cast<uint64_t>(_mm512_reduce_add_epi32(fan));
+  const int64_t one = int64_t{1} << d.arith.action_frac_bits;
+  for (int k = 0; k < d.shape.d_out; ++k) {
+    const uint16_t* mask = net.out_mask16.data() + static_cast<size_t>(k) * static_cast<size_t>(nb);
+    __m512i sum = _mm512_setzero_si512();
+    for (int b = 0; b < nb; ++b) {
+      const __m512i r = _mm512_loadu_si512(st.rate.data() + 16 * b);
+      sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b]), sum, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(r)));
+      sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b] >> 8), sum,
+                                  _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(r, 1)));
+    }
+    int64_t aq = round_shift(_mm512_reduce_add_epi64(sum) * d.fixed.r_out_q, d.fixed.out_shift);
+    if (aq > one || aq < -one) {
+      aq = aq > one ? one : -one;
+      ++c.action_saturations;
+    }
+    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
+    action[k] = std::ldexp(static_cast<float>(aq), -d.arith.action_frac_bits);
+  }
 }
 
 #else
-bool inner_step_avx512(const CompiledNet&, FixedState&) { return false; }
+void narrow_pack(const CompiledNet&, FixedState&) {}
+void narrow_unpack(const CompiledNet&, FixedState&) {}
+void input_projection_avx512(const CompiledNet&, FixedState&) {}
+void readout_avx512(const CompiledNet&, FixedState&, float*) {}
+void inner_step_avx512_wide(const CompiledNet&, FixedState&) {}
+void inner_step_avx512_narrow(const CompiledNet&, FixedState&) {}
 #endif
 
 }  // namespace ecsim::ref::detail

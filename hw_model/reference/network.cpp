@@ -9,14 +9,63 @@
 
 namespace ecsim::ref {
 
-bool cpu_has_avx512() {
+bool cpu_has_avx512_wide() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vpopcntdq");
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vpopcntdq");
 #else
   return false;
 #endif
+}
+
+bool cpu_has_avx512_narrow() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bitalg");
+#else
+  return false;
+#endif
+}
+
+bool cpu_has_avx512() { return cpu_has_avx512_wide() || cpu_has_avx512_narrow(); }
+
+bool cpu_has_avx512_io() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni");
+#else
+  return false;
+#endif
+}
+
+const char* kernel_name(Kernel k) {
+  switch (k) {
+    case Kernel::kAuto: return "auto";
+    case Kernel::kPortable: return "portable";
+    case Kernel::kAvx512Wide: return "avx512-wide";
+    case Kernel::kAvx512Narrow: return "avx512-narrow";
+  }
+  return "?";
+}
+
+bool CompiledNet::allows(Kernel k) const {
+  switch (k) {
+    case Kernel::kPortable: return true;
+    case Kernel::kAvx512Wide: return m_wide_ok;
+    case Kernel::kAvx512Narrow: return m_narrow_ok;
+    case Kernel::kAuto: return true;
+  }
+  return false;
+}
+
+Kernel CompiledNet::best_kernel() const {
+  static const bool narrow = cpu_has_avx512_narrow(), wide = cpu_has_avx512_wide();
+  if (m_narrow_ok && narrow) return Kernel::kAvx512Narrow;
+  if (m_wide_ok && wide) return Kernel::kAvx512Wide;
+  return Kernel::kPortable;
 }
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -66,24 +115,47 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
     for (int k = 0; k < s.d_out; ++k) out_bits[static_cast<size_t>(k) * N + j] = theta.out.get(j, k);
   }
 
+  const int pairs = (s.d_in + 1) / 2;
+  in_pairs.assign(static_cast<size_t>(pairs) * m_npad, 0);
+  for (int i = 0; i < s.d_in; ++i)
+    for (int j = 0; j < N; ++j) {
+      const auto sg = static_cast<uint16_t>(in_sign[static_cast<size_t>(i) * N + j]);
+      in_pairs[static_cast<size_t>(i / 2) * m_npad + j] |= static_cast<int32_t>(uint32_t{sg} << (16 * (i % 2)));
+    }
+  vector_io_ok = desc.arith.input_bits <= 16 && s.d_in <= 65536 &&
+                 static_cast<int64_t>(s.d_in) * (int64_t{1} << (desc.arith.input_bits - 1)) < (int64_t{1} << 31);
+  out_mask16.assign(static_cast<size_t>(s.d_out) * (m_npad / 16), 0);
+  for (int k = 0; k < s.d_out; ++k)
+    for (int j = 0; j < N; ++j)
+      if (theta.out.get(j, k)) out_mask16[static_cast<size_t>(k) * (m_npad / 16) + j / 16] |= static_cast<uint16_t>(1u << (j % 16));
+
   const int64_t w = desc.arith.syn_word_bits;
   words_per_inner_step = static_cast<uint64_t>(N * ceil_div(N, w));
   words_per_env_step_io = static_cast<uint64_t>(N * ceil_div(2 * s.d_in, w) + s.d_out * ceil_div(N, w));
 
-  // the AVX-512 kernel works on 16-neuron blocks and 32-bit spike words, in int32 lanes
+  // the AVX-512 kernels work on 16- or 32-neuron blocks with E/I split on a block boundary
   const ArithConfig& a = desc.arith;
-  m_avx512_ok = N % 32 == 0 && s.n_exc % 32 == 0 && a.state_bits + a.const_bits <= 30 &&
-                a.rate_bits + a.const_bits <= 30 && desc.fixed.r_h_q * N < (int64_t{1} << 29);
-  if (m_avx512_ok) {
+  const FixedConstants& f = desc.fixed;
+  const bool blocks_ok = N % 32 == 0 && s.n_exc % 32 == 0;
+  m_wide_ok = blocks_ok && a.state_bits + a.const_bits <= 30 && a.rate_bits + a.const_bits <= 30 &&
+              f.r_h_q * N < (int64_t{1} << 29);
+  m_narrow_ok = blocks_ok && a.state_bits == 16 && a.rate_bits == 16 && a.const_bits <= 15 && N <= 16384 &&
+                f.r_h_q <= 32767 && f.gamma_q <= 32767;
+  if (m_wide_ok) {
     const int nw32 = N / 32;
     rec_blk32.assign(static_cast<size_t>(N) * nw32, 0);
-    for (int j = 0; j < N; ++j) {
-      const int b = j / 16, l = j % 16;
-      for (int k = 0; k < nw32; ++k) {
-        const uint64_t w64 = rec_post[static_cast<size_t>(j) * sw + (k >> 1)];
-        rec_blk32[(static_cast<size_t>(b) * nw32 + k) * 16 + l] = static_cast<uint32_t>(w64 >> (32 * (k & 1)));
-      }
-    }
+    for (int j = 0; j < N; ++j)
+      for (int k = 0; k < nw32; ++k)
+        rec_blk32[(static_cast<size_t>(j / 16) * nw32 + k) * 16 + j % 16] =
+            static_cast<uint32_t>(rec_post[static_cast<size_t>(j) * sw + (k >> 1)] >> (32 * (k & 1)));
+  }
+  if (m_narrow_ok) {
+    const int nw16 = N / 16;
+    rec_blk16.assign(static_cast<size_t>(N) * nw16, 0);
+    for (int j = 0; j < N; ++j)
+      for (int k = 0; k < nw16; ++k)
+        rec_blk16[(static_cast<size_t>(j / 32) * nw16 + k) * 32 + j % 32] =
+            static_cast<uint16_t>(rec_post[static_cast<size_t>(j) * sw + (k >> 2)] >> (16 * (k & 3)));
   }
 }
 
@@ -103,6 +175,7 @@ void reset(const CompiledNet& net, FixedState& st, uint64_t init_seed) {
   size_vec(st.spikes, static_cast<size_t>(net.spike_words()));
   size_vec(st.spikes_next, static_cast<size_t>(net.spike_words()));
   size_vec(st.x_q, static_cast<size_t>(net.desc().shape.d_in));
+  size_vec(st.acc_in, np);
   size_vec(st.a_q, static_cast<size_t>(net.desc().shape.d_out));
   const int F = net.desc().arith.frac_bits;
   for (int j = 0; j < net.n(); ++j)
@@ -163,9 +236,10 @@ static void inner_step_portable(const CompiledNet& net, FixedState& st) {
               std::popcount(hit & ~net.exc_mask[static_cast<size_t>(k)]);
     }
     const size_t J = static_cast<size_t>(j);
-    const int64_t i_syn = saturate(round_shift(int64_t{st.i_syn[J]} * f.alpha_syn_q, C) + diff * f.r_h_q, a.state_bits);
-    const int64_t u = saturate(i_syn + st.i_in[J], a.state_bits);
-    int64_t v = saturate(st.v[J] + round_shift((u - st.v[J]) * f.beta_m_q, C), a.state_bits);
+    const int W = a.state_bits;
+    const int64_t i_syn = saturate(round_shift(int64_t{st.i_syn[J]} * f.alpha_syn_q, C) + saturate(diff * f.r_h_q, W), W);
+    const int64_t u = saturate(i_syn + st.i_in[J], W);
+    int64_t v = saturate(st.v[J] + round_shift(saturate(u - st.v[J], W) * f.beta_m_q, C), W);
     const bool fired = v > f.theta_q;
     if (fired) v = 0;
     const int64_t sgn = fired ? (j < d.shape.n_exc ? 1 : -1) : 0;
@@ -177,21 +251,57 @@ static void inner_step_portable(const CompiledNet& net, FixedState& st) {
   }
 }
 
+static void input_projection_portable(const CompiledNet& net, FixedState& st) {
+  const NetworkDesc& d = net.desc();
+  const int N = d.shape.n_neurons;
+  int64_t* acc = st.acc_in.data();
+  std::fill(st.acc_in.begin(), st.acc_in.end(), 0);
+  for (int i = 0; i < d.shape.d_in; ++i) {
+    const int64_t x = st.x_q[static_cast<size_t>(i)];
+    if (x == 0) continue;
+    const int8_t* sign = net.in_sign.data() + static_cast<size_t>(i) * N;
+    for (int j = 0; j < N; ++j) acc[j] += x * sign[j];
+  }
+  for (int j = 0; j < N; ++j)
+    st.i_in[static_cast<size_t>(j)] =
+        static_cast<int32_t>(saturate(round_shift(acc[j] * d.fixed.r_in_q, d.fixed.in_shift), d.arith.state_bits));
+}
+
+static void readout_portable(const CompiledNet& net, FixedState& st, float* action) {
+  const NetworkDesc& d = net.desc();
+  const int N = d.shape.n_neurons;
+  EventCounters& c = st.counters;
+  for (int j = 0; j < N; ++j)
+    if (st.rate[static_cast<size_t>(j)] != 0) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+  const int64_t one = int64_t{1} << d.arith.action_frac_bits;
+  for (int k = 0; k < d.shape.d_out; ++k) {
+    int64_t sum = 0;
+    const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
+    for (int j = 0; j < N; ++j) sum += bits[j] ? st.rate[static_cast<size_t>(j)] : 0;
+    int64_t aq = round_shift(sum * d.fixed.r_out_q, d.fixed.out_shift);
+    if (aq > one || aq < -one) {
+      aq = aq > one ? one : -one;
+      ++c.action_saturations;
+    }
+    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
+    action[k] = std::ldexp(static_cast<float>(aq), -d.arith.action_frac_bits);
+  }
+}
+
 void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster,
           Kernel kernel) {
   const NetworkDesc& d = net.desc();
   const NetworkShape& s = d.shape;
   const ArithConfig& a = d.arith;
-  const FixedConstants& f = d.fixed;
   const int N = s.n_neurons;
   EventCounters& c = st.counters;
 
-  if (kernel == Kernel::kAvx512 && !(net.avx512_layout() && cpu_has_avx512()))
-    throw Error("the AVX-512 kernel cannot run this network on this CPU",
-                "use the portable kernel (N and N_E must be multiples of 32, state_bits + const_bits <= 30, "
-                "and the CPU needs AVX-512 F/BW/VPOPCNTDQ)");
-  static const bool have_avx512 = cpu_has_avx512();
-  const bool use_avx = kernel != Kernel::kPortable && net.avx512_layout() && have_avx512;
+  if (kernel == Kernel::kAuto) kernel = net.best_kernel();
+  if (!net.allows(kernel) || (kernel == Kernel::kAvx512Wide && !cpu_has_avx512_wide()) ||
+      (kernel == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()))
+    throw Error(std::string("the ") + kernel_name(kernel) + " kernel cannot run this network on this CPU",
+                "use --kernel auto or portable (avx512-wide needs N, N_E multiples of 32 and W + C <= 30; "
+                "avx512-narrow needs W = W_r = 16 and C <= 15; both need AVX-512 in the CPU)");
 
   // input projection (spec §4.2): integer sum of ±x_q, scaled once per environment step
   for (int i = 0; i < s.d_in; ++i) {
@@ -201,44 +311,37 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
     c.input_nonfinite += nonfinite;
     if (st.x_q[static_cast<size_t>(i)] != 0) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
   }
-  for (int j = 0; j < N; ++j) {
-    int64_t acc = 0;
-    for (int i = 0; i < s.d_in; ++i)
-      acc += int64_t{st.x_q[static_cast<size_t>(i)]} * net.in_sign[static_cast<size_t>(i) * N + j];
-    st.i_in[static_cast<size_t>(j)] = static_cast<int32_t>(saturate(round_shift(acc * f.r_in_q, f.in_shift), a.state_bits));
-  }
+  static const bool io_cpu = cpu_has_avx512_io();
+  const bool vector_io = kernel != Kernel::kPortable && io_cpu && net.vector_io_ok;
+  if (vector_io)
+    detail::input_projection_avx512(net, st);
+  else
+    input_projection_portable(net, st);
 
-  // T inner steps (spec §5.2)
+  // T inner steps (spec §5.2); the narrow kernel works on int16 copies of the state
+  const bool narrow = kernel == Kernel::kAvx512Narrow;
+  if (narrow) detail::narrow_pack(net, st);
   for (int t = 0; t < s.inner_steps; ++t) {
     c.rec_synops += spike_fanout_sum(st.spikes, net.rec_fanout);
-    if (use_avx)
-      detail::inner_step_avx512(net, st);
-    else
-      inner_step_portable(net, st);
+    switch (kernel) {
+      case Kernel::kAvx512Narrow: detail::inner_step_avx512_narrow(net, st); break;
+      case Kernel::kAvx512Wide: detail::inner_step_avx512_wide(net, st); break;
+      default: inner_step_portable(net, st); break;
+    }
     st.spikes.swap(st.spikes_next);
     count_spikes(net, st.spikes, c);
     if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());
   }
+  if (narrow) detail::narrow_unpack(net, st);
   c.inner_steps += static_cast<uint64_t>(s.inner_steps);
   c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
   c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;
 
   // readout (spec §5.3): signed rates through K_out, scaled, clamped to [-1, 1]
-  for (int j = 0; j < N; ++j)
-    if (st.rate[static_cast<size_t>(j)] != 0) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
-  const int64_t one = int64_t{1} << a.action_frac_bits;
-  for (int k = 0; k < s.d_out; ++k) {
-    int64_t acc = 0;
-    const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
-    for (int j = 0; j < N; ++j) acc += bits[j] ? st.rate[static_cast<size_t>(j)] : 0;
-    int64_t aq = round_shift(acc * f.r_out_q, f.out_shift);
-    if (aq > one || aq < -one) {
-      aq = aq > one ? one : -one;
-      ++c.action_saturations;
-    }
-    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
-    action[k] = std::ldexp(static_cast<float>(aq), -a.action_frac_bits);
-  }
+  if (vector_io)
+    detail::readout_avx512(net, st, action);
+  else
+    readout_portable(net, st, action);
   ++c.env_steps;
 }
 

@@ -16,9 +16,17 @@ enum class Arith { kFixed, kFloat };
 
 // How the fixed-point recurrent step is computed. All kernels give identical bits (tested);
 // kAuto picks the fastest one this CPU and these widths allow.
-enum class Kernel { kAuto, kPortable, kAvx512 };
+//  - kPortable: plain C++, 64-bit intermediates, any widths, any CPU;
+//  - kAvx512Wide: int32 lanes (16 neurons per vector), needs W + C <= 30, W_r + C <= 30;
+//  - kAvx512Narrow: int16 lanes (32 neurons per vector), needs W = W_r = 16 and C <= 15, where
+//    the chip's saturating adders and round-half-up scaling are single instructions.
+enum class Kernel { kAuto, kPortable, kAvx512Wide, kAvx512Narrow };
+const char* kernel_name(Kernel k);
 
-bool cpu_has_avx512();  // AVX-512 F + BW + VPOPCNTDQ present at run time
+bool cpu_has_avx512_wide();    // AVX-512 F + BW + DQ + VPOPCNTDQ at run time
+bool cpu_has_avx512_narrow();  // AVX-512 F + BW + DQ + BITALG at run time
+bool cpu_has_avx512();         // either
+bool cpu_has_avx512_io();      // AVX-512 F + BW + DQ + VNNI: the vector input projection and readout
 
 // Static: built once from (desc, θ), shared read-only by any number of states and threads.
 class CompiledNet {
@@ -30,12 +38,17 @@ class CompiledNet {
   int n() const { return m_desc.shape.n_neurons; }
   int n_padded() const { return m_npad; }          // N rounded up to 64
   int spike_words() const { return m_npad / 64; }  // 64-bit words of a spike vector
-  bool avx512_layout() const { return m_avx512_ok; }  // widths and N allow the AVX-512 kernel
+  // whether N and the widths allow a kernel (CPU support is checked separately)
+  bool allows(Kernel k) const;
+  // the kernel kAuto resolves to on this CPU
+  Kernel best_kernel() const;
 
   // recurrent matrix, post-major: row j = presynaptic bits of post j (N × spike_words)
   std::vector<uint64_t> rec_post;
-  // recurrent, AVX-512 layout: [block b of 16 post][32-bit word k][lane l] (empty if unusable)
+  // recurrent, wide AVX-512 layout: [block b of 16 post][32-bit word k][lane l] (empty if unusable)
   std::vector<uint32_t> rec_blk32;
+  // recurrent, narrow AVX-512 layout: [block b of 32 post][16-bit word k][lane l] (empty if unusable)
+  std::vector<uint16_t> rec_blk16;
   // recurrent, pre-major in 16-bit chunks: row i (pre) bits over post, for the event path
   std::vector<uint16_t> rec_pre16;
   std::vector<uint64_t> exc_mask;       // spike-vector mask of excitatory neurons
@@ -44,6 +57,9 @@ class CompiledNet {
   std::vector<int32_t> rec_fanout;      // (N): ones in row i of K_h
   std::vector<uint8_t> out_bits;        // (d_out × N): K_out[j][k] stored output-major
   std::vector<int32_t> out_fanout;      // (N): ones in row j of K_out
+  std::vector<int32_t> in_pairs;        // (ceil(d_in/2) × N_pad): int16 signs of inputs 2p, 2p+1
+  bool vector_io_ok = false;            // the AVX-512 VNNI projection is exact for these widths
+  std::vector<uint16_t> out_mask16;     // (d_out × N_pad/16): K_out column k as 16-bit masks
   uint64_t words_per_inner_step = 0;    // spec §7: N·ceil(N/w)
   uint64_t words_per_env_step_io = 0;   // spec §7: N·ceil(2·d_in/w) + d_out·ceil(N/w)
 
@@ -51,13 +67,15 @@ class CompiledNet {
   NetworkDesc m_desc;
   Theta m_theta;
   int m_npad = 0;
-  bool m_avx512_ok = false;
+  bool m_wide_ok = false, m_narrow_ok = false;
 };
 
 // Per-run state of the fixed-point chip (like mjData). Vectors are padded to n_padded().
 struct FixedState {
   std::vector<int32_t> v, i_syn, i_in, rate;  // Q.F, Q.F, Q.F, Q.F_r
   std::vector<int32_t> diff;                  // scratch: popcount difference of the current step
+  std::vector<int64_t> acc_in;                // scratch: input projection sums
+  std::vector<int16_t> v16, i_syn16, i_in16, rate16;  // narrow-kernel copies during a step
   std::vector<uint64_t> spikes;               // spikes of the last inner step (bit j = neuron j)
   std::vector<uint64_t> spikes_next;          // scratch
   std::vector<int32_t> x_q;                   // last quantized observation (d_in)
@@ -93,8 +111,14 @@ void step(const CompiledNet& net, FloatState& st, const float* obs, float* actio
 uint32_t initial_membrane_word(uint64_t init_seed, int neuron);
 
 namespace detail {
-// the AVX-512 recurrent step (kernels_avx512.cpp); returns false if not compiled in
-bool inner_step_avx512(const CompiledNet& net, FixedState& st);
+// the AVX-512 recurrent steps (kernels_avx512.cpp)
+void inner_step_avx512_wide(const CompiledNet& net, FixedState& st);
+void inner_step_avx512_narrow(const CompiledNet& net, FixedState& st);
+void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
+void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
+// per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable
+void input_projection_avx512(const CompiledNet& net, FixedState& st);
+void readout_avx512(const CompiledNet& net, FixedState& st, float* action);
 }  // namespace detail
 
 }  // namespace ecsim::ref

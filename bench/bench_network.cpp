@@ -1,0 +1,90 @@
+// One environment step of the chip's network (33 inner steps, Hopper-sized I/O) on one thread:
+// the 1-bit reference kernels and the float32 baselines of the paper's ES-RSNN.
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "reference/dense_net.h"
+#include "reference/network.h"
+
+namespace {
+
+using namespace ecsim::ref;
+
+constexpr int kDin = 11, kDout = 3, kTraceLen = 1024;
+
+struct Fixture {
+  NetworkDesc desc;
+  Theta theta;
+  std::vector<float> obs;  // kTraceLen × d_in normalized observations, N(0, 1)
+
+  explicit Fixture(int n) {
+    NetworkShape s;
+    s.n_neurons = n;
+    s.n_exc = n / 2;
+    s.d_in = kDin;
+    s.d_out = kDout;
+    desc = make_network_desc(s);
+    std::vector<float> rho(static_cast<size_t>(s.total_synapses()), 0.5f);
+    theta = sample_theta(s, desc.arith.rho_bits, quantize_rho(rho, desc.arith.rho_bits), 1);
+    std::mt19937_64 gen(7);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    obs.resize(static_cast<size_t>(kTraceLen * kDin));
+    for (float& x : obs) x = normal(gen);
+  }
+  const float* obs_at(int64_t i) const { return obs.data() + (i % kTraceLen) * kDin; }
+};
+
+void report(benchmark::State& state, uint64_t spikes, uint64_t updates) {
+  const double rate = updates ? static_cast<double>(spikes) / static_cast<double>(updates) : 0.0;
+  state.counters["firing_rate"] = rate;  // spikes per neuron per inner step
+  state.counters["spikes_per_env_step"] =
+      benchmark::Counter(static_cast<double>(spikes), benchmark::Counter::kAvgIterations);
+  if (spikes == 0) state.SkipWithError("the network is silent: a silent network does not count");
+}
+
+void run_fixed(benchmark::State& state, Kernel kernel) {
+  const Fixture f(static_cast<int>(state.range(0)));
+  const CompiledNet net(f.desc, f.theta);
+  if (kernel != Kernel::kAuto && kernel != Kernel::kPortable && !net.allows(kernel)) {
+    state.SkipWithError("kernel not usable for these widths");
+    return;
+  }
+  state.SetLabel(kernel_name(kernel == Kernel::kAuto ? net.best_kernel() : kernel));
+  FixedState st;
+  reset(net, st, 11);
+  float action[kDout];
+  int64_t i = 0;
+  for (auto _ : state) {
+    step(net, st, f.obs_at(i++), action, nullptr, kernel);
+    benchmark::DoNotOptimize(action);
+  }
+  report(state, st.counters.spikes(), st.counters.neuron_updates);
+}
+
+void BM_NetworkStep(benchmark::State& state) { run_fixed(state, Kernel::kAuto); }
+void BM_NetworkStepPortable(benchmark::State& state) { run_fixed(state, Kernel::kPortable); }
+
+void run_dense(benchmark::State& state, DenseMode mode) {
+  const Fixture f(static_cast<int>(state.range(0)));
+  const DenseFloatNet net = DenseFloatNet::from_theta(f.desc, f.theta);
+  DenseFloatState st;
+  reset(net, st, 11);
+  float action[kDout];
+  int64_t i = 0;
+  for (auto _ : state) {
+    step(net, st, f.obs_at(i++), action, mode);
+    benchmark::DoNotOptimize(action);
+  }
+  report(state, st.spikes, static_cast<uint64_t>(i) * static_cast<uint64_t>(net.inner_steps) * static_cast<uint64_t>(net.n));
+}
+
+void BM_NetworkStepFloatDense(benchmark::State& state) { run_dense(state, DenseMode::kDense); }
+void BM_NetworkStepFloatEvent(benchmark::State& state) { run_dense(state, DenseMode::kEvent); }
+
+}  // namespace
+
+BENCHMARK(BM_NetworkStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepPortable)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepFloatDense)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepFloatEvent)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);

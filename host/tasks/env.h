@@ -1,0 +1,176 @@
+// MuJoCo locomotion tasks (Hopper, Walker2d, Humanoid) with Gymnasium v4/v5 semantics.
+//
+// Three layers, like mjModel/mjData:
+//   TaskSpec  static facts of one task id ("hopper", "humanoid-v5", ...): sizes, weights, ranges;
+//   Model     one loaded and validated MJCF file, read-only, shared by many Envs (threads too);
+//   Env       one episode's mutable state (mjData), stepping, rewards and termination.
+// docs/tasks.md documents every rule and where it comes from.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mujoco/mujoco.h>
+
+namespace ecsim::tasks {
+
+enum class Robot { hopper, walker2d, humanoid };
+
+// Static description of one task id. Values are Gymnasium's defaults (locomotion-env-spec.md).
+struct TaskSpec {
+  std::string name;        // the id users type: "hopper", "hopper-v5", ...
+  Robot robot;
+  int version;             // 4 or 5 (Gymnasium environment version)
+  int obs_size;            // observation length (x position excluded)
+  int act_size;            // number of actuators
+  int frame_skip;          // mj_step calls per env step
+  int max_episode_steps;   // truncation limit (1000)
+
+  // reward weights
+  double forward_weight;       // times the x velocity (qpos[0], or the center of mass for humanoid)
+  double ctrl_weight;          // times sum(action^2) (raw action, not clipped)
+  double healthy_reward;       // per step; v4 pays it on the terminating step too, v5 does not
+  double contact_weight;       // humanoid-v5 only: times sum(cfrc_ext^2); 0 elsewhere
+  double contact_cost_max;     // humanoid-v5 only: the contact cost is clipped to this
+
+  // healthy rules, all strict: lo < value < hi
+  int z_index;                 // qpos index of the torso height (1, or 2 for humanoid)
+  double z_min, z_max;
+  bool check_angle;            // hopper, walker2d: lo < qpos[2] < hi
+  double angle_min, angle_max;
+  bool check_state;            // hopper: lo < (qpos[2:], qvel) < hi elementwise
+  double state_min, state_max;
+
+  double reset_noise_scale;    // uniform U[-s, s) on every qpos and qvel entry
+  double obs_qvel_clip;        // observation clips qvel to [-c, c]; 0 means no clipping
+
+  std::string model_file;      // the project's MJCF file for this task (in the models directory)
+  std::vector<std::string> joints;           // every joint, in qpos order
+  std::vector<std::string> actuated_joints;  // the joint each actuator drives, in ctrl order
+  int nbody;                                 // bodies including the world (fixes humanoid's obs size)
+};
+
+// The spec of a task id; throws ecsim::Error listing the valid names for an unknown one.
+const TaskSpec& make_task_spec(const std::string& name);
+
+// All task ids, v4 ones first.
+std::vector<std::string> task_names();
+
+// Directory of the project's MJCF files: $ECSIM_MODEL_DIR if set, else <dir of the running
+// binary>/models, else <dir of the running binary>/../share/ecsim/models. Throws ecsim::Error
+// when none exists.
+std::string default_model_dir();
+
+// Deleters so unique_ptr/shared_ptr own MuJoCo handles.
+struct MjModelDeleter {
+  void operator()(mjModel* m) const { mj_deleteModel(m); }
+};
+struct MjDataDeleter {
+  void operator()(mjData* d) const { mj_deleteData(d); }
+};
+
+// A loaded MJCF model checked against a task. Immutable after load; share it between Envs.
+class Model {
+ public:
+  // Loads path (empty: the task's file in default_model_dir()). Throws ecsim::Error naming the
+  // file and what is wrong: missing file, XML error, wrong joints, missing actuators, sizes.
+  static std::shared_ptr<const Model> load(const TaskSpec& spec, const std::string& path = {});
+
+  // Checks an already compiled model against spec (load() calls it). Throws ecsim::Error;
+  // `label` names the model in messages.
+  static void validate(const TaskSpec& spec, const mjModel* m, const std::string& label);
+
+  const TaskSpec& spec() const { return spec_; }
+  const mjModel* mj() const { return m_.get(); }
+  const std::string& path() const { return path_; }
+  double dt() const { return m_->opt.timestep * spec_.frame_skip; }  // Gymnasium's dt
+  double total_mass() const { return total_mass_; }  // numpy-order sum of body_mass
+
+ private:
+  Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, std::string path);
+
+  TaskSpec spec_;
+  std::unique_ptr<mjModel, MjModelDeleter> m_;
+  std::string path_;
+  double total_mass_ = 0;
+};
+
+// Why an episode ended. Text forms (reason_name) go into trajectory CSVs.
+enum class EndReason {
+  none,            // still running
+  unhealthy,       // the healthy rule failed (Gymnasium's terminated)
+  time_limit,      // max_episode_steps reached (Gymnasium's truncated)
+  nan_state,       // qpos/qvel not finite, or MuJoCo flagged a bad qpos/qvel/qacc (and reset)
+  mujoco_warning,  // any other MuJoCo warning (contact/constraint buffer full, singular inertia)
+  bad_action,      // the action had a NaN or infinite entry; the physics was not stepped
+};
+const char* reason_name(EndReason r);
+
+// The reward split into signed contributions; reward == (forward + healthy) + ctrl + contact
+// evaluated in Gymnasium's order ((forward + healthy) - ctrl_cost - contact_cost).
+struct RewardComponents {
+  double forward = 0;  // forward_weight * x velocity
+  double ctrl = 0;     // -ctrl_weight * sum(action^2)
+  double healthy = 0;  // healthy_reward or 0
+  double contact = 0;  // -min(contact_weight * sum(cfrc_ext^2), contact_cost_max); humanoid-v5
+};
+
+struct StepResult {
+  double reward = 0;
+  RewardComponents components;
+  bool terminated = false;  // unhealthy or a physics failure
+  bool truncated = false;   // the step count reached max_episode_steps
+  EndReason reason = EndReason::none;  // terminated reasons win over time_limit
+};
+
+// One environment instance. Not copyable; movable. Not thread-safe: one Env per thread, many
+// Envs may share one Model.
+class Env {
+ public:
+  explicit Env(std::shared_ptr<const Model> model);
+
+  // Gymnasium reset: mj_resetData, qpos = qpos0 + U, qvel = U with U uniform in [-s, s) drawn
+  // from Philox4x32-10 keyed by seed (stream 2, see docs/tasks.md), then mj_forward.
+  void reset(uint64_t seed);
+  void reset(uint64_t seed, double noise_scale);
+
+  // Sets the state like Gymnasium's set_state (qpos, qvel, then mj_forward). For tests and tools.
+  void set_state(const double* qpos, const double* qvel);
+
+  // One env step: ctrl = action (act_size values, not clipped), frame_skip x mj_step,
+  // mj_rnePostConstraint, then rewards and termination. No allocation.
+  StepResult step(const double* action);
+
+  // Writes obs_size() values: the observation of the current state.
+  void observation(double* out) const;
+
+  // True when the healthy rule holds for the current state.
+  bool is_healthy() const;
+
+  int obs_size() const { return spec_->obs_size; }
+  int act_size() const { return spec_->act_size; }
+  int steps() const { return steps_; }  // env steps since reset
+  const double* ctrl_low() const { return ctrl_low_.data(); }    // per actuator
+  const double* ctrl_high() const { return ctrl_high_.data(); }  // per actuator
+  const TaskSpec& spec() const { return *spec_; }
+  const Model& model() const { return *model_; }
+  const mjModel* mj_model() const { return m_; }
+  const mjData* data() const { return d_.get(); }
+  mjData* mutable_data() { return d_.get(); }  // tests craft states through this
+
+  // The x coordinate the forward reward differentiates: qpos[0], or humanoid's mass center
+  // computed from d->xipos as the last mj_step left it (Gymnasium's mass_center()).
+  double x_position() const;
+
+ private:
+  std::shared_ptr<const Model> model_;
+  const TaskSpec* spec_;
+  const mjModel* m_;
+  std::unique_ptr<mjData, MjDataDeleter> d_;
+  std::vector<double> ctrl_low_, ctrl_high_;
+  int steps_ = 0;
+};
+
+}  // namespace ecsim::tasks

@@ -1,0 +1,200 @@
+#include "tasks/normalizer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include <boost/json.hpp>
+
+#include "common/error.h"
+
+namespace ecsim::tasks {
+
+static_assert(std::endian::native == std::endian::little, "the binary blob format assumes little-endian");
+
+RunningNormalizer::RunningNormalizer(size_t size)
+    : mean_(size, 0.0), summed_var_(size, 0.0), std32_(size, 1.0f) {}
+
+
+double RunningNormalizer::std(size_t i) const {
+  if (count_ == 0) return 1.0;
+  const double v = std::sqrt(std::max(summed_var_[i], 0.0) / static_cast<double>(count_));
+  return std::clamp(v, kStdMin, kStdMax);
+}
+
+
+void RunningNormalizer::refresh_std() {
+  for (size_t i = 0; i < size(); ++i) std32_[i] = static_cast<float>(std(i));
+}
+
+
+void RunningNormalizer::update(const double* batch, size_t rows) {
+  if (rows == 0) return;
+  const size_t n = size();
+  count_ += rows;
+  const double c = static_cast<double>(count_);
+  for (size_t i = 0; i < n; ++i) {
+    // mean += sum(x - mean_old) / count
+    const double old = mean_[i];
+    double diff = 0.0;
+    for (size_t r = 0; r < rows; ++r) diff += batch[r * n + i] - old;
+    const double mnew = old + diff / c;
+    // summed_var += sum((x - mean_old) * (x - mean_new))
+    double var = 0.0;
+    for (size_t r = 0; r < rows; ++r) var += (batch[r * n + i] - old) * (batch[r * n + i] - mnew);
+    mean_[i] = mnew;
+    summed_var_[i] += var;
+  }
+  refresh_std();
+}
+
+
+void RunningNormalizer::merge(const RunningNormalizer& other) {
+  if (other.size() != size())
+    throw Error("cannot merge normalizer statistics of size " + std::to_string(other.size()) +
+                    " into size " + std::to_string(size()),
+                "merge normalizers of the same task");
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    *this = other;
+    return;
+  }
+  // Chan et al.: n = na + nb, d = mb - ma, mean = ma + d nb / n, M2 = M2a + M2b + d^2 na nb / n
+  const double na = static_cast<double>(count_), nb = static_cast<double>(other.count_);
+  const double n = na + nb;
+  for (size_t i = 0; i < size(); ++i) {
+    const double d = other.mean_[i] - mean_[i];
+    mean_[i] = mean_[i] + d * (nb / n);
+    summed_var_[i] = (summed_var_[i] + other.summed_var_[i]) + d * d * (na * nb / n);
+  }
+  count_ += other.count_;
+  refresh_std();
+}
+
+
+void RunningNormalizer::normalize(const double* x, float* out) const {
+  for (size_t i = 0; i < size(); ++i)
+    out[i] = (static_cast<float>(x[i]) - static_cast<float>(mean_[i])) / std32_[i];
+}
+
+
+void RunningNormalizer::normalize(const float* x, float* out) const {
+  for (size_t i = 0; i < size(); ++i) out[i] = (x[i] - static_cast<float>(mean_[i])) / std32_[i];
+}
+
+
+namespace {
+
+constexpr char kMagic[8] = {'E', 'C', 'N', 'O', 'R', 'M', 0, 0};
+
+template <class T>
+void put(std::string& s, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  s.append(b, sizeof(T));
+}
+
+template <class T>
+T get(const std::string& s, size_t& pos) {
+  if (pos + sizeof(T) > s.size())
+    throw Error("normalizer blob is truncated (" + std::to_string(s.size()) + " bytes)",
+                "the checkpoint file is damaged; use another checkpoint");
+  T v;
+  std::memcpy(&v, s.data() + pos, sizeof(T));
+  pos += sizeof(T);
+  return v;
+}
+
+void check_version(uint64_t v) {
+  if (v != RunningNormalizer::kFormatVersion)
+    throw Error("normalizer blob has format version " + std::to_string(v) + ", this ecsim reads version " +
+                    std::to_string(RunningNormalizer::kFormatVersion),
+                "use the ecsim version that wrote the checkpoint");
+}
+
+}  // namespace
+
+
+std::string RunningNormalizer::to_binary() const {
+  std::string s(kMagic, sizeof(kMagic));
+  put<uint32_t>(s, kFormatVersion);
+  put<uint32_t>(s, 0);
+  put<uint64_t>(s, size());
+  put<uint64_t>(s, count_);
+  for (double v : mean_) put(s, v);
+  for (double v : summed_var_) put(s, v);
+  return s;
+}
+
+
+RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
+  if (blob.size() < sizeof(kMagic) || std::memcmp(blob.data(), kMagic, sizeof(kMagic)) != 0)
+    throw Error("not an ecsim normalizer blob (bad magic)", "pass the normalizer part of an ecsim checkpoint");
+  size_t pos = sizeof(kMagic);
+  check_version(get<uint32_t>(blob, pos));
+  get<uint32_t>(blob, pos);
+  const uint64_t n = get<uint64_t>(blob, pos);
+  const uint64_t count = get<uint64_t>(blob, pos);
+  if (blob.size() != pos + 16 * n)
+    throw Error("normalizer blob has " + std::to_string(blob.size()) + " bytes, size " + std::to_string(n) +
+                    " needs " + std::to_string(pos + 16 * n),
+                "the checkpoint file is damaged; use another checkpoint");
+  RunningNormalizer r(n);
+  r.count_ = count;
+  for (auto& v : r.mean_) v = get<double>(blob, pos);
+  for (auto& v : r.summed_var_) v = get<double>(blob, pos);
+  r.refresh_std();
+  return r;
+}
+
+
+std::string RunningNormalizer::to_json() const {
+  boost::json::object o;
+  o["format"] = "ecsim-normalizer";
+  o["version"] = kFormatVersion;
+  o["size"] = size();
+  o["count"] = count_;
+  o["mean"] = boost::json::array(mean_.begin(), mean_.end());
+  o["summed_variance"] = boost::json::array(summed_var_.begin(), summed_var_.end());
+  return boost::json::serialize(o);
+}
+
+
+RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
+  const auto bad = [](const std::string& what) {
+    return Error("normalizer JSON: " + what, "pass the normalizer part of an ecsim checkpoint");
+  };
+  boost::json::value v;
+  try {
+    v = boost::json::parse(text);
+  } catch (const std::exception& e) {
+    throw bad(std::string("not valid JSON (") + e.what() + ")");
+  }
+  const auto* o = v.if_object();
+  if (!o || !o->contains("format") || !o->at("format").is_string() ||
+      o->at("format").as_string() != "ecsim-normalizer")
+    throw bad("missing \"format\": \"ecsim-normalizer\"");
+  try {
+    check_version(boost::json::value_to<uint64_t>(o->at("version")));
+    const auto n = boost::json::value_to<uint64_t>(o->at("size"));
+    RunningNormalizer r(n);
+    r.count_ = boost::json::value_to<uint64_t>(o->at("count"));
+    const auto& mean = o->at("mean").as_array();
+    const auto& var = o->at("summed_variance").as_array();
+    if (mean.size() != n || var.size() != n)
+      throw bad("\"mean\" and \"summed_variance\" must have \"size\" (" + std::to_string(n) + ") entries");
+    for (size_t i = 0; i < n; ++i) {
+      r.mean_[i] = boost::json::value_to<double>(mean[i]);
+      r.summed_var_[i] = boost::json::value_to<double>(var[i]);
+    }
+    r.refresh_std();
+    return r;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw bad(std::string("missing or mistyped field (") + e.what() + ")");
+  }
+}
+
+}  // namespace ecsim::tasks

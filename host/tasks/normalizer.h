@@ -1,0 +1,71 @@
+// Running observation normalization (ec-reference.md §2.4, brax running_statistics).
+//
+//   state   count, mean[n], summed_variance[n]; initially 0, 0, 0 (std reads as 1)
+//   update  batched Welford: count += B; mean += sum(x - mean_old) / count;
+//           summed_variance += sum((x - mean_old) * (x - mean_new))
+//   std     clip(sqrt(max(summed_variance, 0) / count), 1e-6, 1e6)
+//   normalize  (x - mean) / std in float32, no clipping
+//
+// Statistics accumulate in double (brax keeps float32); normalize() rounds x, mean and std to
+// float32 and divides in float32, as the reference does.
+//
+// merge() combines statistics of disjoint data (Chan et al. parallel update), so threads and MPI
+// ranks can each keep a normalizer and combine them. The result equals a sequential update up to
+// rounding; it is deterministic: the same inputs merged in the same order give identical bits.
+// Merge in a fixed order (e.g. by rank, or a fixed tree) to keep runs reproducible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ecsim::tasks {
+
+class RunningNormalizer {
+ public:
+  static constexpr double kStdMin = 1e-6;
+  static constexpr double kStdMax = 1e6;
+  static constexpr uint32_t kFormatVersion = 1;
+
+  RunningNormalizer() = default;
+  explicit RunningNormalizer(size_t size);
+
+  size_t size() const { return mean_.size(); }
+  uint64_t count() const { return count_; }
+  const std::vector<double>& mean() const { return mean_; }
+  const std::vector<double>& summed_variance() const { return summed_var_; }
+  double std(size_t i) const;  // clipped; 1 before any update (brax's init_state)
+
+  // one observation of size() values
+  void update(const double* x) { update(x, 1); }
+  // a batch of `rows` observations, row-major (rows x size()); one batched Welford step
+  void update(const double* batch, size_t rows);
+
+  // this = statistics of (this data) ∪ (other's data); sizes must match (throws ecsim::Error)
+  void merge(const RunningNormalizer& other);
+
+  // out[i] = (float(x[i]) - float(mean[i])) / float(std[i]), float32, no clipping
+  void normalize(const double* x, float* out) const;
+  void normalize(const float* x, float* out) const;
+
+  // Checkpoint blobs. Binary: "ECNORM\0\0", u32 version, u32 reserved, u64 size, u64 count, then
+  // mean[size] and summed_variance[size] as IEEE-754 doubles, all little-endian; bit-exact.
+  std::string to_binary() const;
+  static RunningNormalizer from_binary(const std::string& blob);
+  // JSON: {"format":"ecsim-normalizer","version":1,"size":n,"count":c,"mean":[...],
+  // "summed_variance":[...]}; numbers printed round-trip exact.
+  std::string to_json() const;
+  static RunningNormalizer from_json(const std::string& text);
+
+  // exact comparison of count, mean and summed_variance (to_binary() compares bits)
+  bool operator==(const RunningNormalizer& o) const = default;
+
+ private:
+  void refresh_std();
+
+  uint64_t count_ = 0;
+  std::vector<double> mean_, summed_var_;
+  std::vector<float> std32_;  // float32 std for normalize(), recomputed after each change
+};
+
+}  // namespace ecsim::tasks

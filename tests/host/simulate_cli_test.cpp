@@ -1,0 +1,95 @@
+// ecsim simulate end to end: outputs, determinism, kernels and arithmetics, and bad input.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cli_util.h"
+#include "io/csv.h"
+
+using namespace ecsim;
+
+namespace {
+
+std::string make_trace(const std::filesystem::path& dir, int steps, int d_in) {
+  std::ostringstream text;
+  for (int i = 0; i < d_in; ++i) text << (i ? "," : "") << "obs_" << i;
+  text << "\n";
+  for (int e = 0; e < steps; ++e) {
+    for (int i = 0; i < d_in; ++i) text << (i ? "," : "") << ((e * 7 + i * 13) % 17) / 4.0 - 2.0;
+    text << "\n";
+  }
+  const auto p = dir / "trace.csv";
+  test::write_text(p, text.str());
+  return p.string();
+}
+
+}  // namespace
+
+TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
+  const auto dir = test::scratch_dir("sim");
+  const std::string trace = make_trace(dir, 20, 11);
+  const std::string base = "simulate --trace " + trace + " --rho-const 0.5 --seed 3 --d-out 3 ";
+  auto a = test::run_ecsim(base + "--out " + (dir / "a.csv").string() + " --raster " + (dir / "r.csv").string() +
+                           " --save-theta " + (dir / "t.bin").string());
+  ASSERT_EQ(a.code, 0) << a.output;
+  auto b = test::run_ecsim(base + "--kernel portable --out " + (dir / "b.csv").string() + " --raster " +
+                           (dir / "rb.csv").string());
+  ASSERT_EQ(b.code, 0) << b.output;
+  EXPECT_EQ(test::read_text(dir / "a.csv"), test::read_text(dir / "b.csv"));
+  EXPECT_EQ(test::read_text(dir / "r.csv"), test::read_text(dir / "rb.csv"));
+  const io::NumericTable acts = io::read_numeric_csv((dir / "a.csv").string());
+  EXPECT_EQ(acts.rows.size(), 20u);
+  EXPECT_EQ(acts.numbered_columns("act_").size(), 3u);
+  for (const auto& row : acts.rows)
+    for (size_t k : acts.numbered_columns("act_")) {
+      EXPECT_GE(row[k], -1.0);
+      EXPECT_LE(row[k], 1.0);
+    }
+  const io::NumericTable raster = io::read_numeric_csv((dir / "r.csv").string());
+  EXPECT_GT(raster.rows.size(), 0u);
+  // the saved θ reproduces the run
+  auto c = test::run_ecsim("simulate --trace " + trace + " --theta " + (dir / "t.bin").string() + " --seed 3 --out " +
+                           (dir / "c.csv").string());
+  ASSERT_EQ(c.code, 0) << c.output;
+  EXPECT_EQ(test::read_text(dir / "a.csv"), test::read_text(dir / "c.csv"));
+  // float arithmetic runs and differs
+  auto f = test::run_ecsim(base + "--arith float --out " + (dir / "f.csv").string());
+  ASSERT_EQ(f.code, 0) << f.output;
+  EXPECT_NE(test::read_text(dir / "a.csv"), test::read_text(dir / "f.csv"));
+}
+
+TEST(SimulateCli, BadInputGetsClearErrors) {
+  const auto dir = test::scratch_dir("sim_bad");
+  const std::string trace = make_trace(dir, 3, 4);
+  const std::string out = " --out " + (dir / "o.csv").string();
+  struct Case {
+    std::string args, needle;
+  };
+  test::write_text(dir / "ragged.csv", "obs_0,obs_1\n1,2\n3\n");
+  test::write_text(dir / "noobs.csv", "x,y\n1,2\n");
+  const std::vector<Case> cases = {
+      {"simulate --trace " + trace + out, "exactly one network source"},
+      {"simulate --trace " + trace + " --rho-const 0.5" + out, "--d-out is required"},
+      {"simulate --trace " + trace + " --rho-const 1.5 --d-out 2" + out, "not a probability"},
+      {"simulate --trace " + (dir / "nope.csv").string() + " --rho-const 0.5 --d-out 2" + out, "cannot open"},
+      {"simulate --trace " + (dir / "ragged.csv").string() + " --rho-const 0.5 --d-out 2" + out, "values but the header has"},
+      {"simulate --trace " + (dir / "noobs.csv").string() + " --rho-const 0.5 --d-out 2" + out, "no observation columns"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --state-bits 99" + out, "state_bits"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 1" + out, "out of range"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --arith double" + out, "--arith"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --kernel gpu" + out, "--kernel"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 50 --kernel avx512-narrow" + out, "cannot run"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --bogus 1" + out, "unrecognised option"},
+      {"simulate --trace " + trace + " --rho " + (dir / "nope.txt").string() + " --d-out 2" + out, "cannot open ρ file"},
+      {"simulate --trace " + trace + " --theta " + trace + out, "not an ecsim θ file"},
+      {"simulate --rho-const 0.5 --d-out 2" + out, "--trace"},
+      {"nosuchcommand", "unknown command"},
+  };
+  for (const Case& c : cases) {
+    const auto r = test::run_ecsim(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.output;
+    EXPECT_NE(r.output.find(c.needle), std::string::npos) << c.args << "\n" << r.output;
+    EXPECT_EQ(r.output.find("internal error"), std::string::npos) << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.csv")) << "a failed run must not leave an output file";
+}

@@ -1,0 +1,121 @@
+// Fixed-point primitives, saturation at every boundary, the input quantizer, popcount signs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "common/error.h"
+#include "test_util.h"
+
+using namespace ecsim;
+using namespace ecsim::ref;
+
+TEST(Arith, RoundShiftIsRoundHalfUp) {
+  EXPECT_EQ(round_shift(5, 0), 5);
+  EXPECT_EQ(round_shift(3, 1), 2);    // 1.5 -> 2
+  EXPECT_EQ(round_shift(-3, 1), -1);  // -1.5 -> -1 (half up, toward +inf)
+  EXPECT_EQ(round_shift(-5, 2), -1);  // -1.25 -> -1
+  EXPECT_EQ(round_shift(-6, 2), -1);  // -1.5 -> -1
+  EXPECT_EQ(round_shift(-7, 2), -2);  // -1.75 -> -2
+  EXPECT_EQ(round_shift(6, 2), 2);    // 1.5 -> 2
+  for (int64_t x = -1000; x <= 1000; ++x)
+    for (int s = 1; s < 6; ++s)
+      EXPECT_EQ(round_shift(x, s), static_cast<int64_t>(std::floor((static_cast<double>(x) + std::ldexp(1.0, s - 1)) / std::ldexp(1.0, s))))
+          << x << " >> " << s;
+}
+
+TEST(Arith, SaturateAtEveryBoundary) {
+  for (int bits = 4; bits <= 32; ++bits) {
+    const int64_t hi = smax(bits), lo = smin(bits);
+    EXPECT_EQ(saturate(hi, bits), hi);
+    EXPECT_EQ(saturate(hi + 1, bits), hi);
+    EXPECT_EQ(saturate(hi - 1, bits), hi - 1);
+    EXPECT_EQ(saturate(lo, bits), lo);
+    EXPECT_EQ(saturate(lo - 1, bits), lo);
+    EXPECT_EQ(saturate(lo + 1, bits), lo + 1);
+  }
+}
+
+TEST(Arith, InputQuantizerRoundsAndSaturates) {
+  ArithConfig a;  // B_x = 10, F_x = 6: range [-512, 511] = [-8, 7.984375]
+  bool sat = false, nan = false;
+  EXPECT_EQ(quantize_input(1.0f, a, &sat, &nan), 64);
+  EXPECT_FALSE(sat);
+  EXPECT_EQ(quantize_input(1.0f / 128.0f, a, &sat, &nan), 1);       // exactly half an LSB rounds up
+  EXPECT_EQ(quantize_input(-1.0f / 128.0f, a, &sat, &nan), 0);      // -0.5 LSB rounds up to 0
+  EXPECT_EQ(quantize_input(511.0f / 64.0f, a, &sat, &nan), 511);
+  EXPECT_FALSE(sat);
+  EXPECT_EQ(quantize_input(511.5f / 64.0f, a, &sat, &nan), 511);    // rounds to 512, saturates
+  EXPECT_TRUE(sat);
+  EXPECT_EQ(quantize_input(-8.0f, a, &sat, &nan), -512);
+  EXPECT_FALSE(sat);
+  EXPECT_EQ(quantize_input(-8.1f, a, &sat, &nan), -512);
+  EXPECT_TRUE(sat);
+  EXPECT_EQ(quantize_input(std::numeric_limits<float>::infinity(), a, &sat, &nan), 511);
+  EXPECT_TRUE(sat);
+  EXPECT_EQ(quantize_input(-std::numeric_limits<float>::infinity(), a, &sat, &nan), -512);
+  EXPECT_EQ(quantize_input(std::nanf(""), a, &sat, &nan), 0);
+  EXPECT_TRUE(nan);
+}
+
+TEST(Arith, BadWidthsAreRejectedWithTheirName) {
+  ArithConfig a;
+  a.frac_bits = 15;  // > state_bits - 2
+  try {
+    a.validate();
+    FAIL() << "frac_bits = 15 with 16 state bits must be rejected";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("frac_bits"), std::string::npos) << e.what();
+  }
+  ArithConfig b;
+  b.rho_bits = 17;
+  EXPECT_THROW(b.validate(), Error);
+  ArithConfig c;
+  c.rate_bits = 4;  // γ = (1-α_out)/dt = 0.0975 rounds to 0 at F_r = 1
+  c.rate_frac_bits = 1;
+  EXPECT_THROW(test::desc_for(256, 128, 11, 3, 33, c), Error);
+  EXPECT_THROW(test::desc_for(0, 0, 11, 3), Error);
+  EXPECT_THROW(test::desc_for(256, 300, 11, 3), Error);
+  EXPECT_THROW(test::desc_for(256, 128, 0, 3), Error);
+}
+
+// One presynaptic spike of each sign reaches neuron 0 through K_h; the synaptic current after the
+// first inner step must be +R for an excitatory source and -R for an inhibitory one.
+TEST(Arith, PopcountSignOfExcitatoryAndInhibitorySpikes) {
+  for (int source : {1, 200}) {  // 1 is excitatory (< 128), 200 inhibitory
+    const NetworkDesc d = test::desc_for(256, 128, 1, 1, 1);
+    Theta t = Theta::zeros(d.shape);
+    t.rec.set(source, 0, true);
+    for (Kernel k : {Kernel::kPortable, Kernel::kAuto}) {
+      const CompiledNet net(d, t);
+      FixedState st;
+      reset(net, st, 1);
+      st.spikes[static_cast<size_t>(source / 64)] |= uint64_t{1} << (source % 64);
+      std::fill(st.v.begin(), st.v.end(), 0);
+      float obs = 0, act = 0;
+      step(net, st, &obs, &act, nullptr, k);
+      const int32_t want = (source < 128 ? 1 : -1) * static_cast<int32_t>(d.fixed.r_h_q);
+      EXPECT_EQ(st.i_syn[0], want) << "source " << source << " kernel " << kernel_name(k);
+      EXPECT_EQ(st.i_syn[1], 0);
+      EXPECT_EQ(st.counters.rec_synops, 1u);
+    }
+  }
+}
+
+// Saturation inside the datapath: all 128 excitatory neurons fire into neuron 0, so diff·R =
+// 128·256 = 32768 leaves the 16-bit range and must saturate, identically in every kernel.
+TEST(Arith, RecurrentInputSaturatesIdenticallyInEveryKernel) {
+  const NetworkDesc d = test::desc_for(256, 128, 1, 1, 1);
+  Theta t = Theta::zeros(d.shape);
+  for (int i = 0; i < 128; ++i) t.rec.set(i, 0, true);
+  const CompiledNet net(d, t);
+  for (Kernel k : {Kernel::kPortable, Kernel::kAuto}) {
+    FixedState st;
+    reset(net, st, 1);
+    st.spikes[0] = st.spikes[1] = ~uint64_t{0};
+    st.i_syn[0] = 30000;
+    float obs = 0, act = 0;
+    step(net, st, &obs, &act, nullptr, k);
+    EXPECT_EQ(st.i_syn[0], 32767) << kernel_name(k);
+  }
+}
