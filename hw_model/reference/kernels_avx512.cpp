@@ -158,14 +158,16 @@ ECSIM_NARROW static inline __m512i mul_sat16(__m512i a, __m512i b) {
   return _mm512_mask_blend_epi16(fits, sat, lo);
 }
 
-// One narrow inner step over NB blocks of 32 neurons. NB > 0 is a compile-time block count whose
-// accumulators stay in registers (N = 32·NB); NB = 0 handles any N block by block.
+// T narrow inner steps over NB blocks of 32 neurons, with the spike tally fused in. NB > 0 is a
+// compile-time block count whose accumulators stay in registers (N = 32·NB); NB = 0 handles any
+// N block by block.
 template <int NB>
-ECSIM_NARROW static void narrow_step(const CompiledNet& net, FixedState& st) {
+ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
   const NetworkDesc& d = net.desc();
   const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
   const int N = net.n(), nb = NB > 0 ? NB : N / 32, nw16 = N / 16, nw_exc = d.shape.n_exc / 16;
+  const int nb_exc = d.shape.n_exc / 32;
   const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
   const __m512i alpha_syn = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
   const __m512i beta_m = _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
@@ -176,74 +178,109 @@ ECSIM_NARROW static void narrow_step(const CompiledNet& net, FixedState& st) {
   const __m512i gamma_i = _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q));
   const __m512i zero = _mm512_setzero_si512();
 
-  // nonzero 16-bit spike words (the rest contribute nothing), found 32 words at a time
-  int nz_k[4096];
-  uint16_t nz_w[4096];
-  int nnz = 0, n_spikes = 0, nnz_exc = 0;
-  const auto* s16 = reinterpret_cast<const uint16_t*>(st.spikes.data());
-  for (int k0 = 0; k0 < nw16; k0 += 32) {
-    const __mmask32 in_range = nw16 - k0 >= 32 ? ~__mmask32{0} : ((__mmask32{1} << (nw16 - k0)) - 1);
-    const __m512i words = _mm512_maskz_loadu_epi16(in_range, s16 + k0);
-    for (uint32_t m = _mm512_test_epi16_mask(words, words); m; m &= m - 1) {
-      const int k = k0 + std::countr_zero(m);
-      nz_k[nnz] = k * 32;
-      nz_w[nnz] = s16[k];
-      n_spikes += std::popcount(s16[k]);
-      nnz_exc += k < nw_exc;
-      ++nnz;
-    }
-  }
-  // |diff| <= spikes this step, so diff·R cannot leave int16 unless n_spikes·R > 32767
-  const bool product_fits = int64_t{n_spikes} * f.r_h_q <= 32767;
-
   int16_t* const i_syn16 = st.i_syn16.data();
   int16_t* const v16 = st.v16.data();
   int16_t* const rate16 = st.rate16.data();
   const int16_t* const i_in16 = st.i_in16.data();
   const uint16_t* const rec = net.rec_blk16.data();
+  const int32_t* const fanout = net.rec_fanout.data();
   const size_t stride = static_cast<size_t>(nw16) * 32;  // elements between blocks
-  auto* const next32 = reinterpret_cast<uint32_t*>(st.spikes_next.data());
-  if (N % 64) next32[N / 32] = 0;  // the padding half of the last spike word
+  const int sw = net.spike_words();
+  int nz_k[4096];
+  uint16_t nz_w[4096];
 
-  auto lif = [&](int b, __m512i diff) ECSIM_NARROW {
-    const __m512i p = product_fits ? _mm512_mullo_epi16(diff, r_h) : mul_sat16(diff, r_h);
-    const size_t o = static_cast<size_t>(32 * b);
-    const __m512i is = _mm512_adds_epi16(_mm512_mulhrs_epi16(_mm512_loadu_si512(i_syn16 + o), alpha_syn), p);
-    _mm512_storeu_si512(i_syn16 + o, is);
-    const __m512i u = _mm512_adds_epi16(is, _mm512_loadu_si512(i_in16 + o));
-    __m512i vv = _mm512_loadu_si512(v16 + o);
-    vv = _mm512_adds_epi16(vv, _mm512_mulhrs_epi16(_mm512_subs_epi16(u, vv), beta_m));
-    const __mmask32 fired = _mm512_cmpgt_epi16_mask(vv, theta);
-    _mm512_storeu_si512(v16 + o, _mm512_mask_mov_epi16(vv, fired, zero));
-    __m512i r = _mm512_mulhrs_epi16(_mm512_loadu_si512(rate16 + o), alpha_out);
-    r = _mm512_mask_adds_epi16(r, fired, r, 32 * b < d.shape.n_exc ? gamma_e : gamma_i);
-    _mm512_storeu_si512(rate16 + o, r);
-    next32[b] = fired;
-  };
-  auto hits = [&](int z, int b) ECSIM_NARROW {
-    return _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(rec + static_cast<size_t>(b) * stride + nz_k[z]),
-                                                _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]))));
-  };
+  NarrowTally tally;
+  for (int t = 0; t < steps; ++t) {
+    // nonzero 16-bit spike words (the rest contribute nothing). The spike vector is read as the
+    // 64-bit words it was written as, so the loads forward from the previous step's stores.
+    int nnz = 0, n_spikes = 0, nnz_exc = 0;
+    const uint64_t* s64 = st.spikes.data();
+    for (int w64 = 0; w64 < sw; ++w64) {
+      const uint64_t word = s64[w64];
+      if (!word) continue;
+      n_spikes += std::popcount(word);
+      for (uint64_t bits = word; bits; bits &= bits - 1)  // spec §7: fan-out of s(t-1) counts at t
+        tally.rec_synops += static_cast<uint64_t>(fanout[64 * w64 + std::countr_zero(bits)]);
+      for (int c = 0; c < 4; ++c) {
+        const auto w = static_cast<uint16_t>(word >> (16 * c));
+        if (!w) continue;
+        const int k = 4 * w64 + c;
+        nz_k[nnz] = k * 32;
+        nz_w[nnz] = w;
+        nnz_exc += k < nw_exc;
+        ++nnz;
+      }
+    }
+    // |diff| <= spikes this step, so diff·R cannot leave int16 unless n_spikes·R > 32767
+    const bool product_fits = int64_t{n_spikes} * f.r_h_q <= 32767;
+    uint64_t* const next64 = st.spikes_next.data();
+    if (N % 64) next64[N / 64] = 0;  // a half-filled last word: its upper half stays 0
 
-  if constexpr (NB > 0) {
-    __m512i diff[NB];
-    for (int b = 0; b < NB; ++b) diff[b] = zero;
-    for (int z = 0; z < nnz; ++z) {
-      if (z < nnz_exc)
-        for (int b = 0; b < NB; ++b) diff[b] = _mm512_add_epi16(diff[b], hits(z, b));
+    // blocks come in pairs per 64-bit spike word; an odd last block ORs into its zeroed word
+    auto put_spikes = [&](int b, __mmask32 fired) {
+      if (b & 1)
+        next64[b >> 1] |= static_cast<uint64_t>(fired) << 32;
       else
-        for (int b = 0; b < NB; ++b) diff[b] = _mm512_sub_epi16(diff[b], hits(z, b));
+        next64[b >> 1] = fired;
+    };
+    auto lif = [&](int b, __m512i diff) ECSIM_NARROW {
+      const __m512i p = product_fits ? _mm512_mullo_epi16(diff, r_h) : mul_sat16(diff, r_h);
+      const size_t o = static_cast<size_t>(32 * b);
+      const __m512i is = _mm512_adds_epi16(_mm512_mulhrs_epi16(_mm512_loadu_si512(i_syn16 + o), alpha_syn), p);
+      _mm512_storeu_si512(i_syn16 + o, is);
+      const __m512i u = _mm512_adds_epi16(is, _mm512_loadu_si512(i_in16 + o));
+      __m512i vv = _mm512_loadu_si512(v16 + o);
+      vv = _mm512_adds_epi16(vv, _mm512_mulhrs_epi16(_mm512_subs_epi16(u, vv), beta_m));
+      const __mmask32 fired = _mm512_cmpgt_epi16_mask(vv, theta);
+      _mm512_storeu_si512(v16 + o, _mm512_mask_mov_epi16(vv, fired, zero));
+      const bool exc = b < nb_exc;
+      __m512i r = _mm512_mulhrs_epi16(_mm512_loadu_si512(rate16 + o), alpha_out);
+      r = _mm512_mask_adds_epi16(r, fired, r, exc ? gamma_e : gamma_i);
+      _mm512_storeu_si512(rate16 + o, r);
+      put_spikes(b, fired);
+    };
+
+    if constexpr (NB > 0) {
+      // fully unrolled so that the NB accumulators are registers, not a zeroed stack array
+      __m512i diff[NB];
+#pragma GCC unroll 16
+      for (int b = 0; b < NB; ++b) diff[b] = zero;
+      for (int z = 0; z < nnz_exc; ++z) {
+        const __m512i bc = _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]));
+        const uint16_t* col = rec + nz_k[z];
+#pragma GCC unroll 16
+        for (int b = 0; b < NB; ++b)
+          diff[b] = _mm512_add_epi16(diff[b], _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
+      }
+      for (int z = nnz_exc; z < nnz; ++z) {
+        const __m512i bc = _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]));
+        const uint16_t* col = rec + nz_k[z];
+#pragma GCC unroll 16
+        for (int b = 0; b < NB; ++b)
+          diff[b] = _mm512_sub_epi16(diff[b], _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
+      }
+#pragma GCC unroll 16
+      for (int b = 0; b < NB; ++b) lif(b, diff[b]);
+    } else {
+      for (int b = 0; b < nb; ++b) {
+        __m512i diff = zero;
+        const uint16_t* blk = rec + static_cast<size_t>(b) * stride;
+        for (int z = 0; z < nnz; ++z) {
+          const __m512i hit = _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(blk + nz_k[z]),
+                                                                   _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]))));
+          diff = z < nnz_exc ? _mm512_add_epi16(diff, hit) : _mm512_sub_epi16(diff, hit);
+        }
+        lif(b, diff);
+      }
     }
-    for (int b = 0; b < NB; ++b) lif(b, diff[b]);
-  } else {
-    for (int b = 0; b < nb; ++b) {
-      __m512i diff = zero;
-      int z = 0;
-      for (; z < nnz_exc; ++z) diff = _mm512_add_epi16(diff, hits(z, b));
-      for (; z < nnz; ++z) diff = _mm512_sub_epi16(diff, hits(z, b));
-      lif(b, diff);
+    for (int w64 = 0; w64 < sw; ++w64) {
+      tally.exc += static_cast<uint64_t>(std::popcount(next64[w64] & net.exc_mask[static_cast<size_t>(w64)]));
+      tally.inh += static_cast<uint64_t>(std::popcount(next64[w64] & ~net.exc_mask[static_cast<size_t>(w64)]));
     }
+    st.spikes.swap(st.spikes_next);
+    if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.begin() + sw);
   }
+  return tally;
 }
 
 // int32 state <-> the narrow kernel's int16 copies (values fit: W = W_r = 16)
@@ -266,11 +303,11 @@ ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
       _mm512_storeu_si512(to->data() + j, _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(from->data() + j))));
 }
 
-void inner_step_avx512_narrow(const CompiledNet& net, FixedState& st) {
+NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
   switch (net.n()) {
-    case 256: narrow_step<8>(net, st); break;
-    case 512: narrow_step<16>(net, st); break;
-    default: narrow_step<0>(net, st); break;
+    case 256: return narrow_steps<8>(net, st, steps, raster);
+    case 512: return narrow_steps<16>(net, st, steps, raster);
+    default: return narrow_steps<0>(net, st, steps, raster);
   }
 }
 
@@ -335,7 +372,7 @@ ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* acti
       ++c.action_saturations;
     }
     st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
-    action[k] = std::ldexp(static_cast<float>(aq), -d.arith.action_frac_bits);
+    action[k] = static_cast<float>(aq) * (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
   }
 }
 
@@ -345,7 +382,7 @@ void narrow_unpack(const CompiledNet&, FixedState&) {}
 void input_projection_avx512(const CompiledNet&, FixedState&) {}
 void readout_avx512(const CompiledNet&, FixedState&, float*) {}
 void inner_step_avx512_wide(const CompiledNet&, FixedState&) {}
-void inner_step_avx512_narrow(const CompiledNet&, FixedState&) {}
+NarrowTally run_avx512_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*) { return {}; }
 #endif
 
 }  // namespace ecsim::ref::detail

@@ -195,29 +195,45 @@ int32_t quantize_input(float x, const ArithConfig& a, bool* saturated, bool* non
   *saturated = false;
   *nonfinite = std::isnan(x);
   if (*nonfinite) return 0;
-  const double q = std::floor(std::ldexp(static_cast<double>(x), a.input_frac_bits) + 0.5);
-  const double hi = static_cast<double>(smax(a.input_bits)), lo = static_cast<double>(smin(a.input_bits));
-  if (q > hi || q < lo) {
+  // y = x·2^F_x + 1/2 is exact in double for every value that does not saturate (|y| < 2^24)
+  const double y = static_cast<double>(x) * static_cast<double>(int64_t{1} << a.input_frac_bits) + 0.5;
+  const int64_t hi = smax(a.input_bits), lo = smin(a.input_bits);
+  if (!(y < static_cast<double>(hi + 1)) || y < static_cast<double>(lo)) {  // ±inf land here too
     *saturated = true;
-    return static_cast<int32_t>(q > hi ? hi : lo);
+    return static_cast<int32_t>(y > 0 ? hi : lo);
   }
+  int64_t q = static_cast<int64_t>(y);  // truncates toward zero; make it floor
+  if (static_cast<double>(q) > y) --q;
   return static_cast<int32_t>(q);
 }
 
-// Σ over the set bits i of the previous spikes of fan-out[i]: the recurrent accumulates
-static uint64_t spike_fanout_sum(const std::vector<uint64_t>& spikes, const std::vector<int32_t>& fanout) {
-  uint64_t sum = 0;
-  for (size_t w = 0; w < spikes.size(); ++w)
-    for (uint64_t bits = spikes[w]; bits; bits &= bits - 1)
-      sum += static_cast<uint64_t>(fanout[w * 64 + static_cast<size_t>(std::countr_zero(bits))]);
-  return sum;
+// One pass over a spike vector: excitatory and inhibitory spike counts, and Σ fan-out[i] over
+// the spiking neurons i (the recurrent accumulates these spikes cause in the next inner step).
+struct SpikeTally {
+  uint64_t exc = 0, inh = 0, fanout = 0;
+};
+
+static SpikeTally tally(const CompiledNet& net, const std::vector<uint64_t>& spikes) {
+  SpikeTally t;
+  for (size_t w = 0; w < spikes.size(); ++w) {
+    const uint64_t bits = spikes[w];
+    if (!bits) continue;
+    t.exc += static_cast<uint64_t>(std::popcount(bits & net.exc_mask[w]));
+    t.inh += static_cast<uint64_t>(std::popcount(bits & ~net.exc_mask[w]));
+    for (uint64_t b = bits; b; b &= b - 1)
+      t.fanout += static_cast<uint64_t>(net.rec_fanout[w * 64 + static_cast<size_t>(std::countr_zero(b))]);
+  }
+  return t;
+}
+
+static uint64_t spike_fanout_sum(const CompiledNet& net, const std::vector<uint64_t>& spikes) {
+  return tally(net, spikes).fanout;
 }
 
 static void count_spikes(const CompiledNet& net, const std::vector<uint64_t>& spikes, EventCounters& c) {
-  for (size_t w = 0; w < spikes.size(); ++w) {
-    c.spikes_exc += static_cast<uint64_t>(std::popcount(spikes[w] & net.exc_mask[w]));
-    c.spikes_inh += static_cast<uint64_t>(std::popcount(spikes[w] & ~net.exc_mask[w]));
-  }
+  const SpikeTally t = tally(net, spikes);
+  c.spikes_exc += t.exc;
+  c.spikes_inh += t.inh;
 }
 
 // spec §5.1–5.2, one neuron at a time, 64-bit intermediates: the portable kernel
@@ -284,7 +300,7 @@ static void readout_portable(const CompiledNet& net, FixedState& st, float* acti
       ++c.action_saturations;
     }
     st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
-    action[k] = std::ldexp(static_cast<float>(aq), -d.arith.action_frac_bits);
+    action[k] = static_cast<float>(aq) * (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
   }
 }
 
@@ -321,16 +337,29 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
   // T inner steps (spec §5.2); the narrow kernel works on int16 copies of the state
   const bool narrow = kernel == Kernel::kAvx512Narrow;
   if (narrow) detail::narrow_pack(net, st);
-  for (int t = 0; t < s.inner_steps; ++t) {
-    c.rec_synops += spike_fanout_sum(st.spikes, net.rec_fanout);
-    switch (kernel) {
-      case Kernel::kAvx512Narrow: detail::inner_step_avx512_narrow(net, st); break;
-      case Kernel::kAvx512Wide: detail::inner_step_avx512_wide(net, st); break;
-      default: inner_step_portable(net, st); break;
+  // each inner step accumulates the previous step's spikes: the fan-out of s(t-1) counts at t
+  if (narrow) {
+    const detail::NarrowTally tl = detail::run_avx512_narrow(net, st, s.inner_steps, raster);
+    c.spikes_exc += tl.exc;
+    c.spikes_inh += tl.inh;
+    c.rec_synops += tl.rec_synops;
+  } else {
+    uint64_t spikes_exc = 0, spikes_inh = 0, rec_synops = spike_fanout_sum(net, st.spikes);
+    for (int t = 0; t < s.inner_steps; ++t) {
+      if (kernel == Kernel::kAvx512Wide)
+        detail::inner_step_avx512_wide(net, st);
+      else
+        inner_step_portable(net, st);
+      st.spikes.swap(st.spikes_next);
+      const SpikeTally tl = tally(net, st.spikes);
+      spikes_exc += tl.exc;
+      spikes_inh += tl.inh;
+      if (t + 1 < s.inner_steps) rec_synops += tl.fanout;
+      if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());
     }
-    st.spikes.swap(st.spikes_next);
-    count_spikes(net, st.spikes, c);
-    if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());
+    c.spikes_exc += spikes_exc;
+    c.spikes_inh += spikes_inh;
+    c.rec_synops += rec_synops;
   }
   if (narrow) detail::narrow_unpack(net, st);
   c.inner_steps += static_cast<uint64_t>(s.inner_steps);
@@ -368,7 +397,7 @@ void step(const CompiledNet& net, FloatState& st, const float* obs, float* actio
   }
   const int sw = net.spike_words();
   for (int t = 0; t < s.inner_steps; ++t) {
-    c.rec_synops += spike_fanout_sum(st.spikes, net.rec_fanout);
+    c.rec_synops += spike_fanout_sum(net, st.spikes);
     std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
     for (int j = 0; j < N; ++j) {
       const uint64_t* row = net.rec_post.data() + static_cast<size_t>(j) * sw;

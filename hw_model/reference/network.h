@@ -113,7 +113,12 @@ uint32_t initial_membrane_word(uint64_t init_seed, int neuron);
 namespace detail {
 // the AVX-512 recurrent steps (kernels_avx512.cpp)
 void inner_step_avx512_wide(const CompiledNet& net, FixedState& st);
-void inner_step_avx512_narrow(const CompiledNet& net, FixedState& st);
+// T narrow inner steps in one call; returns the spike tally of spec §7 (spikes of the T steps,
+// recurrent accumulates of the T steps = fan-out of the spikes entering each step)
+struct NarrowTally {
+  uint64_t exc = 0, inh = 0, rec_synops = 0;
+};
+NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
 void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
 // per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable
