@@ -26,7 +26,8 @@ struct DenseFloatNet {
 
 struct DenseFloatState {
   std::vector<float> v, i_syn, i_in, rate, s, i_spike;  // s: spikes of the last step, 0/1
-  std::vector<int> active;                             // scratch: indices of spiking neurons
+  std::vector<int> active;  // (N) indices of the neurons that spiked in the last step: [0, n_active)
+  int n_active = 0;
   uint64_t spikes = 0;
 };
 
