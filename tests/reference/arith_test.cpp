@@ -119,3 +119,26 @@ TEST(Arith, RecurrentInputSaturatesIdenticallyInEveryKernel) {
     EXPECT_EQ(st.i_syn[0], 32767) << kernel_name(k);
   }
 }
+
+// Action saturation: every excitatory neuron feeds the output with a full rate trace, so the
+// readout leaves [-1, 1] and must clamp to exactly ±2^F_a, counting each clamp.
+TEST(Arith, ActionClampsAtPlusMinusOneAndCounts) {
+  const NetworkDesc d = test::desc_for(64, 32, 1, 2, 1);
+  Theta t = Theta::zeros(d.shape);
+  for (int j = 0; j < 32; ++j) t.out.set(j, 0, true);       // excitatory -> output 0 (positive)
+  for (int j = 32; j < 64; ++j) t.out.set(j, 1, true);      // inhibitory -> output 1 (negative)
+  const CompiledNet net(d, t);
+  for (Kernel k : {Kernel::kPortable, Kernel::kAuto}) {
+    FixedState st;
+    reset(net, st, 1);
+    for (int j = 0; j < 32; ++j) st.rate[static_cast<size_t>(j)] = 8000;
+    for (int j = 32; j < 64; ++j) st.rate[static_cast<size_t>(j)] = -8000;
+    float obs = 0, act[2] = {0, 0};
+    step(net, st, &obs, act, nullptr, k);
+    EXPECT_EQ(st.a_q[0], 4096) << kernel_name(k);
+    EXPECT_EQ(st.a_q[1], -4096) << kernel_name(k);
+    EXPECT_EQ(act[0], 1.0f);
+    EXPECT_EQ(act[1], -1.0f);
+    EXPECT_EQ(st.counters.action_saturations, 2u);
+  }
+}
