@@ -94,6 +94,12 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
     for (int j = 0; j < N; ++j)
       if (theta.rec.get(i, j)) rec_pre16[static_cast<size_t>(i) * nb16 + (j >> 4)] |= static_cast<uint16_t>(1u << (j & 15));
 
+  const int nb32 = m_npad / 32;
+  rec_pre32.assign(static_cast<size_t>(N) * nb32, 0);
+  for (int i = 0; i < N; ++i)
+    for (int j = 0; j < N; ++j)
+      if (theta.rec.get(i, j)) rec_pre32[static_cast<size_t>(i) * nb32 + (j >> 5)] |= 1u << (j & 31);
+
   exc_mask.assign(static_cast<size_t>(sw), 0);
   for (int i = 0; i < s.n_exc; ++i) exc_mask[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);
 

@@ -85,3 +85,46 @@ TEST(FixedVsFloat, ConvergesToFloatAsWidthsGrow) {
   std::printf("fixed (32-bit) vs float: mean |Δa| first step %.2e\n", ag.mean_abs_diff_first_step);
   EXPECT_LT(ag.mean_abs_diff_first_step, 1e-4);
 }
+
+// Which width costs what: one width family made fine at a time (docs/results.md quotes this table).
+TEST(FixedVsFloat, PerWidthBreakdown) {
+  struct Variant {
+    const char* name;
+    ArithConfig a;
+  };
+  std::vector<Variant> variants;
+  variants.push_back({"default (Q6.10 state, C=15, Q4.6 input)", {}});
+  ArithConfig in;
+  in.input_bits = 14;
+  in.input_frac_bits = 10;
+  variants.push_back({"input Q4.10", in});
+  ArithConfig st;
+  st.state_bits = 20;
+  st.frac_bits = 14;
+  variants.push_back({"state Q6.14 (20 bits)", st});
+  ArithConfig ra;
+  ra.rate_bits = 24;
+  ra.rate_frac_bits = 20;
+  ra.action_frac_bits = 20;
+  variants.push_back({"rate Q4.20, action 2^-20", ra});
+  ArithConfig co;
+  co.const_bits = 24;
+  co.state_bits = 24;
+  co.frac_bits = 10;
+  variants.push_back({"constants C=24", co});
+  ArithConfig all;
+  all.state_bits = 24;
+  all.frac_bits = 16;
+  all.input_bits = 14;
+  all.input_frac_bits = 10;
+  variants.push_back({"state Q8.16 + input Q4.10", all});
+  double first_default = 0, first_fine = 0;
+  std::printf("| widths | mean |Δa| after step 1 | over 50 steps |\n|---|---|---|\n");
+  for (const Variant& v : variants) {
+    const Agreement ag = compare(256, 11, 3, 50, 20, 100, v.a);
+    std::printf("| %s | %.4f | %.4f |\n", v.name, ag.mean_abs_diff_first_step, ag.mean_abs_diff);
+    if (&v == &variants.front()) first_default = ag.mean_abs_diff_first_step;
+    if (&v == &variants.back()) first_fine = ag.mean_abs_diff_first_step;
+  }
+  EXPECT_LT(first_fine, 0.5 * first_default) << "finer widths must bring fixed point closer to float";
+}
