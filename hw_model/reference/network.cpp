@@ -112,8 +112,8 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
     in_fanout[static_cast<size_t>(i)] =
         static_cast<int32_t>(theta.in.count_row(i) + theta.in.count_row(s.d_in + i));
   }
-  rec_fanout.resize(static_cast<size_t>(N));
-  out_fanout.resize(static_cast<size_t>(N));
+  rec_fanout.assign(static_cast<size_t>(m_npad), 0);  // padded: vector code reads whole blocks
+  out_fanout.assign(static_cast<size_t>(m_npad), 0);
   out_bits.assign(static_cast<size_t>(s.d_out) * N, 0);
   for (int j = 0; j < N; ++j) {
     rec_fanout[static_cast<size_t>(j)] = static_cast<int32_t>(theta.rec.count_row(j));

@@ -56,9 +56,9 @@ class CompiledNet {
   std::vector<uint64_t> exc_mask;       // spike-vector mask of excitatory neurons
   std::vector<int8_t> in_sign;          // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
   std::vector<int32_t> in_fanout;       // (d_in): ones in rows i and d_in+i of K_in
-  std::vector<int32_t> rec_fanout;      // (N): ones in row i of K_h
+  std::vector<int32_t> rec_fanout;      // (N_pad): ones in row i of K_h (0 in the padding)
   std::vector<uint8_t> out_bits;        // (d_out × N): K_out[j][k] stored output-major
-  std::vector<int32_t> out_fanout;      // (N): ones in row j of K_out
+  std::vector<int32_t> out_fanout;      // (N_pad): ones in row j of K_out (0 in the padding)
   std::vector<int32_t> in_pairs;        // (ceil(d_in/2) × N_pad): int16 signs of inputs 2p, 2p+1
   bool vector_io_ok = false;            // the AVX-512 VNNI projection is exact for these widths
   std::vector<uint16_t> out_mask16;     // (d_out × N_pad/16): K_out column k as 16-bit masks
