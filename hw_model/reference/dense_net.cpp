@@ -116,19 +116,22 @@ static void add_rows_portable(const float* __restrict w, const int* idx, int cou
   }
 }
 
-// the LIF update of all neurons, float32, mul then add (no FMA) so both versions round the same
+// the LIF update of one neuron, float32, mul then add (no FMA) so both versions round the same;
+// returns whether it fired and records it in the active list
+static bool lif_one(const DenseFloatNet& net, DenseFloatState& st, size_t j) {
+  st.i_syn[j] = net.alpha_syn * st.i_syn[j] + st.i_spike[j];
+  const float v = net.alpha_m * st.v[j] + (1.0f - net.alpha_m) * (st.i_syn[j] + st.i_in[j]);
+  const bool fired = v > 1.0f;
+  st.v[j] = fired ? 0.0f : v;
+  st.s[j] = fired ? 1.0f : 0.0f;
+  if (fired) st.active[static_cast<size_t>(st.n_active++)] = static_cast<int>(j);
+  st.rate[j] = net.alpha_out * st.rate[j] + net.gamma * st.s[j];
+  return fired;
+}
+
 static uint64_t lif_portable(const DenseFloatNet& net, DenseFloatState& st) {
   uint64_t spikes = 0;
-  for (size_t j = 0; j < static_cast<size_t>(net.n); ++j) {
-    st.i_syn[j] = net.alpha_syn * st.i_syn[j] + st.i_spike[j];
-    const float v = net.alpha_m * st.v[j] + (1.0f - net.alpha_m) * (st.i_syn[j] + st.i_in[j]);
-    const bool fired = v > 1.0f;
-    st.v[j] = fired ? 0.0f : v;
-    st.s[j] = fired ? 1.0f : 0.0f;
-    spikes += fired;
-    if (fired) st.active[static_cast<size_t>(st.n_active++)] = static_cast<int>(j);
-    st.rate[j] = net.alpha_out * st.rate[j] + net.gamma * st.s[j];
-  }
+  for (size_t j = 0; j < static_cast<size_t>(net.n); ++j) spikes += lif_one(net, st, j);
   return spikes;
 }
 
@@ -156,16 +159,7 @@ ECSIM_F512 static uint64_t lif_avx512(const DenseFloatNet& net, DenseFloatState&
     for (unsigned m = fired; m; m &= m - 1) active[n_active++] = j + __builtin_ctz(m);
   }
   st.n_active = n_active;
-  for (size_t j = static_cast<size_t>(n16); j < static_cast<size_t>(net.n); ++j) {
-    st.i_syn[j] = net.alpha_syn * st.i_syn[j] + st.i_spike[j];
-    const float v = net.alpha_m * st.v[j] + (1.0f - net.alpha_m) * (st.i_syn[j] + st.i_in[j]);
-    const bool fired = v > 1.0f;
-    st.v[j] = fired ? 0.0f : v;
-    st.s[j] = fired ? 1.0f : 0.0f;
-    spikes += fired;
-    if (fired) st.active[static_cast<size_t>(st.n_active++)] = static_cast<int>(j);
-    st.rate[j] = net.alpha_out * st.rate[j] + net.gamma * st.s[j];
-  }
+  for (size_t j = static_cast<size_t>(n16); j < static_cast<size_t>(net.n); ++j) spikes += lif_one(net, st, j);
   return spikes;
 }
 
