@@ -70,6 +70,18 @@ Kernel CompiledNet::best_kernel() const {
 
 static int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// In-place transpose of a 64×64 bit matrix: row r, bit c  ->  row c, bit r (Hacker's Delight
+// §7-3, six rounds of masked block swaps).
+static void transpose64(uint64_t a[64]) {
+  uint64_t m = 0x00000000FFFFFFFFULL;
+  for (int j = 32; j != 0; j >>= 1, m ^= m << j)
+    for (int k = 0; k < 64; k = (k + j + 1) & ~j) {
+      const uint64_t t = ((a[k] >> j) ^ a[k + j]) & m;
+      a[k] ^= t << j;
+      a[k + j] ^= t;
+    }
+}
+
 CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(desc), m_theta(theta) {
   const NetworkShape& s = desc.shape;
   const int N = s.n_neurons;
@@ -81,24 +93,31 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
   m_npad = static_cast<int>(ceil_div(N, 64) * 64);
   const int sw = spike_words();
 
-  // post-major recurrent rows (transpose of K_h)
+  // post-major recurrent rows (transpose of K_h), one 64×64 tile at a time
   rec_post.assign(static_cast<size_t>(N) * sw, 0);
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j)
-      if (theta.rec.get(i, j)) rec_post[static_cast<size_t>(j) * sw + (i >> 6)] |= uint64_t{1} << (i & 63);
+  for (int bi = 0; bi < sw; ++bi)
+    for (int bj = 0; bj < sw; ++bj) {
+      uint64_t tile[64];
+      for (int r = 0; r < 64; ++r) {
+        const int i = 64 * bi + r;
+        tile[r] = i < N ? theta.rec.row(i)[bj] : 0;
+      }
+      transpose64(tile);
+      for (int r = 0; r < 64 && 64 * bj + r < N; ++r)
+        rec_post[static_cast<size_t>(64 * bj + r) * sw + static_cast<size_t>(bi)] = tile[r];
+    }
 
-  // pre-major 16-bit chunks for the event path
-  const int nb16 = m_npad / 16;
+  // pre-major 16- and 32-bit chunks for the event paths: the rows of K_h as they are
+  const int nb16 = m_npad / 16, nb32 = m_npad / 32;
   rec_pre16.assign(static_cast<size_t>(N) * nb16, 0);
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j)
-      if (theta.rec.get(i, j)) rec_pre16[static_cast<size_t>(i) * nb16 + (j >> 4)] |= static_cast<uint16_t>(1u << (j & 15));
-
-  const int nb32 = m_npad / 32;
   rec_pre32.assign(static_cast<size_t>(N) * nb32, 0);
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j)
-      if (theta.rec.get(i, j)) rec_pre32[static_cast<size_t>(i) * nb32 + (j >> 5)] |= 1u << (j & 31);
+  for (int i = 0; i < N; ++i) {
+    const uint64_t* row = theta.rec.row(i);
+    for (int c = 0; c < nb16; ++c)
+      rec_pre16[static_cast<size_t>(i) * nb16 + c] = static_cast<uint16_t>(row[c >> 2] >> (16 * (c & 3)));
+    for (int c = 0; c < nb32; ++c)
+      rec_pre32[static_cast<size_t>(i) * nb32 + c] = static_cast<uint32_t>(row[c >> 1] >> (32 * (c & 1)));
+  }
 
   exc_mask.assign(static_cast<size_t>(sw), 0);
   for (int i = 0; i < s.n_exc; ++i) exc_mask[static_cast<size_t>(i >> 6)] |= uint64_t{1} << (i & 63);

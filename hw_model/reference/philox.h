@@ -31,4 +31,14 @@ inline uint32_t philox_lane16(const std::array<uint32_t, 4>& b, int lane) {
   return (b[static_cast<size_t>(lane >> 1)] >> (16 * (lane & 1))) & 0xFFFFu;
 }
 
+namespace detail {
+// count consecutive blocks(seed, stream, first + i) into out[4·i .. 4·i+3], 16 at a time with
+// AVX-512 where the CPU has it (philox_avx512.cpp); the same words as philox_block (tested)
+void philox_blocks(uint64_t seed, PhiloxStream stream, uint64_t first, size_t count, uint32_t* out);
+// θ bits of spec §6.2 for `blocks` consecutive blocks (8 synapses each, the last possibly partial:
+// `synapses` counts from the first): bit l of bits[b] = (lane_l(words[b]) >> drop) < rho_q[8b + l]
+void bernoulli_bytes(const uint32_t* words, const uint32_t* rho_q, int drop, size_t blocks, size_t synapses,
+                     uint8_t* bits);
+}  // namespace detail
+
 }  // namespace ecsim::ref

@@ -1,7 +1,9 @@
 #include "reference/theta.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "common/error.h"
 #include "reference/philox.h"
@@ -71,6 +73,23 @@ std::vector<uint32_t> quantize_rho(const std::vector<float>& rho, int rho_bits) 
   return q;
 }
 
+// Copies bits [g0, g0 + m.rows()·m.cols()) of a canonical bit array into a row-major matrix.
+static void unpack_canonical(const std::vector<uint8_t>& bits, int64_t g0, BitMatrix& m) {
+  const int cols = m.cols();
+  for (int r = 0; r < m.rows(); ++r) {
+    uint64_t* row = m.mutable_row(r);
+    const int64_t start = g0 + static_cast<int64_t>(r) * cols;
+    if ((start & 7) == 0 && (cols & 63) == 0) {  // byte-aligned whole words: a straight copy
+      std::memcpy(row, bits.data() + (start >> 3), static_cast<size_t>(cols) / 8);
+      continue;
+    }
+    for (int c = 0; c < cols; ++c) {
+      const int64_t g = start + c;
+      if ((bits[static_cast<size_t>(g >> 3)] >> (g & 7)) & 1u) row[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+  }
+}
+
 Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
                    uint64_t seed) {
   const int64_t total = s.total_synapses();
@@ -78,22 +97,23 @@ Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32
     throw Error("ρ has " + std::to_string(rho_q.size()) + " entries but the network has " +
                     std::to_string(total) + " synapses",
                 "give one probability per synapse in the canonical order of docs/spec.md §6.2");
-  Theta t = Theta::zeros(s);
+  // one Philox block decides 8 consecutive synapses: one byte of the canonical bit array
   const int drop = 16 - rho_bits;
-  // walk the three matrices in canonical order, 8 synapses (one Philox block) at a time
-  BitMatrix* mats[3] = {&t.in, &t.rec, &t.out};
-  int64_t g = 0;
-  std::array<uint32_t, 4> block{};
-  for (BitMatrix* m : mats) {
-    for (int r = 0; r < m->rows(); ++r) {
-      for (int c = 0; c < m->cols(); ++c, ++g) {
-        const int lane = static_cast<int>(g & 7);
-        if (lane == 0) block = philox_block(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(g >> 3));
-        const uint32_t u = philox_lane16(block, lane) >> drop;
-        if (u < rho_q[static_cast<size_t>(g)]) m->set(r, c, true);
-      }
-    }
+  std::vector<uint8_t> bits(static_cast<size_t>((total + 7) / 8), 0);
+  const uint32_t* rq = rho_q.data();
+  const int64_t blocks = (total + 7) / 8;
+  constexpr int64_t kBatch = 256;  // Philox blocks generated at a time
+  uint32_t words[4 * kBatch];
+  for (int64_t b0 = 0; b0 < blocks; b0 += kBatch) {
+    const int64_t nblk = std::min(kBatch, blocks - b0);
+    detail::philox_blocks(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(b0), static_cast<size_t>(nblk), words);
+    detail::bernoulli_bytes(words, rq + 8 * b0, drop, static_cast<size_t>(nblk), static_cast<size_t>(total - 8 * b0),
+                            bits.data() + b0);
   }
+  Theta t = Theta::zeros(s);
+  unpack_canonical(bits, 0, t.in);
+  unpack_canonical(bits, s.in_synapses(), t.rec);
+  unpack_canonical(bits, s.in_synapses() + s.rec_synapses(), t.out);
   return t;
 }
 

@@ -12,6 +12,7 @@
 namespace ecsim::ref {
 
 // rows × cols bits, row-major, every row padded to whole 64-bit words (padding bits are 0).
+// Writers through mutable_row() must keep the padding bits 0.
 class BitMatrix {
  public:
   BitMatrix() = default;
@@ -25,6 +26,7 @@ class BitMatrix {
   }
   void set(int r, int c, bool v);
   const uint64_t* row(int r) const { return m_words.data() + static_cast<size_t>(r) * m_wpr; }
+  uint64_t* mutable_row(int r) { return m_words.data() + static_cast<size_t>(r) * m_wpr; }
   int64_t count_ones() const;
   int64_t count_row(int r) const;
   bool operator==(const BitMatrix&) const = default;

@@ -125,3 +125,28 @@ TEST(SpecVectors, Kat2SampledEightNeurons) {
     EXPECT_EQ(raster_lists(raster, net.spike_words(), 8), want_raster[e]) << "env step " << e;
   }
 }
+
+TEST(SpecVectors, VectorPhiloxMatchesScalarBlocks) {
+  std::vector<uint32_t> out(4 * 1000);
+  for (uint64_t seed : {0ULL, 1ULL, 0xdeadbeefcafef00dULL})
+    for (uint64_t first : {0ULL, 7ULL, 0xFFFFFFF0ULL, (1ULL << 40) + 3}) {  // incl. a low-word wrap
+      detail::philox_blocks(seed, PhiloxStream::kSynapses, first, 1000, out.data());
+      for (uint64_t i = 0; i < 1000; ++i) {
+        const auto b = philox_block(seed, PhiloxStream::kSynapses, first + i);
+        for (size_t k = 0; k < 4; ++k) ASSERT_EQ(out[4 * i + k], b[k]) << seed << " " << first << " " << i;
+      }
+    }
+}
+
+TEST(SpecVectors, CompiledLayoutsAreTheTransposeOfTheta) {
+  for (int n : {100, 256, 130}) {
+    const NetworkDesc d = test::desc_for(n, n / 2, 3, 2);
+    const Theta t = test::sampled_theta(d, 0.4f, static_cast<uint64_t>(n));
+    const CompiledNet net(d, t);
+    const int sw = net.spike_words();
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        ASSERT_EQ((net.rec_post[static_cast<size_t>(j * sw + i / 64)] >> (i % 64)) & 1u, t.rec.get(i, j) ? 1u : 0u)
+            << "N=" << n << " " << i << "->" << j;
+  }
+}
