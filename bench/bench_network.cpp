@@ -97,8 +97,24 @@ void BM_NetworkStepFloatDense(benchmark::State& state) { run_dense(state, DenseM
 void BM_NetworkStepFloatEvent(benchmark::State& state) { run_dense(state, DenseMode::kEvent); }
 void BM_NetworkStepFloatEventDenormals(benchmark::State& state) { run_dense(state, DenseMode::kEvent, false); }
 
+// What every individual of a generation costs before its episode: θ ~ B(ρ_q) from its seed, the
+// compiled layouts, and the reset (Hopper-sized, N = 256).
+void BM_IndividualSetup(benchmark::State& state) {
+  const Fixture f(static_cast<int>(state.range(0)));
+  std::vector<float> rho(static_cast<size_t>(f.desc.shape.total_synapses()), 0.5f);
+  const std::vector<uint32_t> rho_q = quantize_rho(rho, f.desc.arith.rho_bits);
+  uint64_t seed = 0;
+  FixedState st;
+  for (auto _ : state) {
+    const CompiledNet net(f.desc, sample_theta(f.desc.shape, f.desc.arith.rho_bits, rho_q, ++seed));
+    reset(net, st, seed);
+    benchmark::DoNotOptimize(st.v.data());
+  }
+}
+
 }  // namespace
 
+BENCHMARK(BM_IndividualSetup)->Arg(256)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepPortable)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatDense)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
