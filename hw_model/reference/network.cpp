@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "reference/philox.h"
+#include "reference/popcount.h"
 
 namespace ecsim::ref {
 
@@ -269,13 +270,8 @@ static void inner_step_portable(const CompiledNet& net, FixedState& st) {
   const int N = net.n(), sw = net.spike_words(), C = a.const_bits;
   std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
   for (int j = 0; j < N; ++j) {
-    const uint64_t* row = net.rec_post.data() + static_cast<size_t>(j) * sw;
-    int64_t diff = 0;
-    for (int k = 0; k < sw; ++k) {
-      const uint64_t hit = row[k] & st.spikes[static_cast<size_t>(k)];
-      diff += std::popcount(hit & net.exc_mask[static_cast<size_t>(k)]) -
-              std::popcount(hit & ~net.exc_mask[static_cast<size_t>(k)]);
-    }
+    const int64_t diff = popcount_accumulate(net.rec_post.data() + static_cast<size_t>(j) * sw, st.spikes.data(),
+                                             net.exc_mask.data(), sw);
     const size_t J = static_cast<size_t>(j);
     const int W = a.state_bits;
     const int64_t i_syn = saturate(round_shift(int64_t{st.i_syn[J]} * f.alpha_syn_q, C) + saturate(diff * f.r_h_q, W), W);
