@@ -35,6 +35,23 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
   return dir;
 }
 
+// Like scratch_dir, but removed with everything in it when it goes out of scope (also when an
+// ASSERT ends the test early).
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name) : m_path(scratch_dir(name)) {}
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::filesystem::path operator/(const std::string& leaf) const { return m_path / leaf; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
 inline void write_text(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p) << text;
 }

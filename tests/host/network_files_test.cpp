@@ -33,7 +33,7 @@ void expect_error(const std::function<void()>& f, const std::string& needle) {
 }  // namespace
 
 TEST(ThetaFile, RoundTripsExactly) {
-  const auto dir = test::scratch_dir("theta");
+  const test::ScratchDir dir("theta");
   const ref::NetworkShape s = small_shape();
   std::vector<float> rho(static_cast<size_t>(s.total_synapses()), 0.37f);
   const ref::Theta t = ref::sample_theta(s, 10, ref::quantize_rho(rho, 10), 5);
@@ -48,7 +48,7 @@ TEST(ThetaFile, RoundTripsExactly) {
 }
 
 TEST(ThetaFile, DamageIsDetected) {
-  const auto dir = test::scratch_dir("theta_bad");
+  const test::ScratchDir dir("theta_bad");
   const ref::NetworkShape s = small_shape();
   const ref::Theta t = ref::Theta::zeros(s);
   const std::string path = (dir / "t.bin").string();
@@ -71,7 +71,7 @@ TEST(ThetaFile, DamageIsDetected) {
 }
 
 TEST(RhoFile, ReadsPlainAndCsvAndRejectsBadValues) {
-  const auto dir = test::scratch_dir("rho");
+  const test::ScratchDir dir("rho");
   test::write_text(dir / "plain.txt", "# comment\n0.5\n0.25\n1\n");
   EXPECT_EQ(io::load_rho_text((dir / "plain.txt").string(), 3), (std::vector<float>{0.5f, 0.25f, 1.0f}));
   test::write_text(dir / "csv.csv", "index,rho\n0,0.1\n1,0.9\n");
@@ -84,7 +84,7 @@ TEST(RhoFile, ReadsPlainAndCsvAndRejectsBadValues) {
 }
 
 TEST(Csv, MalformedTracesNameLineAndColumn) {
-  const auto dir = test::scratch_dir("csv");
+  const test::ScratchDir dir("csv");
   test::write_text(dir / "ragged.csv", "obs_0,obs_1\n1,2\n3\n");
   expect_error([&] { io::read_numeric_csv((dir / "ragged.csv").string()); }, ":3: 1 values but the header has 2");
   test::write_text(dir / "text.csv", "obs_0,obs_1\n1,x2\n");

@@ -10,7 +10,7 @@ using namespace ecsim;
 
 namespace {
 
-std::string make_trace(const std::filesystem::path& dir, int steps, int d_in) {
+std::string make_trace(const test::ScratchDir& dir, int steps, int d_in) {
   std::ostringstream text;
   for (int i = 0; i < d_in; ++i) text << (i ? "," : "") << "obs_" << i;
   text << "\n";
@@ -26,7 +26,7 @@ std::string make_trace(const std::filesystem::path& dir, int steps, int d_in) {
 }  // namespace
 
 TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
-  const auto dir = test::scratch_dir("sim");
+  const test::ScratchDir dir("sim");
   const std::string trace = make_trace(dir, 20, 11);
   const std::string base = "simulate --trace " + trace + " --rho-const 0.5 --seed 3 --d-out 3 ";
   auto a = test::run_ecsim(base + "--out " + (dir / "a.csv").string() + " --raster " + (dir / "r.csv").string() +
@@ -59,7 +59,7 @@ TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
 }
 
 TEST(SimulateCli, BadInputGetsClearErrors) {
-  const auto dir = test::scratch_dir("sim_bad");
+  const test::ScratchDir dir("sim_bad");
   const std::string trace = make_trace(dir, 3, 4);
   const std::string out = " --out " + (dir / "o.csv").string();
   struct Case {
