@@ -26,6 +26,8 @@ std::vector<Ratio> ratio_table() {
                  std::string("1-bit EC speedup over float32 event-driven, N=") + n, 0.0, true});
     r.push_back({std::string("BM_NetworkStepPortable/") + n, one_bit,
                  std::string("AVX-512 kernel speedup over the portable kernel, N=") + n, 0.0, true});
+    r.push_back({std::string("BM_NetworkStepPortable/") + n, std::string("BM_NetworkStepAvx2/") + n,
+                 std::string("AVX2 kernel speedup over the portable kernel, N=") + n, 0.0, true});
   }
   for (const char* t : {"hopper", "walker2d", "humanoid"})
     r.push_back({std::string("BM_EnvStep/") + t, std::string("BM_RawMjStep/") + t,

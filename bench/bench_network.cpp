@@ -48,7 +48,8 @@ void report(benchmark::State& state, uint64_t spikes, uint64_t updates) {
 void run_fixed(benchmark::State& state, Kernel kernel) {
   const Fixture f(static_cast<int>(state.range(0)));
   const CompiledNet net(f.desc, f.theta);
-  if (kernel != Kernel::kAuto && kernel != Kernel::kPortable && !net.allows(kernel)) {
+  if (kernel != Kernel::kAuto && kernel != Kernel::kPortable &&
+      (!net.allows(kernel) || (kernel == Kernel::kAvx2Narrow && !cpu_has_avx2()))) {
     state.SkipWithError("kernel not usable for these widths");
     return;
   }
@@ -66,6 +67,7 @@ void run_fixed(benchmark::State& state, Kernel kernel) {
 
 void BM_NetworkStep(benchmark::State& state) { run_fixed(state, Kernel::kAuto); }
 void BM_NetworkStepPortable(benchmark::State& state) { run_fixed(state, Kernel::kPortable); }
+void BM_NetworkStepAvx2(benchmark::State& state) { run_fixed(state, Kernel::kAvx2Narrow); }
 
 // The float baselines run with flush-to-zero and denormals-are-zero, as GPU frameworks do:
 // decaying currents otherwise reach denormal floats and every operation on them takes a
@@ -117,6 +119,7 @@ void BM_IndividualSetup(benchmark::State& state) {
 BENCHMARK(BM_IndividualSetup)->Arg(256)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepPortable)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepAvx2)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatDense)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatEvent)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatEventDenormals)->Arg(256)->Unit(benchmark::kMicrosecond);

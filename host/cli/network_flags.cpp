@@ -13,7 +13,7 @@ void NetworkFlags::add_to(po::options_description& desc) {
     ("exc", po::value<int>(&n_exc)->default_value(-1), "N_E, excitatory neurons (default N/2)")
     ("inner-steps", po::value<int>(&shape.inner_steps)->default_value(shape.inner_steps), "T, LIF steps per env step")
     ("arith", po::value<std::string>(&arith_mode)->default_value(arith_mode), "fixed (the chip) or float (paper equations)")
-    ("kernel", po::value<std::string>(&kernel)->default_value(kernel), "fixed-point kernel: auto, portable, avx512-wide or avx512-narrow (all give the same bits)")
+    ("kernel", po::value<std::string>(&kernel)->default_value(kernel), "fixed-point kernel: auto, portable, avx512-wide, avx512-narrow or avx2-narrow (all give the same bits)")
     ("rho-bits", po::value<int>(&arith.rho_bits)->default_value(arith.rho_bits), "q, bits of quantized ρ")
     ("state-bits", po::value<int>(&arith.state_bits)->default_value(arith.state_bits), "W, width of v, i_syn, i_in")
     ("frac-bits", po::value<int>(&arith.frac_bits)->default_value(arith.frac_bits), "F, fraction bits of v, i_syn, i_in")
@@ -47,7 +47,9 @@ ref::Kernel NetworkFlags::kernel_kind() const {
   if (kernel == "portable") return ref::Kernel::kPortable;
   if (kernel == "avx512-wide") return ref::Kernel::kAvx512Wide;
   if (kernel == "avx512-narrow") return ref::Kernel::kAvx512Narrow;
-  throw Error("--kernel '" + kernel + "' is not known", "use --kernel auto, portable, avx512-wide or avx512-narrow");
+  if (kernel == "avx2-narrow") return ref::Kernel::kAvx2Narrow;
+  throw Error("--kernel '" + kernel + "' is not known",
+              "use --kernel auto, portable, avx512-wide, avx512-narrow or avx2-narrow");
 }
 
 }  // namespace ecsim::cli

@@ -32,6 +32,15 @@ bool cpu_has_avx512_narrow() {
 
 bool cpu_has_avx512() { return cpu_has_avx512_wide() || cpu_has_avx512_narrow(); }
 
+bool cpu_has_avx2() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
+#else
+  return false;
+#endif
+}
+
 bool cpu_has_avx512_io() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
@@ -48,6 +57,7 @@ const char* kernel_name(Kernel k) {
     case Kernel::kPortable: return "portable";
     case Kernel::kAvx512Wide: return "avx512-wide";
     case Kernel::kAvx512Narrow: return "avx512-narrow";
+    case Kernel::kAvx2Narrow: return "avx2-narrow";
   }
   return "?";
 }
@@ -56,16 +66,18 @@ bool CompiledNet::allows(Kernel k) const {
   switch (k) {
     case Kernel::kPortable: return true;
     case Kernel::kAvx512Wide: return m_wide_ok;
-    case Kernel::kAvx512Narrow: return m_narrow_ok;
+    case Kernel::kAvx512Narrow:
+    case Kernel::kAvx2Narrow: return m_narrow_ok;
     case Kernel::kAuto: return true;
   }
   return false;
 }
 
 Kernel CompiledNet::best_kernel() const {
-  static const bool narrow = cpu_has_avx512_narrow(), wide = cpu_has_avx512_wide();
+  static const bool narrow = cpu_has_avx512_narrow(), wide = cpu_has_avx512_wide(), avx2 = cpu_has_avx2();
   if (m_narrow_ok && narrow) return Kernel::kAvx512Narrow;
   if (m_wide_ok && wide) return Kernel::kAvx512Wide;
+  if (m_narrow_ok && avx2) return Kernel::kAvx2Narrow;
   return Kernel::kPortable;
 }
 
@@ -288,6 +300,29 @@ static void inner_step_portable(const CompiledNet& net, FixedState& st) {
   }
 }
 
+// int32 state <-> int16 copies for the AVX2 narrow kernel (the AVX-512 one has vector versions)
+static void narrow_pack_portable(const CompiledNet& net, FixedState& st) {
+  const size_t np = static_cast<size_t>(net.n_padded());
+  for (auto* v16 : {&st.v16, &st.i_syn16, &st.i_in16, &st.rate16}) v16->resize(np);
+  for (size_t j = 0; j < np; ++j) {
+    st.v16[j] = static_cast<int16_t>(st.v[j]);
+    st.i_syn16[j] = static_cast<int16_t>(st.i_syn[j]);
+    st.i_in16[j] = static_cast<int16_t>(st.i_in[j]);
+    st.rate16[j] = static_cast<int16_t>(st.rate[j]);
+  }
+}
+
+static void narrow_unpack_portable(const CompiledNet& net, FixedState& st) {
+  for (size_t j = 0; j < static_cast<size_t>(net.n_padded()); ++j) {
+    st.v[j] = st.v16[j];
+    st.i_syn[j] = st.i_syn16[j];
+    st.rate[j] = st.rate16[j];
+  }
+}
+
+// the per-environment-step parts in plain C++, compiled once more for AVX2 (chosen by ifunc):
+// integer code, so every clone gives the same bits
+__attribute__((target_clones("avx2", "default")))
 static void input_projection_portable(const CompiledNet& net, FixedState& st) {
   const NetworkDesc& d = net.desc();
   const int N = d.shape.n_neurons;
@@ -304,6 +339,7 @@ static void input_projection_portable(const CompiledNet& net, FixedState& st) {
         static_cast<int32_t>(saturate(round_shift(acc[j] * d.fixed.r_in_q, d.fixed.in_shift), d.arith.state_bits));
 }
 
+__attribute__((target_clones("avx2", "default")))
 static void readout_portable(const CompiledNet& net, FixedState& st, float* action) {
   const NetworkDesc& d = net.desc();
   const int N = d.shape.n_neurons;
@@ -335,10 +371,10 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
 
   if (kernel == Kernel::kAuto) kernel = net.best_kernel();
   if (!net.allows(kernel) || (kernel == Kernel::kAvx512Wide && !cpu_has_avx512_wide()) ||
-      (kernel == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()))
+      (kernel == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()) || (kernel == Kernel::kAvx2Narrow && !cpu_has_avx2()))
     throw Error(std::string("the ") + kernel_name(kernel) + " kernel cannot run this network on this CPU",
                 "use --kernel auto or portable (avx512-wide needs N, N_E multiples of 32 and W + C <= 30; "
-                "avx512-narrow needs W = W_r = 16 and C <= 15; both need AVX-512 in the CPU)");
+                "avx512-narrow and avx2-narrow need W = W_r = 16 and C <= 15; each needs its instruction set in the CPU)");
 
   // input projection (spec §4.2): integer sum of ±x_q, scaled once per environment step
   for (int i = 0; i < s.d_in; ++i) {
@@ -349,18 +385,22 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
     if (st.x_q[static_cast<size_t>(i)] != 0) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
   }
   static const bool io_cpu = cpu_has_avx512_io();
-  const bool vector_io = kernel != Kernel::kPortable && io_cpu && net.vector_io_ok;
+  const bool vector_io = kernel != Kernel::kPortable && kernel != Kernel::kAvx2Narrow && io_cpu && net.vector_io_ok;
   if (vector_io)
     detail::input_projection_avx512(net, st);
   else
     input_projection_portable(net, st);
 
   // T inner steps (spec §5.2); the narrow kernel works on int16 copies of the state
-  const bool narrow = kernel == Kernel::kAvx512Narrow;
-  if (narrow) detail::narrow_pack(net, st);
+  const bool narrow = kernel == Kernel::kAvx512Narrow || kernel == Kernel::kAvx2Narrow;
+  if (kernel == Kernel::kAvx512Narrow)
+    detail::narrow_pack(net, st);
+  else if (narrow)
+    narrow_pack_portable(net, st);
   // each inner step accumulates the previous step's spikes: the fan-out of s(t-1) counts at t
   if (narrow) {
-    const detail::NarrowTally tl = detail::run_avx512_narrow(net, st, s.inner_steps, raster);
+    const detail::NarrowTally tl = kernel == Kernel::kAvx512Narrow ? detail::run_avx512_narrow(net, st, s.inner_steps, raster)
+                                                                   : detail::run_avx2_narrow(net, st, s.inner_steps, raster);
     c.spikes_exc += tl.exc;
     c.spikes_inh += tl.inh;
     c.rec_synops += tl.rec_synops;
@@ -382,7 +422,10 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
     c.spikes_inh += spikes_inh;
     c.rec_synops += rec_synops;
   }
-  if (narrow) detail::narrow_unpack(net, st);
+  if (kernel == Kernel::kAvx512Narrow)
+    detail::narrow_unpack(net, st);
+  else if (narrow)
+    narrow_unpack_portable(net, st);
   c.inner_steps += static_cast<uint64_t>(s.inner_steps);
   c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
   c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;

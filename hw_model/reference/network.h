@@ -19,13 +19,15 @@ enum class Arith { kFixed, kFloat };
 //  - kPortable: plain C++, 64-bit intermediates, any widths, any CPU;
 //  - kAvx512Wide: int32 lanes (16 neurons per vector), needs W + C <= 30, W_r + C <= 30;
 //  - kAvx512Narrow: int16 lanes (32 neurons per vector), needs W = W_r = 16 and C <= 15, where
-//    the chip's saturating adders and round-half-up scaling are single instructions.
-enum class Kernel { kAuto, kPortable, kAvx512Wide, kAvx512Narrow };
+//    the chip's saturating adders and round-half-up scaling are single instructions;
+//  - kAvx2Narrow: the same int16 datapath on 16 neurons per AVX2 vector, for CPUs without AVX-512.
+enum class Kernel { kAuto, kPortable, kAvx512Wide, kAvx512Narrow, kAvx2Narrow };
 const char* kernel_name(Kernel k);
 
 bool cpu_has_avx512_wide();    // AVX-512 F + BW + DQ + VPOPCNTDQ at run time
 bool cpu_has_avx512_narrow();  // AVX-512 F + BW + DQ + BITALG at run time
 bool cpu_has_avx512();         // either
+bool cpu_has_avx2();           // AVX2 + POPCNT + BMI at run time (the AVX2 narrow kernel)
 bool cpu_has_avx512_io();      // AVX-512 F + BW + DQ + VNNI: the vector input projection and readout
 
 // Static: built once from (desc, θ), shared read-only by any number of states and threads.
@@ -78,6 +80,7 @@ struct FixedState {
   std::vector<int32_t> diff;                  // scratch: popcount difference of the current step
   std::vector<int64_t> acc_in;                // scratch: input projection sums
   std::vector<int16_t> v16, i_syn16, i_in16, rate16;  // narrow-kernel copies during a step
+  std::vector<int16_t> diff16;                        // scratch of the AVX2 narrow kernel
   std::vector<uint64_t> spikes;               // spikes of the last inner step (bit j = neuron j)
   std::vector<uint64_t> spikes_next;          // scratch
   std::vector<int32_t> x_q;                   // last quantized observation (d_in)
@@ -121,6 +124,7 @@ struct NarrowTally {
   uint64_t exc = 0, inh = 0, rec_synops = 0;
 };
 NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
+NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
 void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
 // per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable
