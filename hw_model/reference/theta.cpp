@@ -90,6 +90,36 @@ static void unpack_canonical(const std::vector<uint8_t>& bits, int64_t g0, BitMa
   }
 }
 
+void sample_canonical_words(const std::vector<uint32_t>& rho_q, int rho_bits, uint64_t seed, size_t word_begin,
+                            size_t word_end, uint64_t* words) {
+  // one Philox block decides 8 consecutive synapses: one byte of the canonical bit array
+  const int64_t total = static_cast<int64_t>(rho_q.size());
+  const int drop = 16 - rho_bits;
+  constexpr int64_t kBatch = 256;  // Philox blocks generated at a time (32 words)
+  uint32_t philox[4 * kBatch];
+  uint8_t bytes[kBatch];
+  const int64_t first = static_cast<int64_t>(word_begin) * 8, last = std::min<int64_t>(static_cast<int64_t>(word_end) * 8, (total + 7) / 8);
+  std::memset(words, 0, (word_end - word_begin) * sizeof(uint64_t));
+  auto* out = reinterpret_cast<unsigned char*>(words);
+  for (int64_t b0 = first; b0 < last; b0 += kBatch) {
+    const int64_t nblk = std::min(kBatch, last - b0);
+    detail::philox_blocks(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(b0), static_cast<size_t>(nblk), philox);
+    detail::bernoulli_bytes(philox, rho_q.data() + 8 * b0, drop, static_cast<size_t>(nblk), static_cast<size_t>(total - 8 * b0),
+                            bytes);
+    std::memcpy(out + (b0 - first), bytes, static_cast<size_t>(nblk));  // little endian: bytes in word order
+  }
+}
+
+Theta theta_from_canonical_words(const NetworkShape& s, const uint64_t* words) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(words);
+  const std::vector<uint8_t> bits(bytes, bytes + (s.total_synapses() + 7) / 8);
+  Theta t = Theta::zeros(s);
+  unpack_canonical(bits, 0, t.in);
+  unpack_canonical(bits, s.in_synapses(), t.rec);
+  unpack_canonical(bits, s.in_synapses() + s.rec_synapses(), t.out);
+  return t;
+}
+
 Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
                    uint64_t seed) {
   const int64_t total = s.total_synapses();
@@ -97,24 +127,9 @@ Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32
     throw Error("ρ has " + std::to_string(rho_q.size()) + " entries but the network has " +
                     std::to_string(total) + " synapses",
                 "give one probability per synapse in the canonical order of docs/spec.md §6.2");
-  // one Philox block decides 8 consecutive synapses: one byte of the canonical bit array
-  const int drop = 16 - rho_bits;
-  std::vector<uint8_t> bits(static_cast<size_t>((total + 7) / 8), 0);
-  const uint32_t* rq = rho_q.data();
-  const int64_t blocks = (total + 7) / 8;
-  constexpr int64_t kBatch = 256;  // Philox blocks generated at a time
-  uint32_t words[4 * kBatch];
-  for (int64_t b0 = 0; b0 < blocks; b0 += kBatch) {
-    const int64_t nblk = std::min(kBatch, blocks - b0);
-    detail::philox_blocks(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(b0), static_cast<size_t>(nblk), words);
-    detail::bernoulli_bytes(words, rq + 8 * b0, drop, static_cast<size_t>(nblk), static_cast<size_t>(total - 8 * b0),
-                            bits.data() + b0);
-  }
-  Theta t = Theta::zeros(s);
-  unpack_canonical(bits, 0, t.in);
-  unpack_canonical(bits, s.in_synapses(), t.rec);
-  unpack_canonical(bits, s.in_synapses() + s.rec_synapses(), t.out);
-  return t;
+  std::vector<uint64_t> words(static_cast<size_t>((total + 63) / 64));
+  sample_canonical_words(rho_q, rho_bits, seed, 0, words.size(), words.data());
+  return theta_from_canonical_words(s, words.data());
 }
 
 Theta threshold_theta(const NetworkShape& s, const std::vector<float>& rho) {

@@ -56,6 +56,14 @@ std::vector<uint32_t> quantize_rho(const std::vector<float>& rho, int rho_bits);
 Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
                    uint64_t seed);
 
+// The same bits in canonical order (bit g%64 of word g/64 is θ_g), for words [word_begin,
+// word_end) only, so that the host can split the regeneration of θ over threads. Bits past the
+// last synapse are 0.
+void sample_canonical_words(const std::vector<uint32_t>& rho_q, int rho_bits, uint64_t seed, size_t word_begin,
+                            size_t word_end, uint64_t* words);
+// θ from canonical words (total_synapses() bits)
+Theta theta_from_canonical_words(const NetworkShape& s, const uint64_t* words);
+
 // θ* = (ρ > 0.5), the deterministic network of EC (ec-reference §2.5).
 Theta threshold_theta(const NetworkShape& s, const std::vector<float>& rho);
 

@@ -81,3 +81,20 @@ TEST(Sampler, RhoBitsChangeTheQuantizationOnly) {
   const NetworkDesc d10 = test::desc_for(64, 32, 2, 2);
   EXPECT_EQ(t, test::sampled_theta(d10, 0.5f, 8));  // at ρ = 1/2 only the top bit decides
 }
+
+TEST(Sampler, WordRangesComposeToTheWholeVector) {
+  const NetworkDesc d = test::desc_for(100, 50, 5, 3);  // total not a multiple of 64
+  std::vector<float> rho(static_cast<size_t>(d.shape.total_synapses()));
+  for (size_t g = 0; g < rho.size(); ++g) rho[g] = static_cast<float>(g % 97) / 96.0f;
+  const auto rq = quantize_rho(rho, 10);
+  const size_t nw = static_cast<size_t>((d.shape.total_synapses() + 63) / 64);
+  std::vector<uint64_t> whole(nw), parts(nw);
+  sample_canonical_words(rq, 10, 77, 0, nw, whole.data());
+  for (size_t w = 0; w < nw; w += 7) sample_canonical_words(rq, 10, 77, w, std::min(nw, w + 7), parts.data() + w);
+  EXPECT_EQ(whole, parts);
+  const Theta t = sample_theta(d.shape, 10, rq, 77);
+  EXPECT_EQ(theta_from_canonical_words(d.shape, whole.data()), t);
+  for (int64_t g = 0; g < d.shape.total_synapses(); ++g)
+    ASSERT_EQ((whole[static_cast<size_t>(g / 64)] >> (g % 64)) & 1u, t.get_global(d.shape, g) ? 1u : 0u) << g;
+  EXPECT_EQ(whole.back() >> (d.shape.total_synapses() % 64), 0u) << "bits past the last synapse are 0";
+}
