@@ -1,0 +1,261 @@
+#include "chip/chip_config.h"
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace json = boost::json;
+
+namespace ecsim::chip {
+
+namespace {
+
+// Reads one JSON object strictly: every key must be known, every value of the right type and
+// range, and errors name the key path ("noc.columns") and the file.
+class ObjectReader {
+ public:
+  ObjectReader(const json::value& v, std::string path, std::string label)
+      : m_path(std::move(path)), m_label(std::move(label)) {
+    if (!v.is_object()) fail(m_path.empty() ? "the top level" : m_path, "must be a JSON object", "write { ... }");
+    m_obj = &v.as_object();
+  }
+  ~ObjectReader() noexcept(false) {
+    if (std::uncaught_exceptions()) return;
+    for (const auto& kv : *m_obj)
+      if (!m_seen.count(std::string(kv.key())))
+        fail(key(std::string(kv.key())), "is not a known setting", "check the spelling against configs/README.md");
+  }
+
+  ObjectReader object(const std::string& k) {
+    m_seen.insert(k);
+    const json::value* v = m_obj->if_contains(k);
+    if (!v) fail(key(k), "is missing", "add the \"" + k + "\" section");
+    return ObjectReader(*v, key(k), m_label);
+  }
+  bool has(const std::string& k) const { return m_obj->contains(k); }
+
+  int integer(const std::string& k, int lo, int hi, const char* why) {
+    const double d = number(k);
+    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < lo || d > hi)
+      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
+    return static_cast<int>(d);
+  }
+  int64_t integer64(const std::string& k, int64_t lo, int64_t hi, const char* why) {
+    const double d = number(k);
+    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
+      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
+    return static_cast<int64_t>(d);
+  }
+  double positive(const std::string& k, const char* why) {
+    const double d = number(k);
+    if (!(d > 0)) fail(key(k), "= " + fmt(d) + " must be positive", why);
+    return d;
+  }
+  std::string text(const std::string& k) {
+    m_seen.insert(k);
+    const json::value* v = m_obj->if_contains(k);
+    if (!v) fail(key(k), "is missing", "add \"" + k + "\": \"...\"");
+    if (!v->is_string()) fail(key(k), "must be a string", "write \"" + k + "\": \"...\"");
+    return std::string(v->as_string());
+  }
+
+  // rejects the value of key k of this object (the message names its full path)
+  [[noreturn]] void reject(const std::string& k, const std::string& what, const std::string& fix) const {
+    fail(key(k), what, fix);
+  }
+  [[noreturn]] void fail(const std::string& where, const std::string& what, const std::string& fix) const {
+    throw Error("chip config " + m_label + ": " + where + " " + what, fix);
+  }
+
+ private:
+  std::string key(const std::string& k) const { return m_path.empty() ? k : m_path + "." + k; }
+  static std::string fmt(double d) {
+    std::ostringstream os;
+    os << d;
+    return os.str();
+  }
+  double number(const std::string& k) {
+    m_seen.insert(k);
+    const json::value* v = m_obj->if_contains(k);
+    if (!v) fail(key(k), "is missing", "add \"" + k + "\": <number>");
+    if (!v->is_number()) fail(key(k), "must be a number", "write \"" + k + "\": <number> without quotes");
+    return v->to_number<double>();
+  }
+
+  const json::object* m_obj = nullptr;
+  std::string m_path, m_label;
+  std::set<std::string> m_seen;
+};
+
+SramConfig read_sram(ObjectReader r) {
+  SramConfig s;
+  s.word_bits = r.integer("word_bits", 1, 4096, "an SRAM word is 1 to 4096 bits");
+  s.words = r.integer64("words", 1, int64_t{1} << 40, "the number of words per core");
+  s.read_cycles = r.integer("read_cycles", 1, 1000, "cycles per word read");
+  s.write_cycles = r.integer("write_cycles", 1, 1000, "cycles per word write");
+  return s;
+}
+
+UnitTiming read_unit(ObjectReader r, const char* per_cycle_key) {
+  UnitTiming u;
+  u.per_cycle = r.integer(per_cycle_key, 1, 65536, "throughput per cycle");
+  u.latency_cycles = r.integer("latency_cycles", 0, 100000, "pipeline latency in cycles");
+  return u;
+}
+
+}  // namespace
+
+ChipConfig parse_chip_config(const std::string& text, const std::string& label) {
+  json::error_code ec;
+  const json::value root = json::parse(text, ec);
+  if (ec) throw Error("chip config " + label + " is not valid JSON: " + ec.message(), "fix the JSON syntax");
+  ChipConfig c;
+  c.path = label;
+  {
+    ObjectReader r(root, "", label);
+    const std::string format = r.text("format");
+    if (format != "ecsim-chip/1")
+      r.reject("format", "is \"" + format + "\", this ecsim reads \"ecsim-chip/1\"", "set \"format\": \"ecsim-chip/1\"");
+    c.name = r.text("name");
+    c.clock_hz = r.positive("clock_hz", "the clock frequency in Hz, e.g. 2e8");
+    {
+      ObjectReader cores = r.object("cores");
+      c.cores = cores.integer("count", 1, 65536, "the number of neuron cores");
+      c.neurons_per_core = cores.integer("neurons_per_core", 1, 65536, "neurons each core updates");
+    }
+    {
+      ObjectReader a = r.object("arith");
+      c.arith.rho_bits = a.integer("rho_bits", 1, 16, "docs/spec.md §3.1");
+      c.arith.state_bits = a.integer("state_bits", 4, 32, "docs/spec.md §3.1");
+      c.arith.frac_bits = a.integer("frac_bits", 1, 30, "docs/spec.md §3.1");
+      c.arith.rate_bits = a.integer("rate_bits", 4, 32, "docs/spec.md §3.1");
+      c.arith.rate_frac_bits = a.integer("rate_frac_bits", 1, 29, "docs/spec.md §3.1");
+      c.arith.const_bits = a.integer("const_bits", 4, 24, "docs/spec.md §3.1");
+      c.arith.input_bits = a.integer("input_bits", 2, 24, "docs/spec.md §3.1");
+      c.arith.input_frac_bits = a.integer("input_frac_bits", 0, 23, "docs/spec.md §3.1");
+      c.arith.action_frac_bits = a.integer("action_frac_bits", 1, 24, "docs/spec.md §3.1");
+    }
+    {
+      ObjectReader m = r.object("memories");
+      c.synapse_sram = read_sram(m.object("synapse_sram"));
+      c.rho_sram = read_sram(m.object("rho_sram"));
+      c.state_sram = read_sram(m.object("state_sram"));
+    }
+    c.arith.syn_word_bits = c.synapse_sram.word_bits;
+    {
+      ObjectReader u = r.object("units");
+      c.popcount = read_unit(u.object("popcount"), "words_per_cycle");
+      c.lif = read_unit(u.object("lif"), "neurons_per_cycle");
+      c.sampler = read_unit(u.object("sampler"), "philox_blocks_per_cycle");
+      ObjectReader ctl = u.object("controller");
+      c.controller_cycles_per_access = ctl.integer("cycles_per_register_access", 1, 1000, "firmware register access");
+    }
+    {
+      ObjectReader n = r.object("noc");
+      c.noc.topology = n.text("topology");
+      if (c.noc.topology != "mesh") n.reject("topology", "\"" + c.noc.topology + "\" is not supported", "use \"mesh\"");
+      c.noc.columns = n.integer("columns", 1, 1024, "mesh columns");
+      c.noc.rows = n.integer("rows", 1, 1024, "mesh rows");
+      c.noc.flit_bits = n.integer("flit_bits", 8, 4096, "bits per flit");
+      c.noc.router_latency_cycles = n.integer("router_latency_cycles", 0, 1000, "cycles per router");
+      c.noc.link_latency_cycles = n.integer("link_latency_cycles", 0, 1000, "cycles per link");
+      c.noc.barrier_cycles = n.integer("barrier_cycles", 0, 100000, "cycles of the end-of-step barrier");
+      if (c.noc.columns * c.noc.rows != c.cores)
+        n.reject("columns × rows", "= " + std::to_string(c.noc.columns * c.noc.rows) + " but cores.count = " +
+                                    std::to_string(c.cores),
+               "make the mesh hold exactly one router per core");
+    }
+    {
+      ObjectReader h = r.object("host_link");
+      c.host_link.bytes_per_second = h.positive("bytes_per_second", "the host link bandwidth, e.g. 1e9");
+      c.host_link.latency_ns = h.positive("latency_ns", "the one-way latency of a host command");
+    }
+  }
+  try {
+    c.arith.validate();
+  } catch (const Error& e) {
+    throw Error("chip config " + label + ": " + e.what());
+  }
+  return c;
+}
+
+ChipConfig load_chip_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot open chip config '" + path + "'", "check the path; configs/ has examples");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_chip_config(ss.str(), "'" + path + "'");
+}
+
+std::string default_chip_config_path() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("ECSIM_CONFIG_DIR")) dirs.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / "configs");
+    dirs.push_back(exe.parent_path() / ".." / "share" / "ecsim" / "configs");
+  }
+  for (const auto& d : dirs)
+    if (fs::exists(d / "chip_default.json")) return (d / "chip_default.json").string();
+  throw Error("cannot find configs/chip_default.json beside the ecsim binary",
+              "set ECSIM_CONFIG_DIR to the project's configs/ folder, or pass --chip FILE");
+}
+
+static int64_t words_for(int64_t bits, int word_bits) { return (bits + word_bits - 1) / word_bits; }
+
+Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {
+  const ref::ArithConfig& a = chip.arith;
+  if (s.n_neurons > chip.capacity_neurons())
+    throw Error("the network has " + std::to_string(s.n_neurons) + " neurons but chip " + chip.name + " holds " +
+                    std::to_string(chip.capacity_neurons()) + " (" + std::to_string(chip.cores) + " cores × " +
+                    std::to_string(chip.neurons_per_core) + ")",
+                "use a chip config with more cores or more neurons per core (configs/)");
+  Mapping m;
+  m.neurons_per_core = chip.neurons_per_core;
+  m.cores_used = (s.n_neurons + chip.neurons_per_core - 1) / chip.neurons_per_core;
+  const int npc = chip.neurons_per_core, w = chip.synapse_sram.word_bits;
+  // per neuron: its recurrent row (N presynaptic bits), its input column (2·d_in), its output row (d_out)
+  const int64_t syn_words = int64_t{npc} * (words_for(s.n_neurons, w) + words_for(2 * s.d_in, w) + words_for(s.d_out, w));
+  const int64_t synapses = int64_t{npc} * (s.n_neurons + 2 * s.d_in + s.d_out);
+  m.synapse_bits_per_core = syn_words * w;
+  const int rho_per_word = chip.rho_sram.word_bits / (a.rho_bits + 1);
+  if (rho_per_word < 1)
+    throw Error("chip config " + chip.path + ": memories.rho_sram.word_bits = " + std::to_string(chip.rho_sram.word_bits) +
+                    " cannot hold one ρ of rho_bits + 1 = " + std::to_string(a.rho_bits + 1) + " bits",
+                "widen the ρ SRAM word or lower arith.rho_bits");
+  const int64_t rho_words = (synapses + rho_per_word - 1) / rho_per_word;
+  m.rho_bits_per_core = rho_words * chip.rho_sram.word_bits;
+  const int64_t state_bits_neuron = 3 * a.state_bits + a.rate_bits + 1;
+  const int64_t state_words = int64_t{npc} * words_for(state_bits_neuron, chip.state_sram.word_bits);
+  m.state_bits_per_core = state_words * chip.state_sram.word_bits;
+  auto check = [&](const char* mem, int64_t need, const SramConfig& sram) {
+    if (need > sram.words)
+      throw Error("chip config " + chip.path + ": the " + std::string(mem) + " of a core needs " + std::to_string(need) +
+                      " words of " + std::to_string(sram.word_bits) + " bits for this network (N=" +
+                      std::to_string(s.n_neurons) + ", d_in=" + std::to_string(s.d_in) + ", d_out=" +
+                      std::to_string(s.d_out) + ") but has " + std::to_string(sram.words),
+                  "raise memories." + std::string(mem) + ".words to at least " + std::to_string(need) +
+                      ", or spread the network over more cores");
+  };
+  check("synapse_sram", syn_words, chip.synapse_sram);
+  check("rho_sram", rho_words, chip.rho_sram);
+  check("state_sram", state_words, chip.state_sram);
+  return m;
+}
+
+std::string describe(const ChipConfig& c) {
+  std::ostringstream os;
+  os << c.name << ": " << c.cores << " cores × " << c.neurons_per_core << " neurons, " << c.clock_hz / 1e6
+     << " MHz, mesh " << c.noc.columns << "×" << c.noc.rows << ", synapse SRAM " << c.synapse_sram.words << " × "
+     << c.synapse_sram.word_bits << " b per core, " << c.arith.describe();
+  return os.str();
+}
+
+}  // namespace ecsim::chip

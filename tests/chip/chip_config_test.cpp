@@ -1,0 +1,118 @@
+// The chip as data: shipped configs load and hold the paper's networks; every kind of bad config
+// gets an error naming the key and the fix.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "chip/chip_config.h"
+#include "common/error.h"
+
+using namespace ecsim;
+using namespace ecsim::chip;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::string kDefault = std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json";
+
+ref::NetworkShape shape(int n, int d_in, int d_out) {
+  ref::NetworkShape s;
+  s.n_neurons = n;
+  s.n_exc = n / 2;
+  s.d_in = d_in;
+  s.d_out = d_out;
+  return s;
+}
+
+// the default config with one edit applied to its JSON tree
+std::string edited(const std::function<void(boost::json::object&)>& edit) {
+  boost::json::value v = boost::json::parse(read(kDefault));
+  edit(v.as_object());
+  return boost::json::serialize(v);
+}
+
+void expect_error(const std::string& text, const std::string& needle) {
+  try {
+    parse_chip_config(text, "'test.json'");
+    FAIL() << "expected an error mentioning '" << needle << "'";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("test.json"), std::string::npos) << "the error names the file: " << e.what();
+  }
+}
+
+}  // namespace
+
+TEST(ChipConfig, ShippedConfigsLoadAndHoldThePapersNetworks) {
+  const ChipConfig c = load_chip_config(kDefault);
+  EXPECT_EQ(c.cores, 4);
+  EXPECT_EQ(c.capacity_neurons(), 256);
+  EXPECT_EQ(c.arith.state_bits, 16);
+  EXPECT_EQ(c.arith.syn_word_bits, 64);
+  for (auto [d_in, d_out] : {std::pair{11, 3}, {17, 6}, {376, 17}, {348, 17}}) {
+    const Mapping m = map_network(c, shape(256, d_in, d_out));
+    EXPECT_EQ(m.cores_used, 4);
+    EXPECT_GT(m.synapse_bits_per_core, 64 * 256);  // at least the recurrent rows
+  }
+  for (const char* f : {"chip_16core_1024.json", "chip_64core_4096.json"}) {
+    const ChipConfig big = load_chip_config(std::string(ECSIM_SOURCE_DIR) + "/configs/" + f);
+    EXPECT_NO_THROW(map_network(big, shape(big.capacity_neurons(), 376, 17))) << f;
+  }
+}
+
+TEST(ChipConfig, MappingCountsFollowTheDocumentedLayout) {
+  const ChipConfig c = load_chip_config(kDefault);
+  const Mapping m = map_network(c, shape(256, 11, 3));
+  // per neuron: ceil(256/64) + ceil(22/64) + ceil(3/64) = 6 words; 64 neurons per core
+  EXPECT_EQ(m.synapse_bits_per_core, 64 * 6 * 64);
+  // synapses per core 64·(256+22+3) = 17984, 11-bit ρ, 5 per 64-bit word -> 3597 words
+  EXPECT_EQ(m.rho_bits_per_core, 3597 * 64);
+  // state: 3·16 + 16 + 1 = 65 bits -> 2 words per neuron
+  EXPECT_EQ(m.state_bits_per_core, 64 * 2 * 64);
+}
+
+TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
+  const ChipConfig c = load_chip_config(kDefault);
+  try {
+    map_network(c, shape(512, 11, 3));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 256"), std::string::npos) << e.what();
+  }
+  const ChipConfig tiny = parse_chip_config(
+      edited([](boost::json::object& o) { o["memories"].as_object()["synapse_sram"].as_object()["words"] = 100; }), "'tiny.json'");
+  try {
+    map_network(tiny, shape(256, 11, 3));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("synapse_sram of a core needs 384 words"), std::string::npos) << e.what();
+  }
+  const ChipConfig narrow = parse_chip_config(
+      edited([](boost::json::object& o) { o["memories"].as_object()["rho_sram"].as_object()["word_bits"] = 8; }), "'n.json'");
+  EXPECT_THROW(map_network(narrow, shape(256, 11, 3)), Error);
+}
+
+TEST(ChipConfig, BadConfigsNameTheKey) {
+  expect_error("{ not json", "not valid JSON");
+  expect_error(edited([](boost::json::object& o) { o["format"] = "ecsim-chip/9"; }), "format");
+  expect_error(edited([](boost::json::object& o) { o.erase("noc"); }), "noc is missing");
+  expect_error(edited([](boost::json::object& o) { o["clock_mhz"] = 5; }), "clock_mhz is not a known setting");
+  expect_error(edited([](boost::json::object& o) { o["clock_hz"] = -1; }), "clock_hz = -1 must be positive");
+  expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = "4"; }), "cores.count must be a number");
+  expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = 2.5; }), "cores.count = 2.5");
+  expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["columns"] = 3; }), "columns × rows");
+  expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["topology"] = "torus"; }), "noc.topology");
+  expect_error(edited([](boost::json::object& o) { o["arith"].as_object()["frac_bits"] = 15; }), "frac_bits");
+  expect_error(edited([](boost::json::object& o) { o["memories"].as_object()["state_sram"].as_object().erase("words"); }),
+               "memories.state_sram.words is missing");
+  EXPECT_THROW(load_chip_config("/nonexistent/chip.json"), Error);
+}
