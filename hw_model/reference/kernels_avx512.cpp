@@ -21,6 +21,7 @@
 #include <cstring>
 
 #include "reference/network.h"
+#include "reference/neuron.h"
 
 namespace ecsim::ref::detail {
 
@@ -374,7 +375,6 @@ ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* acti
     fan = _mm512_mask_add_epi32(fan, nz, fan, _mm512_loadu_si512(net.out_fanout.data() + 16 * b));
   }
   c.out_synops += static_cast<uint64_t>(_mm512_reduce_add_epi32(fan));
-  const int64_t one = int64_t{1} << d.arith.action_frac_bits;
   for (int k = 0; k < d.shape.d_out; ++k) {
     const uint16_t* mask = net.out_mask16.data() + static_cast<size_t>(k) * static_cast<size_t>(nb);
     __m512i sum = _mm512_setzero_si512();
@@ -384,12 +384,10 @@ ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* acti
       sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b] >> 8), sum,
                                   _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(r, 1)));
     }
-    int64_t aq = round_shift(_mm512_reduce_add_epi64(sum) * d.fixed.r_out_q, d.fixed.out_shift);
-    if (aq > one || aq < -one) {
-      aq = aq > one ? one : -one;
-      ++c.action_saturations;
-    }
-    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
+    bool sat = false;
+    const int32_t aq = action_from_sum(d, _mm512_reduce_add_epi64(sum), &sat);
+    c.action_saturations += sat;
+    st.a_q[static_cast<size_t>(k)] = aq;
     action[k] = static_cast<float>(aq) * (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
   }
 }

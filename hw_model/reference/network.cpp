@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "reference/philox.h"
+#include "reference/neuron.h"
 #include "reference/popcount.h"
 
 namespace ecsim::ref {
@@ -277,26 +278,17 @@ static void count_spikes(const CompiledNet& net, const std::vector<uint64_t>& sp
 // spec §5.1–5.2, one neuron at a time, 64-bit intermediates: the portable kernel
 static void inner_step_portable(const CompiledNet& net, FixedState& st) {
   const NetworkDesc& d = net.desc();
-  const ArithConfig& a = d.arith;
-  const FixedConstants& f = d.fixed;
-  const int N = net.n(), sw = net.spike_words(), C = a.const_bits;
+  const int N = net.n(), sw = net.spike_words();
   std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
   for (int j = 0; j < N; ++j) {
     const int64_t diff = popcount_accumulate(net.rec_post.data() + static_cast<size_t>(j) * sw, st.spikes.data(),
                                              net.exc_mask.data(), sw);
     const size_t J = static_cast<size_t>(j);
-    const int W = a.state_bits;
-    const int64_t i_syn = saturate(round_shift(int64_t{st.i_syn[J]} * f.alpha_syn_q, C) + saturate(diff * f.r_h_q, W), W);
-    const int64_t u = saturate(i_syn + st.i_in[J], W);
-    int64_t v = saturate(st.v[J] + round_shift(saturate(u - st.v[J], W) * f.beta_m_q, C), W);
-    const bool fired = v > f.theta_q;
-    if (fired) v = 0;
-    const int64_t sgn = fired ? (j < d.shape.n_exc ? 1 : -1) : 0;
-    const int64_t rate = saturate(round_shift(int64_t{st.rate[J]} * f.alpha_out_q, C) + sgn * f.gamma_q, a.rate_bits);
-    st.i_syn[J] = static_cast<int32_t>(i_syn);
-    st.v[J] = static_cast<int32_t>(v);
-    st.rate[J] = static_cast<int32_t>(rate);
-    if (fired) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
+    NeuronState ns{st.v[J], st.i_syn[J], st.rate[J]};
+    if (lif_update(d, diff, st.i_in[J], j < d.shape.n_exc, ns)) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
+    st.v[J] = ns.v;
+    st.i_syn[J] = ns.i_syn;
+    st.rate[J] = ns.rate;
   }
 }
 
@@ -334,9 +326,7 @@ static void input_projection_portable(const CompiledNet& net, FixedState& st) {
     const int8_t* sign = net.in_sign.data() + static_cast<size_t>(i) * N;
     for (int j = 0; j < N; ++j) acc[j] += x * sign[j];
   }
-  for (int j = 0; j < N; ++j)
-    st.i_in[static_cast<size_t>(j)] =
-        static_cast<int32_t>(saturate(round_shift(acc[j] * d.fixed.r_in_q, d.fixed.in_shift), d.arith.state_bits));
+  for (int j = 0; j < N; ++j) st.i_in[static_cast<size_t>(j)] = input_current(d, acc[j]);
 }
 
 __attribute__((target_clones("avx2", "default")))
@@ -346,17 +336,14 @@ static void readout_portable(const CompiledNet& net, FixedState& st, float* acti
   EventCounters& c = st.counters;
   for (int j = 0; j < N; ++j)
     if (st.rate[static_cast<size_t>(j)] != 0) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
-  const int64_t one = int64_t{1} << d.arith.action_frac_bits;
   for (int k = 0; k < d.shape.d_out; ++k) {
     int64_t sum = 0;
     const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
     for (int j = 0; j < N; ++j) sum += bits[j] ? st.rate[static_cast<size_t>(j)] : 0;
-    int64_t aq = round_shift(sum * d.fixed.r_out_q, d.fixed.out_shift);
-    if (aq > one || aq < -one) {
-      aq = aq > one ? one : -one;
-      ++c.action_saturations;
-    }
-    st.a_q[static_cast<size_t>(k)] = static_cast<int32_t>(aq);
+    bool sat = false;
+    const int32_t aq = action_from_sum(d, sum, &sat);
+    c.action_saturations += sat;
+    st.a_q[static_cast<size_t>(k)] = aq;
     action[k] = static_cast<float>(aq) * (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
   }
 }
