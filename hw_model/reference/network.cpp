@@ -170,7 +170,7 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
 
   const int64_t w = desc.arith.syn_word_bits;
   words_per_inner_step = static_cast<uint64_t>(N * ceil_div(N, w));
-  words_per_env_step_io = static_cast<uint64_t>(N * ceil_div(2 * s.d_in, w) + s.d_out * ceil_div(N, w));
+  words_per_env_step_io = static_cast<uint64_t>(N * ceil_div(2 * s.d_in, w) + N * ceil_div(s.d_out, w));
 
   // the AVX-512 kernels work on 16- or 32-neuron blocks with E/I split on a block boundary
   const ArithConfig& a = desc.arith;

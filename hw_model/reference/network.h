@@ -65,7 +65,7 @@ class CompiledNet {
   bool vector_io_ok = false;            // the AVX-512 VNNI projection is exact for these widths
   std::vector<uint16_t> out_mask16;     // (d_out × N_pad/16): K_out column k as 16-bit masks
   uint64_t words_per_inner_step = 0;    // spec §7: N·ceil(N/w)
-  uint64_t words_per_env_step_io = 0;   // spec §7: N·ceil(2·d_in/w) + d_out·ceil(N/w)
+  uint64_t words_per_env_step_io = 0;   // spec §7: N·ceil(2·d_in/w) + N·ceil(d_out/w)
 
  private:
   NetworkDesc m_desc;

@@ -120,6 +120,6 @@ TEST(Kernels, CountersFollowTheirDefinitions) {
   }
   EXPECT_EQ(c.spikes(), spikes);
   EXPECT_EQ(c.rec_synops, rec);
-  // words: per inner step N·ceil(N/64), per env step N·ceil(2·d_in/64) + d_out·ceil(N/64)
-  EXPECT_EQ(c.syn_words_read, 330u * 128u * 2u + 10u * (128u * 1u + 2u * 2u));
+  // words: per inner step N·ceil(N/64), per env step N·ceil(2·d_in/64) + N·ceil(d_out/64)
+  EXPECT_EQ(c.syn_words_read, 330u * 128u * 2u + 10u * (128u * 1u + 128u * 1u));
 }
