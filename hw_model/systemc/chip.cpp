@@ -1,0 +1,174 @@
+#include "systemc/chip.h"
+
+#include <sstream>
+#include <systemc>
+
+#include "common/error.h"
+#include "firmware/register_map.h"
+#include "reference/network.h"
+#include "reference/theta.h"
+#include "systemc/bus.h"
+#include "systemc/chip_context.h"
+#include "systemc/controller.h"
+#include "systemc/host_link.h"
+#include "systemc/neuron_core.h"
+#include "systemc/noc.h"
+
+// SystemC's library main() calls sc_main; ecsim has its own main, which never calls the library's.
+int sc_main(int, char**) { return 1; }
+
+namespace ecsim::sc {
+
+class Chip : public sc_core::sc_module {
+ public:
+  HwCounters hw;
+  ref::EventCounters events;
+  std::vector<std::unique_ptr<NeuronCore>> cores;
+  Noc noc;
+  Bus bus;
+  std::unique_ptr<Controller> controller;
+  HostLink host_link;
+
+  Chip(const sc_core::sc_module_name& name, ChipContext& ctx)
+      : sc_module(name), noc("noc", ctx, hw), bus("bus"), host_link("host_link", ctx, hw) {
+    std::vector<NeuronCore*> raw;
+    for (int c = 0; c < ctx.config.cores; ++c) {
+      cores.push_back(std::make_unique<NeuronCore>(("core_" + std::to_string(c)).c_str(), c, ctx, hw, events));
+      raw.push_back(cores.back().get());
+      bus.to_cores.bind(cores.back()->socket);
+    }
+    controller = std::make_unique<Controller>("controller", ctx, hw, events, raw, noc);
+    controller->to_bus.bind(bus.from_controller);
+    host_link.to_controller.bind(controller->from_host);
+  }
+};
+
+static bool g_exists = false;
+
+ChipSim::ChipSim(const chip::ChipConfig& config) : m_ctx(std::make_unique<ChipContext>()) {
+  if (g_exists)
+    throw Error("only one SystemC chip can exist per process (SystemC elaborates once)",
+                "reuse the ChipSim for every network and evaluation, or run one process per chip (MPI ranks)");
+  g_exists = true;
+  m_ctx->config = config;
+  m_ctx->period_s = 1.0 / config.clock_hz;
+  sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
+  m_chip = std::make_unique<Chip>("chip", *m_ctx);
+}
+
+ChipSim::~ChipSim() { g_exists = false; }  // SystemC cannot elaborate again; the flag only guards misuse
+
+void ChipSim::load_network(const ref::NetworkDesc& desc) {
+  ChipContext& c = *m_ctx;
+  if (desc.arith.state_bits != c.config.arith.state_bits || desc.arith.rho_bits != c.config.arith.rho_bits ||
+      desc.arith.const_bits != c.config.arith.const_bits || desc.arith.rate_bits != c.config.arith.rate_bits)
+    throw Error("the network's arithmetic (" + desc.arith.describe() + ") differs from the chip's (" +
+                    c.config.arith.describe() + ")",
+                "build the network with the chip config's arith section");
+  c.desc = desc;
+  c.mapping = chip::map_network(c.config, desc.shape);
+  const int N = desc.shape.n_neurons, w = c.config.synapse_sram.word_bits;
+  c.spike_words = (N + 63) / 64;
+  c.exc_mask.assign(static_cast<size_t>(c.spike_words), 0);
+  for (int i = 0; i < desc.shape.n_exc; ++i) c.exc_mask[static_cast<size_t>(i / 64)] |= uint64_t{1} << (i % 64);
+  c.words_rec = (N + w - 1) / w;
+  c.words_in = (2 * desc.shape.d_in + w - 1) / w;
+  c.words_out = (desc.shape.d_out + w - 1) / w;
+  if (c.config.neurons_per_core % 8 != 0)
+    throw Error("the SystemC sampler draws 8 synapses per Philox block: neurons_per_core must be a multiple of 8",
+                "set cores.neurons_per_core to a multiple of 8");
+  if (4u * static_cast<uint32_t>(desc.shape.d_in) > regs::kCoreStride - static_cast<uint32_t>(regs::CoreReg::INPUT_BASE) ||
+      desc.shape.d_in > 0x3c0 || desc.shape.d_out > 0x3c0)
+    throw Error("the network's d_in or d_out exceeds the register windows of the chip", "use d_in, d_out <= 960");
+  for (auto& core : m_chip->cores) core->load_network();
+  c.rho_q.assign(static_cast<size_t>(desc.shape.total_synapses()), 0);
+}
+
+void ChipSim::run_until_idle() {
+  sc_core::sc_start();
+  if (!m_chip->host_link.idle())
+    throw Error("the SystemC chip stopped before answering the host (a firmware or model deadlock)",
+                "this is a bug in the chip model; please report it");
+}
+
+void ChipSim::load_rho(const std::vector<float>& rho) {
+  m_ctx->rho_q = ref::quantize_rho(rho, m_ctx->desc.arith.rho_bits);
+  if (static_cast<int64_t>(m_ctx->rho_q.size()) != m_ctx->desc.shape.total_synapses())
+    throw Error("ρ has " + std::to_string(rho.size()) + " entries, the network " + std::to_string(m_ctx->desc.shape.total_synapses()),
+                "give one probability per synapse");
+  // (q + 1) bits per synapse cross the link; each core writes its ρ SRAM
+  const uint64_t bits = static_cast<uint64_t>(rho.size()) * static_cast<uint64_t>(m_ctx->desc.arith.rho_bits + 1);
+  m_chip->hw.rho_sram.words_written += static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core / m_ctx->config.rho_sram.word_bits) *
+                                       static_cast<uint64_t>(m_ctx->mapping.cores_used);
+  m_chip->hw.rho_sram.bits_written += static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core) * static_cast<uint64_t>(m_ctx->mapping.cores_used);
+  m_chip->host_link.dma((bits + 7) / 8);
+  run_until_idle();
+}
+
+void ChipSim::sample(uint64_t seed) {
+  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kSample), seed, {}, 0, &m_chip->controller->command_done());
+  run_until_idle();
+}
+
+void ChipSim::reset(uint64_t seed) {
+  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kReset), seed, {}, 0, &m_chip->controller->command_done());
+  run_until_idle();
+}
+
+void ChipSim::step(const float* obs, float* action) {
+  const ref::NetworkDesc& d = m_ctx->desc;
+  ref::EventCounters& ev = m_chip->events;
+  std::vector<uint32_t> xq(static_cast<size_t>(d.shape.d_in));
+  for (int i = 0; i < d.shape.d_in; ++i) {  // the host quantizes (spec §4.1)
+    bool sat = false, nonfinite = false;
+    xq[static_cast<size_t>(i)] = static_cast<uint32_t>(ref::quantize_input(obs[i], d.arith, &sat, &nonfinite));
+    ev.input_saturations += sat;
+    ev.input_nonfinite += nonfinite;
+  }
+  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kStep), 0, xq, static_cast<size_t>(d.shape.d_out),
+                            &m_chip->controller->command_done());
+  run_until_idle();
+  const std::vector<uint32_t>& aq = m_chip->host_link.reply();
+  for (int k = 0; k < d.shape.d_out; ++k)
+    action[k] = static_cast<float>(static_cast<int32_t>(aq[static_cast<size_t>(k)])) *
+                (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
+  ++ev.env_steps;
+  ev.inner_steps += static_cast<uint64_t>(d.shape.inner_steps);
+}
+
+ref::Theta ChipSim::read_theta() const {
+  const ChipContext& c = *m_ctx;
+  const ref::NetworkShape& s = c.desc.shape;
+  const int w = c.config.synapse_sram.word_bits;
+  ref::Theta t = ref::Theta::zeros(s);
+  for (const auto& core : m_chip->cores)
+    for (int j = core->lo(); j < core->hi(); ++j) {
+      const int64_t base = int64_t{j - core->lo()} * c.words_per_neuron();
+      auto bit = [&](int64_t off, int b) { return (core->peek_synapse_word(base + off + b / w) >> (b % w)) & 1u; };
+      for (int i = 0; i < s.n_neurons; ++i) t.rec.set(i, j, bit(0, i));
+      for (int r = 0; r < 2 * s.d_in; ++r) t.in.set(r, j, bit(c.words_rec, r));
+      for (int k = 0; k < s.d_out; ++k) t.out.set(j, k, bit(c.words_rec + c.words_in, k));
+    }
+  return t;
+}
+
+const ref::EventCounters& ChipSim::events() const { return m_chip->events; }
+const HwCounters& ChipSim::hw() const { return m_chip->hw; }
+double ChipSim::simulated_seconds() const { return sc_core::sc_time_stamp().to_seconds(); }
+uint64_t ChipSim::cycles() const { return static_cast<uint64_t>(simulated_seconds() * m_ctx->config.clock_hz + 0.5); }
+const chip::ChipConfig& ChipSim::config() const { return m_ctx->config; }
+
+std::string ChipSim::report() const {
+  const HwCounters& h = m_chip->hw;
+  std::ostringstream os;
+  os << "chip " << describe(m_ctx->config) << "\n"
+     << "cycles: total " << cycles() << " (sample " << h.cycles_sample << ", reset " << h.cycles_reset << ", input "
+     << h.cycles_input << ", inner steps " << h.cycles_inner << ", readout " << h.cycles_readout << ")\n"
+     << "synapse SRAM: " << h.synapse_sram.words_read << " words read, " << h.synapse_sram.words_written << " written\n"
+     << "NoC: " << h.noc_packets << " packets, " << h.noc_flits << " flits, " << h.noc_flit_hops << " flit-hops\n"
+     << "host link: " << h.host_bytes_in << " B in, " << h.host_bytes_out << " B out; register accesses "
+     << h.register_accesses << "\n";
+  return os.str();
+}
+
+}  // namespace ecsim::sc

@@ -1,0 +1,53 @@
+// The SystemC chip (issue 5): neuron cores with their SRAMs, sampler, popcount and LIF units, a
+// mesh network-on-chip, the controller running the firmware, and the host link. ChipSim is the
+// host's handle on it. SystemC elaborates once per process, so there is at most one ChipSim per
+// process; it runs any number of networks and evaluations without re-elaboration.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chip/chip_config.h"
+#include "reference/counters.h"
+#include "reference/network_desc.h"
+#include "reference/theta.h"
+#include "systemc/hw_counters.h"
+
+namespace ecsim::sc {
+
+class Chip;
+struct ChipContext;
+
+class ChipSim {
+ public:
+  explicit ChipSim(const chip::ChipConfig& config);  // throws ecsim::Error if one already exists
+  ~ChipSim();
+  ChipSim(const ChipSim&) = delete;
+  ChipSim& operator=(const ChipSim&) = delete;
+
+  // maps a network onto the cores (throws ecsim::Error naming what does not fit)
+  void load_network(const ref::NetworkDesc& desc);
+  // ρ over the host link into the cores' ρ SRAMs (quantized to q bits, docs/spec.md §6.2)
+  void load_rho(const std::vector<float>& rho);
+  void sample(uint64_t seed);  // every core draws θ of its synapses from the seed
+  void reset(uint64_t seed);   // v(0) from the seed, the rest 0
+  // one environment step: normalized observation in (d_in), actions in [-1, 1] out (d_out)
+  void step(const float* obs, float* action);
+
+  const ref::EventCounters& events() const;  // docs/spec.md §7, comparable with the reference model
+  const HwCounters& hw() const;              // every hardware action and cycles per phase
+  double simulated_seconds() const;
+  uint64_t cycles() const;
+  const chip::ChipConfig& config() const;
+  std::string report() const;                // a human-readable summary of cycles and counters
+  // backdoor (no time, no counts): θ as the cores' synapse SRAMs hold it, for tests
+  ref::Theta read_theta() const;
+
+ private:
+  void run_until_idle();
+  std::unique_ptr<ChipContext> m_ctx;
+  std::unique_ptr<Chip> m_chip;
+};
+
+}  // namespace ecsim::sc

@@ -1,0 +1,26 @@
+// What every block of the chip reads about the loaded network: the chip config, the network's
+// description (docs/spec.md constants), the quantized ρ in canonical order and the layout.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "chip/chip_config.h"
+#include "reference/network_desc.h"
+
+namespace ecsim::sc {
+
+struct ChipContext {
+  chip::ChipConfig config;
+  ref::NetworkDesc desc;
+  chip::Mapping mapping;
+  std::vector<uint32_t> rho_q;       // canonical order (docs/spec.md §6.2), loaded over the host link
+  std::vector<uint64_t> exc_mask;    // spike-vector words: bit i set if neuron i is excitatory
+  int spike_words = 0;               // 64-bit words of a spike vector
+  // synapse SRAM layout of one neuron: recurrent row, input column, output row (words of w bits)
+  int words_rec = 0, words_in = 0, words_out = 0;
+  int words_per_neuron() const { return words_rec + words_in + words_out; }
+  double period_s = 0;               // one clock cycle
+};
+
+}  // namespace ecsim::sc

@@ -1,0 +1,145 @@
+#include "systemc/controller.h"
+
+#include "firmware/register_map.h"
+#include "reference/neuron.h"
+#include "systemc/neuron_core.h"
+#include "systemc/noc.h"
+
+namespace ecsim::sc {
+
+using regs::CoreCommand;
+using regs::CoreReg;
+using regs::MailboxReg;
+
+Controller::Controller(const sc_core::sc_module_name& name, const ChipContext& ctx, HwCounters& hw,
+                       ref::EventCounters& events, std::vector<NeuronCore*> cores, Noc& noc)
+    : sc_module(name),
+      to_bus("to_bus"),
+      from_host("from_host"),
+      m_ctx(ctx),
+      m_hw(hw),
+      m_events(events),
+      m_cores(std::move(cores)),
+      m_noc(noc),
+      m_mailbox(0x1000 / 4, 0) {
+  from_host.register_b_transport(this, &Controller::b_transport_host);
+  SC_HAS_PROCESS(Controller);
+  SC_THREAD(run);
+}
+
+void Controller::run() { firmware::firmware_main(*this); }
+
+void Controller::b_transport_host(tlm::tlm_generic_payload& trans, sc_core::sc_time&) {
+  const uint64_t off = trans.get_address() - regs::kMailboxBase;
+  const size_t words = trans.get_data_length() / 4;
+  if (trans.get_address() < regs::kMailboxBase || off / 4 + words > m_mailbox.size()) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  auto* data = reinterpret_cast<uint32_t*>(trans.get_data_ptr());
+  for (size_t i = 0; i < words; ++i) {
+    if (trans.is_write())
+      m_mailbox[off / 4 + i] = data[i];
+    else
+      data[i] = m_mailbox[off / 4 + i];
+  }
+  if (trans.is_write() && off == static_cast<uint64_t>(MailboxReg::HOST_CMD)) m_host_cmd.notify(sc_core::SC_ZERO_TIME);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+uint64_t Controller::now_cycles() const {
+  return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() / m_ctx.period_s + 0.5);
+}
+
+void Controller::enter_phase(uint64_t* counter) {
+  if (counter == m_phase) return;
+  finish_phase();
+  m_phase = counter;
+}
+
+void Controller::finish_phase() {
+  uint64_t busy = 0;
+  for (int c = 0; c < m_ctx.mapping.cores_used; ++c) busy += m_cores[static_cast<size_t>(c)]->busy_cycles();
+  const uint64_t now = now_cycles();
+  if (m_phase) {
+    *m_phase += now - m_phase_start;
+    m_hw.core_busy_cycles += busy - m_phase_busy_start;
+    m_hw.core_idle_cycles += (now - m_phase_start) * static_cast<uint64_t>(m_ctx.mapping.cores_used) - (busy - m_phase_busy_start);
+  }
+  m_phase = nullptr;
+  m_phase_start = now;
+  m_phase_busy_start = busy;
+}
+
+uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
+  if (addr >= regs::kMailboxBase && addr < regs::kCoreBase) {  // the controller's own mailbox
+    uint32_t& reg = m_mailbox[(addr - regs::kMailboxBase) / 4];
+    if (write) reg = value;
+    ++m_hw.register_accesses;
+    sc_core::wait(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s, sc_core::SC_SEC);
+    return reg;
+  }
+  tlm::tlm_generic_payload trans;
+  sc_core::sc_time delay(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s, sc_core::SC_SEC);
+  trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  trans.set_address(addr);
+  trans.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  trans.set_data_length(4);
+  trans.set_streaming_width(4);
+  trans.set_byte_enable_ptr(nullptr);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  to_bus->b_transport(trans, delay);
+  if (trans.is_response_error())
+    SC_REPORT_ERROR(name(), ("firmware access to an unmapped register 0x" + std::to_string(addr)).c_str());
+  ++m_hw.register_accesses;
+  sc_core::wait(delay);
+  return value;
+}
+
+uint32_t Controller::read32(uint32_t addr) {
+  const uint32_t v = access(false, addr, 0);
+  // a busy STATUS: the firmware's poll sleeps until that core's done event (wait-for-event), so
+  // polling costs one more access instead of a spin
+  if (v != 0 && addr >= regs::kCoreBase && (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
+    NeuronCore* core = m_cores[(addr - regs::kCoreBase) / regs::kCoreStride];
+    if (core->busy()) sc_core::wait(core->done_event());
+  }
+  return v;
+}
+
+void Controller::write32(uint32_t addr, uint32_t value) {
+  // phases, for the cycle report: the command written to core 0 names the phase
+  if (addr == regs::core_addr(0, CoreReg::CMD)) {
+    switch (static_cast<CoreCommand>(value)) {
+      case CoreCommand::kSample: enter_phase(&m_hw.cycles_sample); break;
+      case CoreCommand::kReset: enter_phase(&m_hw.cycles_reset); break;
+      case CoreCommand::kInput: enter_phase(&m_hw.cycles_input); break;
+      case CoreCommand::kStep: enter_phase(&m_hw.cycles_inner); break;
+      case CoreCommand::kReadout: enter_phase(&m_hw.cycles_readout); break;
+    }
+  }
+  access(true, addr, value);
+  if (addr == regs::mailbox_addr(MailboxReg::HOST_DONE)) {
+    finish_phase();
+    m_done.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void Controller::wait_host_command() {
+  if (m_mailbox[static_cast<size_t>(MailboxReg::HOST_CMD) / 4] == 0) sc_core::wait(m_host_cmd);
+  finish_phase();
+}
+
+void Controller::barrier() {
+  const uint64_t cycles = m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
+  sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
+}
+
+int32_t Controller::action_from_sum(int64_t sum) const {
+  bool sat = false;
+  const int32_t aq = ref::action_from_sum(m_ctx.desc, sum, &sat);
+  m_events.action_saturations += sat;
+  return aq;
+}
+
+}  // namespace ecsim::sc

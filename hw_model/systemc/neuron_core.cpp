@@ -1,0 +1,221 @@
+#include "systemc/neuron_core.h"
+
+#include <bit>
+
+#include "common/error.h"
+#include "firmware/register_map.h"
+#include "reference/network.h"
+
+namespace ecsim::sc {
+
+using regs::CoreCommand;
+using regs::CoreReg;
+
+NeuronCore::NeuronCore(const sc_core::sc_module_name& name, int index, const ChipContext& ctx, HwCounters& hw,
+                       ref::EventCounters& events)
+    : sc_module(name),
+      socket("socket"),
+      m_index(index),
+      m_ctx(ctx),
+      m_hw(hw),
+      m_events(events),
+      m_synapse_sram("synapse_sram", ctx.config.synapse_sram, hw.synapse_sram),
+      m_rho_sram("rho_sram", ctx.config.rho_sram, hw.rho_sram),
+      m_state_sram("state_sram", ctx.config.state_sram, hw.state_sram),
+      m_sampler("sampler", ctx.config.sampler, hw),
+      m_popcount("popcount_unit", ctx.config.popcount, hw),
+      m_lif("lif_unit", ctx.config.lif, hw) {
+  socket.register_b_transport(this, &NeuronCore::b_transport);
+  SC_HAS_PROCESS(NeuronCore);
+  SC_THREAD(run);
+}
+
+void NeuronCore::load_network() {
+  const ref::NetworkShape& s = m_ctx.desc.shape;
+  const int npc = m_ctx.config.neurons_per_core;
+  m_lo = std::min(s.n_neurons, m_index * npc);
+  m_hi = std::min(s.n_neurons, (m_index + 1) * npc);
+  const int n = m_hi - m_lo;
+  m_synapse_sram.resize(int64_t{n} * m_ctx.words_per_neuron());
+  const int64_t synapses = int64_t{n} * (2 * s.d_in + s.n_neurons + s.d_out);
+  const int64_t rho_per_word = m_ctx.config.rho_sram.word_bits / (m_ctx.desc.arith.rho_bits + 1);
+  m_rho_sram.resize((synapses + rho_per_word - 1) / rho_per_word);
+  const int64_t state_bits = 3 * m_ctx.desc.arith.state_bits + m_ctx.desc.arith.rate_bits + 1;
+  m_state_words_per_neuron = (state_bits + m_ctx.config.state_sram.word_bits - 1) / m_ctx.config.state_sram.word_bits;
+  m_state_sram.resize(int64_t{n} * m_state_words_per_neuron);
+  m_state.assign(static_cast<size_t>(n), {});
+  m_i_in.assign(static_cast<size_t>(n), 0);
+  m_input.assign(static_cast<size_t>(s.d_in), 0);
+  m_partial.assign(static_cast<size_t>(s.d_out), 0);
+  m_spikes_in.assign(static_cast<size_t>(m_ctx.spike_words), 0);
+  m_spikes_out.assign(static_cast<size_t>(m_ctx.spike_words), 0);
+}
+
+void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  if (trans.get_data_length() != 4) {
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  const uint32_t off = static_cast<uint32_t>(trans.get_address());
+  uint32_t* data = reinterpret_cast<uint32_t*>(trans.get_data_ptr());
+  const bool write = trans.is_write();
+  const auto in_base = static_cast<uint32_t>(CoreReg::INPUT_BASE);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (write && off == static_cast<uint32_t>(CoreReg::CMD)) {
+    m_cmd = *data;
+    m_busy = true;
+    m_start.notify(delay);
+  } else if (write && off == static_cast<uint32_t>(CoreReg::SEED_LO)) {
+    m_seed_lo = *data;
+  } else if (write && off == static_cast<uint32_t>(CoreReg::SEED_HI)) {
+    m_seed_hi = *data;
+  } else if (write && off == static_cast<uint32_t>(CoreReg::OUT_INDEX)) {
+    m_out_index = *data;
+  } else if (write && off >= in_base && off < in_base + 4 * m_input.size()) {
+    m_input[(off - in_base) / 4] = static_cast<int32_t>(*data);
+  } else if (!write && off == static_cast<uint32_t>(CoreReg::STATUS)) {
+    *data = m_busy ? 1u : 0u;
+  } else if (!write && (off == static_cast<uint32_t>(CoreReg::SUM_LO) || off == static_cast<uint32_t>(CoreReg::SUM_HI))) {
+    const auto v = static_cast<uint64_t>(m_out_index < m_partial.size() ? m_partial[m_out_index] : 0);
+    *data = static_cast<uint32_t>(off == static_cast<uint32_t>(CoreReg::SUM_LO) ? v : v >> 32);
+  } else if (!write && off == static_cast<uint32_t>(CoreReg::SPIKES)) {
+    *data = m_last_spikes;
+  } else {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  }
+}
+
+void NeuronCore::run() {
+  while (true) {
+    sc_core::wait(m_start);
+    uint64_t cycles = 0;
+    switch (static_cast<CoreCommand>(m_cmd)) {
+      case CoreCommand::kSample: cycles = do_sample(); break;
+      case CoreCommand::kReset: cycles = do_reset(); break;
+      case CoreCommand::kInput: cycles = do_input(); break;
+      case CoreCommand::kStep: cycles = do_step(); break;
+      case CoreCommand::kReadout: cycles = do_readout(); break;
+      default:
+        SC_REPORT_ERROR(name(), ("unknown core command " + std::to_string(m_cmd)).c_str());
+    }
+    m_busy_cycles += cycles;
+    sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
+    m_busy = false;
+    m_done.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+uint64_t NeuronCore::do_sample() {
+  const uint64_t seed = (uint64_t{m_seed_hi} << 32) | m_seed_lo;
+  return m_sampler.sample(m_ctx, seed, m_lo, m_hi, m_synapse_sram, m_rho_sram);
+}
+
+uint64_t NeuronCore::do_reset() {
+  const uint64_t seed = (uint64_t{m_seed_hi} << 32) | m_seed_lo;
+  const int F = m_ctx.desc.arith.frac_bits;
+  // v(0): word j%4 of Philox block j/4 on stream 1 (spec §6.3); the core draws its own blocks
+  for (int j = m_lo; j < m_hi; ++j) {
+    ref::NeuronState& s = m_state[static_cast<size_t>(j - m_lo)];
+    s = ref::NeuronState{static_cast<int32_t>(ref::initial_membrane_word(seed, j) >> (32 - F)), 0, 0};
+    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.write(int64_t{j - m_lo} * m_state_words_per_neuron + k, 0);
+  }
+  m_hw.philox_blocks += static_cast<uint64_t>((m_hi + 3) / 4 - m_lo / 4);
+  std::fill(m_spikes_in.begin(), m_spikes_in.end(), 0);
+  std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
+  const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
+  return (n + 3) / 4 + static_cast<uint64_t>(m_ctx.config.sampler.latency_cycles) +
+         m_state_sram.write_cycles(n * static_cast<uint64_t>(m_state_words_per_neuron));
+}
+
+uint64_t NeuronCore::do_input() {
+  const ref::NetworkShape& s = m_ctx.desc.shape;
+  const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
+  std::vector<uint64_t> col(static_cast<size_t>(m_ctx.words_in));
+  for (int j = m_lo; j < m_hi; ++j) {
+    const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec;
+    for (int k = 0; k < m_ctx.words_in; ++k) col[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);
+    int64_t acc = 0;
+    for (int i = 0; i < s.d_in; ++i) {
+      const int64_t x = m_input[static_cast<size_t>(i)];
+      const bool plus = (col[static_cast<size_t>(i / w)] >> (i % w)) & 1u;
+      const bool minus = (col[static_cast<size_t>((s.d_in + i) / w)] >> ((s.d_in + i) % w)) & 1u;
+      if (x != 0) m_events.in_synops += static_cast<uint64_t>(plus) + static_cast<uint64_t>(minus);
+      if (plus != minus) {
+        acc += plus ? x : -x;
+        ++m_hw.input_adds;
+      }
+    }
+    m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, acc);
+  }
+  m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_in);
+  const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
+  // one word per cycle from the synapse SRAM, one signed add per input and neuron
+  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_in)) + n * static_cast<uint64_t>(s.d_in);
+}
+
+uint64_t NeuronCore::do_step() {
+  const int N = m_ctx.desc.shape.n_neurons, w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
+  const int n = m_hi - m_lo;
+  // the spike vector and E mask as words of the SRAM width (w <= 64)
+  std::vector<uint64_t> spk(static_cast<size_t>(m_ctx.words_rec)), exc(static_cast<size_t>(m_ctx.words_rec)),
+      row(static_cast<size_t>(m_ctx.words_rec));
+  for (int k = 0; k < m_ctx.words_rec; ++k) {
+    uint64_t a = 0, e = 0;
+    for (int b = 0; b < w && k * w + b < N; ++b) {
+      const int i = k * w + b;
+      a |= ((m_spikes_in[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) << b;
+      e |= ((m_ctx.exc_mask[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) << b;
+    }
+    spk[static_cast<size_t>(k)] = a;
+    exc[static_cast<size_t>(k)] = e;
+  }
+  std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
+  uint64_t hits = 0, fired_count = 0;
+  for (int j = m_lo; j < m_hi; ++j) {
+    const int64_t base = int64_t{j - m_lo} * wpn;
+    for (int k = 0; k < m_ctx.words_rec; ++k) row[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);
+    const int64_t diff = m_popcount.accumulate(row.data(), spk.data(), exc.data(), m_ctx.words_rec, &hits);
+    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.read(int64_t{j - m_lo} * m_state_words_per_neuron + k);
+    const bool excitatory = j < m_ctx.desc.shape.n_exc;
+    if (m_lif.update(m_ctx.desc, diff, m_i_in[static_cast<size_t>(j - m_lo)], excitatory, m_state[static_cast<size_t>(j - m_lo)])) {
+      m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
+      ++fired_count;
+      (excitatory ? m_events.spikes_exc : m_events.spikes_inh) += 1;
+    }
+    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.write(int64_t{j - m_lo} * m_state_words_per_neuron + k, 0);
+  }
+  m_last_spikes = static_cast<uint32_t>(fired_count);
+  m_events.rec_synops += hits;
+  m_events.neuron_updates += static_cast<uint64_t>(n);
+  m_events.syn_words_read += static_cast<uint64_t>(n) * static_cast<uint64_t>(m_ctx.words_rec);
+  // popcount and LIF are pipelined behind the SRAM: the slowest stage sets the pace
+  const uint64_t rows = static_cast<uint64_t>(n);
+  const uint64_t sram = m_synapse_sram.read_cycles(rows * static_cast<uint64_t>(m_ctx.words_rec));
+  const uint64_t pop = m_popcount.cycles(rows, static_cast<uint64_t>(m_ctx.words_rec));
+  const uint64_t lif = m_lif.cycles(rows);
+  return std::max({sram, pop, lif}) + static_cast<uint64_t>(m_ctx.config.lif.latency_cycles);
+}
+
+uint64_t NeuronCore::do_readout() {
+  const ref::NetworkShape& s = m_ctx.desc.shape;
+  const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
+  std::fill(m_partial.begin(), m_partial.end(), 0);
+  for (int j = m_lo; j < m_hi; ++j) {
+    const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec + m_ctx.words_in;
+    const int32_t r = m_state[static_cast<size_t>(j - m_lo)].rate;
+    for (int k = 0; k < m_ctx.words_out; ++k) {
+      const uint64_t word = m_synapse_sram.read(base + k);
+      for (int b = 0; b < w && k * w + b < s.d_out; ++b)
+        if ((word >> b) & 1u) {
+          m_partial[static_cast<size_t>(k * w + b)] += r;
+          ++m_hw.readout_adds;
+          if (r != 0) ++m_events.out_synops;
+        }
+    }
+  }
+  m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_out);
+  const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
+  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_out)) + n;
+}
+
+}  // namespace ecsim::sc

@@ -1,0 +1,78 @@
+// neuron_core: one neuron core of the chip. It holds the synapse, ρ and state SRAMs of its
+// neurons [lo, hi), the sampler, the popcount-accumulate unit and the LIF unit, and a register
+// file (firmware/register_map.h) reached over TLM-2.0. A command written to CMD runs as one
+// timed action: the core computes it, waits the cycles it costs, then clears STATUS.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+#include <vector>
+
+#include "reference/counters.h"
+#include "reference/neuron.h"
+#include "systemc/chip_context.h"
+#include "systemc/lif_unit.h"
+#include "systemc/popcount_unit.h"
+#include "systemc/sampler.h"
+#include "systemc/sram.h"
+
+namespace ecsim::sc {
+
+class NeuronCore : public sc_core::sc_module {
+ public:
+  // ports
+  tlm_utils::simple_target_socket<NeuronCore> socket;
+
+  NeuronCore(const sc_core::sc_module_name& name, int index, const ChipContext& ctx, HwCounters& hw,
+             ref::EventCounters& events);
+
+  void load_network();                 // sizes the SRAMs for ctx's network (a config change is fatal)
+  int lo() const { return m_lo; }
+  int hi() const { return m_hi; }
+  bool busy() const { return m_busy; }
+  const sc_core::sc_event& done_event() const { return m_done; }
+  const std::vector<uint64_t>& spikes_out() const { return m_spikes_out; }  // its neurons' last spikes
+  std::vector<uint64_t>& spikes_in() { return m_spikes_in; }               // every neuron's, from the NoC
+  uint64_t busy_cycles() const { return m_busy_cycles; }
+  uint64_t peek_synapse_word(int64_t addr) const { return m_synapse_sram.peek(addr); }  // backdoor
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void run();  // SC_THREAD: executes commands
+  uint64_t do_sample();
+  uint64_t do_reset();
+  uint64_t do_input();
+  uint64_t do_step();
+  uint64_t do_readout();
+
+  const int m_index;
+  const ChipContext& m_ctx;
+  HwCounters& m_hw;
+  ref::EventCounters& m_events;
+  int m_lo = 0, m_hi = 0;
+
+  // blocks
+  Sram m_synapse_sram, m_rho_sram, m_state_sram;
+  Sampler m_sampler;
+  PopcountUnit m_popcount;
+  LifUnit m_lif;
+
+  // registers
+  uint32_t m_cmd = 0, m_seed_lo = 0, m_seed_hi = 0, m_out_index = 0;
+  std::vector<int32_t> m_input;        // x_q
+  std::vector<int64_t> m_partial;      // readout partial sums per output
+  uint32_t m_last_spikes = 0;
+
+  // neuron state (kept in the state SRAM: its accesses are counted there)
+  std::vector<ref::NeuronState> m_state;
+  std::vector<int32_t> m_i_in;
+  std::vector<uint64_t> m_spikes_in, m_spikes_out;
+  int64_t m_state_words_per_neuron = 1;
+
+  bool m_busy = false;
+  uint64_t m_busy_cycles = 0;
+  sc_core::sc_event m_start, m_done;
+};
+
+}  // namespace ecsim::sc
