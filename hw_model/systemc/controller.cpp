@@ -110,13 +110,8 @@ uint32_t Controller::read32(uint32_t addr) {
 void Controller::write32(uint32_t addr, uint32_t value) {
   // phases, for the cycle report: the command written to core 0 names the phase
   if (addr == regs::core_addr(0, CoreReg::CMD)) {
-    switch (static_cast<CoreCommand>(value)) {
-      case CoreCommand::kSample: enter_phase(&m_hw.cycles_sample); break;
-      case CoreCommand::kReset: enter_phase(&m_hw.cycles_reset); break;
-      case CoreCommand::kInput: enter_phase(&m_hw.cycles_input); break;
-      case CoreCommand::kStep: enter_phase(&m_hw.cycles_inner); break;
-      case CoreCommand::kReadout: enter_phase(&m_hw.cycles_readout); break;
-    }
+    if (static_cast<CoreCommand>(value) == CoreCommand::kStep) enter_phase(&m_hw.cycles_inner);
+    if (static_cast<CoreCommand>(value) == CoreCommand::kReadout) enter_phase(&m_hw.cycles_readout);
   }
   access(true, addr, value);
   if (addr == regs::mailbox_addr(MailboxReg::HOST_DONE)) {
@@ -128,6 +123,13 @@ void Controller::write32(uint32_t addr, uint32_t value) {
 void Controller::wait_host_command() {
   if (m_mailbox[static_cast<size_t>(MailboxReg::HOST_CMD) / 4] == 0) sc_core::wait(m_host_cmd);
   finish_phase();
+  // everything the firmware does for a host command belongs to a phase, from its first access
+  switch (static_cast<regs::HostCommand>(m_mailbox[static_cast<size_t>(MailboxReg::HOST_CMD) / 4])) {
+    case regs::HostCommand::kSample: enter_phase(&m_hw.cycles_sample); break;
+    case regs::HostCommand::kReset: enter_phase(&m_hw.cycles_reset); break;
+    case regs::HostCommand::kStep: enter_phase(&m_hw.cycles_input); break;
+    case regs::HostCommand::kNone: break;
+  }
 }
 
 void Controller::barrier() {

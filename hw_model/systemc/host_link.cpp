@@ -2,6 +2,8 @@
 
 #include "firmware/register_map.h"
 
+#include <cmath>
+
 namespace ecsim::sc {
 
 using regs::MailboxReg;
@@ -12,9 +14,12 @@ HostLink::HostLink(const sc_core::sc_module_name& name, const ChipContext& ctx, 
   SC_THREAD(run);
 }
 
-sc_core::sc_time HostLink::link_time(uint64_t bytes) const {
-  return sc_core::sc_time(m_ctx.config.host_link.latency_ns * 1e-9 + static_cast<double>(bytes) / m_ctx.config.host_link.bytes_per_second,
-                          sc_core::SC_SEC);
+sc_core::sc_time HostLink::link_time(uint64_t bytes) {
+  // whole cycles, so that the cycle report adds up exactly
+  const double s = m_ctx.config.host_link.latency_ns * 1e-9 + static_cast<double>(bytes) / m_ctx.config.host_link.bytes_per_second;
+  const auto cycles = static_cast<uint64_t>(std::ceil(s / m_ctx.period_s));
+  m_hw.cycles_host_link += cycles;
+  return sc_core::sc_time(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
 }
 
 void HostLink::request(uint32_t command, uint64_t seed, const std::vector<uint32_t>& data, size_t reply_words,

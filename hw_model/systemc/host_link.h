@@ -31,7 +31,7 @@ class HostLink : public sc_core::sc_module {
  private:
   void run();  // SC_THREAD
   void transfer(bool write, uint32_t addr, uint32_t* words, size_t n);
-  sc_core::sc_time link_time(uint64_t bytes) const;
+  sc_core::sc_time link_time(uint64_t bytes);  // also counts the cycles
 
   const ChipContext& m_ctx;
   HwCounters& m_hw;

@@ -25,6 +25,7 @@ struct HwCounters {
   uint64_t register_accesses = 0;   // firmware reads and writes through the register bus
   // cycles (of the chip clock)
   uint64_t cycles_sample = 0, cycles_reset = 0, cycles_input = 0, cycles_inner = 0, cycles_readout = 0;
+  uint64_t cycles_host_link = 0;    // commands and ρ crossing the host link (latency + bytes / bandwidth)
   uint64_t cycles_total = 0;
   uint64_t core_busy_cycles = 0;    // Σ over cores of cycles spent on commands
   uint64_t core_idle_cycles = 0;    // Σ over cores of cycles waiting in phases they took part in
