@@ -152,6 +152,10 @@ ref::Theta ChipSim::read_theta() const {
   return t;
 }
 
+int ChipSim::noc_hops(int a, int b) const { return m_chip->noc.hops(a, b); }
+uint64_t ChipSim::noc_idle_latency(int a, int b, uint64_t flits) const { return m_chip->noc.idle_latency(a, b, flits); }
+uint64_t ChipSim::last_exchange_cycles() const { return m_chip->noc.last_exchange(); }
+
 const ref::EventCounters& ChipSim::events() const { return m_chip->events; }
 const HwCounters& ChipSim::hw() const { return m_chip->hw; }
 double ChipSim::simulated_seconds() const { return sc_core::sc_time_stamp().to_seconds(); }

@@ -43,6 +43,10 @@ class ChipSim {
   std::string report() const;                // a human-readable summary of cycles and counters
   // backdoor (no time, no counts): θ as the cores' synapse SRAMs hold it, for tests
   ref::Theta read_theta() const;
+  // the NoC of this chip: hop count and idle-mesh packet latency between cores (for tests)
+  int noc_hops(int a, int b) const;
+  uint64_t noc_idle_latency(int a, int b, uint64_t flits) const;
+  uint64_t last_exchange_cycles() const;  // the most recent NoC exchange, tail of the last packet
 
  private:
   void run_until_idle();

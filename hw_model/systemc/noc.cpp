@@ -68,6 +68,7 @@ uint64_t Noc::exchange(std::vector<NeuronCore*>& cores, int cores_used) {
       end = std::max(end, t + flits);  // the tail arrives flits cycles after the head
     }
   }
+  m_last = end;
   return end;
 }
 

@@ -26,11 +26,13 @@ class Noc : public sc_core::sc_module {
   // cycles a packet of `flits` flits takes from core a to core b on an idle mesh
   uint64_t idle_latency(int a, int b, uint64_t flits) const;
   int hops(int a, int b) const;
+  uint64_t last_exchange() const { return m_last; }
 
  private:
   const ChipContext& m_ctx;
   HwCounters& m_counters;
   std::vector<std::unique_ptr<Router>> m_routers;
+  uint64_t m_last = 0;
 };
 
 }  // namespace ecsim::sc
