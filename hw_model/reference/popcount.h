@@ -9,13 +9,24 @@ namespace ecsim::ref {
 
 // Σ_k popcount(syn_k ∧ spk_k ∧ exc_k) − popcount(syn_k ∧ spk_k ∧ ¬exc_k) over `words` words
 // (words narrower than 64 bits are held in the low bits).
-inline int64_t popcount_accumulate(const uint64_t* syn, const uint64_t* spk, const uint64_t* exc, int words) {
-  int64_t sum = 0;
+// The two halves of it: excitatory and inhibitory hits (synapse present and presynaptic spike).
+struct PopcountSplit {
+  int64_t exc = 0, inh = 0;
+};
+
+inline PopcountSplit popcount_split(const uint64_t* syn, const uint64_t* spk, const uint64_t* exc, int words) {
+  PopcountSplit p;
   for (int k = 0; k < words; ++k) {
     const uint64_t hit = syn[k] & spk[k];
-    sum += std::popcount(hit & exc[k]) - std::popcount(hit & ~exc[k]);
+    p.exc += std::popcount(hit & exc[k]);
+    p.inh += std::popcount(hit & ~exc[k]);
   }
-  return sum;
+  return p;
+}
+
+inline int64_t popcount_accumulate(const uint64_t* syn, const uint64_t* spk, const uint64_t* exc, int words) {
+  const PopcountSplit p = popcount_split(syn, spk, exc, words);
+  return p.exc - p.inh;
 }
 
 }  // namespace ecsim::ref

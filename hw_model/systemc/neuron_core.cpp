@@ -30,6 +30,23 @@ NeuronCore::NeuronCore(const sc_core::sc_module_name& name, int index, const Chi
   SC_THREAD(run);
 }
 
+// bits [k·w, (k+1)·w) of a bit vector (64-bit words) as word k, for k < ceil(n/w)
+void NeuronCore::to_sram_words(const std::vector<uint64_t>& bits, int n, int w, std::vector<uint64_t>& out) {
+  const size_t words = static_cast<size_t>((n + w - 1) / w);
+  out.resize(words);
+  if (w == 64) {
+    std::copy(bits.begin(), bits.begin() + static_cast<long>(words), out.begin());
+    return;
+  }
+  const uint64_t mask = (uint64_t{1} << w) - 1;
+  for (size_t k = 0; k < words; ++k) {
+    const size_t b = k * static_cast<size_t>(w), lo = b / 64, sh = b % 64;
+    uint64_t v = bits[lo] >> sh;
+    if (sh + static_cast<size_t>(w) > 64 && lo + 1 < bits.size()) v |= bits[lo + 1] << (64 - sh);
+    out[k] = v & mask;
+  }
+}
+
 void NeuronCore::load_network() {
   const ref::NetworkShape& s = m_ctx.desc.shape;
   const int npc = m_ctx.config.neurons_per_core;
@@ -49,6 +66,8 @@ void NeuronCore::load_network() {
   m_partial.assign(static_cast<size_t>(s.d_out), 0);
   m_spikes_in.assign(static_cast<size_t>(m_ctx.spike_words), 0);
   m_spikes_out.assign(static_cast<size_t>(m_ctx.spike_words), 0);
+  to_sram_words(m_ctx.exc_mask, s.n_neurons, m_synapse_sram.word_bits(), m_exc_w);
+  m_row_w.assign(static_cast<size_t>(m_ctx.words_rec), 0);
 }
 
 void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -117,8 +136,8 @@ uint64_t NeuronCore::do_reset() {
   for (int j = m_lo; j < m_hi; ++j) {
     ref::NeuronState& s = m_state[static_cast<size_t>(j - m_lo)];
     s = ref::NeuronState{static_cast<int32_t>(ref::initial_membrane_word(seed, j) >> (32 - F)), 0, 0};
-    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.write(int64_t{j - m_lo} * m_state_words_per_neuron + k, 0);
   }
+  m_state_sram.count_writes(static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_state_words_per_neuron));
   m_hw.philox_blocks += static_cast<uint64_t>((m_hi + 3) / 4 - m_lo / 4);
   std::fill(m_spikes_in.begin(), m_spikes_in.end(), 0);
   std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
@@ -132,8 +151,7 @@ uint64_t NeuronCore::do_input() {
   const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   std::vector<uint64_t> col(static_cast<size_t>(m_ctx.words_in));
   for (int j = m_lo; j < m_hi; ++j) {
-    const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec;
-    for (int k = 0; k < m_ctx.words_in; ++k) col[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);
+    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col.data());
     int64_t acc = 0;
     for (int i = 0; i < s.d_in; ++i) {
       const int64_t x = m_input[static_cast<size_t>(i)];
@@ -156,34 +174,26 @@ uint64_t NeuronCore::do_input() {
 uint64_t NeuronCore::do_step() {
   const int N = m_ctx.desc.shape.n_neurons, w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   const int n = m_hi - m_lo;
-  // the spike vector and E mask as words of the SRAM width (w <= 64)
-  std::vector<uint64_t> spk(static_cast<size_t>(m_ctx.words_rec)), exc(static_cast<size_t>(m_ctx.words_rec)),
-      row(static_cast<size_t>(m_ctx.words_rec));
-  for (int k = 0; k < m_ctx.words_rec; ++k) {
-    uint64_t a = 0, e = 0;
-    for (int b = 0; b < w && k * w + b < N; ++b) {
-      const int i = k * w + b;
-      a |= ((m_spikes_in[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) << b;
-      e |= ((m_ctx.exc_mask[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) << b;
-    }
-    spk[static_cast<size_t>(k)] = a;
-    exc[static_cast<size_t>(k)] = e;
-  }
+  // the spike vector as words of the SRAM width (w <= 64); the E mask was cut once per network
+  std::vector<uint64_t>& spk = m_spk_w;
+  std::vector<uint64_t>& row = m_row_w;
+  to_sram_words(m_spikes_in, N, w, spk);
+  const std::vector<uint64_t>& exc = m_exc_w;
   std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
   uint64_t hits = 0, fired_count = 0;
   for (int j = m_lo; j < m_hi; ++j) {
-    const int64_t base = int64_t{j - m_lo} * wpn;
-    for (int k = 0; k < m_ctx.words_rec; ++k) row[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);
+    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, m_ctx.words_rec, row.data());
     const int64_t diff = m_popcount.accumulate(row.data(), spk.data(), exc.data(), m_ctx.words_rec, &hits);
-    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.read(int64_t{j - m_lo} * m_state_words_per_neuron + k);
     const bool excitatory = j < m_ctx.desc.shape.n_exc;
     if (m_lif.update(m_ctx.desc, diff, m_i_in[static_cast<size_t>(j - m_lo)], excitatory, m_state[static_cast<size_t>(j - m_lo)])) {
       m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
       ++fired_count;
       (excitatory ? m_events.spikes_exc : m_events.spikes_inh) += 1;
     }
-    for (int64_t k = 0; k < m_state_words_per_neuron; ++k) m_state_sram.write(int64_t{j - m_lo} * m_state_words_per_neuron + k, 0);
   }
+  // every neuron's state is read and written back once per step
+  m_state_sram.count_reads(static_cast<uint64_t>(n) * static_cast<uint64_t>(m_state_words_per_neuron));
+  m_state_sram.count_writes(static_cast<uint64_t>(n) * static_cast<uint64_t>(m_state_words_per_neuron));
   m_last_spikes = static_cast<uint32_t>(fired_count);
   m_events.rec_synops += hits;
   m_events.neuron_updates += static_cast<uint64_t>(n);

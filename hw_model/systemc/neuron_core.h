@@ -45,6 +45,7 @@ class NeuronCore : public sc_core::sc_module {
   uint64_t do_input();
   uint64_t do_step();
   uint64_t do_readout();
+  static void to_sram_words(const std::vector<uint64_t>& bits, int n, int w, std::vector<uint64_t>& out);
 
   const int m_index;
   const ChipContext& m_ctx;
@@ -68,6 +69,7 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<ref::NeuronState> m_state;
   std::vector<int32_t> m_i_in;
   std::vector<uint64_t> m_spikes_in, m_spikes_out;
+  std::vector<uint64_t> m_exc_w, m_spk_w, m_row_w;  // E mask, spikes and a row in SRAM words
   int64_t m_state_words_per_neuron = 1;
 
   bool m_busy = false;

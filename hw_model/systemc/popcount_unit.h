@@ -19,8 +19,9 @@ class PopcountUnit : public sc_core::sc_module {
   // one row of `words` words; returns the signed sum and adds the synaptic events (hits)
   int64_t accumulate(const uint64_t* syn, const uint64_t* spk, const uint64_t* exc, int words, uint64_t* hits) {
     m_counters.popcount_words += static_cast<uint64_t>(words);
-    for (int k = 0; k < words; ++k) *hits += static_cast<uint64_t>(__builtin_popcountll(syn[k] & spk[k]));
-    return ref::popcount_accumulate(syn, spk, exc, words);
+    const ref::PopcountSplit p = ref::popcount_split(syn, spk, exc, words);
+    *hits += static_cast<uint64_t>(p.exc + p.inh);
+    return p.exc - p.inh;
   }
   // cycles for `rows` rows of `words` words, pipelined back to back
   uint64_t cycles(uint64_t rows, uint64_t words) const {

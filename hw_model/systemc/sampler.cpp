@@ -51,7 +51,7 @@ uint64_t Sampler::sample(const ChipContext& ctx, uint64_t seed, int lo, int hi, 
   // ρ comes from the ρ SRAM, (q+1) bits each, ⌊w/(q+1)⌋ per word
   const int64_t rho_per_word = rho.word_bits() / (ctx.desc.arith.rho_bits + 1);
   const int64_t rho_words = (synapses + rho_per_word - 1) / rho_per_word;
-  for (int64_t k = 0; k < rho_words; ++k) rho.read(k);
+  rho.count_reads(static_cast<uint64_t>(rho_words));
   for (size_t k = 0; k < words.size(); ++k) syn.write(static_cast<int64_t>(k), words[k]);
   const uint64_t blocks = m_counters.philox_blocks - blocks_before;
   const uint64_t per = static_cast<uint64_t>(m_timing.per_cycle);

@@ -2,6 +2,7 @@
 // to 64 bits, counts every access, and gives the cycles an access costs (from the chip config).
 #pragma once
 
+#include <algorithm>
 #include <systemc>
 #include <vector>
 
@@ -37,6 +38,22 @@ class Sram : public sc_core::sc_module {
     ++m_counters.words_written;
     m_counters.bits_written += static_cast<uint64_t>(m_cfg.word_bits);
     m_data[static_cast<size_t>(addr)] = word;
+  }
+  // n consecutive words into out, counted as n reads (one call per row: the model's hot path)
+  void read_block(int64_t addr, int64_t n, uint64_t* out) {
+    m_counters.words_read += static_cast<uint64_t>(n);
+    m_counters.bits_read += static_cast<uint64_t>(n) * static_cast<uint64_t>(m_cfg.word_bits);
+    const uint64_t* src = m_data.data() + addr;
+    for (int64_t k = 0; k < n; ++k) out[k] = src[k];  // rows are a few words: no memmove call
+  }
+  // accesses whose data the model keeps elsewhere (the state and ρ memories): counted only
+  void count_reads(uint64_t n) {
+    m_counters.words_read += n;
+    m_counters.bits_read += n * static_cast<uint64_t>(m_cfg.word_bits);
+  }
+  void count_writes(uint64_t n) {
+    m_counters.words_written += n;
+    m_counters.bits_written += n * static_cast<uint64_t>(m_cfg.word_bits);
   }
   uint64_t peek(int64_t addr) const { return m_data[static_cast<size_t>(addr)]; }  // backdoor: not counted
   int word_bits() const { return m_cfg.word_bits; }
