@@ -5,12 +5,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "chip/chip_config.h"
 #include "cli/commands.h"
 #include "cli/network_flags.h"
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/network_files.h"
+#include "systemc/chip.h"
 
 namespace po = boost::program_options;
 
@@ -24,10 +26,50 @@ std::string fmt_float(float x) {
   return b;
 }
 
+// --backend systemc: the same network on the cycle-level chip. The chip samples nothing here:
+// θ is given, so it is loaded as ρ ∈ {0, 1} and sampled, which reproduces it bit for bit.
+int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
+                const io::NumericTable& trace, const std::vector<size_t>& obs_cols, double, uint64_t init_seed,
+                const std::string& out_path, const std::string& raster_path, ref::Arith arith) {
+  if (arith != ref::Arith::kFixed)
+    throw Error("--backend systemc runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
+  if (!raster_path.empty())
+    throw Error("--raster is not available with --backend systemc yet", "record rasters with --backend functional (same bits)");
+  const chip::ChipConfig cfg = chip::load_chip_config(chip_path.empty() ? chip::default_chip_config_path() : chip_path);
+  if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
+      cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
+    throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
+                "drop the width flags: the chip config fixes the datapath widths");
+  sc::ChipSim sim(cfg);
+  const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
+  sim.load_network(desc);
+  std::vector<float> rho(static_cast<size_t>(desc.shape.total_synapses()));
+  for (int64_t g = 0; g < desc.shape.total_synapses(); ++g) rho[static_cast<size_t>(g)] = theta.get_global(desc.shape, g) ? 1.0f : 0.0f;
+  sim.load_rho(rho);
+  sim.sample(0);
+  sim.reset(init_seed);
+  std::ostringstream act_csv;
+  act_csv << "step";
+  for (int k = 0; k < desc.shape.d_out; ++k) act_csv << ",act_" << k;
+  act_csv << ",spikes,chip_cycles\n";
+  std::vector<float> obs(obs_cols.size()), action(static_cast<size_t>(desc.shape.d_out));
+  for (size_t r = 0; r < trace.rows.size(); ++r) {
+    for (size_t i = 0; i < obs_cols.size(); ++i) obs[i] = static_cast<float>(trace.rows[r][obs_cols[i]]);
+    const uint64_t spikes0 = sim.events().spikes(), cycles0 = sim.cycles();
+    sim.step(obs.data(), action.data());
+    act_csv << r;
+    for (float a : action) act_csv << ',' << fmt_float(a);
+    act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
+  }
+  io::write_file_atomic(out_path, act_csv.str());
+  std::cout << sim.report() << "wrote     " << out_path << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int cmd_simulate(const Args& args) {
-  std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path;
+  std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path, backend = "functional", chip_path;
   double rho_const = -1.0;
   uint64_t seed = 0, init_seed = 0;
   int d_out = 0;
@@ -43,7 +85,9 @@ int cmd_simulate(const Args& args) {
     ("d-out", po::value(&d_out), "action size (needed unless --theta gives it)")
     ("out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")
     ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
-    ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file");
+    ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")
+    ("backend", po::value(&backend)->default_value(backend), "functional (the reference model) or systemc (the cycle-level chip)")
+    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc (default: configs/chip_default.json)");
   nf.add_to(desc);
   po::variables_map vm;
   if (!parse_flags("simulate", args, desc, vm)) return 0;
@@ -92,6 +136,11 @@ int cmd_simulate(const Args& args) {
     theta = ref::sample_theta(nd.shape, nd.arith.rho_bits, ref::quantize_rho(rho, nd.arith.rho_bits), seed);
   }
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
+
+  if (backend == "systemc") return run_on_chip(chip_path, nd, theta, trace, obs_cols, vm.count("rho-const") ? -1.0 : 0.0,
+                                               init_seed, out_path, raster_path, nf.arith_kind());
+  if (backend != "functional")
+    throw Error("--backend '" + backend + "' is not known", "use --backend functional or --backend systemc");
 
   const ref::CompiledNet net(nd, theta);
   const ref::Arith mode = nf.arith_kind();

@@ -58,6 +58,28 @@ TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
   EXPECT_NE(test::read_text(dir / "a.csv"), test::read_text(dir / "f.csv"));
 }
 
+TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
+  const test::ScratchDir dir("sim_chip");
+  const std::string trace = make_trace(dir, 12, 11);
+  const std::string base = "simulate --trace " + trace + " --rho-const 0.5 --seed 5 --d-out 3 ";
+  auto f = test::run_ecsim(base + "--out " + (dir / "f.csv").string());
+  ASSERT_EQ(f.code, 0) << f.output;
+  auto c = test::run_ecsim(base + "--backend systemc --chip " + std::string(ECSIM_SOURCE_DIR) +
+                           "/configs/chip_default.json --out " + (dir / "c.csv").string());
+  ASSERT_EQ(c.code, 0) << c.output;
+  EXPECT_NE(c.output.find("cycles: total"), std::string::npos) << c.output;
+  const io::NumericTable a = io::read_numeric_csv((dir / "f.csv").string()), b = io::read_numeric_csv((dir / "c.csv").string());
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  for (size_t r = 0; r < a.rows.size(); ++r)
+    for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
+      EXPECT_EQ(a.rows[r][a.column(col)], b.rows[r][b.column(col)]) << "row " << r << " " << col;
+  EXPECT_GT(b.rows[0][b.column("chip_cycles")], 0.0);
+  auto bad = test::run_ecsim(base + "--backend systemc --chip " + (dir / "nope.json").string() + " --out " +
+                             (dir / "x.csv").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("cannot open chip config"), std::string::npos) << bad.output;
+}
+
 TEST(SimulateCli, BadInputGetsClearErrors) {
   const test::ScratchDir dir("sim_bad");
   const std::string trace = make_trace(dir, 3, 4);
