@@ -28,9 +28,41 @@ std::string fmt_float(float x) {
 
 // --backend systemc: the same network on the cycle-level chip. The chip samples nothing here:
 // θ is given, so it is loaded as ρ ∈ {0, 1} and sampled, which reproduces it bit for bit.
+struct VcdRequest {
+  std::string path, steps, neurons;
+};
+
+// "A:B" -> {A, B}; "3,7,12" -> {3, 7, 12}
+std::pair<int64_t, int64_t> parse_window(const std::string& s) {
+  const size_t colon = s.find(':');
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument(s);
+    const int64_t a = std::stoll(s.substr(0, colon)), b = std::stoll(s.substr(colon + 1));
+    if (a < 0 || b < a) throw std::invalid_argument(s);
+    return {a, b};
+  } catch (const std::exception&) {
+    throw Error("--vcd-steps '" + s + "' is not a window A:B of environment steps with 0 <= A <= B", "e.g. --vcd-steps 0:4");
+  }
+}
+
+std::vector<int> parse_list(const std::string& s) {
+  std::vector<int> out;
+  if (s.empty()) return out;
+  for (const std::string& f : io::split_csv_line(s)) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stoi(f, &used));
+      if (used != f.size()) throw std::invalid_argument(f);
+    } catch (const std::exception&) {
+      throw Error("--trace-neurons: '" + f + "' is not a neuron index", "give indices separated by commas, e.g. 0,5,130");
+    }
+  }
+  return out;
+}
+
 int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
-                const io::NumericTable& trace, const std::vector<size_t>& obs_cols, double, uint64_t init_seed,
-                const std::string& out_path, const std::string& raster_path, ref::Arith arith) {
+                const io::NumericTable& trace, const std::vector<size_t>& obs_cols, uint64_t init_seed,
+                const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd) {
   if (arith != ref::Arith::kFixed)
     throw Error("--backend systemc runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
   if (!raster_path.empty())
@@ -43,6 +75,10 @@ int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const 
   sc::ChipSim sim(cfg);
   const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
   sim.load_network(desc);
+  if (!vcd.path.empty()) {
+    const auto [first, last] = parse_window(vcd.steps);
+    sim.trace_vcd(vcd.path, first, last, parse_list(vcd.neurons));
+  }
   std::vector<float> rho(static_cast<size_t>(desc.shape.total_synapses()));
   for (int64_t g = 0; g < desc.shape.total_synapses(); ++g) rho[static_cast<size_t>(g)] = theta.get_global(desc.shape, g) ? 1.0f : 0.0f;
   sim.load_rho(rho);
@@ -62,7 +98,7 @@ int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const 
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
   }
   io::write_file_atomic(out_path, act_csv.str());
-  std::cout << sim.report() << "wrote     " << out_path << "\n";
+  std::cout << sim.report() << "wrote     " << out_path << (vcd.path.empty() ? "" : " and " + vcd.path) << "\n";
   return 0;
 }
 
@@ -70,6 +106,7 @@ int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const 
 
 int cmd_simulate(const Args& args) {
   std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path, backend = "functional", chip_path;
+  std::string vcd_path, vcd_steps = "0:0", trace_neurons;
   double rho_const = -1.0;
   uint64_t seed = 0, init_seed = 0;
   int d_out = 0;
@@ -87,7 +124,10 @@ int cmd_simulate(const Args& args) {
     ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
     ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")
     ("backend", po::value(&backend)->default_value(backend), "functional (the reference model) or systemc (the cycle-level chip)")
-    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc (default: configs/chip_default.json)");
+    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc (default: configs/chip_default.json)")
+    ("vcd", po::value(&vcd_path), "--backend systemc: write a VCD waveform (controller phase, core activity, traced neurons)")
+    ("vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "environment steps A:B (inclusive) the waveform covers")
+    ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130");
   nf.add_to(desc);
   po::variables_map vm;
   if (!parse_flags("simulate", args, desc, vm)) return 0;
@@ -137,8 +177,11 @@ int cmd_simulate(const Args& args) {
   }
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
 
-  if (backend == "systemc") return run_on_chip(chip_path, nd, theta, trace, obs_cols, vm.count("rho-const") ? -1.0 : 0.0,
-                                               init_seed, out_path, raster_path, nf.arith_kind());
+  if (backend != "systemc" && !vcd_path.empty())
+    throw Error("--vcd needs --backend systemc", "add --backend systemc (waveforms come from the cycle-level chip)");
+  if (backend == "systemc")
+    return run_on_chip(chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
+                       VcdRequest{vcd_path, vcd_steps, trace_neurons});
   if (backend != "functional")
     throw Error("--backend '" + backend + "' is not known", "use --backend functional or --backend systemc");
 

@@ -56,7 +56,51 @@ ChipSim::ChipSim(const chip::ChipConfig& config) : m_ctx(std::make_unique<ChipCo
   m_chip = std::make_unique<Chip>("chip", *m_ctx);
 }
 
-ChipSim::~ChipSim() { g_exists = false; }  // SystemC cannot elaborate again; the flag only guards misuse
+ChipSim::~ChipSim() {
+  if (m_vcd) sc_core::sc_close_vcd_trace_file(static_cast<sc_core::sc_trace_file*>(m_vcd));
+  g_exists = false;
+}
+
+void ChipSim::trace_vcd(const std::string& path, int64_t first_step, int64_t last_step, const std::vector<int>& neurons) {
+  if (m_started || m_vcd)
+    throw Error("a VCD waveform must be opened before the chip's first command", "call trace_vcd right after load_network");
+  if (m_ctx->desc.shape.n_neurons == 0) throw Error("load a network before tracing it", "call load_network first");
+  for (int j : neurons)
+    if (j < 0 || j >= m_ctx->desc.shape.n_neurons)
+      throw Error("--trace-neurons: neuron " + std::to_string(j) + " is outside the network (N = " +
+                      std::to_string(m_ctx->desc.shape.n_neurons) + ")",
+                  "give neuron indices in [0, N)");
+  std::string base = path;
+  if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
+  sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(base.c_str());
+  if (!tf) throw Error("cannot create the VCD file '" + path + "'", "check that the directory exists and is writable");
+  tf->set_time_unit(1, sc_core::SC_NS);  // a power of ten (SystemC requires it); one cycle is period_s
+  TraceProbe& p = m_ctx->probe;
+  p.enabled = true;
+  p.first_step = first_step;
+  p.last_step = last_step;
+  p.core_busy.assign(static_cast<size_t>(m_ctx->config.cores), 0);
+  p.core_spikes.assign(static_cast<size_t>(m_ctx->config.cores), 0);
+  p.neurons = neurons;
+  p.v.assign(neurons.size(), 0);
+  p.i_syn.assign(neurons.size(), 0);
+  p.rate.assign(neurons.size(), 0);
+  p.fired.assign(neurons.size(), 0);
+  sc_core::sc_trace(tf, p.phase, "controller.phase");
+  sc_core::sc_trace(tf, p.inner_step, "controller.inner_step");
+  for (int c = 0; c < m_ctx->config.cores; ++c) {
+    sc_core::sc_trace(tf, p.core_busy[static_cast<size_t>(c)], "core_" + std::to_string(c) + ".busy");
+    sc_core::sc_trace(tf, p.core_spikes[static_cast<size_t>(c)], "core_" + std::to_string(c) + ".spikes");
+  }
+  for (size_t k = 0; k < neurons.size(); ++k) {
+    const std::string n = "neuron_" + std::to_string(neurons[k]);
+    sc_core::sc_trace(tf, p.v[k], n + ".v");
+    sc_core::sc_trace(tf, p.i_syn[k], n + ".i_syn");
+    sc_core::sc_trace(tf, p.rate[k], n + ".rate");
+    sc_core::sc_trace(tf, p.fired[k], n + ".spike");
+  }
+  m_vcd = tf;
+}  // SystemC cannot elaborate again; the flag only guards misuse
 
 void ChipSim::load_network(const ref::NetworkDesc& desc) {
   ChipContext& c = *m_ctx;
@@ -85,6 +129,8 @@ void ChipSim::load_network(const ref::NetworkDesc& desc) {
 }
 
 void ChipSim::run_until_idle() {
+  m_started = true;
+  m_ctx->probe.env_step = m_env_step;
   sc_core::sc_start();
   if (!m_chip->host_link.idle())
     throw Error("the SystemC chip stopped before answering the host (a firmware or model deadlock)",
@@ -133,6 +179,7 @@ void ChipSim::step(const float* obs, float* action) {
     action[k] = static_cast<float>(static_cast<int32_t>(aq[static_cast<size_t>(k)])) *
                 (1.0f / static_cast<float>(int64_t{1} << d.arith.action_frac_bits));
   ++ev.env_steps;
+  ++m_env_step;
   ev.inner_steps += static_cast<uint64_t>(d.shape.inner_steps);
 }
 

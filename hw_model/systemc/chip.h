@@ -41,6 +41,12 @@ class ChipSim {
   uint64_t cycles() const;
   const chip::ChipConfig& config() const;
   std::string report() const;                // a human-readable summary of cycles and counters
+  // Writes a VCD waveform (sc_trace) of the controller phase and inner step, every core's busy
+  // flag and spike count, and the v, i_syn and rate of `neurons`, for environment steps
+  // [first_step, last_step] (counted from 0 by step()). Call after load_network() and before the
+  // chip's first command; throws ecsim::Error otherwise or for a neuron outside the network.
+  void trace_vcd(const std::string& path, int64_t first_step, int64_t last_step, const std::vector<int>& neurons);
+
   // backdoor (no time, no counts): θ as the cores' synapse SRAMs hold it, for tests
   ref::Theta read_theta() const;
   // the NoC of this chip: hop count and idle-mesh packet latency between cores (for tests)
@@ -50,6 +56,9 @@ class ChipSim {
 
  private:
   void run_until_idle();
+  bool m_started = false;
+  int64_t m_env_step = 0;
+  void* m_vcd = nullptr;  // sc_trace_file*
   std::unique_ptr<ChipContext> m_ctx;
   std::unique_ptr<Chip> m_chip;
 };

@@ -7,6 +7,7 @@
 
 #include "chip/chip_config.h"
 #include "reference/network_desc.h"
+#include "systemc/trace_probe.h"
 
 namespace ecsim::sc {
 
@@ -21,6 +22,7 @@ struct ChipContext {
   int words_rec = 0, words_in = 0, words_out = 0;
   int words_per_neuron() const { return words_rec + words_in + words_out; }
   double period_s = 0;               // one clock cycle
+  mutable TraceProbe probe;          // what a VCD waveform shows (written by the blocks)
 };
 
 }  // namespace ecsim::sc

@@ -55,6 +55,12 @@ void Controller::enter_phase(uint64_t* counter) {
   if (counter == m_phase) return;
   finish_phase();
   m_phase = counter;
+  TraceProbe& p = m_ctx.probe;
+  if (p.active()) {
+    p.phase = counter == &m_hw.cycles_sample ? 1 : counter == &m_hw.cycles_reset ? 2 : counter == &m_hw.cycles_input ? 3
+            : counter == &m_hw.cycles_inner ? 4 : counter == &m_hw.cycles_readout ? 5 : 0;
+    p.inner_step = 0;
+  }
 }
 
 void Controller::finish_phase() {
@@ -67,6 +73,7 @@ void Controller::finish_phase() {
     m_hw.core_idle_cycles += (now - m_phase_start) * static_cast<uint64_t>(m_ctx.mapping.cores_used) - (busy - m_phase_busy_start);
   }
   m_phase = nullptr;
+  if (m_ctx.probe.active()) m_ctx.probe.phase = 0;
   m_phase_start = now;
   m_phase_busy_start = busy;
 }
@@ -133,6 +140,7 @@ void Controller::wait_host_command() {
 }
 
 void Controller::barrier() {
+  if (m_ctx.probe.active()) ++m_ctx.probe.inner_step;
   const uint64_t cycles = m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
   sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
 }

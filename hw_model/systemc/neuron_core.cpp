@@ -118,7 +118,24 @@ void NeuronCore::run() {
         SC_REPORT_ERROR(name(), ("unknown core command " + std::to_string(m_cmd)).c_str());
     }
     m_busy_cycles += cycles;
+    TraceProbe& p = m_ctx.probe;
+    if (p.active()) p.core_busy[static_cast<size_t>(m_index)] = 1;
     sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
+    if (p.active()) {
+      p.core_busy[static_cast<size_t>(m_index)] = 0;
+      if (static_cast<CoreCommand>(m_cmd) == CoreCommand::kStep) {
+        p.core_spikes[static_cast<size_t>(m_index)] = m_last_spikes;
+        for (size_t k = 0; k < p.neurons.size(); ++k) {
+          const int j = p.neurons[k];
+          if (j < m_lo || j >= m_hi) continue;
+          const ref::NeuronState& s = m_state[static_cast<size_t>(j - m_lo)];
+          p.v[k] = s.v;
+          p.i_syn[k] = s.i_syn;
+          p.rate[k] = s.rate;
+          p.fired[k] = static_cast<char>((m_spikes_out[static_cast<size_t>(j / 64)] >> (j % 64)) & 1u);
+        }
+      }
+    }
     m_busy = false;
     m_done.notify(sc_core::SC_ZERO_TIME);
   }

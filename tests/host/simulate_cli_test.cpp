@@ -74,6 +74,31 @@ TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
     for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
       EXPECT_EQ(a.rows[r][a.column(col)], b.rows[r][b.column(col)]) << "row " << r << " " << col;
   EXPECT_GT(b.rows[0][b.column("chip_cycles")], 0.0);
+  // a waveform of env steps 1..2 with two traced neurons
+  auto v = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "w.vcd").string() +
+                           " --vcd-steps 1:2 --trace-neurons 0,200 --out " + (dir / "v.csv").string());
+  ASSERT_EQ(v.code, 0) << v.output;
+  const std::string vcd = test::read_text(dir / "w.vcd");
+  // SystemC writes a.b as variable b in scope a
+  for (const char* scope : {"$scope module controller", "$scope module core_3", "$scope module neuron_200", "$scope module neuron_0"})
+    EXPECT_NE(vcd.find(scope), std::string::npos) << scope;
+  for (const char* var : {" phase ", " busy ", " spikes ", " v ", " i_syn ", " rate ", " spike "})
+    EXPECT_NE(vcd.find(var), std::string::npos) << var;
+  EXPECT_NE(vcd.find("#"), std::string::npos) << "the waveform has time stamps";
+  for (const char* bad_window : {"3", "5:2", "a:b"}) {
+    auto w = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "x.vcd").string() + " --vcd-steps " + bad_window +
+                             " --out " + (dir / "x.csv").string());
+    EXPECT_EQ(w.code, 2) << bad_window;
+    EXPECT_NE(w.output.find("--vcd-steps"), std::string::npos) << w.output;
+  }
+  auto outside = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "y.vcd").string() +
+                                 " --trace-neurons 999 --out " + (dir / "y.csv").string());
+  EXPECT_EQ(outside.code, 2);
+  EXPECT_NE(outside.output.find("outside the network"), std::string::npos) << outside.output;
+  auto novcd = test::run_ecsim(base + "--vcd " + (dir / "z.vcd").string() + " --out " + (dir / "z.csv").string());
+  EXPECT_EQ(novcd.code, 2);
+  EXPECT_NE(novcd.output.find("--vcd needs --backend systemc"), std::string::npos) << novcd.output;
+
   auto bad = test::run_ecsim(base + "--backend systemc --chip " + (dir / "nope.json").string() + " --out " +
                              (dir / "x.csv").string());
   EXPECT_EQ(bad.code, 2);
