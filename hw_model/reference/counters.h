@@ -23,6 +23,7 @@ struct EventCounters {
   uint64_t spikes() const { return spikes_exc + spikes_inh; }
   uint64_t synops() const { return rec_synops + in_synops + out_synops; }
   EventCounters& operator+=(const EventCounters& o);
+  EventCounters operator-(const EventCounters& o) const;  // counts since an earlier snapshot o
   bool operator==(const EventCounters&) const = default;
 };
 
@@ -40,6 +41,23 @@ inline EventCounters& EventCounters::operator+=(const EventCounters& o) {
   input_nonfinite += o.input_nonfinite;
   action_saturations += o.action_saturations;
   return *this;
+}
+
+inline EventCounters EventCounters::operator-(const EventCounters& o) const {
+  EventCounters d;
+  d.env_steps = env_steps - o.env_steps;
+  d.inner_steps = inner_steps - o.inner_steps;
+  d.neuron_updates = neuron_updates - o.neuron_updates;
+  d.spikes_exc = spikes_exc - o.spikes_exc;
+  d.spikes_inh = spikes_inh - o.spikes_inh;
+  d.rec_synops = rec_synops - o.rec_synops;
+  d.in_synops = in_synops - o.in_synops;
+  d.out_synops = out_synops - o.out_synops;
+  d.syn_words_read = syn_words_read - o.syn_words_read;
+  d.input_saturations = input_saturations - o.input_saturations;
+  d.input_nonfinite = input_nonfinite - o.input_nonfinite;
+  d.action_saturations = action_saturations - o.action_saturations;
+  return d;
 }
 
 }  // namespace ecsim::ref
