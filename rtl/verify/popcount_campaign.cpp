@@ -227,6 +227,7 @@ CampaignReport campaign(const CampaignConfig& cfg) {
 
   auto check = [&](const std::vector<Row>& rows, const Pattern& p, const std::string& what, uint64_t reset_after) {
     const std::vector<int64_t> got = h.run(rows, p, gen, reset_after, &kept);
+    rep.corners["handshake pattern: " + p.name] += got.size();
     for (size_t i = 0; i < got.size(); ++i) {
       const Row& row = rows[kept[i]];
       ++rep.rows;
@@ -260,7 +261,6 @@ CampaignReport campaign(const CampaignConfig& cfg) {
     const std::vector<Row> rr = random_rows(cfg.width, 200, gen);
     rep.corners["reset mid-stream"] += check(rr, p, "reset mid-stream", 37);
   }
-  for (const Pattern& p : pats) rep.corners["back-pressure: " + p.name] += 1;
   rep.cycles = h.cycles();
   return rep;
 }

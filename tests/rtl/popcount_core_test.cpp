@@ -22,6 +22,9 @@ TEST(RtlPopcountCore, MatchesTheReferenceModelOnEveryParameterSet) {
     for (const char* corner : {"all-zero words", "all-one words", "maximum accumulation", "alternating E/I",
                                "reset mid-stream", "single-word rows"})
       EXPECT_GT(r.corners.count(corner) ? r.corners.at(corner) : 0u, 0u) << corner << " not exercised, W=" << width;
+    for (const char* pattern : {"streaming", "output stalls every other cycle", "long output stalls", "input bubbles",
+                                "random bubbles and stalls"})
+      EXPECT_GT(r.corners.at(std::string("handshake pattern: ") + pattern), 1000u) << pattern;
     // back-pressure costs cycles but never words: more cycles than words
     EXPECT_GT(r.cycles, r.words);
   }
