@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
+#include "eval/agent.h"
+#include "eval/policy_image.h"
 #include "tasks/env.h"
 
 namespace po = boost::program_options;
@@ -80,7 +82,7 @@ int cmd_rollout(const Args& args) {
       ("model", po::value<std::string>(), "MJCF file to load instead of the project's model")
       ("seed", po::value<std::string>(), "episode seed (drives the reset noise)")
       ("actions", po::value<std::string>(), "CSV with columns act_0..act_{n-1}, one row per step")
-      ("policy", po::value<std::string>(), "policy checkpoint (arrives with `ecsim train`)")
+      ("policy", po::value<std::string>(), "trained policy: a run directory of `ecsim train` or its policy/ image (the network's v(0) uses --seed)")
       ("reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0 = deterministic start)")
       ("out", po::value<std::string>(), "trajectory CSV to write");
   po::variables_map vm;
@@ -97,11 +99,9 @@ int cmd_rollout(const Args& args) {
   const std::string out_path = require("out", "traj.csv");
   if (vm.count("actions") && vm.count("policy"))
     throw Error("ecsim rollout: --actions and --policy are mutually exclusive", "give one of them");
-  if (vm.count("policy"))
-    throw Error("ecsim rollout: policy checkpoints arrive with `ecsim train`",
-                "use --actions FILE.csv (columns act_0..act_{n-1}) for now");
-  if (!vm.count("actions"))
-    throw Error("ecsim rollout: --actions FILE.csv is required", "add --actions FILE.csv (columns act_0..act_{n-1})");
+  if (!vm.count("actions") && !vm.count("policy"))
+    throw Error("ecsim rollout: --actions FILE.csv is required (or --policy RUN_DIR)",
+                "add --actions FILE.csv (columns act_0..act_{n-1}) or --policy RUN_DIR (from `ecsim train`)");
   const uint64_t seed = parse_seed(seed_text);
 
   const tasks::TaskSpec& spec = tasks::make_task_spec(task);
@@ -112,7 +112,25 @@ int cmd_rollout(const Args& args) {
       throw Error("ecsim rollout: --reset-noise must be a finite number >= 0", "e.g. --reset-noise 0");
   }
   const auto model = tasks::Model::load(spec, vm.count("model") ? vm["model"].as<std::string>() : "");
-  const auto actions = read_actions(vm["actions"].as<std::string>(), spec);
+  std::vector<std::vector<double>> actions;
+  std::unique_ptr<eval::Agent> agent;
+  std::shared_ptr<const eval::PolicyImage> policy;
+  if (vm.count("actions")) {
+    actions = read_actions(vm["actions"].as<std::string>(), spec);
+  } else {
+    policy = std::make_shared<const eval::PolicyImage>(eval::load_policy_image(vm["policy"].as<std::string>()));
+    if (tasks::make_task_spec(policy->task).name != spec.name)
+      throw Error("ecsim rollout: the policy was trained on " + policy->task + ", not " + spec.name,
+                  "pass --task " + policy->task);
+    agent = std::make_unique<eval::Agent>(policy->net);
+    if (policy->net.method == eval::Method::kEC)
+      agent->set_net(std::make_shared<const ref::CompiledNet>(
+          policy->net.desc, ref::threshold_theta(policy->net.desc.shape, policy->params)));
+    else
+      eval::fill_dense_net(policy->net.desc, policy->params.data(), agent->dense());
+    agent->reset(seed);
+    actions.assign(static_cast<size_t>(spec.max_episode_steps), std::vector<double>(static_cast<size_t>(spec.act_size)));
+  }
 
   // header
   const int no = spec.obs_size, na = spec.act_size;
@@ -131,8 +149,9 @@ int cmd_rollout(const Args& args) {
   double ret = 0;
   size_t steps = 0;
   tasks::EndReason reason = tasks::EndReason::none;
-  for (const auto& a : actions) {
+  for (auto& a : actions) {
     env.observation(obs.data());
+    if (agent) agent->act(obs.data(), policy->norm, env.ctrl_high(), a.data());
     const tasks::StepResult r = env.step(a.data());
     csv += std::to_string(steps);
     for (double v : obs) append_field(csv, v);

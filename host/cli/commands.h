@@ -11,6 +11,9 @@ using Args = std::vector<std::string>;
 
 int cmd_simulate(const Args& args);
 int cmd_rollout(const Args& args);
+int cmd_train(const Args& args);
+int cmd_eval(const Args& args);
+int cmd_verify_rtl(const Args& args);
 
 // Parses args against desc; bad or unknown flags become an ecsim::Error that names the flag
 // and points at `ecsim <command> --help`. Returns false when --help was asked (usage printed).

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "backends/systemc_evaluator.h"
 #include "cli/commands.h"
 #include "common/error.h"
 
@@ -20,6 +21,9 @@ static const Command kCommands[] = {
      cmd_simulate},
     {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV",
      cmd_rollout},
+    {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train},
+    {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval},
+    {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl},
 };
 
 bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,
@@ -50,6 +54,7 @@ static void usage(std::ostream& os) {
 
 int main(int argc, char** argv) {
   using namespace ecsim::cli;
+  ecsim::backends::register_backends();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     usage(argc < 2 ? std::cerr : std::cout);

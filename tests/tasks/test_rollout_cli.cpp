@@ -189,7 +189,7 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
        {"cannot open", "missing.csv"}},
       {"unknown task", "rollout --task ant --actions " + q(good) + base,
        {"unknown task 'ant'", "hopper, walker2d, humanoid, hopper-v5, walker2d-v5, humanoid-v5"}},
-      {"policy", "rollout --task hopper --policy ckpt.bin" + base, {"policy checkpoints arrive with `ecsim train`"}},
+      {"policy", "rollout --task hopper --policy ckpt.bin" + base, {"is not a policy image"}},
       {"both sources", "rollout --task hopper --policy c --actions " + q(good) + base, {"mutually exclusive"}},
       {"no source", "rollout --task hopper" + base, {"--actions FILE.csv is required"}},
       {"no seed", "rollout --task hopper --actions " + q(good) + " --out " + q(out), {"--seed is required"}},

@@ -1,0 +1,138 @@
+#include "backends/systemc_evaluator.h"
+
+#include <cstdlib>
+
+#include "chip/chip_config.h"
+#include "common/error.h"
+#include "systemc/chip.h"
+
+namespace ecsim::backends {
+
+namespace {
+
+// the process's one chip (SystemC elaborates once per process)
+std::unique_ptr<sc::ChipSim>& process_chip() {
+  static std::unique_ptr<sc::ChipSim> chip;
+  return chip;
+}
+
+class SystemcEvaluator final : public eval::Evaluator {
+ public:
+  SystemcEvaluator(const eval::EvaluatorConfig& cfg, const std::string& chip_path) : m_cfg(cfg) {
+    if (cfg.net.method != eval::Method::kEC)
+      throw Error("--backend systemc runs EC's 1-bit networks; ES perturbs real-valued weights",
+                  "use --method ec, or --backend functional for ES");
+    if (cfg.net.arith != ref::Arith::kFixed)
+      throw Error("--backend systemc runs the chip's fixed-point arithmetic", "drop --arith float");
+    const char* env_chip = std::getenv("ECSIM_CHIP");
+    const std::string path = !chip_path.empty() ? chip_path : env_chip ? std::string(env_chip) : chip::default_chip_config_path();
+    const chip::ChipConfig chip = chip::load_chip_config(path);
+    const ref::ArithConfig& a = cfg.net.desc.arith;
+    if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
+        a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
+      throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
+                  "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+    auto& sim = process_chip();
+    if (!sim) sim = std::make_unique<sc::ChipSim>(chip);
+    m_desc = ref::make_network_desc(cfg.net.desc.shape, sim->config().arith);
+    const auto& spec = tasks::make_task_spec(cfg.task);
+    m_model = tasks::Model::load(spec, cfg.model_path);
+    m_env = std::make_unique<tasks::Env>(m_model);
+    m_max_steps = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
+    sim->load_network(m_desc);
+  }
+
+  std::string name() const override { return "systemc"; }
+
+  void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
+    m_rho = params;
+    m_det.resize(params.size());
+    for (size_t g = 0; g < params.size(); ++g) m_det[g] = params[g] > 0.5f ? 1.0f : 0.0f;  // θ* as ρ ∈ {0, 1}
+    m_norm = norm.size() ? norm : tasks::RunningNormalizer(static_cast<size_t>(m_desc.shape.d_in));
+    m_loaded = Loaded::kNone;
+  }
+
+  eval::BatchResult evaluate(const std::vector<eval::Job>& jobs) override {
+    sc::ChipSim& sim = *process_chip();
+    eval::BatchResult out;
+    out.results.resize(jobs.size());
+    out.job_stats.resize(jobs.size());
+    const size_t d_in = static_cast<size_t>(m_desc.shape.d_in), d_out = static_cast<size_t>(m_desc.shape.d_out);
+    std::vector<double> obs(d_in), ctrl(d_out);
+    std::vector<float> obs_f(d_in), act(d_out);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      const eval::Job& job = jobs[i];
+      // θ on the chip: sampled from ρ by the on-chip sampler, or θ* loaded as ρ ∈ {0, 1}
+      if (job.kind == eval::JobKind::kSample) {
+        if (m_loaded != Loaded::kRho) sim.load_rho(m_rho);
+        m_loaded = Loaded::kRho;
+        sim.sample(job.param_seed);
+      } else if (job.kind == eval::JobKind::kDeterministic) {
+        if (m_loaded != Loaded::kDeterministic) {
+          sim.load_rho(m_det);
+          sim.sample(0);
+        }
+        m_loaded = Loaded::kDeterministic;
+      } else {
+        throw Error("internal: an ES job reached the systemc backend");
+      }
+      tasks::RunningNormalizer& stats = out.job_stats[i];
+      if (job.observe) stats = tasks::RunningNormalizer(d_in);
+      eval::EpisodeResult& r = out.results[i];
+      const ref::EventCounters before = sim.events();
+      double total = 0;
+      for (int e = 0; e < m_cfg.episodes_per_job; ++e) {
+        const uint64_t seed = eval::episode_seed(job.seed, e);
+        m_env->reset(seed);
+        sim.reset(seed);
+        double ret = 0;
+        for (int t = 0; t < m_max_steps; ++t) {
+          m_env->observation(obs.data());
+          if (job.observe && t % m_cfg.obs_every == 0) stats.update(obs.data());
+          m_norm.normalize(obs.data(), obs_f.data());
+          sim.step(obs_f.data(), act.data());
+          for (size_t k = 0; k < d_out; ++k) ctrl[k] = static_cast<double>(act[k]) * m_env->ctrl_high()[k];
+          const tasks::StepResult sr = m_env->step(ctrl.data());
+          ret += sr.reward;
+          ++r.steps;
+          r.reason = sr.reason;
+          if (sr.terminated || sr.truncated) break;
+        }
+        if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
+        total += ret;
+      }
+      r.ret = total / m_cfg.episodes_per_job;
+      r.counters = sim.events() - before;
+    }
+    out.obs_stats = tasks::RunningNormalizer(d_in);
+    for (const auto& s : out.job_stats)
+      if (s.count() > 0) out.obs_stats.merge(s);
+    return out;
+  }
+
+ private:
+  enum class Loaded { kNone, kRho, kDeterministic };
+  eval::EvaluatorConfig m_cfg;
+  ref::NetworkDesc m_desc;
+  std::shared_ptr<const tasks::Model> m_model;
+  std::unique_ptr<tasks::Env> m_env;
+  int m_max_steps = 1000;
+  std::vector<float> m_rho, m_det;
+  tasks::RunningNormalizer m_norm;
+  Loaded m_loaded = Loaded::kNone;
+};
+
+}  // namespace
+
+std::unique_ptr<eval::Evaluator> make_systemc_evaluator(const eval::EvaluatorConfig& cfg, const std::string& chip_path) {
+  return std::make_unique<SystemcEvaluator>(cfg, chip_path);
+}
+
+void register_backends() {
+  eval::register_backend("systemc", [](const eval::EvaluatorConfig& cfg) { return make_systemc_evaluator(cfg, ""); });
+}
+
+const sc::HwCounters* systemc_hw_counters() { return process_chip() ? &process_chip()->hw() : nullptr; }
+uint64_t systemc_cycles() { return process_chip() ? process_chip()->cycles() : 0; }
+
+}  // namespace ecsim::backends

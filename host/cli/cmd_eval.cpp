@@ -1,0 +1,77 @@
+// ecsim eval: mean ± std return of a trained policy (a run directory or a deploy image) over N
+// seeded episodes, on the evaluator seam (θ* for EC, μ for ES).
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "common/error.h"
+#include "eval/evaluator.h"
+#include "eval/policy_image.h"
+#include "nes/nes.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::cli {
+
+int cmd_eval(const Args& args_in) {
+  Args args = args_in;
+  std::string path;
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    path = args[0];
+    args.erase(args.begin());
+  }
+  int episodes = 10, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), max_steps = 0;
+  uint64_t seed = 1;
+  std::string backend = "functional", model;
+  po::options_description desc(
+      "usage: ecsim eval RUN_DIR|IMAGE [options]\n"
+      "Evaluate a trained policy: mean ± std return over N seeded episodes (episode k uses\n"
+      "seed eval_seed(--seed, k), docs/training.md).");
+  desc.add_options()
+    ("policy", po::value(&path), "run directory, policy image directory or its policy.json (or give it first)")
+    ("episodes", po::value(&episodes)->default_value(episodes), "number of episodes")
+    ("seed", po::value(&seed)->default_value(seed), "seed of the episode starts")
+    ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
+    ("max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")
+    ("backend", po::value(&backend)->default_value(backend), "evaluator backend")
+    ("model", po::value(&model), "MJCF file instead of the project's model");
+  po::variables_map vm;
+  if (!parse_flags("eval", args, desc, vm)) return 0;
+  if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
+  if (episodes < 1) throw Error("--episodes must be at least 1", "e.g. --episodes 10");
+  if (max_steps < 0) throw Error("--max-steps must be >= 0", "e.g. --max-steps 0");
+
+  const eval::PolicyImage img = eval::load_policy_image(path);
+  eval::EvaluatorConfig ec;
+  ec.net = img.net;
+  ec.task = img.task;
+  ec.model_path = model;
+  ec.threads = threads;
+  ec.max_steps = max_steps;
+  auto ev = eval::make_evaluator(backend, ec);
+  ev->load(img.params, img.norm);
+  std::vector<eval::Job> jobs;
+  for (int k = 0; k < episodes; ++k)
+    jobs.push_back({nes::eval_seed(seed, static_cast<uint64_t>(k)), 0, eval::JobKind::kDeterministic, false});
+  const eval::BatchResult res = ev->evaluate(jobs);
+  double mean = 0, var = 0, lo = INFINITY, hi = -INFINITY, steps = 0;
+  for (const auto& r : res.results) {
+    mean += r.ret / episodes;
+    steps += static_cast<double>(r.steps) / episodes;
+    lo = std::min(lo, r.ret);
+    hi = std::max(hi, r.ret);
+  }
+  for (const auto& r : res.results) var += (r.ret - mean) * (r.ret - mean) / episodes;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "eval %s (%s, %s, generation %llu): return %.2f ± %.2f over %d episodes (min %.2f, max %.2f, mean length %.1f)\n",
+                img.task.c_str(), eval::method_name(img.net.method),
+                img.net.method == eval::Method::kES ? "float-dense" : (img.net.arith == ref::Arith::kFixed ? "fixed" : "float"),
+                static_cast<unsigned long long>(img.generation), mean, std::sqrt(var), episodes, lo, hi, steps);
+  std::cout << line;
+  return 0;
+}
+
+}  // namespace ecsim::cli

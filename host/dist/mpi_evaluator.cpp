@@ -1,0 +1,225 @@
+#include "dist/mpi_evaluator.h"
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <type_traits>
+
+#include "common/error.h"
+
+namespace ecsim::dist {
+
+namespace {
+
+enum class Command : uint8_t { kLoad = 1, kEvaluate = 2, kStop = 3 };
+
+// flat little-endian byte buffers: what crosses the wire, and what WireStats counts
+class Writer {
+ public:
+  template <typename T>
+  void put(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    m_buf.append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  void put_bytes(const std::string& s) {
+    put<uint64_t>(s.size());
+    m_buf += s;
+  }
+  std::string& str() { return m_buf; }
+
+ private:
+  std::string m_buf;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& s) : m_s(s) {}
+  template <typename T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (m_pos + sizeof(T) > m_s.size()) throw Error("MPI message truncated", "this is a bug; please report it");
+    T v;
+    std::memcpy(&v, m_s.data() + m_pos, sizeof(T));
+    m_pos += sizeof(T);
+    return v;
+  }
+  std::string get_bytes() {
+    const auto n = static_cast<size_t>(get<uint64_t>());
+    if (m_pos + n > m_s.size()) throw Error("MPI message truncated", "this is a bug; please report it");
+    std::string out = m_s.substr(m_pos, n);
+    m_pos += n;
+    return out;
+  }
+
+ private:
+  const std::string& m_s;
+  size_t m_pos = 0;
+};
+
+std::string encode_jobs(const std::vector<eval::Job>& jobs) {
+  Writer w;
+  w.put<uint64_t>(jobs.size());
+  for (const eval::Job& j : jobs) {
+    w.put(j.seed);
+    w.put(j.param_seed);
+    w.put(static_cast<uint8_t>(j.kind));
+    w.put(static_cast<uint8_t>(j.observe));
+  }
+  return std::move(w.str());
+}
+
+std::vector<eval::Job> decode_jobs(const std::string& s) {
+  Reader r(s);
+  std::vector<eval::Job> jobs(static_cast<size_t>(r.get<uint64_t>()));
+  for (eval::Job& j : jobs) {
+    j.seed = r.get<uint64_t>();
+    j.param_seed = r.get<uint64_t>();
+    j.kind = static_cast<eval::JobKind>(r.get<uint8_t>());
+    j.observe = r.get<uint8_t>() != 0;
+  }
+  return jobs;
+}
+
+std::string encode_results(const eval::BatchResult& b) {
+  static_assert(std::is_trivially_copyable_v<ref::EventCounters>);
+  Writer w;
+  w.put<uint64_t>(b.results.size());
+  for (size_t i = 0; i < b.results.size(); ++i) {
+    const eval::EpisodeResult& r = b.results[i];
+    w.put(r.ret);
+    w.put(r.steps);
+    w.put(static_cast<uint8_t>(r.reason));
+    w.put(r.counters);
+    const bool observed = i < b.job_stats.size() && b.job_stats[i].count() > 0;
+    w.put_bytes(observed ? b.job_stats[i].to_binary() : std::string());
+  }
+  return std::move(w.str());
+}
+
+void decode_results(const std::string& s, eval::BatchResult* out) {
+  Reader r(s);
+  const auto n = static_cast<size_t>(r.get<uint64_t>());
+  for (size_t i = 0; i < n; ++i) {
+    eval::EpisodeResult e;
+    e.ret = r.get<double>();
+    e.steps = r.get<uint64_t>();
+    e.reason = static_cast<tasks::EndReason>(r.get<uint8_t>());
+    e.counters = r.get<ref::EventCounters>();
+    out->results.push_back(e);
+    const std::string blob = r.get_bytes();
+    out->job_stats.push_back(blob.empty() ? tasks::RunningNormalizer() : tasks::RunningNormalizer::from_binary(blob));
+  }
+}
+
+// what rank r evaluates and sends back
+std::string evaluate_slice(const boost::mpi::communicator& comm, eval::Evaluator& local,
+                           const std::vector<eval::Job>& jobs) {
+  size_t b = 0, e = 0;
+  slice_of(jobs.size(), comm.rank(), comm.size(), &b, &e);
+  const std::vector<eval::Job> mine(jobs.begin() + static_cast<long>(b), jobs.begin() + static_cast<long>(e));
+  return encode_results(mine.empty() ? eval::BatchResult{} : local.evaluate(mine));
+}
+
+}  // namespace
+
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+MpiEvaluator::MpiEvaluator(boost::mpi::communicator comm, std::unique_ptr<eval::Evaluator> local, int64_t param_count,
+                           size_t obs_size)
+    : m_comm(std::move(comm)), m_local(std::move(local)), m_param_count(param_count), m_obs_size(obs_size) {}
+
+MpiEvaluator::~MpiEvaluator() {
+  try {
+    auto cmd = static_cast<uint8_t>(Command::kStop);
+    boost::mpi::broadcast(m_comm, cmd, 0);
+  } catch (...) {  // a failing MPI at shutdown: mpirun reports it; nothing to add here
+  }
+}
+
+std::string MpiEvaluator::name() const { return "mpi(" + m_local->name() + " x " + std::to_string(m_comm.size()) + ")"; }
+
+void MpiEvaluator::load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) {
+  auto cmd = static_cast<uint8_t>(Command::kLoad);
+  boost::mpi::broadcast(m_comm, cmd, 0);
+  Writer w;
+  w.put_bytes(std::string(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));
+  w.put_bytes(norm.to_binary());
+  boost::mpi::broadcast(m_comm, w.str(), 0);
+  m_wire.broadcast_bytes += w.str().size() * static_cast<uint64_t>(m_comm.size() - 1);
+  ++m_wire.generations;
+  m_local->load(params, norm);
+}
+
+eval::BatchResult MpiEvaluator::evaluate(const std::vector<eval::Job>& jobs) {
+  auto cmd = static_cast<uint8_t>(Command::kEvaluate);
+  boost::mpi::broadcast(m_comm, cmd, 0);
+  std::string payload = encode_jobs(jobs);
+  boost::mpi::broadcast(m_comm, payload, 0);
+  m_wire.broadcast_bytes += payload.size() * static_cast<uint64_t>(m_comm.size() - 1);
+  const std::string own = evaluate_slice(m_comm, *m_local, jobs);
+  std::vector<std::string> parts;
+  boost::mpi::gather(m_comm, own, parts, 0);
+  eval::BatchResult out;
+  for (size_t r = 0; r < parts.size(); ++r) {
+    decode_results(parts[r], &out);
+    if (r > 0) m_wire.gathered_bytes += parts[r].size();
+  }
+  if (out.results.size() != jobs.size())
+    throw Error("MPI: " + std::to_string(out.results.size()) + " results for " + std::to_string(jobs.size()) + " jobs",
+                "this is a bug; please report it");
+  // the statistics merged in job order, as the functional backend does on one machine
+  out.obs_stats = tasks::RunningNormalizer(m_obs_size);
+  for (const tasks::RunningNormalizer& s : out.job_stats)
+    if (s.count() > 0) out.obs_stats.merge(s);
+  // sending θ instead: one bit per synapse for every sampled individual outside rank 0's slice
+  size_t b0 = 0, e0 = 0;
+  slice_of(jobs.size(), 0, m_comm.size(), &b0, &e0);
+  for (size_t i = 0; i < jobs.size(); ++i)
+    if ((i < b0 || i >= e0) && jobs[i].kind == eval::JobKind::kSample)
+      m_wire.theta_bytes_equivalent += static_cast<uint64_t>((m_param_count + 7) / 8);
+  return out;
+}
+
+void serve(boost::mpi::communicator comm, eval::Evaluator& local) {
+  while (true) {
+    uint8_t cmd = 0;
+    boost::mpi::broadcast(comm, cmd, 0);
+    if (cmd == static_cast<uint8_t>(Command::kStop)) return;
+    std::string payload;
+    boost::mpi::broadcast(comm, payload, 0);
+    if (cmd == static_cast<uint8_t>(Command::kLoad)) {
+      Reader r(payload);
+      const std::string p = r.get_bytes();
+      std::vector<float> params(p.size() / sizeof(float));
+      std::memcpy(params.data(), p.data(), p.size());
+      local.load(params, tasks::RunningNormalizer::from_binary(r.get_bytes()));
+    } else if (cmd == static_cast<uint8_t>(Command::kEvaluate)) {
+      const std::string own = evaluate_slice(comm, local, decode_jobs(payload));
+      boost::mpi::gather(comm, own, 0);
+    } else {
+      throw Error("MPI: unknown command " + std::to_string(cmd) + " from rank 0",
+                  "all ranks must run the same ecsim binary");
+    }
+  }
+}
+
+void check_same_config(const boost::mpi::communicator& comm, const std::string& fingerprint) {
+  std::vector<std::string> all;
+  boost::mpi::gather(comm, fingerprint, all, 0);
+  std::string verdict;
+  if (comm.rank() == 0)
+    for (size_t r = 1; r < all.size(); ++r)
+      if (all[r] != all[0]) verdict += (verdict.empty() ? "" : ", ") + std::to_string(r);
+  boost::mpi::broadcast(comm, verdict, 0);
+  if (!verdict.empty())
+    throw Error("MPI ranks " + verdict + " run a different configuration or ecsim binary than rank 0",
+                "start every rank with the same ecsim binary and the same flags (and the same paths on every host)");
+}
+
+}  // namespace ecsim::dist

@@ -1,0 +1,87 @@
+// The evaluator seam (docs/training.md): the one interface between the NES controller and
+// whatever runs the population. The controller loads the parameters once per generation (ρ for
+// EC, μ for ES, plus the observation normalizer), then asks for a list of jobs, each named by
+// seeds only, and gets back one return and the event counters per job. It never sends θ or
+// receives θ: on-chip learning works the same way (ρ once, one seed per individual).
+//
+// Backends: "functional" (the reference model on host threads, this file). SystemC, RTL and MPI
+// backends implement the same class and register in make_evaluator(); the controller is unchanged.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eval/agent.h"
+#include "reference/counters.h"
+#include "tasks/env.h"
+#include "tasks/normalizer.h"
+
+namespace ecsim::eval {
+
+enum class JobKind : uint8_t {
+  kSample,         // EC: θ ~ Bernoulli(ρ_q / 2^q) from param_seed (the chip's sampler)
+  kDeterministic,  // EC: θ* = (ρ > 0.5); ES: μ itself
+  kPlus,           // ES: μ + σ ε(param_seed)
+  kMinus,          // ES: μ - σ ε(param_seed)
+};
+
+struct Job {
+  uint64_t seed = 0;        // episode seed: env reset noise (stream 2) and v(0) (stream 1)
+  uint64_t param_seed = 0;  // θ sampling (EC, stream 0) or ES noise (stream 3)
+  JobKind kind = JobKind::kSample;
+  bool observe = true;      // contribute observations to the normalizer statistics
+};
+
+struct EpisodeResult {
+  double ret = 0;     // mean return over the job's episodes
+  uint64_t steps = 0; // env steps over the job's episodes
+  tasks::EndReason reason = tasks::EndReason::none;  // of the last episode
+  ref::EventCounters counters;
+};
+
+struct BatchResult {
+  std::vector<EpisodeResult> results;  // one per job, in job order
+  // statistics of the observed observations, merged in job order (identical for any thread count)
+  tasks::RunningNormalizer obs_stats;
+  // the same statistics per job (empty for jobs that do not observe): the MPI backend merges
+  // them in job order on rank 0, so the result does not depend on the rank count
+  std::vector<tasks::RunningNormalizer> job_stats;
+};
+
+struct EvaluatorConfig {
+  NetSpec net;
+  std::string task;                   // task id
+  std::string model_path;             // empty: the project's MJCF file
+  int threads = 1;
+  int episodes_per_job = 1;           // each from seed mix(job seed, e) for e > 0
+  int max_steps = 0;                  // 0: the task's limit (1000)
+  int obs_every = 1;                  // observe every k-th observation the network sees
+  float es_sigma = 0.3f;
+};
+
+class Evaluator {
+ public:
+  virtual ~Evaluator() = default;
+  virtual std::string name() const = 0;
+  // once per generation: the parameters (ρ or μ, param_count() values) and the normalizer
+  virtual void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) = 0;
+  virtual BatchResult evaluate(const std::vector<Job>& jobs) = 0;
+};
+
+// backend: "functional", or one registered with register_backend (ecsim registers "systemc" at
+// start-up); "rtl" is reserved and answers with a clear error. If a wrapper is set (MPI
+// scale-out sets one on rank 0), the evaluator is handed to it and its result returned.
+std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg);
+using BackendFactory = std::unique_ptr<Evaluator> (*)(const EvaluatorConfig&);
+void register_backend(const std::string& name, BackendFactory factory);
+using EvaluatorWrapper = std::function<std::unique_ptr<Evaluator>(std::unique_ptr<Evaluator>, const EvaluatorConfig&)>;
+void set_evaluator_wrapper(EvaluatorWrapper wrapper);
+std::vector<std::string> backend_names();
+
+// the seed of episode e (e ≥ 1) of a job with several episodes: splitmix64(seed ^ e·golden)
+uint64_t episode_seed(uint64_t job_seed, int e);
+
+}  // namespace ecsim::eval

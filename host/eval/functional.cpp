@@ -1,0 +1,188 @@
+// The functional backend: the reference model (hw_model/reference) on host threads.
+// Workers take jobs from an atomic counter; every result lands in its job's slot, and the
+// observation statistics are kept per job and merged in job order, so nothing depends on the
+// thread count or on scheduling.
+#include <atomic>
+#include <map>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "eval/evaluator.h"
+#include "nes/nes.h"
+
+namespace ecsim::eval {
+
+uint64_t episode_seed(uint64_t job_seed, int e) {
+  return e == 0 ? job_seed : nes::splitmix64(job_seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(e)));
+}
+
+namespace {
+
+struct Worker {
+  explicit Worker(const EvaluatorConfig& cfg, std::shared_ptr<const tasks::Model> model)
+      : env(std::move(model)), agent(cfg.net) {
+    obs.resize(static_cast<size_t>(env.obs_size()));
+    ctrl.resize(static_cast<size_t>(env.act_size()));
+    bits.resize(static_cast<size_t>((cfg.net.param_count() + 63) / 64));
+  }
+  tasks::Env env;
+  Agent agent;
+  std::vector<double> obs, ctrl;
+  std::vector<float> scratch;
+  std::vector<uint64_t> bits;
+};
+
+class FunctionalEvaluator final : public Evaluator {
+ public:
+  explicit FunctionalEvaluator(const EvaluatorConfig& cfg) : m_cfg(cfg) {
+    if (m_cfg.threads < 1) throw Error("--threads must be at least 1", "e.g. --threads 2");
+    const auto& spec = tasks::make_task_spec(cfg.task);
+    m_model = tasks::Model::load(spec, cfg.model_path);
+    if (spec.obs_size != cfg.net.desc.shape.d_in || spec.act_size != cfg.net.desc.shape.d_out)
+      throw Error("the network's d_in/d_out (" + std::to_string(cfg.net.desc.shape.d_in) + "/" +
+                      std::to_string(cfg.net.desc.shape.d_out) + ") do not match task " + spec.name + " (" +
+                      std::to_string(spec.obs_size) + "/" + std::to_string(spec.act_size) + ")",
+                  "use a policy trained on this task");
+    m_max_steps = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
+    for (int t = 0; t < m_cfg.threads; ++t) m_workers.push_back(std::make_unique<Worker>(m_cfg, m_model));
+  }
+
+  std::string name() const override { return "functional"; }
+
+  void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
+    if (static_cast<int64_t>(params.size()) != m_cfg.net.param_count())
+      throw Error("the evaluator got " + std::to_string(params.size()) + " parameters, the network has " +
+                  std::to_string(m_cfg.net.param_count()));
+    m_params = params;
+    m_norm = norm;
+    if (m_norm.size() == 0) m_norm = tasks::RunningNormalizer(static_cast<size_t>(m_cfg.net.desc.shape.d_in));
+    const auto& d = m_cfg.net.desc;
+    if (m_cfg.net.method == Method::kEC) {
+      m_rho_q = ref::quantize_rho(params, d.arith.rho_bits);
+      m_det = std::make_shared<const ref::CompiledNet>(d, ref::threshold_theta(d.shape, params));
+    }
+  }
+
+  BatchResult evaluate(const std::vector<Job>& jobs) override {
+    BatchResult out;
+    out.results.resize(jobs.size());
+    std::vector<tasks::RunningNormalizer> stats(jobs.size());
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&](Worker& w) {
+      try {
+        for (size_t i = next++; i < jobs.size(); i = next++) run_job(w, jobs[i], out.results[i], stats[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = jobs.size();
+      }
+    };
+    const size_t nthreads = std::min(m_workers.size(), std::max<size_t>(jobs.size(), 1));
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(work, std::ref(*m_workers[t]));
+    work(*m_workers[0]);
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    out.obs_stats = tasks::RunningNormalizer(static_cast<size_t>(m_cfg.net.desc.shape.d_in));
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (stats[i].count() > 0) out.obs_stats.merge(stats[i]);
+    out.job_stats = std::move(stats);
+    return out;
+  }
+
+ private:
+  void run_job(Worker& w, const Job& job, EpisodeResult& r, tasks::RunningNormalizer& stats) {
+    const auto& d = m_cfg.net.desc;
+    // the network of this job
+    switch (job.kind) {
+      case JobKind::kSample:
+        if (m_cfg.net.method != Method::kEC) throw Error("internal: sampled job for an ES evaluator");
+        nes::sample_bits_range(m_rho_q, d.arith.rho_bits, job.param_seed, 0, w.bits.size(), w.bits.data());
+        w.agent.set_net(std::make_shared<const ref::CompiledNet>(d, theta_from_bits(d.shape, w.bits)));
+        break;
+      case JobKind::kDeterministic:
+        if (m_cfg.net.method == Method::kEC)
+          w.agent.set_net(m_det);
+        else
+          fill_dense_net(d, m_params.data(), w.agent.dense());
+        break;
+      case JobKind::kPlus:
+      case JobKind::kMinus:
+        if (m_cfg.net.method != Method::kES) throw Error("internal: antithetic job for an EC evaluator");
+        fill_dense_net_perturbed(d, m_params, m_cfg.es_sigma, job.kind == JobKind::kPlus ? 1 : -1, job.param_seed,
+                                 w.scratch, w.agent.dense());
+        break;
+    }
+    if (job.observe) stats = tasks::RunningNormalizer(static_cast<size_t>(d.shape.d_in));
+    const double* high = w.env.ctrl_high();
+    double total = 0;
+    r = EpisodeResult{};
+    for (int e = 0; e < m_cfg.episodes_per_job; ++e) {
+      const uint64_t seed = episode_seed(job.seed, e);
+      w.env.reset(seed);
+      w.agent.reset(seed);
+      double ret = 0;
+      for (int t = 0; t < m_max_steps; ++t) {
+        w.env.observation(w.obs.data());
+        if (job.observe && t % m_cfg.obs_every == 0) stats.update(w.obs.data());
+        w.agent.act(w.obs.data(), m_norm, high, w.ctrl.data());
+        const tasks::StepResult sr = w.env.step(w.ctrl.data());
+        ret += sr.reward;
+        ++r.steps;
+        r.reason = sr.reason;
+        if (sr.terminated || sr.truncated) break;
+      }
+      if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
+      total += ret;
+      r.counters += w.agent.counters();
+    }
+    r.ret = total / m_cfg.episodes_per_job;
+  }
+
+  EvaluatorConfig m_cfg;
+  std::shared_ptr<const tasks::Model> m_model;
+  int m_max_steps = 1000;
+  std::vector<std::unique_ptr<Worker>> m_workers;
+  std::vector<float> m_params;
+  tasks::RunningNormalizer m_norm;
+  std::vector<uint32_t> m_rho_q;
+  std::shared_ptr<const ref::CompiledNet> m_det;
+};
+
+}  // namespace
+
+std::vector<std::string> backend_names() { return {"functional", "systemc", "rtl"}; }
+
+static std::map<std::string, BackendFactory>& backend_registry() {
+  static std::map<std::string, BackendFactory> registry;
+  return registry;
+}
+
+static EvaluatorWrapper& evaluator_wrapper() {
+  static EvaluatorWrapper wrapper;
+  return wrapper;
+}
+
+void register_backend(const std::string& name, BackendFactory factory) { backend_registry()[name] = factory; }
+void set_evaluator_wrapper(EvaluatorWrapper wrapper) { evaluator_wrapper() = std::move(wrapper); }
+
+static std::unique_ptr<Evaluator> make_local_evaluator(const std::string& backend, const EvaluatorConfig& cfg) {
+  if (backend == "functional") return std::make_unique<FunctionalEvaluator>(cfg);
+  auto it = backend_registry().find(backend);
+  if (it != backend_registry().end()) return it->second(cfg);
+  if (backend == "rtl")
+    throw Error("--backend rtl is not available yet (the RTL core runs in `ecsim verify-rtl`; its swap-in into the chip is pending)",
+                "use --backend functional or systemc");
+  throw Error("--backend '" + backend + "' is not known", "use --backend functional or systemc");
+}
+
+std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg) {
+  std::unique_ptr<Evaluator> ev = make_local_evaluator(backend, cfg);
+  return evaluator_wrapper() ? evaluator_wrapper()(std::move(ev), cfg) : std::move(ev);
+}
+
+}  // namespace ecsim::eval

@@ -1,0 +1,117 @@
+// EC / ES training on the evaluator seam (docs/training.md): the NES controller loop, the run
+// directory (config.json, metrics.csv, checkpoint.ckpt, policy/, curve.png) and resume.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "eval/evaluator.h"
+#include "nes/nes.h"
+#include "tasks/normalizer.h"
+
+namespace ecsim::train {
+
+struct TrainConfig {
+  std::string task = "hopper";
+  std::string model_path;           // empty: the project's MJCF file
+  std::string backend = "functional";
+  eval::NetSpec net;                // method, network description, arithmetic
+  std::string kernel = "auto";
+  int pop = 64;                     // individuals per generation (ES: even, antithetic pairs)
+  int generations = 120;
+  uint64_t seed = 1;
+  int threads = 2;
+  double lr = 0.05;                 // Adam (EC) / AdamW (ES) step size (reference 0.15; docs/training.md)
+  double beta1 = 0.9, beta2 = 0.999, adam_eps = 1e-8;
+  double eps = 1e-3;                // EC: clip ρ to [eps, 1 - eps]
+  double rho_init = 0.5;            // EC: initial ρ
+  double weight_decay = 0.0;        // EC: decoupled decay of ρ (authors: 0)
+  double es_sigma = 0.3;            // ES: noise std
+  double es_weight_decay = 0.1;     // ES: AdamW decay
+  int eval_episodes = 4;            // starts of θ* (or μ) per generation
+  int episodes_per_individual = 1;
+  int max_steps = 0;                // 0: the task's limit (1000)
+  int obs_every = 1;                // normalizer: every k-th observation of the training episodes
+  int checkpoint_every = 10;        // generations between checkpoints (and the last generation)
+  bool plot = true;
+
+  // the settings that determine the trained bits (everything but generations, threads,
+  // backend-independent options like kernel, plot); a checkpoint stores its CRC-32
+  boost::json::object identity() const;
+  uint32_t identity_crc() const;
+  boost::json::object to_json() const;
+  static TrainConfig from_json(const boost::json::value& v, const std::string& where);
+  void validate() const;  // throws ecsim::Error naming the bad setting
+};
+
+struct GenerationStats {
+  uint64_t generation = 0;
+  double seconds = 0;        // wall time of this generation
+  double elapsed = 0;        // wall time of the run so far (across resumes)
+  uint64_t frames = 0;       // env steps of this generation (population + eval)
+  uint64_t frames_total = 0;
+  double fps = 0;            // frames / seconds
+  double pop_mean = 0, pop_best = 0, pop_min = 0;
+  double eval_mean = 0, eval_std = 0;
+  double mean_steps = 0;     // mean episode length of the population
+  double param_mean = 0;     // EC: mean ρ ("sparsity"); ES: mean |μ|
+  double spikes_per_step = 0;  // population spikes per env step
+  double synops_per_step = 0;
+};
+
+// The controller's state: exactly what a checkpoint holds.
+struct ControllerState {
+  uint64_t generation = 0;  // generations completed
+  std::vector<float> params;
+  nes::AdamState adam;
+  tasks::RunningNormalizer norm;
+  double elapsed = 0;
+  uint64_t frames_total = 0;
+};
+
+// Checkpoint file: "ECSIMCK1", u32 version (1), u32 method, u32 config CRC, u32 reserved,
+// u64 generation, u64 run seed, params, u64 adam t, adam m, adam v (each u64 count + float32s),
+// normalizer blob (u64 length + RunningNormalizer::to_binary), f64 elapsed, u64 frames, CRC-32.
+std::string encode_checkpoint(const TrainConfig& cfg, const ControllerState& st);
+// verifies everything before returning; never returns a partial state
+ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cfg, const std::string& where);
+
+class Trainer {
+ public:
+  // fresh run: creates out_dir (must not hold a run)
+  static Trainer start(const TrainConfig& cfg, const std::string& out_dir);
+  // resume: reads out_dir/config.json and checkpoint.ckpt; generations/threads may be overridden
+  static Trainer resume(const std::string& out_dir, int generations_override, int threads_override);
+
+  const TrainConfig& config() const { return m_cfg; }
+  const ControllerState& state() const { return m_st; }
+
+  // runs to cfg.generations; calls on_gen after each generation. stop_after > 0: return after
+  // that generation as a killed run would (for tests): no final checkpoint, plot or image.
+  void run(const std::function<void(const GenerationStats&)>& on_gen, uint64_t stop_after = 0);
+
+  // one generation (exposed for tests/benchmarks)
+  GenerationStats step(eval::Evaluator& ev);
+
+  void write_checkpoint() const;
+  void write_metrics() const;  // metrics.csv
+  void write_outputs() const;  // metrics.csv, policy/, curve.png
+
+ private:
+  Trainer(TrainConfig cfg, std::string dir) : m_cfg(std::move(cfg)), m_dir(std::move(dir)) {}
+  TrainConfig m_cfg;
+  std::string m_dir;
+  ControllerState m_st;
+  std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
+  std::vector<std::string> m_metrics;  // CSV rows without header, one per completed generation
+};
+
+std::string metrics_header();
+eval::EvaluatorConfig evaluator_config(const TrainConfig& cfg);
+
+}  // namespace ecsim::train

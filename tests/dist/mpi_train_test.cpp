@@ -1,0 +1,114 @@
+// `ecsim train` under mpirun: the same controller state (ρ, Adam, normalizer) and metrics as one
+// process, for the functional and systemc backends; resume with another rank count; and ranks
+// with different flags stop at start-up.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "../host/cli_util.h"
+#include "train/trainer.h"
+
+using namespace ecsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSmall =
+    "--task hopper --neurons 64 --pop 8 --max-steps 40 --eval-episodes 2 --no-plot --progress never --threads 1 ";
+
+std::string mpirun(int np) { return std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np " + std::to_string(np) + " "; }
+
+test::CliResult run(const std::string& cmd) {
+  test::CliResult r;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+train::ControllerState state_of(const fs::path& dir) {
+  const train::TrainConfig cfg =
+      train::TrainConfig::from_json(boost::json::parse(test::read_text(dir / "config.json")), "config.json");
+  std::ifstream in(dir / "checkpoint.ckpt", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return train::decode_checkpoint(ss.str(), cfg, "checkpoint");
+}
+
+// metrics.csv without its wall-clock columns (seconds, elapsed, fps)
+std::string metrics_no_time(const fs::path& dir) {
+  std::istringstream in(test::read_text(dir / "metrics.csv"));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    std::stringstream ls(line);
+    std::string cell;
+    for (int col = 0; std::getline(ls, cell, ','); ++col)
+      if (col != 1 && col != 2 && col != 5) out += cell + ",";
+    out += "\n";
+  }
+  return out;
+}
+
+void expect_same_run(const fs::path& a, const fs::path& b, const std::string& what) {
+  const train::ControllerState sa = state_of(a), sb = state_of(b);
+  EXPECT_EQ(sa.generation, sb.generation) << what;
+  EXPECT_EQ(sa.params, sb.params) << what << ": ρ differs";
+  EXPECT_EQ(sa.adam.m, sb.adam.m) << what;
+  EXPECT_EQ(sa.adam.v, sb.adam.v) << what;
+  EXPECT_EQ(sa.norm.to_binary(), sb.norm.to_binary()) << what << ": normalizer differs";
+  EXPECT_EQ(metrics_no_time(a), metrics_no_time(b)) << what;
+}
+
+}  // namespace
+
+TEST(MpiTrain, TwoRanksGiveTheSameRunAsOneProcess) {
+  const test::ScratchDir d("mpi_train");
+  const std::string args = kSmall + "--generations 3 --seed 4 --out ";
+  auto one = run(std::string(ECSIM_BINARY) + " train " + args + (d / "one").string());
+  ASSERT_EQ(one.code, 0) << one.output;
+  auto two = run(mpirun(2) + ECSIM_BINARY + " train " + args + (d / "two").string());
+  ASSERT_EQ(two.code, 0) << two.output;
+  EXPECT_NE(two.output.find("bytes on the wire per generation"), std::string::npos) << two.output;
+  expect_same_run(d / "one", d / "two", "1 vs 2 ranks");
+}
+
+TEST(MpiTrain, SystemcBackendMatchesFunctionalAloneAndOnTwoChips) {
+  const test::ScratchDir d("mpi_systemc");
+  const std::string args = kSmall + "--generations 2 --seed 6 --out ";
+  auto f = run(std::string(ECSIM_BINARY) + " train " + args + (d / "functional").string());
+  ASSERT_EQ(f.code, 0) << f.output;
+  auto s = run(std::string(ECSIM_BINARY) + " train --backend systemc " + args + (d / "systemc").string());
+  ASSERT_EQ(s.code, 0) << s.output;
+  expect_same_run(d / "functional", d / "systemc", "functional vs systemc");
+  auto s2 = run(mpirun(2) + ECSIM_BINARY + " train --backend systemc " + args + (d / "systemc2").string());
+  ASSERT_EQ(s2.code, 0) << s2.output;
+  expect_same_run(d / "functional", d / "systemc2", "functional vs systemc on 2 ranks");
+}
+
+TEST(MpiTrain, ResumeWithAnotherRankCount) {
+  const test::ScratchDir d("mpi_resume");
+  const std::string args = kSmall + "--generations 4 --checkpoint-every 1 --seed 9 --out ";
+  auto whole = run(std::string(ECSIM_BINARY) + " train " + args + (d / "whole").string());
+  ASSERT_EQ(whole.code, 0) << whole.output;
+  auto part = run(std::string(ECSIM_BINARY) + " train " + args + (d / "split").string() + " --stop-after 2");
+  ASSERT_EQ(part.code, 0) << part.output;
+  auto rest = run(mpirun(2) + ECSIM_BINARY + " train --progress never --threads 1 --resume " + (d / "split").string());
+  ASSERT_EQ(rest.code, 0) << rest.output;
+  expect_same_run(d / "whole", d / "split", "started alone, resumed on 2 ranks");
+}
+
+TEST(MpiTrain, RanksWithOtherFlagsStopAtStartUp) {
+  const test::ScratchDir d("mpi_mismatch");
+  const std::string cmd = std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 1 " + ECSIM_BINARY + " train " +
+                          kSmall + "--generations 2 --seed 1 --out " + (d / "a").string() + " : -np 1 " + ECSIM_BINARY +
+                          " train " + kSmall + "--generations 2 --seed 2 --out " + (d / "a").string();
+  auto r = run(cmd);
+  EXPECT_NE(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("different configuration or ecsim binary"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(d / "a" / "checkpoint.ckpt")) << "no work before the check";
+}

@@ -1,0 +1,225 @@
+// `ecsim train`, `ecsim eval` and `ecsim rollout --policy` through the binary: run directories,
+// bit-identical resume after a kill, corrupt/mismatched checkpoints, bad flags, a short Hopper
+// training that must improve the population return.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "eval/binio.h"
+#include "../host/cli_util.h"
+#include "train/trainer.h"
+
+using namespace ecsim;
+using ecsim::test::run_ecsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+// a small, fast configuration
+const std::string kSmall = "--task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --no-plot --progress never";
+
+train::TrainConfig read_config(const fs::path& dir) {
+  return train::TrainConfig::from_json(boost::json::parse(ecsim::test::read_text(dir / "config.json")), "config.json");
+}
+
+train::ControllerState read_ckpt(const fs::path& dir) {
+  std::ifstream in(dir / "checkpoint.ckpt", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return train::decode_checkpoint(ss.str(), read_config(dir), "ckpt");
+}
+
+// metrics without the timing columns (seconds, elapsed, fps)
+std::vector<std::string> metrics_no_time(const fs::path& dir) {
+  std::istringstream in(ecsim::test::read_text(dir / "metrics.csv"));
+  std::vector<std::string> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::stringstream ls(line);
+    std::string cell, row;
+    int col = 0;
+    while (std::getline(ls, cell, ',')) {
+      if (col != 1 && col != 2 && col != 5) row += cell + ",";
+      ++col;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void expect_same_state(const train::ControllerState& a, const train::ControllerState& b) {
+  EXPECT_EQ(a.generation, b.generation);
+  EXPECT_EQ(a.params, b.params);
+  EXPECT_EQ(a.adam.t, b.adam.t);
+  EXPECT_EQ(a.adam.m, b.adam.m);
+  EXPECT_EQ(a.adam.v, b.adam.v);
+  EXPECT_EQ(a.norm.to_binary(), b.norm.to_binary());
+  EXPECT_EQ(a.frames_total, b.frames_total);
+}
+
+}  // namespace
+
+TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
+  const fs::path d = ecsim::test::scratch_dir("train_run") / "run";
+  auto r = run_ecsim("train " + kSmall + " --generations 3 --seed 4 --out " + d.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* f : {"config.json", "metrics.csv", "checkpoint.ckpt", "policy/policy.json", "policy/theta.bin",
+                        "policy/normalizer.json"})
+    EXPECT_TRUE(fs::exists(d / f)) << f;
+  EXPECT_EQ(metrics_no_time(d).size(), 4u);  // header + 3
+  EXPECT_EQ(read_ckpt(d).generation, 3u);
+  // quiet when not a terminal: one summary line only
+  EXPECT_EQ(r.output.find("\r"), std::string::npos);
+
+  auto e = run_ecsim("eval " + d.string() + " --episodes 3 --max-steps 60");
+  ASSERT_EQ(e.code, 0) << e.output;
+  EXPECT_NE(e.output.find("over 3 episodes"), std::string::npos) << e.output;
+  // same result for any thread count
+  auto e1 = run_ecsim("eval " + d.string() + " --episodes 3 --max-steps 60 --threads 1");
+  EXPECT_EQ(e1.output, e.output);
+
+  const fs::path traj = d.parent_path() / "traj.csv";
+  auto ro = run_ecsim("rollout --task hopper --seed 3 --policy " + d.string() + " --out " + traj.string());
+  ASSERT_EQ(ro.code, 0) << ro.output;
+  EXPECT_TRUE(fs::exists(traj));
+  auto bad = run_ecsim("rollout --task walker2d --seed 3 --policy " + d.string() + " --out " + traj.string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("trained on hopper"), std::string::npos) << bad.output;
+
+  // the θ file loads in ecsim simulate
+  ecsim::test::write_text(d.parent_path() / "trace.csv", "obs_0,obs_1,obs_2,obs_3,obs_4,obs_5,obs_6,obs_7,obs_8,obs_9,obs_10\n"
+                                                         "0,0,0,0,0,0,0,0,0,0,0\n0.5,0,0,0,0,0,0,0,0,0,-0.5\n");
+  auto sim = run_ecsim("simulate --theta " + (d / "policy/theta.bin").string() + " --neurons 64 --trace " +
+                       (d.parent_path() / "trace.csv").string() + " --out " + (d.parent_path() / "act.csv").string());
+  EXPECT_EQ(sim.code, 0) << sim.output;
+}
+
+TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
+  const fs::path base = ecsim::test::scratch_dir("train_resume");
+  const std::string common = kSmall + " --generations 5 --checkpoint-every 2 --seed 9";
+  auto full = run_ecsim("train " + common + " --out " + (base / "full").string());
+  ASSERT_EQ(full.code, 0) << full.output;
+  // killed after generation 3: the last checkpoint is generation 2, metrics hold 3 rows
+  auto killed = run_ecsim("train " + common + " --stop-after 3 --out " + (base / "killed").string());
+  ASSERT_EQ(killed.code, 0) << killed.output;
+  EXPECT_EQ(read_ckpt(base / "killed").generation, 2u);
+  auto resumed = run_ecsim("train --progress never --resume " + (base / "killed").string() + " --threads 1");
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "killed"));
+  EXPECT_EQ(metrics_no_time(base / "full"), metrics_no_time(base / "killed"));
+  EXPECT_EQ(ecsim::test::read_text(base / "full/policy/theta.bin"), ecsim::test::read_text(base / "killed/policy/theta.bin"));
+
+  // extending a finished run: 3 generations, then resume to 5
+  auto shortrun = run_ecsim("train " + kSmall + " --generations 3 --checkpoint-every 2 --seed 9 --out " + (base / "ext").string());
+  ASSERT_EQ(shortrun.code, 0) << shortrun.output;
+  auto ext = run_ecsim("train --progress never --resume " + (base / "ext").string() + " --generations 5");
+  ASSERT_EQ(ext.code, 0) << ext.output;
+  expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "ext"));
+}
+
+TEST(TrainCli, EsBaselineRunsAndResumes) {
+  const fs::path base = ecsim::test::scratch_dir("train_es");
+  const std::string common = kSmall + " --method es --generations 3 --checkpoint-every 1 --seed 2";
+  auto full = run_ecsim("train " + common + " --out " + (base / "full").string());
+  ASSERT_EQ(full.code, 0) << full.output;
+  EXPECT_TRUE(fs::exists(base / "full/policy/weights.bin"));
+  auto killed = run_ecsim("train " + common + " --stop-after 2 --out " + (base / "k").string());
+  ASSERT_EQ(killed.code, 0) << killed.output;
+  ASSERT_EQ(run_ecsim("train --progress never --resume " + (base / "k").string()).code, 0);
+  expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "k"));
+  auto e = run_ecsim("eval " + (base / "full").string() + " --episodes 2 --max-steps 30");
+  EXPECT_EQ(e.code, 0) << e.output;
+  EXPECT_EQ(run_ecsim("train " + kSmall + " --method es --pop 7 --out " + (base / "odd").string()).code, 2);
+}
+
+TEST(TrainCli, CorruptAndMismatchedCheckpointsAreClearErrors) {
+  const fs::path base = ecsim::test::scratch_dir("train_corrupt");
+  const fs::path d = base / "run";
+  ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --out " + d.string()).code, 0);
+  const std::string good = ecsim::test::read_text(d / "checkpoint.ckpt");
+  const auto expect_error = [&](const std::string& args, const std::string& needle) {
+    auto r = run_ecsim(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+  };
+  // flipped byte
+  std::string bad = good;
+  bad[bad.size() / 2] ^= 0x10;
+  { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << bad; }
+  expect_error("train --resume " + d.string() + " --generations 3", "corrupt");
+  // truncated
+  { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << good.substr(0, good.size() / 3); }
+  expect_error("train --resume " + d.string() + " --generations 3", "checkpoint");
+  // not a checkpoint
+  { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << "hello"; }
+  expect_error("train --resume " + d.string() + " --generations 3", "not an ecsim checkpoint");
+  // a config that does not match the checkpoint
+  { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << good; }
+  const std::string cfg = ecsim::test::read_text(d / "config.json");
+  std::string cfg2 = cfg;
+  cfg2.replace(cfg2.find("\"pop\":8"), 7, "\"pop\":9");
+  ecsim::test::write_text(d / "config.json", cfg2);
+  expect_error("train --resume " + d.string() + " --generations 3", "different configuration");
+  ecsim::test::write_text(d / "config.json", "{not json");
+  expect_error("train --resume " + d.string(), "not valid JSON");
+  ecsim::test::write_text(d / "config.json", cfg);
+  // nothing was half-loaded: the run still resumes after the repairs
+  EXPECT_EQ(run_ecsim("train --progress never --resume " + d.string() + " --generations 3").code, 0);
+  expect_error("train --resume " + (base / "nothing").string(), "not a directory");
+  fs::create_directories(base / "empty");
+  expect_error("train --resume " + (base / "empty").string(), "not a run directory");
+  expect_error("train --resume " + d.string() + " --pop 4", "cannot be changed when resuming");
+  expect_error("train " + kSmall + " --out " + d.string(), "already holds a training run");
+  expect_error("eval " + (base / "empty").string(), "not a policy image");
+}
+
+TEST(TrainCli, BadFlagsAreClearErrors) {
+  const fs::path base = ecsim::test::scratch_dir("train_flags");
+  const auto expect_error = [&](const std::string& args, const std::string& needle) {
+    auto r = run_ecsim(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+  };
+  const std::string o = " --out " + (base / "x").string();
+  expect_error("train --method sgd" + o, "--method 'sgd' is not known");
+  expect_error("train --pop 1" + o, "--pop 1 is too small");
+  expect_error("train --generations 0" + o, "--generations must be at least 1");
+  expect_error("train --backend rtl" + o, "not available yet");
+  expect_error("train --backend gpu" + o, "is not known");
+  expect_error("train --task nope" + o, "nope");
+  expect_error("train --lr -1" + o, "--lr must be a positive number");
+  expect_error("train --eps 0.7" + o, "--eps must be in (0, 0.5)");
+  expect_error("train --threads 0" + o, "--threads must be in");
+  expect_error("train --arith double" + o, "--arith 'double' is not known");
+  expect_error("train --frobnicate 3" + o, "frobnicate");
+  expect_error("train --pop many" + o, "pop");
+  expect_error("train --task hopper", "--out DIR is required");
+  expect_error("eval", "needs a run directory");
+  expect_error("eval " + (base / "x").string() + " --episodes 0", "--episodes must be at least 1");
+}
+
+// A short real training: the population's mean return must rise well above generation 1's.
+TEST(TrainCli, ShortHopperTrainingImproves) {
+  const fs::path d = ecsim::test::scratch_dir("train_learn") / "run";
+  auto r = run_ecsim("train --task hopper --pop 32 --generations 20 --max-steps 200 --lr 0.15 --eval-episodes 2 --seed 1 "
+                     "--no-plot --progress never --out " + d.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::istringstream in(ecsim::test::read_text(d / "metrics.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<double> pop_mean;
+  while (std::getline(in, line)) {
+    std::stringstream ls(line);
+    std::string cell;
+    for (int col = 0; col <= 6 && std::getline(ls, cell, ','); ++col)
+      if (col == 6) pop_mean.push_back(std::stod(cell));
+  }
+  ASSERT_EQ(pop_mean.size(), 20u);
+  const double last3 = (pop_mean[17] + pop_mean[18] + pop_mean[19]) / 3;
+  std::printf("population mean return: generation 1 %.1f, generations 18-20 %.1f\n", pop_mean[0], last3);
+  EXPECT_GT(last3, 1.5 * pop_mean[0] + 20.0);
+}
