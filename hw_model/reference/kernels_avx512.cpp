@@ -246,24 +246,6 @@ ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState&
       __m512i diff[NB];
 #pragma GCC unroll 16
       for (int b = 0; b < NB; ++b) diff[b] = zero;
-      // few spikes: ±1 under each spiking neuron's 32-bit row masks (2 ops per block and spike)
-      // beats the popcount over nonzero words (3 ops per block and word); both are exact
-      if (2 * n_spikes < 3 * nnz) {
-        const __m512i one = _mm512_set1_epi16(1);
-        for (int w64 = 0; w64 < sw; ++w64)
-          for (uint64_t bits = s64[w64]; bits; bits &= bits - 1) {
-            const int i = 64 * w64 + std::countr_zero(bits);
-            const uint32_t* row = net.rec_pre32.data() + static_cast<size_t>(i) * static_cast<size_t>(NB);
-            if (i < d.shape.n_exc) {
-#pragma GCC unroll 16
-              for (int b = 0; b < NB; ++b) diff[b] = _mm512_mask_add_epi16(diff[b], row[b], diff[b], one);
-            } else {
-#pragma GCC unroll 16
-              for (int b = 0; b < NB; ++b) diff[b] = _mm512_mask_sub_epi16(diff[b], row[b], diff[b], one);
-            }
-          }
-        nnz = nnz_exc = 0;  // the popcount loops below then add nothing
-      }
       for (int z = 0; z < nnz_exc; ++z) {
         const __m512i bc = _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]));
         const uint16_t* col = rec + nz_k[z];

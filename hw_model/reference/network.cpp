@@ -121,16 +121,13 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
         rec_post[static_cast<size_t>(64 * bj + r) * sw + static_cast<size_t>(bi)] = tile[r];
     }
 
-  // pre-major 16- and 32-bit chunks for the event paths: the rows of K_h as they are
-  const int nb16 = m_npad / 16, nb32 = m_npad / 32;
+  // pre-major 16-bit chunks for the event paths (wide AVX-512, AVX2): the rows of K_h as they are
+  const int nb16 = m_npad / 16;
   rec_pre16.assign(static_cast<size_t>(N) * nb16, 0);
-  rec_pre32.assign(static_cast<size_t>(N) * nb32, 0);
   for (int i = 0; i < N; ++i) {
     const uint64_t* row = theta.rec.row(i);
     for (int c = 0; c < nb16; ++c)
       rec_pre16[static_cast<size_t>(i) * nb16 + c] = static_cast<uint16_t>(row[c >> 2] >> (16 * (c & 3)));
-    for (int c = 0; c < nb32; ++c)
-      rec_pre32[static_cast<size_t>(i) * nb32 + c] = static_cast<uint32_t>(row[c >> 1] >> (32 * (c & 1)));
   }
 
   exc_mask.assign(static_cast<size_t>(sw), 0);

@@ -53,8 +53,6 @@ class CompiledNet {
   std::vector<uint16_t> rec_blk16;
   // recurrent, pre-major in 16-bit chunks: row i (pre) bits over post, for the wide event path
   std::vector<uint16_t> rec_pre16;
-  // recurrent, pre-major in 32-bit chunks, for the narrow event path (N_pad/32 per row)
-  std::vector<uint32_t> rec_pre32;
   std::vector<uint64_t> exc_mask;       // spike-vector mask of excitatory neurons
   std::vector<int8_t> in_sign;          // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
   std::vector<int32_t> in_fanout;       // (d_in): ones in rows i and d_in+i of K_in
