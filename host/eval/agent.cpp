@@ -36,14 +36,7 @@ DenseScales dense_scales(const ref::NetworkDesc& d) {
 }
 void prepare(const ref::NetworkDesc& d, ref::DenseFloatNet& net) {
   const auto& s = d.shape;
-  net.n = s.n_neurons;
-  net.d_in = s.d_in;
-  net.d_out = s.d_out;
-  net.inner_steps = s.inner_steps;
-  net.alpha_syn = static_cast<float>(d.consts.alpha_syn());
-  net.alpha_m = static_cast<float>(d.consts.alpha_m());
-  net.alpha_out = static_cast<float>(d.consts.alpha_out());
-  net.gamma = static_cast<float>((1.0 - d.consts.alpha_out()) / d.consts.dt_ms);
+  net.set_dynamics(d);
   const size_t N = static_cast<size_t>(s.n_neurons);
   net.w_in.resize(static_cast<size_t>(s.d_in) * N);
   net.w_h.resize(N * N);

@@ -9,27 +9,31 @@
 
 namespace ecsim::ref {
 
+void DenseFloatNet::set_dynamics(const NetworkDesc& d) {
+  n = d.shape.n_neurons;
+  d_in = d.shape.d_in;
+  d_out = d.shape.d_out;
+  inner_steps = d.shape.inner_steps;
+  alpha_syn = static_cast<float>(d.consts.alpha_syn());
+  alpha_m = static_cast<float>(d.consts.alpha_m());
+  alpha_out = static_cast<float>(d.consts.alpha_out());
+  gamma = static_cast<float>((1.0 - d.consts.alpha_out()) / d.consts.dt_ms);
+}
+
 DenseFloatNet DenseFloatNet::from_theta(const NetworkDesc& d, const Theta& t) {
   const NetworkShape& s = d.shape;
   DenseFloatNet n;
-  n.n = s.n_neurons;
-  n.d_in = s.d_in;
-  n.d_out = s.d_out;
-  n.inner_steps = s.inner_steps;
-  n.alpha_syn = static_cast<float>(d.consts.alpha_syn());
-  n.alpha_m = static_cast<float>(d.consts.alpha_m());
-  n.alpha_out = static_cast<float>(d.consts.alpha_out());
-  n.gamma = static_cast<float>((1.0 - d.consts.alpha_out()) / d.consts.dt_ms);
+  n.set_dynamics(d);
   const float r_in = static_cast<float>(d.consts.r_in(s.d_in)), r_h = static_cast<float>(d.consts.r_h(s.n_neurons)),
               r_out = static_cast<float>(d.consts.r_out(s.n_neurons));
   const size_t N = static_cast<size_t>(s.n_neurons);
   n.w_in.assign(static_cast<size_t>(s.d_in) * N, 0.0f);
+  n.w_h.assign(N * N, 0.0f);
+  n.w_out.assign(N * static_cast<size_t>(s.d_out), 0.0f);
   for (int i = 0; i < s.d_in; ++i)
     for (int j = 0; j < s.n_neurons; ++j)
       n.w_in[static_cast<size_t>(i) * N + static_cast<size_t>(j)] =
           r_in * static_cast<float>(int{t.in.get(i, j)} - int{t.in.get(s.d_in + i, j)});
-  n.w_h.assign(N * N, 0.0f);
-  n.w_out.assign(N * static_cast<size_t>(s.d_out), 0.0f);
   for (int i = 0; i < s.n_neurons; ++i) {
     const float sign = i < s.n_exc ? 1.0f : -1.0f;
     for (int j = 0; j < s.n_neurons; ++j)

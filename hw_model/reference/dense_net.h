@@ -19,6 +19,8 @@ struct DenseFloatNet {
   std::vector<float> w_h;    // (N × N) pre-major, scale folded in
   std::vector<float> w_out;  // (N × d_out), scale folded in
 
+  // Sets the dynamics of desc (sizes, decays, rate increment); the weights are left as they are.
+  void set_dynamics(const NetworkDesc& desc);
   // The same network as the 1-bit ConnSNN: W = R·(±θ) with the Dale sign of the presynaptic
   // neuron, and the [x, -x] input folded into W_in = R_in·(K_in[i] - K_in[d+i]).
   static DenseFloatNet from_theta(const NetworkDesc& desc, const Theta& theta);
