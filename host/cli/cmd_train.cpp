@@ -118,7 +118,15 @@ int cmd_train(const Args& args) {
       if (world->rank() == 0) std::cerr << "ecsim train: error: " << e.what() << "\n";
       return 2;
     }
-    if (world->rank() != 0) return serve_rank(*world, threads);
+    if (world->rank() != 0) {
+      try {
+        return serve_rank(*world, threads);
+      } catch (const std::exception& e) {  // say which rank failed, then stop every rank
+        std::cerr << "ecsim train (rank " << world->rank() << "): error: " << e.what() << "\nstopping every rank\n";
+        world->abort(2);
+        return 2;
+      }
+    }
     eval::set_evaluator_wrapper([&](std::unique_ptr<eval::Evaluator> local, const eval::EvaluatorConfig& ec) {
       auto mpi = std::make_unique<dist::MpiEvaluator>(*world, std::move(local), ec.net.param_count(),
                                                       static_cast<size_t>(ec.net.desc.shape.d_in));
@@ -126,6 +134,10 @@ int cmd_train(const Args& args) {
       return std::unique_ptr<eval::Evaluator>(std::move(mpi));
     });
   }
+  // the wrapper refers to this function's locals: it must not outlive them
+  struct ClearWrapper {
+    ~ClearWrapper() { eval::set_evaluator_wrapper(nullptr); }
+  } clear_wrapper;
   try {
 
   const bool tty = progress == "always" || (progress == "auto" && isatty(fileno(stderr)));
