@@ -80,33 +80,26 @@ class SystemcEvaluator final : public eval::Evaluator {
       if (job.observe) stats = tasks::RunningNormalizer(d_in);
       eval::EpisodeResult& r = out.results[i];
       const ref::EventCounters before = sim.events();
-      double total = 0;
-      for (int e = 0; e < m_cfg.episodes_per_job; ++e) {
-        const uint64_t seed = eval::episode_seed(job.seed, e);
-        m_env->reset(seed);
-        sim.reset(seed);
-        double ret = 0;
-        for (int t = 0; t < m_max_steps; ++t) {
-          m_env->observation(obs.data());
-          if (job.observe && t % m_cfg.obs_every == 0) stats.update(obs.data());
-          m_norm.normalize(obs.data(), obs_f.data());
-          sim.step(obs_f.data(), act.data());
-          for (size_t k = 0; k < d_out; ++k) ctrl[k] = static_cast<double>(act[k]) * m_env->ctrl_high()[k];
-          const tasks::StepResult sr = m_env->step(ctrl.data());
-          ret += sr.reward;
-          ++r.steps;
-          r.reason = sr.reason;
-          if (sr.terminated || sr.truncated) break;
+      // the host normalizes and quantizes, the chip steps, the host scales to the actuator range
+      struct ChipPolicy {
+        sc::ChipSim& sim;
+        tasks::Env& env;
+        const tasks::RunningNormalizer& norm;
+        std::vector<float>& obs_f;
+        std::vector<float>& action;
+        void reset(uint64_t seed) { sim.reset(seed); }
+        void act(const double* obs, double* ctrl) {
+          norm.normalize(obs, obs_f.data());
+          sim.step(obs_f.data(), action.data());
+          for (size_t k = 0; k < action.size(); ++k) ctrl[k] = static_cast<double>(action[k]) * env.ctrl_high()[k];
         }
-        if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
-        total += ret;
-      }
-      r.ret = total / m_cfg.episodes_per_job;
+        void end_episode() {}  // counters: the chip's count difference over the job
+      };
+      ChipPolicy policy{sim, *m_env, m_norm, obs_f, act};
+      eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r);
       r.counters = sim.events() - before;
     }
-    out.obs_stats = tasks::RunningNormalizer(d_in);
-    for (const auto& s : out.job_stats)
-      if (s.count() > 0) out.obs_stats.merge(s);
+    out.obs_stats = eval::merge_job_stats(out.job_stats, d_in);
     return out;
   }
 

@@ -174,9 +174,7 @@ eval::BatchResult MpiEvaluator::evaluate(const std::vector<eval::Job>& jobs) {
     throw Error("MPI: " + std::to_string(out.results.size()) + " results for " + std::to_string(jobs.size()) + " jobs",
                 "this is a bug; please report it");
   // the statistics merged in job order, as the functional backend does on one machine
-  out.obs_stats = tasks::RunningNormalizer(m_obs_size);
-  for (const tasks::RunningNormalizer& s : out.job_stats)
-    if (s.count() > 0) out.obs_stats.merge(s);
+  out.obs_stats = eval::merge_job_stats(out.job_stats, m_obs_size);
   // sending θ instead: one bit per synapse for every sampled individual outside rank 0's slice
   size_t b0 = 0, e0 = 0;
   slice_of(jobs.size(), 0, m_comm.size(), &b0, &e0);

@@ -84,4 +84,43 @@ std::vector<std::string> backend_names();
 // the seed of episode e (e ≥ 1) of a job with several episodes: splitmix64(seed ^ e·golden)
 uint64_t episode_seed(uint64_t job_seed, int e);
 
+// The statistics of a batch: the per-job ones merged in job order (the same on every backend and
+// for any thread or rank count).
+inline tasks::RunningNormalizer merge_job_stats(const std::vector<tasks::RunningNormalizer>& job_stats, size_t obs_size) {
+  tasks::RunningNormalizer merged(obs_size);
+  for (const auto& s : job_stats)
+    if (s.count() > 0) merged.merge(s);
+  return merged;
+}
+
+// The episodes of one job, the same for every backend: seeded resets of the env and the policy,
+// observation statistics from every obs_every-th observation, the policy's control, and the
+// return averaged over the episodes. Policy provides reset(seed), act(obs, ctrl) and
+// end_episode(); obs and ctrl are scratch of the env's sizes.
+template <class Policy>
+void run_job_episodes(tasks::Env& env, Policy& policy, const Job& job, const EvaluatorConfig& cfg, int max_steps,
+                      double* obs, double* ctrl, tasks::RunningNormalizer& stats, EpisodeResult& r) {
+  double total = 0;
+  for (int e = 0; e < cfg.episodes_per_job; ++e) {
+    const uint64_t seed = episode_seed(job.seed, e);
+    env.reset(seed);
+    policy.reset(seed);
+    double ret = 0;
+    for (int t = 0; t < max_steps; ++t) {
+      env.observation(obs);
+      if (job.observe && t % cfg.obs_every == 0) stats.update(obs);
+      policy.act(obs, ctrl);
+      const tasks::StepResult sr = env.step(ctrl);
+      ret += sr.reward;
+      ++r.steps;
+      r.reason = sr.reason;
+      if (sr.terminated || sr.truncated) break;
+    }
+    if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
+    total += ret;
+    policy.end_episode();
+  }
+  r.ret = total / cfg.episodes_per_job;
+}
+
 }  // namespace ecsim::eval

@@ -87,9 +87,7 @@ class FunctionalEvaluator final : public Evaluator {
     work(*m_workers[0]);
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);
-    out.obs_stats = tasks::RunningNormalizer(static_cast<size_t>(m_cfg.net.desc.shape.d_in));
-    for (size_t i = 0; i < jobs.size(); ++i)
-      if (stats[i].count() > 0) out.obs_stats.merge(stats[i]);
+    out.obs_stats = merge_job_stats(stats, static_cast<size_t>(m_cfg.net.desc.shape.d_in));
     out.job_stats = std::move(stats);
     return out;
   }
@@ -118,29 +116,19 @@ class FunctionalEvaluator final : public Evaluator {
         break;
     }
     if (job.observe) stats = tasks::RunningNormalizer(static_cast<size_t>(d.shape.d_in));
-    const double* high = w.env.ctrl_high();
-    double total = 0;
+    // the agent normalizes, runs the reference network and scales to the actuator range
+    struct AgentPolicy {
+      Agent& agent;
+      const tasks::RunningNormalizer& norm;
+      const double* high;
+      EpisodeResult& r;
+      void reset(uint64_t seed) { agent.reset(seed); }
+      void act(const double* obs, double* ctrl) { agent.act(obs, norm, high, ctrl); }
+      void end_episode() { r.counters += agent.counters(); }  // the agent clears them at reset
+    };
     r = EpisodeResult{};
-    for (int e = 0; e < m_cfg.episodes_per_job; ++e) {
-      const uint64_t seed = episode_seed(job.seed, e);
-      w.env.reset(seed);
-      w.agent.reset(seed);
-      double ret = 0;
-      for (int t = 0; t < m_max_steps; ++t) {
-        w.env.observation(w.obs.data());
-        if (job.observe && t % m_cfg.obs_every == 0) stats.update(w.obs.data());
-        w.agent.act(w.obs.data(), m_norm, high, w.ctrl.data());
-        const tasks::StepResult sr = w.env.step(w.ctrl.data());
-        ret += sr.reward;
-        ++r.steps;
-        r.reason = sr.reason;
-        if (sr.terminated || sr.truncated) break;
-      }
-      if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
-      total += ret;
-      r.counters += w.agent.counters();
-    }
-    r.ret = total / m_cfg.episodes_per_job;
+    AgentPolicy policy{w.agent, m_norm, w.env.ctrl_high(), r};
+    run_job_episodes(w.env, policy, job, m_cfg, m_max_steps, w.obs.data(), w.ctrl.data(), stats, r);
   }
 
   EvaluatorConfig m_cfg;
