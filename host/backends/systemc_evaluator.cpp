@@ -1,8 +1,7 @@
 #include "backends/systemc_evaluator.h"
 
-#include <cstdlib>
-
 #include "chip/chip_config.h"
+#include "chip/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "systemc/chip.h"
 
@@ -10,30 +9,44 @@ namespace ecsim::backends {
 
 namespace {
 
-// the process's one chip (SystemC elaborates once per process)
+// the process's one chip (SystemC elaborates once per process) and what it was built as
 std::unique_ptr<sc::ChipSim>& process_chip() {
   static std::unique_ptr<sc::ChipSim> chip;
   return chip;
 }
+struct ProcessChipKind {
+  std::string backend, path;
+};
+ProcessChipKind& process_chip_kind() {
+  static ProcessChipKind kind;
+  return kind;
+}
 
 class SystemcEvaluator final : public eval::Evaluator {
  public:
-  SystemcEvaluator(const eval::EvaluatorConfig& cfg, const std::string& chip_path) : m_cfg(cfg) {
+  SystemcEvaluator(const eval::EvaluatorConfig& cfg, const std::string& backend) : m_cfg(cfg), m_backend(backend) {
     if (cfg.net.method != eval::Method::kEC)
-      throw Error("--backend systemc runs EC's 1-bit networks; ES perturbs real-valued weights",
+      throw Error("--backend " + backend + " runs EC's 1-bit networks; ES perturbs real-valued weights",
                   "use --method ec, or --backend functional for ES");
     if (cfg.net.arith != ref::Arith::kFixed)
-      throw Error("--backend systemc runs the chip's fixed-point arithmetic", "drop --arith float");
-    const char* env_chip = std::getenv("ECSIM_CHIP");
-    const std::string path = !chip_path.empty() ? chip_path : env_chip ? std::string(env_chip) : chip::default_chip_config_path();
+      throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float");
+    const std::string path = !cfg.chip_path.empty() ? cfg.chip_path : chip::default_chip_config_path();
     const chip::ChipConfig chip = chip::load_chip_config(path);
+    if (backend == "rtl") rtl::check_rtl_chip_config(chip, path);
     const ref::ArithConfig& a = cfg.net.desc.arith;
     if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
         a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
       throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
                   "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
     auto& sim = process_chip();
-    if (!sim) sim = std::make_unique<sc::ChipSim>(chip);
+    ProcessChipKind& kind = process_chip_kind();
+    if (!sim) {
+      sim = std::make_unique<sc::ChipSim>(chip, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
+      kind = {backend, path};
+    } else if (kind.backend != backend || kind.path != path) {
+      throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'; SystemC elaborates once per process",
+                  "use one backend and one chip config per process (run another process for another chip)");
+    }
     m_desc = ref::make_network_desc(cfg.net.desc.shape, sim->config().arith);
     const auto& spec = tasks::make_task_spec(cfg.task);
     m_model = tasks::Model::load(spec, cfg.model_path);
@@ -42,7 +55,8 @@ class SystemcEvaluator final : public eval::Evaluator {
     sim->load_network(m_desc);
   }
 
-  std::string name() const override { return "systemc"; }
+  std::string name() const override { return m_backend; }
+  double clock_hz() const override { return process_chip()->config().clock_hz; }
 
   void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
     m_rho = params;
@@ -62,10 +76,13 @@ class SystemcEvaluator final : public eval::Evaluator {
     std::vector<float> obs_f(d_in), act(d_out);
     for (size_t i = 0; i < jobs.size(); ++i) {
       const eval::Job& job = jobs[i];
-      // θ on the chip: sampled from ρ by the on-chip sampler, or θ* loaded as ρ ∈ {0, 1}
+      // θ on the chip: sampled from ρ by the on-chip sampler, or θ* loaded as ρ ∈ {0, 1}. A job's
+      // cycles start at its own sampling: loading ρ (and θ*) is a per-chip cost, not a job's.
+      uint64_t cycles0 = 0;
       if (job.kind == eval::JobKind::kSample) {
         if (m_loaded != Loaded::kRho) sim.load_rho(m_rho);
         m_loaded = Loaded::kRho;
+        cycles0 = sim.cycles();
         sim.sample(job.param_seed);
       } else if (job.kind == eval::JobKind::kDeterministic) {
         if (m_loaded != Loaded::kDeterministic) {
@@ -73,6 +90,7 @@ class SystemcEvaluator final : public eval::Evaluator {
           sim.sample(0);
         }
         m_loaded = Loaded::kDeterministic;
+        cycles0 = sim.cycles();
       } else {
         throw Error("internal: an ES job reached the systemc backend");
       }
@@ -98,6 +116,7 @@ class SystemcEvaluator final : public eval::Evaluator {
       ChipPolicy policy{sim, *m_env, m_norm, obs_f, act};
       eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r);
       r.counters = sim.events() - before;
+      r.chip_cycles = sim.cycles() - cycles0;
     }
     out.obs_stats = eval::merge_job_stats(out.job_stats, d_in);
     return out;
@@ -106,6 +125,7 @@ class SystemcEvaluator final : public eval::Evaluator {
  private:
   enum class Loaded { kNone, kRho, kDeterministic };
   eval::EvaluatorConfig m_cfg;
+  std::string m_backend;
   ref::NetworkDesc m_desc;
   std::shared_ptr<const tasks::Model> m_model;
   std::unique_ptr<tasks::Env> m_env;
@@ -117,13 +137,17 @@ class SystemcEvaluator final : public eval::Evaluator {
 
 }  // namespace
 
-std::unique_ptr<eval::Evaluator> make_systemc_evaluator(const eval::EvaluatorConfig& cfg, const std::string& chip_path) {
-  return std::make_unique<SystemcEvaluator>(cfg, chip_path);
+std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend) {
+  if (backend != "systemc" && backend != "rtl") throw Error("internal: chip backend '" + backend + "'");
+  return std::make_unique<SystemcEvaluator>(cfg, backend);
 }
 
 void register_backends() {
-  eval::register_backend("systemc", [](const eval::EvaluatorConfig& cfg) { return make_systemc_evaluator(cfg, ""); });
+  eval::register_backend("systemc", [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "systemc"); });
+  eval::register_backend("rtl", [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "rtl"); });
 }
+
+std::string systemc_popcount_unit() { return process_chip() ? process_chip()->popcount_unit() : std::string(); }
 
 const sc::HwCounters* systemc_hw_counters() { return process_chip() ? &process_chip()->hw() : nullptr; }
 uint64_t systemc_cycles() { return process_chip() ? process_chip()->cycles() : 0; }

@@ -1,6 +1,7 @@
-// The `systemc` backend of the evaluator seam: every job runs on the cycle-level SystemC chip
-// (hw_model/systemc) instead of the reference model, with the same episode semantics as the
-// functional backend (host/eval/functional.cpp): the same seeds give the same returns.
+// The `systemc` and `rtl` backends of the evaluator seam: every job runs on the cycle-level
+// SystemC chip (hw_model/systemc) instead of the reference model, with the same episode semantics
+// as the functional backend (host/eval/functional.cpp): the same seeds give the same returns.
+// `rtl` builds the chip with the Verilated RTL popcount core in every neuron core (rtl/chip/).
 //
 // SystemC elaborates once per process and its kernel is single-threaded, so this backend
 // evaluates jobs one after another on one chip; run several processes (MPI ranks, one chip each)
@@ -8,19 +9,22 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "eval/evaluator.h"
 #include "systemc/hw_counters.h"
 
 namespace ecsim::backends {
 
-// chip_path empty: $ECSIM_CHIP if set, else configs/chip_default.json beside the binary
-std::unique_ptr<eval::Evaluator> make_systemc_evaluator(const eval::EvaluatorConfig& cfg, const std::string& chip_path);
-// registers "systemc" with eval::make_evaluator (ecsim's main calls it at start-up)
+// backend "systemc" or "rtl"; the chip config is cfg.chip_path (empty: configs/chip_default.json
+// beside the binary). One chip per process: a second call must ask for the same chip.
+std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend);
+// registers "systemc" and "rtl" with eval::make_evaluator (ecsim's main calls it at start-up)
 void register_backends();
 
 // the chip's hardware counters and cycles so far in this process (for reports)
 const sc::HwCounters* systemc_hw_counters();
 uint64_t systemc_cycles();
+std::string systemc_popcount_unit();  // empty when no chip was built
 
 }  // namespace ecsim::backends

@@ -24,7 +24,7 @@ int cmd_eval(const Args& args_in) {
   }
   int episodes = 10, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), max_steps = 0;
   uint64_t seed = 1;
-  std::string backend = "functional", model;
+  std::string backend = "functional", model, chip_path;
   po::options_description desc(
       "usage: ecsim eval RUN_DIR|IMAGE [options]\n"
       "Evaluate a trained policy: mean ± std return over N seeded episodes (episode k uses\n"
@@ -35,13 +35,16 @@ int cmd_eval(const Args& args_in) {
     ("seed", po::value(&seed)->default_value(seed), "seed of the episode starts")
     ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
     ("max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")
-    ("backend", po::value(&backend)->default_value(backend), "evaluator backend")
+    ("backend", po::value(&backend)->default_value(backend), "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core)")
+    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
     ("model", po::value(&model), "MJCF file instead of the project's model");
   po::variables_map vm;
   if (!parse_flags("eval", args, desc, vm)) return 0;
   if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
   if (episodes < 1) throw Error("--episodes must be at least 1", "e.g. --episodes 10");
   if (max_steps < 0) throw Error("--max-steps must be >= 0", "e.g. --max-steps 0");
+  if (!chip_path.empty() && backend == "functional")
+    throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
 
   const eval::PolicyImage img = eval::load_policy_image(path);
   eval::EvaluatorConfig ec;
@@ -50,6 +53,7 @@ int cmd_eval(const Args& args_in) {
   ec.model_path = model;
   ec.threads = threads;
   ec.max_steps = max_steps;
+  ec.chip_path = chip_path;
   auto ev = eval::make_evaluator(backend, ec);
   ev->load(img.params, img.norm);
   std::vector<eval::Job> jobs;
@@ -71,6 +75,19 @@ int cmd_eval(const Args& args_in) {
                 img.net.method == eval::Method::kES ? "float-dense" : (img.net.arith == ref::Arith::kFixed ? "fixed" : "float"),
                 static_cast<unsigned long long>(img.generation), mean, std::sqrt(var), episodes, lo, hi, steps);
   std::cout << line;
+  if (const double clock = ev->clock_hz(); clock > 0) {
+    uint64_t cycles = 0, total_steps = 0;
+    for (const auto& r : res.results) {
+      cycles += r.chip_cycles;
+      total_steps += r.steps;
+    }
+    std::snprintf(line, sizeof line,
+                  "chip (%s): %llu cycles, %.1f per env step, %.1f per episode; %.6f s at %.0f MHz\n",
+                  ev->name().c_str(), static_cast<unsigned long long>(cycles),
+                  total_steps ? static_cast<double>(cycles) / static_cast<double>(total_steps) : 0.0,
+                  static_cast<double>(cycles) / episodes, static_cast<double>(cycles) / clock, clock / 1e6);
+    std::cout << line;
+  }
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/network_files.h"
+#include "chip/rtl_popcount_unit.h"
 #include "systemc/chip.h"
 
 namespace po = boost::program_options;
@@ -60,19 +61,21 @@ std::vector<int> parse_list(const std::string& s) {
   return out;
 }
 
-int run_on_chip(const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
+int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
                 const io::NumericTable& trace, const std::vector<size_t>& obs_cols, uint64_t init_seed,
                 const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd) {
   if (arith != ref::Arith::kFixed)
-    throw Error("--backend systemc runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
+    throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
   if (!raster_path.empty())
-    throw Error("--raster is not available with --backend systemc yet", "record rasters with --backend functional (same bits)");
-  const chip::ChipConfig cfg = chip::load_chip_config(chip_path.empty() ? chip::default_chip_config_path() : chip_path);
+    throw Error("--raster is not available with --backend " + backend + " yet", "record rasters with --backend functional (same bits)");
+  const std::string path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
+  const chip::ChipConfig cfg = chip::load_chip_config(path);
+  if (backend == "rtl") rtl::check_rtl_chip_config(cfg, path);
   if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
       cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
     throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
                 "drop the width flags: the chip config fixes the datapath widths");
-  sc::ChipSim sim(cfg);
+  sc::ChipSim sim(cfg, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
   const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
   sim.load_network(desc);
   if (!vcd.path.empty()) {
@@ -123,8 +126,8 @@ int cmd_simulate(const Args& args) {
     ("out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")
     ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
     ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")
-    ("backend", po::value(&backend)->default_value(backend), "functional (the reference model) or systemc (the cycle-level chip)")
-    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc (default: configs/chip_default.json)")
+    ("backend", po::value(&backend)->default_value(backend), "functional (the reference model), systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core)")
+    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
     ("vcd", po::value(&vcd_path), "--backend systemc: write a VCD waveform (controller phase, core activity, traced neurons)")
     ("vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "environment steps A:B (inclusive) the waveform covers")
     ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130");
@@ -177,13 +180,15 @@ int cmd_simulate(const Args& args) {
   }
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
 
-  if (backend != "systemc" && !vcd_path.empty())
-    throw Error("--vcd needs --backend systemc", "add --backend systemc (waveforms come from the cycle-level chip)");
-  if (backend == "systemc")
-    return run_on_chip(chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
+  if (backend != "systemc" && backend != "rtl" && !vcd_path.empty())
+    throw Error("--vcd needs --backend systemc or rtl", "add --backend systemc (waveforms come from the cycle-level chip)");
+  if (backend != "systemc" && backend != "rtl" && vm.count("chip"))
+    throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
+  if (backend == "systemc" || backend == "rtl")
+    return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
                        VcdRequest{vcd_path, vcd_steps, trace_neurons});
   if (backend != "functional")
-    throw Error("--backend '" + backend + "' is not known", "use --backend functional or --backend systemc");
+    throw Error("--backend '" + backend + "' is not known", "use --backend functional, systemc or rtl");
 
   const ref::CompiledNet net(nd, theta);
   const ref::Arith mode = nf.arith_kind();

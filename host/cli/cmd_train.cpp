@@ -72,7 +72,8 @@ int cmd_train(const Args& args) {
     ("generations", po::value(&c.generations)->default_value(c.generations), "generations to train (authors: 1000)")
     ("seed", po::value(&c.seed)->default_value(c.seed), "run seed: every individual's seed derives from it")
     ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
-    ("backend", po::value(&c.backend)->default_value(c.backend), "evaluator backend: functional, or systemc (the cycle-level chip, one chip per process: use MPI ranks for more)")
+    ("backend", po::value(&c.backend)->default_value(c.backend), "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core); one chip per process: use MPI ranks for more")
+    ("chip", po::value(&c.chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
     ("out", po::value(&out), "run directory to create")
     ("resume", po::value(&resume), "continue the run in this directory (bit-identical to an uninterrupted run)")
     ("lr", po::value(&c.lr)->default_value(c.lr), "Adam step size (EC) / AdamW (ES); reference 0.15")
@@ -157,6 +158,8 @@ int cmd_train(const Args& args) {
                                     vm["threads"].defaulted() ? 0 : threads);
     }
     if (!vm.count("out")) throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");
+    if (vm.count("chip") && c.backend == "functional")
+      throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
     c.net.method = eval::parse_method(method);
     c.threads = threads;
     c.plot = !vm.count("no-plot");
@@ -187,10 +190,12 @@ int cmd_train(const Args& args) {
     ++nrecent;
     if (!tty) return;
     const double eta = recent * static_cast<double>(static_cast<uint64_t>(cfg.generations) - s.generation);
-    char line[256];
-    std::snprintf(line, sizeof line, "\r\033[Kgen %llu/%d  %.1fk frames/s  pop mean %.1f best %.1f  eval %.1f  ETA %s",
-                  static_cast<unsigned long long>(s.generation), cfg.generations, s.fps / 1000.0, s.pop_mean, s.pop_best,
-                  s.eval_mean, duration_text(eta).c_str());
+    char line[320];
+    int n = std::snprintf(line, sizeof line, "\r\033[Kgen %llu/%d  %.1fk frames/s  pop mean %.1f best %.1f  eval %.1f  ETA %s",
+                          static_cast<unsigned long long>(s.generation), cfg.generations, s.fps / 1000.0, s.pop_mean,
+                          s.pop_best, s.eval_mean, duration_text(eta).c_str());
+    if (s.has_chip && n > 0 && n < static_cast<int>(sizeof line))
+      std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "  chip %.0f cycles/step", s.cycles_per_step);
     std::fputs(line, stderr);
     std::fflush(stderr);
   }, stop_after);
@@ -204,6 +209,10 @@ int cmd_train(const Args& args) {
               << last.generation << " in " << duration_text(last.elapsed) << ": eval return " << last.eval_mean << " ± "
               << last.eval_std << ", population mean " << last.pop_mean << ", " << static_cast<long>(last.fps)
               << " frames/s\n";
+  if (last.generation && last.has_chip)
+    std::cout << "chip (" << cfg.backend << "), last generation: " << last.chip_cycles << " cycles (" << last.chip_seconds
+              << " s at the chip clock), " << last.cycles_per_step << " per env step, " << last.cycles_per_episode
+              << " per episode\n";
   if (mpi_evaluator && mpi_evaluator->wire().generations) {
     const dist::WireStats& w = mpi_evaluator->wire();
     const double g = static_cast<double>(w.generations);

@@ -41,6 +41,7 @@ class MpiEvaluator final : public eval::Evaluator {
   std::string name() const override;
   void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override;
   eval::BatchResult evaluate(const std::vector<eval::Job>& jobs) override;
+  double clock_hz() const override { return m_local->clock_hz(); }
 
   const WireStats& wire() const { return m_wire; }
 

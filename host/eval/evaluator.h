@@ -4,8 +4,9 @@
 // seeds only, and gets back one return and the event counters per job. It never sends θ or
 // receives θ: on-chip learning works the same way (ρ once, one seed per individual).
 //
-// Backends: "functional" (the reference model on host threads, this file). SystemC, RTL and MPI
-// backends implement the same class and register in make_evaluator(); the controller is unchanged.
+// Backends: "functional" (the reference model on host threads, eval/functional.cpp); "systemc"
+// and "rtl" (the cycle-level chip, host/backends/) register in make_evaluator(); MPI wraps any of
+// them (host/dist/). The controller is unchanged.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,8 @@ struct EpisodeResult {
   uint64_t steps = 0; // env steps over the job's episodes
   tasks::EndReason reason = tasks::EndReason::none;  // of the last episode
   ref::EventCounters counters;
+  uint64_t chip_cycles = 0;  // chip backends: cycles the chip spent on the job (sample, reset,
+                             // steps); 0 on backends without a clock (functional)
 };
 
 struct BatchResult {
@@ -60,6 +63,7 @@ struct EvaluatorConfig {
   int max_steps = 0;                  // 0: the task's limit (1000)
   int obs_every = 1;                  // observe every k-th observation the network sees
   float es_sigma = 0.3f;
+  std::string chip_path;              // chip backends: chip config JSON (empty: configs/chip_default.json)
 };
 
 class Evaluator {
@@ -69,10 +73,12 @@ class Evaluator {
   // once per generation: the parameters (ρ or μ, param_count() values) and the normalizer
   virtual void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) = 0;
   virtual BatchResult evaluate(const std::vector<Job>& jobs) = 0;
+  // chip backends: the simulated clock (EpisodeResult::chip_cycles are of it); 0: no clock
+  virtual double clock_hz() const { return 0; }
 };
 
-// backend: "functional", or one registered with register_backend (ecsim registers "systemc" at
-// start-up); "rtl" is reserved and answers with a clear error. If a wrapper is set (MPI
+// backend: "functional", or one registered with register_backend (ecsim registers "systemc" and
+// "rtl" at start-up). If a wrapper is set (MPI
 // scale-out sets one on rank 0), the evaluator is handed to it and its result returned.
 std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg);
 using BackendFactory = std::unique_ptr<Evaluator> (*)(const EvaluatorConfig&);

@@ -162,10 +162,7 @@ static std::unique_ptr<Evaluator> make_local_evaluator(const std::string& backen
   if (backend == "functional") return std::make_unique<FunctionalEvaluator>(cfg);
   auto it = backend_registry().find(backend);
   if (it != backend_registry().end()) return it->second(cfg);
-  if (backend == "rtl")
-    throw Error("--backend rtl is not available yet (the RTL core runs in `ecsim verify-rtl`; its swap-in into the chip is pending)",
-                "use --backend functional or systemc");
-  throw Error("--backend '" + backend + "' is not known", "use --backend functional or systemc");
+  throw Error("--backend '" + backend + "' is not known", "use --backend functional, systemc or rtl");
 }
 
 std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg) {

@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -54,6 +55,7 @@ json::object TrainConfig::to_json() const {
   o["version"] = 1;
   o["identity"] = identity();
   o["backend"] = backend;
+  o["chip"] = chip_path;
   o["kernel"] = kernel;
   o["generations"] = generations;
   o["threads"] = threads;
@@ -90,6 +92,7 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
     c.max_steps = integer(id.at("max_steps"));
     c.obs_every = integer(id.at("obs_every"));
     c.backend = std::string(o.at("backend").as_string());
+    if (const json::value* chip = o.if_contains("chip")) c.chip_path = std::string(chip->as_string());
     c.kernel = std::string(o.at("kernel").as_string());
     c.generations = integer(o.at("generations"));
     c.threads = integer(o.at("threads"));
@@ -135,6 +138,7 @@ eval::EvaluatorConfig evaluator_config(const TrainConfig& c) {
   e.max_steps = c.max_steps;
   e.obs_every = c.obs_every;
   e.es_sigma = static_cast<float>(c.es_sigma);
+  e.chip_path = c.chip_path;
   return e;
 }
 
@@ -209,8 +213,10 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
 
 std::string metrics_header() {
   return "generation,seconds,elapsed,frames,frames_total,fps,pop_mean,pop_best,pop_min,eval_mean,eval_std,"
-         "mean_steps,param_mean,spikes_per_step,synops_per_step";
+         "mean_steps,param_mean,spikes_per_step,synops_per_step,chip_cycles,cycles_per_step,cycles_per_episode,"
+         "chip_seconds";
 }
+static constexpr size_t kMetricsColumns = 19;
 
 static std::string fmt(double v) {
   char b[64];
@@ -231,6 +237,11 @@ static std::string metrics_row(const GenerationStats& s) {
   for (double v : {s.fps, s.pop_mean, s.pop_best, s.pop_min, s.eval_mean, s.eval_std, s.mean_steps, s.param_mean,
                    s.spikes_per_step, s.synops_per_step})
     add(fmt(v));
+  // the chip columns stay empty on backends without a clock: no cycles were simulated
+  add(s.has_chip ? std::to_string(s.chip_cycles) : "");
+  add(s.has_chip ? fmt(s.cycles_per_step) : "");
+  add(s.has_chip ? fmt(s.cycles_per_episode) : "");
+  add(s.has_chip ? fmt(s.chip_seconds) : "");
   return r;
 }
 
@@ -294,7 +305,12 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
     if (header) { header = false; continue; }
     if (line.empty()) continue;
     const uint64_t g = std::strtoull(line.c_str(), nullptr, 10);
-    if (g >= 1 && g <= t.m_st.generation && g == t.m_metrics.size() + 1) t.m_metrics.push_back(line);
+    if (g >= 1 && g <= t.m_st.generation && g == t.m_metrics.size() + 1) {
+      // rows of runs written before the chip columns existed get empty cells
+      const size_t cols = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+      if (cols < kMetricsColumns) line.append(kMetricsColumns - cols, ',');
+      t.m_metrics.push_back(line);
+    }
   }
   if (t.m_metrics.size() != t.m_st.generation) t.m_metrics.clear();  // metrics lost: keep going without them
   // config.json records the latest generations/threads
@@ -358,6 +374,17 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
   s.mean_steps = static_cast<double>(pop_steps) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
   s.spikes_per_step = pop_steps ? static_cast<double>(cnt.spikes()) / static_cast<double>(pop_steps) : 0;
   s.synops_per_step = pop_steps ? static_cast<double>(cnt.synops()) / static_cast<double>(pop_steps) : 0;
+  if (const double clock = ev.clock_hz(); clock > 0) {
+    s.has_chip = true;
+    uint64_t pop_cycles = 0;
+    for (size_t i = 0; i < res.results.size(); ++i) {
+      s.chip_cycles += res.results[i].chip_cycles;
+      if (i < pop) pop_cycles += res.results[i].chip_cycles;
+    }
+    s.cycles_per_step = s.frames ? static_cast<double>(s.chip_cycles) / static_cast<double>(s.frames) : 0;
+    s.cycles_per_episode = static_cast<double>(pop_cycles) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
+    s.chip_seconds = static_cast<double>(s.chip_cycles) / clock;
+  }
 
   const std::vector<double> w = nes::centered_ranks(f);
   nes::AdamConfig ac;

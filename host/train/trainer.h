@@ -20,6 +20,7 @@ struct TrainConfig {
   std::string task = "hopper";
   std::string model_path;           // empty: the project's MJCF file
   std::string backend = "functional";
+  std::string chip_path;            // systemc/rtl: chip config JSON (empty: configs/chip_default.json)
   eval::NetSpec net;                // method, network description, arithmetic
   std::string kernel = "auto";
   int pop = 64;                     // individuals per generation (ES: even, antithetic pairs)
@@ -62,6 +63,12 @@ struct GenerationStats {
   double param_mean = 0;     // EC: mean ρ ("sparsity"); ES: mean |μ|
   double spikes_per_step = 0;  // population spikes per env step
   double synops_per_step = 0;
+  // chip backends (systemc, rtl) only; has_chip is false on the functional backend
+  bool has_chip = false;
+  uint64_t chip_cycles = 0;       // every job of the generation (population and eval)
+  double cycles_per_step = 0;     // chip_cycles / frames
+  double cycles_per_episode = 0;  // population episodes
+  double chip_seconds = 0;        // chip_cycles at the configured clock
 };
 
 // The controller's state: exactly what a checkpoint holds.

@@ -45,13 +45,14 @@ class Chip : public sc_core::sc_module {
 
 static bool g_exists = false;
 
-ChipSim::ChipSim(const chip::ChipConfig& config) : m_ctx(std::make_unique<ChipContext>()) {
+ChipSim::ChipSim(const chip::ChipConfig& config, PopcountFactory popcount) : m_ctx(std::make_unique<ChipContext>()) {
   if (g_exists)
     throw Error("only one SystemC chip can exist per process (SystemC elaborates once)",
                 "reuse the ChipSim for every network and evaluation, or run one process per chip (MPI ranks)");
   g_exists = true;
   m_ctx->config = config;
   m_ctx->period_s = 1.0 / config.clock_hz;
+  m_ctx->popcount_factory = std::move(popcount);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   m_chip = std::make_unique<Chip>("chip", *m_ctx);
 }
@@ -211,15 +212,33 @@ const chip::ChipConfig& ChipSim::config() const { return m_ctx->config; }
 
 std::string ChipSim::report() const {
   const HwCounters& h = m_chip->hw;
+  const ref::EventCounters& e = m_chip->events;
   std::ostringstream os;
+  auto mem = [&os](const char* name, const MemoryCounters& m) {
+    os << name << ": " << m.words_read << " words (" << m.bits_read << " bits) read, " << m.words_written << " words ("
+       << m.bits_written << " bits) written\n";
+  };
   os << "chip " << describe(m_ctx->config) << "\n"
+     << "popcount unit: " << popcount_unit() << "\n"
      << "cycles: total " << cycles() << " (sample " << h.cycles_sample << ", reset " << h.cycles_reset << ", input "
-     << h.cycles_input << ", inner steps " << h.cycles_inner << ", readout " << h.cycles_readout << ")\n"
-     << "synapse SRAM: " << h.synapse_sram.words_read << " words read, " << h.synapse_sram.words_written << " written\n"
+     << h.cycles_input << ", inner steps " << h.cycles_inner << ", readout " << h.cycles_readout << ", host link "
+     << h.cycles_host_link << "); cores busy " << h.core_busy_cycles << ", idle " << h.core_idle_cycles << "\n";
+  mem("synapse SRAM", h.synapse_sram);
+  mem("rho SRAM", h.rho_sram);
+  mem("state SRAM", h.state_sram);
+  os << "popcount unit: " << h.popcount_words << " words; LIF unit: " << h.lif_updates << " updates, " << h.lif_multiplies
+     << " multiplies, " << h.lif_adds << " adds, " << h.lif_compares << " compares\n"
+     << "input stage: " << h.input_adds << " adds; readout: " << h.readout_adds << " adds; sampler: " << h.philox_blocks
+     << " Philox blocks\n"
      << "NoC: " << h.noc_packets << " packets, " << h.noc_flits << " flits, " << h.noc_flit_hops << " flit-hops\n"
      << "host link: " << h.host_bytes_in << " B in, " << h.host_bytes_out << " B out; register accesses "
-     << h.register_accesses << "\n";
+     << h.register_accesses << "\n"
+     << "events: " << e.env_steps << " env steps, " << e.inner_steps << " inner steps, " << e.neuron_updates
+     << " neuron updates, spikes " << e.spikes_exc << " E + " << e.spikes_inh << " I, synops " << e.rec_synops << " rec + "
+     << e.in_synops << " in + " << e.out_synops << " out, " << e.syn_words_read << " synapse words read\n";
   return os.str();
 }
+
+std::string ChipSim::popcount_unit() const { return m_chip->cores.front()->popcount_unit().describe(); }
 
 }  // namespace ecsim::sc

@@ -13,6 +13,7 @@
 #include "reference/network_desc.h"
 #include "reference/theta.h"
 #include "systemc/hw_counters.h"
+#include "systemc/popcount_unit.h"
 
 namespace ecsim::sc {
 
@@ -21,7 +22,9 @@ struct ChipContext;
 
 class ChipSim {
  public:
-  explicit ChipSim(const chip::ChipConfig& config);  // throws ecsim::Error if one already exists
+  // throws ecsim::Error if one already exists. `popcount` builds every core's popcount unit
+  // (empty: the unit model; `--backend rtl` passes the Verilated core, rtl/chip/).
+  explicit ChipSim(const chip::ChipConfig& config, PopcountFactory popcount = {});
   ~ChipSim();
   ChipSim(const ChipSim&) = delete;
   ChipSim& operator=(const ChipSim&) = delete;
@@ -41,6 +44,7 @@ class ChipSim {
   uint64_t cycles() const;
   const chip::ChipConfig& config() const;
   std::string report() const;                // a human-readable summary of cycles and counters
+  std::string popcount_unit() const;         // which popcount unit the cores use
   // Writes a VCD waveform (sc_trace) of the controller phase and inner step, every core's busy
   // flag and spike count, and the v, i_syn and rate of `neurons`, for environment steps
   // [first_step, last_step] (counted from 0 by step()). Call after load_network() and before the

@@ -7,6 +7,7 @@
 
 #include "chip/chip_config.h"
 #include "reference/network_desc.h"
+#include "systemc/popcount_unit.h"
 #include "systemc/trace_probe.h"
 
 namespace ecsim::sc {
@@ -23,6 +24,7 @@ struct ChipContext {
   int words_per_neuron() const { return words_rec + words_in + words_out; }
   double period_s = 0;               // one clock cycle
   mutable TraceProbe probe;          // what a VCD waveform shows (written by the blocks)
+  PopcountFactory popcount_factory;  // empty: the unit model (PopcountUnit)
 };
 
 }  // namespace ecsim::sc

@@ -23,7 +23,8 @@ NeuronCore::NeuronCore(const sc_core::sc_module_name& name, int index, const Chi
       m_rho_sram("rho_sram", ctx.config.rho_sram, hw.rho_sram),
       m_state_sram("state_sram", ctx.config.state_sram, hw.state_sram),
       m_sampler("sampler", ctx.config.sampler, hw),
-      m_popcount("popcount_unit", ctx.config.popcount, hw),
+      m_popcount(ctx.popcount_factory ? ctx.popcount_factory("popcount_unit", ctx.config.popcount, hw)
+                                      : std::make_unique<PopcountUnit>("popcount_unit", ctx.config.popcount, hw)),
       m_lif("lif_unit", ctx.config.lif, hw) {
   socket.register_b_transport(this, &NeuronCore::b_transport);
   SC_HAS_PROCESS(NeuronCore);
@@ -67,7 +68,9 @@ void NeuronCore::load_network() {
   m_spikes_in.assign(static_cast<size_t>(m_ctx.spike_words), 0);
   m_spikes_out.assign(static_cast<size_t>(m_ctx.spike_words), 0);
   to_sram_words(m_ctx.exc_mask, s.n_neurons, m_synapse_sram.word_bits(), m_exc_w);
-  m_row_w.assign(static_cast<size_t>(m_ctx.words_rec), 0);
+  m_rows_w.assign(static_cast<size_t>(n) * static_cast<size_t>(m_ctx.words_rec), 0);
+  m_sums.assign(static_cast<size_t>(n), 0);
+  m_popcount->configure(m_ctx.words_rec, m_synapse_sram.word_bits());
 }
 
 void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -193,16 +196,18 @@ uint64_t NeuronCore::do_step() {
   const int n = m_hi - m_lo;
   // the spike vector as words of the SRAM width (w <= 64); the E mask was cut once per network
   std::vector<uint64_t>& spk = m_spk_w;
-  std::vector<uint64_t>& row = m_row_w;
   to_sram_words(m_spikes_in, N, w, spk);
-  const std::vector<uint64_t>& exc = m_exc_w;
   std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
+  // the rows stream from the synapse SRAM through the popcount unit into the LIF unit
+  const int wr = m_ctx.words_rec;
+  for (int j = m_lo; j < m_hi; ++j)
+    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr, m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
   uint64_t hits = 0, fired_count = 0;
+  const uint64_t pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, spk.data(), m_exc_w.data(), m_sums.data(), &hits);
   for (int j = m_lo; j < m_hi; ++j) {
-    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, m_ctx.words_rec, row.data());
-    const int64_t diff = m_popcount.accumulate(row.data(), spk.data(), exc.data(), m_ctx.words_rec, &hits);
     const bool excitatory = j < m_ctx.desc.shape.n_exc;
-    if (m_lif.update(m_ctx.desc, diff, m_i_in[static_cast<size_t>(j - m_lo)], excitatory, m_state[static_cast<size_t>(j - m_lo)])) {
+    if (m_lif.update(m_ctx.desc, m_sums[static_cast<size_t>(j - m_lo)], m_i_in[static_cast<size_t>(j - m_lo)], excitatory,
+                     m_state[static_cast<size_t>(j - m_lo)])) {
       m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
       ++fired_count;
       (excitatory ? m_events.spikes_exc : m_events.spikes_inh) += 1;
@@ -218,7 +223,6 @@ uint64_t NeuronCore::do_step() {
   // popcount and LIF are pipelined behind the SRAM: the slowest stage sets the pace
   const uint64_t rows = static_cast<uint64_t>(n);
   const uint64_t sram = m_synapse_sram.read_cycles(rows * static_cast<uint64_t>(m_ctx.words_rec));
-  const uint64_t pop = m_popcount.cycles(rows, static_cast<uint64_t>(m_ctx.words_rec));
   const uint64_t lif = m_lif.cycles(rows);
   return std::max({sram, pop, lif}) + static_cast<uint64_t>(m_ctx.config.lif.latency_cycles);
 }

@@ -7,6 +7,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
+#include <memory>
 #include <vector>
 
 #include "reference/counters.h"
@@ -36,6 +37,7 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<uint64_t>& spikes_in() { return m_spikes_in; }               // every neuron's, from the NoC
   uint64_t busy_cycles() const { return m_busy_cycles; }
   uint64_t peek_synapse_word(int64_t addr) const { return m_synapse_sram.peek(addr); }  // backdoor
+  const PopcountUnit& popcount_unit() const { return *m_popcount; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -56,7 +58,7 @@ class NeuronCore : public sc_core::sc_module {
   // blocks
   Sram m_synapse_sram, m_rho_sram, m_state_sram;
   Sampler m_sampler;
-  PopcountUnit m_popcount;
+  std::unique_ptr<PopcountUnit> m_popcount;
   LifUnit m_lif;
 
   // registers
@@ -69,7 +71,8 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<ref::NeuronState> m_state;
   std::vector<int32_t> m_i_in;
   std::vector<uint64_t> m_spikes_in, m_spikes_out;
-  std::vector<uint64_t> m_exc_w, m_spk_w, m_row_w;  // E mask, spikes and a row in SRAM words
+  std::vector<uint64_t> m_exc_w, m_spk_w, m_rows_w;  // E mask, spikes and the recurrent rows in SRAM words
+  std::vector<int64_t> m_sums;                        // popcount unit output, one per row
   int64_t m_state_words_per_neuron = 1;
 
   bool m_busy = false;

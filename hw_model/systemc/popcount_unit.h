@@ -1,8 +1,16 @@
 // popcount_unit: AND of a synapse word with the spike word, popcount, and the E−I signed
 // accumulation over a row (docs/spec.md §5.2 step 1; the RTL core rtl/popcount_core.sv).
-// Timing: words / words_per_cycle + latency (docs/microarchitecture.md).
+//
+// A neuron core streams all its rows through the unit back to back in one STEP. This class is
+// the unit model: it computes the sums with the reference popcount and its timing with the
+// documented formula ⌈rows·words / P_p⌉ + L_p (docs/microarchitecture.md). `--backend rtl`
+// replaces it, through a PopcountFactory, with a wrapper that clocks the Verilated RTL core
+// (rtl/chip/rtl_popcount_unit.h) and measures the cycles instead of computing them.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <string>
 #include <systemc>
 
 #include "chip/chip_config.h"
@@ -15,23 +23,44 @@ class PopcountUnit : public sc_core::sc_module {
  public:
   PopcountUnit(const sc_core::sc_module_name& name, const chip::UnitTiming& timing, HwCounters& counters)
       : sc_module(name), m_timing(timing), m_counters(counters) {}
+  ~PopcountUnit() override = default;
 
-  // one row of `words` words; returns the signed sum and adds the synaptic events (hits)
-  int64_t accumulate(const uint64_t* syn, const uint64_t* spk, const uint64_t* exc, int words, uint64_t* hits) {
-    m_counters.popcount_words += static_cast<uint64_t>(words);
-    const ref::PopcountSplit p = ref::popcount_split(syn, spk, exc, words);
-    *hits += static_cast<uint64_t>(p.exc + p.inh);
-    return p.exc - p.inh;
+  // Called when a network is mapped: every row has `words` words of `word_bits` bits. An
+  // implementation that cannot hold such rows throws ecsim::Error naming the limit.
+  virtual void configure(int /*words*/, int /*word_bits*/) {}
+
+  // Streams `rows` rows back to back (row r: syn + r·stride, `words` words), each against the
+  // spike words `spk` and the E mask `exc`. Writes the signed sum of every row, adds the synaptic
+  // events (synapse ∧ spike) to *hits and returns the cycles from the first word taken to the
+  // last sum handed on.
+  virtual uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                                   const uint64_t* exc, int64_t* sums, uint64_t* hits) {
+    for (int r = 0; r < rows; ++r) {
+      const ref::PopcountSplit p = ref::popcount_split(syn + r * stride, spk, exc, words);
+      *hits += static_cast<uint64_t>(p.exc + p.inh);
+      sums[r] = p.exc - p.inh;
+    }
+    count_words(rows, words);
+    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
   }
+
   // cycles for `rows` rows of `words` words, pipelined back to back
   uint64_t cycles(uint64_t rows, uint64_t words) const {
     const uint64_t per = static_cast<uint64_t>(m_timing.per_cycle);
     return rows == 0 ? 0 : (rows * words + per - 1) / per + static_cast<uint64_t>(m_timing.latency_cycles);
   }
+  virtual std::string describe() const { return "unit model (reference popcount, documented timing)"; }
 
- private:
+ protected:
+  void count_words(int rows, int words) {
+    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
+  }
   const chip::UnitTiming m_timing;
   HwCounters& m_counters;
 };
+
+// Builds the popcount unit of each neuron core (during elaboration, as the core's child).
+using PopcountFactory =
+    std::function<std::unique_ptr<PopcountUnit>(const sc_core::sc_module_name&, const chip::UnitTiming&, HwCounters&)>;
 
 }  // namespace ecsim::sc

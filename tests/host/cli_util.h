@@ -29,8 +29,11 @@ inline CliResult run_ecsim(const std::string& args) {
   return r;
 }
 
+// A fresh directory: one left behind by an earlier process with the same pid is emptied first.
 inline std::filesystem::path scratch_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("ecsim_test_" + name + "_" + std::to_string(::getpid()));
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directories(dir);
   return dir;
 }

@@ -64,7 +64,8 @@ void expect_same_state(const train::ControllerState& a, const train::ControllerS
 }  // namespace
 
 TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
-  const fs::path d = ecsim::test::scratch_dir("train_run") / "run";
+  const ecsim::test::ScratchDir scratch("train_run");
+  const fs::path d = scratch / "run";
   auto r = run_ecsim("train " + kSmall + " --generations 3 --seed 4 --out " + d.string());
   ASSERT_EQ(r.code, 0) << r.output;
   for (const char* f : {"config.json", "metrics.csv", "checkpoint.ckpt", "policy/policy.json", "policy/theta.bin",
@@ -81,6 +82,19 @@ TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
   // same result for any thread count
   auto e1 = run_ecsim("eval " + d.string() + " --episodes 3 --max-steps 60 --threads 1");
   EXPECT_EQ(e1.output, e.output);
+  // the same returns on the chip, with its cycles on a second line; the same cycles with the RTL core
+  auto es = run_ecsim("eval " + d.string() + " --episodes 3 --max-steps 60 --backend systemc");
+  ASSERT_EQ(es.code, 0) << es.output;
+  const size_t nl = es.output.find('\n');
+  EXPECT_EQ(es.output.substr(0, nl + 1), e.output);
+  EXPECT_NE(es.output.find("chip (systemc): "), std::string::npos) << es.output;
+  EXPECT_NE(es.output.find(" per env step"), std::string::npos) << es.output;
+  auto er = run_ecsim("eval " + d.string() + " --episodes 3 --max-steps 60 --backend rtl");
+  ASSERT_EQ(er.code, 0) << er.output;
+  const size_t cycles_at = es.output.find("): ");
+  ASSERT_NE(cycles_at, std::string::npos);
+  EXPECT_EQ(er.output.substr(0, nl + 1), e.output);
+  EXPECT_EQ(er.output.substr(er.output.find("): ", nl)), es.output.substr(es.output.find("): ", nl))) << er.output << es.output;
 
   const fs::path traj = d.parent_path() / "traj.csv";
   auto ro = run_ecsim("rollout --task hopper --seed 3 --policy " + d.string() + " --out " + traj.string());
@@ -99,7 +113,8 @@ TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
 }
 
 TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
-  const fs::path base = ecsim::test::scratch_dir("train_resume");
+  const ecsim::test::ScratchDir scratch("train_resume");
+  const fs::path base = scratch / ".";
   const std::string common = kSmall + " --generations 5 --checkpoint-every 2 --seed 9";
   auto full = run_ecsim("train " + common + " --out " + (base / "full").string());
   ASSERT_EQ(full.code, 0) << full.output;
@@ -122,7 +137,8 @@ TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
 }
 
 TEST(TrainCli, EsBaselineRunsAndResumes) {
-  const fs::path base = ecsim::test::scratch_dir("train_es");
+  const ecsim::test::ScratchDir scratch("train_es");
+  const fs::path base = scratch / ".";
   const std::string common = kSmall + " --method es --generations 3 --checkpoint-every 1 --seed 2";
   auto full = run_ecsim("train " + common + " --out " + (base / "full").string());
   ASSERT_EQ(full.code, 0) << full.output;
@@ -137,7 +153,8 @@ TEST(TrainCli, EsBaselineRunsAndResumes) {
 }
 
 TEST(TrainCli, CorruptAndMismatchedCheckpointsAreClearErrors) {
-  const fs::path base = ecsim::test::scratch_dir("train_corrupt");
+  const ecsim::test::ScratchDir scratch("train_corrupt");
+  const fs::path base = scratch / ".";
   const fs::path d = base / "run";
   ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --out " + d.string()).code, 0);
   const std::string good = ecsim::test::read_text(d / "checkpoint.ckpt");
@@ -178,7 +195,8 @@ TEST(TrainCli, CorruptAndMismatchedCheckpointsAreClearErrors) {
 }
 
 TEST(TrainCli, BadFlagsAreClearErrors) {
-  const fs::path base = ecsim::test::scratch_dir("train_flags");
+  const ecsim::test::ScratchDir scratch("train_flags");
+  const fs::path base = scratch / ".";
   const auto expect_error = [&](const std::string& args, const std::string& needle) {
     auto r = run_ecsim(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
@@ -188,7 +206,9 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
   expect_error("train --method sgd" + o, "--method 'sgd' is not known");
   expect_error("train --pop 1" + o, "--pop 1 is too small");
   expect_error("train --generations 0" + o, "--generations must be at least 1");
-  expect_error("train --backend rtl" + o, "not available yet");
+  expect_error("train --chip " + (base / "none.json").string() + o, "--chip needs --backend systemc or rtl");
+  expect_error("train --backend rtl --chip " + (base / "none.json").string() + o, "none.json");
+  expect_error("eval " + (base / "x").string() + " --chip c.json", "--chip needs --backend systemc or rtl");
   expect_error("train --backend gpu" + o, "is not known");
   expect_error("train --task nope" + o, "nope");
   expect_error("train --lr -1" + o, "--lr must be a positive number");
@@ -204,7 +224,8 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
 
 // A short real training: the population's mean return must rise well above generation 1's.
 TEST(TrainCli, ShortHopperTrainingImproves) {
-  const fs::path d = ecsim::test::scratch_dir("train_learn") / "run";
+  const ecsim::test::ScratchDir scratch("train_learn");
+  const fs::path d = scratch / "run";
   auto r = run_ecsim("train --task hopper --pop 32 --generations 20 --max-steps 200 --lr 0.15 --eval-episodes 2 --seed 1 "
                      "--no-plot --progress never --out " + d.string());
   ASSERT_EQ(r.code, 0) << r.output;
