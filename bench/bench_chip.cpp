@@ -1,10 +1,15 @@
 // The SystemC chip model: wall time per environment step of the default chip (4 cores, N = 256,
-// Hopper-sized I/O), and simulated chip cycles per wall second. One chip per process.
+// Hopper-sized I/O), and simulated chip cycles per wall second (BM_ChipStep); and end-to-end
+// evaluation on the systemc backend, frames/s to compare with BM_TrainEvaluator/1 on the same
+// core (BM_TrainEvaluatorChip). One chip per process: both use the backend's process chip.
 #include <benchmark/benchmark.h>
 
 #include <random>
 
+#include "backends/systemc_evaluator.h"
 #include "chip/chip_config.h"
+#include "eval/evaluator.h"
+#include "nes/nes.h"
 #include "reference/network.h"
 #include "systemc/chip.h"
 
@@ -12,10 +17,7 @@ namespace {
 
 using namespace ecsim;
 
-sc::ChipSim& default_chip() {
-  static sc::ChipSim sim(chip::load_chip_config(chip::default_chip_config_path()));
-  return sim;
-}
+sc::ChipSim& default_chip() { return backends::process_chip_for("systemc", ""); }
 
 void BM_ChipStep(benchmark::State& state) {
   sc::ChipSim& sim = default_chip();
@@ -48,3 +50,33 @@ void BM_ChipStep(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ChipStep)->Unit(benchmark::kMicrosecond);
+
+// The same population as BM_TrainEvaluator (16 hopper individuals at ρ = 0.5, the same seeds), on
+// the systemc backend in this process: one simulated chip on one core.
+void BM_TrainEvaluatorChip(benchmark::State& state) {
+  eval::EvaluatorConfig c;
+  ref::NetworkShape s;
+  s.d_in = 11;
+  s.d_out = 3;
+  c.net.desc = ref::make_network_desc(s);
+  c.task = "hopper";
+  c.threads = 1;
+  auto ev = backends::make_chip_evaluator(c, "systemc");
+  ev->load(std::vector<float>(static_cast<size_t>(c.net.param_count()), 0.5f), tasks::RunningNormalizer(11));
+  uint64_t frames = 0, cycles = 0, g = 0;
+  for (auto _ : state) {
+    std::vector<eval::Job> jobs;
+    ++g;
+    for (uint64_t i = 0; i < 16; ++i) {
+      const uint64_t seed = nes::individual_seed(1, g, i);
+      jobs.push_back({seed, seed, eval::JobKind::kSample, true});
+    }
+    for (const auto& r : ev->evaluate(jobs).results) {
+      frames += r.steps;
+      cycles += r.chip_cycles;
+    }
+  }
+  state.counters["frames_per_s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
+  state.counters["sim_cycles_per_s"] = benchmark::Counter(static_cast<double>(cycles), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainEvaluatorChip)->Unit(benchmark::kMillisecond)->UseRealTime();

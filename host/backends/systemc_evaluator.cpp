@@ -30,29 +30,19 @@ class SystemcEvaluator final : public eval::Evaluator {
                   "use --method ec, or --backend functional for ES");
     if (cfg.net.arith != ref::Arith::kFixed)
       throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float");
-    const std::string path = !cfg.chip_path.empty() ? cfg.chip_path : chip::default_chip_config_path();
-    const chip::ChipConfig chip = chip::load_chip_config(path);
-    if (backend == "rtl") rtl::check_rtl_chip_config(chip, path);
+    sc::ChipSim& sim = process_chip_for(backend, cfg.chip_path);
+    const chip::ChipConfig& chip = sim.config();
     const ref::ArithConfig& a = cfg.net.desc.arith;
     if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
         a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
       throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
                   "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
-    auto& sim = process_chip();
-    ProcessChipKind& kind = process_chip_kind();
-    if (!sim) {
-      sim = std::make_unique<sc::ChipSim>(chip, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
-      kind = {backend, path};
-    } else if (kind.backend != backend || kind.path != path) {
-      throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'; SystemC elaborates once per process",
-                  "use one backend and one chip config per process (run another process for another chip)");
-    }
-    m_desc = ref::make_network_desc(cfg.net.desc.shape, sim->config().arith);
+    m_desc = ref::make_network_desc(cfg.net.desc.shape, chip.arith);
     const auto& spec = tasks::make_task_spec(cfg.task);
     m_model = tasks::Model::load(spec, cfg.model_path);
     m_env = std::make_unique<tasks::Env>(m_model);
     m_max_steps = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
-    sim->load_network(m_desc);
+    sim.load_network(m_desc);
   }
 
   std::string name() const override { return m_backend; }
@@ -136,6 +126,23 @@ class SystemcEvaluator final : public eval::Evaluator {
 };
 
 }  // namespace
+
+sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path) {
+  if (backend != "systemc" && backend != "rtl") throw Error("internal: chip backend '" + backend + "'");
+  const std::string path = !chip_path.empty() ? chip_path : chip::default_chip_config_path();
+  auto& sim = process_chip();
+  ProcessChipKind& kind = process_chip_kind();
+  if (!sim) {
+    const chip::ChipConfig chip = chip::load_chip_config(path);
+    if (backend == "rtl") rtl::check_rtl_chip_config(chip, path);
+    sim = std::make_unique<sc::ChipSim>(chip, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
+    kind = {backend, path};
+  } else if (kind.backend != backend || kind.path != path) {
+    throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'; SystemC elaborates once per process",
+                "use one backend and one chip config per process (run another process for another chip)");
+  }
+  return *sim;
+}
 
 std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend) {
   if (backend != "systemc" && backend != "rtl") throw Error("internal: chip backend '" + backend + "'");

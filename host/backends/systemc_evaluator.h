@@ -12,6 +12,7 @@
 #include <string>
 
 #include "eval/evaluator.h"
+#include "systemc/chip.h"
 #include "systemc/hw_counters.h"
 
 namespace ecsim::backends {
@@ -19,6 +20,9 @@ namespace ecsim::backends {
 // backend "systemc" or "rtl"; the chip config is cfg.chip_path (empty: configs/chip_default.json
 // beside the binary). One chip per process: a second call must ask for the same chip.
 std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend);
+// The process's one chip, built on first use from the chip config (empty: the default) with the
+// backend's popcount unit; later calls must ask for the same backend and config (else an Error).
+sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path);
 // registers "systemc" and "rtl" with eval::make_evaluator (ecsim's main calls it at start-up)
 void register_backends();
 

@@ -129,8 +129,9 @@ int cmd_train(const Args& args) {
       }
     }
     eval::set_evaluator_wrapper([&](std::unique_ptr<eval::Evaluator> local, const eval::EvaluatorConfig& ec) {
-      auto mpi = std::make_unique<dist::MpiEvaluator>(*world, std::move(local), ec.net.param_count(),
-                                                      static_cast<size_t>(ec.net.desc.shape.d_in));
+      auto mpi = std::make_unique<dist::MpiEvaluator>(
+          *world, std::move(local), ec.net.param_count(), static_cast<size_t>(ec.net.desc.shape.d_in),
+          ec.net.method == eval::Method::kEC ? ec.net.desc.arith.rho_bits : 0);
       mpi_evaluator = mpi.get();
       return std::unique_ptr<eval::Evaluator>(std::move(mpi));
     });

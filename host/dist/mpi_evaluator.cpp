@@ -3,11 +3,13 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <type_traits>
 
 #include "common/error.h"
+#include "reference/theta.h"
 
 namespace ecsim::dist {
 
@@ -115,6 +117,46 @@ void decode_results(const std::string& s, eval::BatchResult* out) {
   }
 }
 
+// EC's parameters as the chip uses them: ρ_q (docs/spec.md §6.2) in (q+1)-bit fields, plus θ* =
+// (ρ > 0.5). θ* is implied by ρ_q except at ρ_q = 2^(q-1), where ρ may lie on either side of 0.5;
+// there the spare code 2^q + 1 says "ρ_q = 2^(q-1) and θ* = 1". The receiver rebuilds a ρ' with
+// quantize(ρ') = ρ_q and (ρ' > 0.5) = θ*, so every backend evaluates exactly what rank 0's would.
+std::string pack_rho(const std::vector<float>& rho, int q) {
+  const std::vector<uint32_t> rq = ref::quantize_rho(rho, q);
+  const uint32_t half = uint32_t{1} << (q - 1), tie_above = (uint32_t{1} << q) + 1;
+  const int b = q + 1;
+  std::vector<uint64_t> words((rho.size() * static_cast<size_t>(b) + 63) / 64, 0);
+  for (size_t i = 0; i < rho.size(); ++i) {
+    const uint64_t code = rq[i] == half && rho[i] > 0.5f ? tie_above : rq[i];
+    const size_t bit = i * static_cast<size_t>(b), w = bit / 64, sh = bit % 64;
+    words[w] |= code << sh;
+    if (sh + static_cast<size_t>(b) > 64) words[w + 1] |= code >> (64 - sh);
+  }
+  return std::string(reinterpret_cast<const char*>(words.data()), words.size() * sizeof(uint64_t));
+}
+
+std::vector<float> unpack_rho(const std::string& bytes, size_t n, int q) {
+  const int b = q + 1;
+  if (bytes.size() != (n * static_cast<size_t>(b) + 63) / 64 * sizeof(uint64_t))
+    throw Error("MPI: the quantized ρ has the wrong size", "this is a bug; please report it");
+  std::vector<uint64_t> words(bytes.size() / sizeof(uint64_t));
+  std::memcpy(words.data(), bytes.data(), bytes.size());
+  const uint64_t mask = (uint64_t{1} << b) - 1;
+  const uint32_t tie_above = (uint32_t{1} << q) + 1;
+  const float scale = std::ldexp(1.0f, -q);
+  std::vector<float> rho(n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t bit = i * static_cast<size_t>(b), w = bit / 64, sh = bit % 64;
+    uint64_t code = words[w] >> sh;
+    if (sh + static_cast<size_t>(b) > 64) code |= words[w + 1] << (64 - sh);
+    code &= mask;
+    if (code > tie_above) throw Error("MPI: a quantized ρ is out of range", "this is a bug; please report it");
+    // ρ_q / 2^q is exact and quantizes back to ρ_q; the tie code is the next float above 0.5
+    rho[i] = code == tie_above ? std::nextafter(0.5f, 1.0f) : static_cast<float>(code) * scale;
+  }
+  return rho;
+}
+
 // what rank r evaluates and sends back
 std::string evaluate_slice(const boost::mpi::communicator& comm, eval::Evaluator& local,
                            const std::vector<eval::Job>& jobs) {
@@ -133,8 +175,11 @@ bool launched_by_mpi() {
 }
 
 MpiEvaluator::MpiEvaluator(boost::mpi::communicator comm, std::unique_ptr<eval::Evaluator> local, int64_t param_count,
-                           size_t obs_size)
-    : m_comm(std::move(comm)), m_local(std::move(local)), m_param_count(param_count), m_obs_size(obs_size) {}
+                           size_t obs_size, int rho_bits)
+    : m_comm(std::move(comm)), m_local(std::move(local)), m_param_count(param_count), m_obs_size(obs_size),
+      m_rho_bits(rho_bits) {
+  if (rho_bits < 0 || rho_bits > 30) throw Error("internal: MpiEvaluator rho_bits " + std::to_string(rho_bits));
+}
 
 MpiEvaluator::~MpiEvaluator() {
   try {
@@ -150,7 +195,12 @@ void MpiEvaluator::load(const std::vector<float>& params, const tasks::RunningNo
   auto cmd = static_cast<uint8_t>(Command::kLoad);
   boost::mpi::broadcast(m_comm, cmd, 0);
   Writer w;
-  w.put_bytes(std::string(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));
+  w.put<uint8_t>(static_cast<uint8_t>(m_rho_bits));  // 0: float32 parameters (ES); q: EC's ρ_q
+  w.put<uint64_t>(params.size());
+  if (m_rho_bits > 0)
+    w.put_bytes(pack_rho(params, m_rho_bits));
+  else
+    w.put_bytes(std::string(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));
   w.put_bytes(norm.to_binary());
   boost::mpi::broadcast(m_comm, w.str(), 0);
   m_wire.broadcast_bytes += w.str().size() * static_cast<uint64_t>(m_comm.size() - 1);
@@ -195,9 +245,17 @@ void serve(boost::mpi::communicator comm, eval::Evaluator& local) {
     boost::mpi::broadcast(comm, payload, 0);
     if (cmd == static_cast<uint8_t>(Command::kLoad)) {
       Reader r(payload);
+      const int q = r.get<uint8_t>();
+      const auto n = static_cast<size_t>(r.get<uint64_t>());
       const std::string p = r.get_bytes();
-      std::vector<float> params(p.size() / sizeof(float));
-      std::memcpy(params.data(), p.data(), p.size());
+      std::vector<float> params;
+      if (q > 0) {
+        params = unpack_rho(p, n, q);
+      } else {
+        if (p.size() != n * sizeof(float)) throw Error("MPI: the parameters have the wrong size", "this is a bug; please report it");
+        params.resize(n);
+        std::memcpy(params.data(), p.data(), p.size());
+      }
       local.load(params, tasks::RunningNormalizer::from_binary(r.get_bytes()));
     } else if (cmd == static_cast<uint8_t>(Command::kEvaluate)) {
       const std::string own = evaluate_slice(comm, local, decode_jobs(payload));

@@ -3,7 +3,8 @@
 // place of its evaluator; every other rank runs serve(). Per generation, rank 0 broadcasts the
 // parameters and the normalizer once, then the jobs (seeds only); each rank evaluates its slice on
 // its own local backend and threads; only returns, event counters and per-job observation
-// statistics come back. θ never crosses the network.
+// statistics come back. θ never crosses the network. EC's ρ goes out quantized, as the chip's ρ
+// SRAM holds it: (q+1) bits per synapse instead of 32.
 //
 // Bit-identity for any rank count: the slice of rank r is jobs [r·n/K, (r+1)·n/K), results are
 // reassembled in job order, and the per-job statistics are merged on rank 0 in job order, exactly
@@ -33,9 +34,10 @@ struct WireStats {
 class MpiEvaluator final : public eval::Evaluator {
  public:
   // rank 0 only; `local` evaluates rank 0's own slice. param_count: synapses (EC) or weights (ES);
-  // obs_size: the observation size, for the merged statistics
+  // obs_size: the observation size, for the merged statistics. rho_bits: EC's q; ρ then goes out
+  // quantized, (q+1) bits per synapse (θ* included); 0 (ES): float32 parameters
   MpiEvaluator(boost::mpi::communicator comm, std::unique_ptr<eval::Evaluator> local, int64_t param_count,
-               size_t obs_size);
+               size_t obs_size, int rho_bits = 0);
   ~MpiEvaluator() override;  // tells the serving ranks to stop
 
   std::string name() const override;
@@ -50,6 +52,7 @@ class MpiEvaluator final : public eval::Evaluator {
   std::unique_ptr<eval::Evaluator> m_local;
   int64_t m_param_count;
   size_t m_obs_size;
+  int m_rho_bits;
   WireStats m_wire;
 };
 
