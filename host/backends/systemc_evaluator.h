@@ -13,7 +13,7 @@
 
 #include "eval/evaluator.h"
 #include "systemc/chip.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::backends {
 

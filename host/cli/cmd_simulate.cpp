@@ -5,6 +5,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <boost/json.hpp>
+
 #include "chip/chip_config.h"
 #include "cli/commands.h"
 #include "cli/network_flags.h"
@@ -13,6 +15,7 @@
 #include "io/csv.h"
 #include "io/network_files.h"
 #include "chip/rtl_popcount_unit.h"
+#include "energy/energy_model.h"
 #include "systemc/chip.h"
 
 namespace po = boost::program_options;
@@ -63,7 +66,8 @@ std::vector<int> parse_list(const std::string& s) {
 
 int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
                 const io::NumericTable& trace, const std::vector<size_t>& obs_cols, uint64_t init_seed,
-                const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd) {
+                const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd,
+                const std::string& energy_table_path) {
   if (arith != ref::Arith::kFixed)
     throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
   if (!raster_path.empty())
@@ -71,6 +75,8 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
   const std::string path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
   const chip::ChipConfig cfg = chip::load_chip_config(path);
   if (backend == "rtl") rtl::check_rtl_chip_config(cfg, path);
+  const energy::EnergyTable table =
+      energy::load_energy_table(energy_table_path.empty() ? energy::default_energy_table_path() : energy_table_path);
   if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
       cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
     throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
@@ -101,7 +107,20 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
   }
   io::write_file_atomic(out_path, act_csv.str());
-  std::cout << sim.report() << "wrote     " << out_path << (vcd.path.empty() ? "" : " and " + vcd.path) << "\n";
+  // energy and traffic of the whole run (docs/energy.md): a table here, JSON and a plot beside --out
+  const energy::EnergyReport er = energy::estimate(cfg, table, desc.shape, sim.hw(), sim.events());
+  std::string stem = out_path;
+  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
+  io::write_file_atomic(stem + ".energy.json", boost::json::serialize(energy::report_json(er, 1)) + "\n");
+  std::string plot_note;
+  try {
+    energy::write_energy_plot(er, stem + ".energy.png");
+    plot_note = " and " + stem + ".energy.png";
+  } catch (const Error& e) {
+    std::cerr << "ecsim simulate: warning: " << e.what() << "\n";
+  }
+  std::cout << sim.report() << energy::format_report(er, 1) << "wrote     " << out_path << (vcd.path.empty() ? "" : ", " + vcd.path)
+            << ", " << stem << ".energy.json" << plot_note << "\n";
   return 0;
 }
 
@@ -109,7 +128,7 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
 
 int cmd_simulate(const Args& args) {
   std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path, backend = "functional", chip_path;
-  std::string vcd_path, vcd_steps = "0:0", trace_neurons;
+  std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path;
   double rho_const = -1.0;
   uint64_t seed = 0, init_seed = 0;
   int d_out = 0;
@@ -130,7 +149,8 @@ int cmd_simulate(const Args& args) {
     ("chip", po::value(&chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
     ("vcd", po::value(&vcd_path), "--backend systemc: write a VCD waveform (controller phase, core activity, traced neurons)")
     ("vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "environment steps A:B (inclusive) the waveform covers")
-    ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130");
+    ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")
+    ("energy-table", po::value(&energy_table_path), "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
   nf.add_to(desc);
   po::variables_map vm;
   if (!parse_flags("simulate", args, desc, vm)) return 0;
@@ -182,11 +202,13 @@ int cmd_simulate(const Args& args) {
 
   if (backend != "systemc" && backend != "rtl" && !vcd_path.empty())
     throw Error("--vcd needs --backend systemc or rtl", "add --backend systemc (waveforms come from the cycle-level chip)");
+  if (backend != "systemc" && backend != "rtl" && vm.count("energy-table"))
+    throw Error("--energy-table needs --backend systemc or rtl", "add --backend systemc (energy comes from the chip's counters)");
   if (backend != "systemc" && backend != "rtl" && vm.count("chip"))
     throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
   if (backend == "systemc" || backend == "rtl")
     return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
-                       VcdRequest{vcd_path, vcd_steps, trace_neurons});
+                       VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path);
   if (backend != "functional")
     throw Error("--backend '" + backend + "' is not known", "use --backend functional, systemc or rtl");
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/json_reader.h"
 
 namespace json = boost::json;
 
@@ -15,81 +16,13 @@ namespace ecsim::chip {
 
 namespace {
 
-// Reads one JSON object strictly: every key must be known, every value of the right type and
-// range, and errors name the key path ("noc.columns") and the file.
-class ObjectReader {
+// every chip-config error says "chip config <file>: <key> ..."
+class ObjectReader : public common::StrictJsonObject {
  public:
   ObjectReader(const json::value& v, std::string path, std::string label)
-      : m_path(std::move(path)), m_label(std::move(label)) {
-    if (!v.is_object()) fail(m_path.empty() ? "the top level" : m_path, "must be a JSON object", "write { ... }");
-    m_obj = &v.as_object();
-  }
-  ~ObjectReader() noexcept(false) {
-    if (std::uncaught_exceptions()) return;
-    for (const auto& kv : *m_obj)
-      if (!m_seen.count(std::string(kv.key())))
-        fail(key(std::string(kv.key())), "is not a known setting", "check the spelling against configs/README.md");
-  }
-
-  ObjectReader object(const std::string& k) {
-    m_seen.insert(k);
-    const json::value* v = m_obj->if_contains(k);
-    if (!v) fail(key(k), "is missing", "add the \"" + k + "\" section");
-    return ObjectReader(*v, key(k), m_label);
-  }
-  bool has(const std::string& k) const { return m_obj->contains(k); }
-
-  int integer(const std::string& k, int lo, int hi, const char* why) {
-    const double d = number(k);
-    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < lo || d > hi)
-      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
-    return static_cast<int>(d);
-  }
-  int64_t integer64(const std::string& k, int64_t lo, int64_t hi, const char* why) {
-    const double d = number(k);
-    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
-      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
-    return static_cast<int64_t>(d);
-  }
-  double positive(const std::string& k, const char* why) {
-    const double d = number(k);
-    if (!(d > 0)) fail(key(k), "= " + fmt(d) + " must be positive", why);
-    return d;
-  }
-  std::string text(const std::string& k) {
-    m_seen.insert(k);
-    const json::value* v = m_obj->if_contains(k);
-    if (!v) fail(key(k), "is missing", "add \"" + k + "\": \"...\"");
-    if (!v->is_string()) fail(key(k), "must be a string", "write \"" + k + "\": \"...\"");
-    return std::string(v->as_string());
-  }
-
-  // rejects the value of key k of this object (the message names its full path)
-  [[noreturn]] void reject(const std::string& k, const std::string& what, const std::string& fix) const {
-    fail(key(k), what, fix);
-  }
-  [[noreturn]] void fail(const std::string& where, const std::string& what, const std::string& fix) const {
-    throw Error("chip config " + m_label + ": " + where + " " + what, fix);
-  }
-
- private:
-  std::string key(const std::string& k) const { return m_path.empty() ? k : m_path + "." + k; }
-  static std::string fmt(double d) {
-    std::ostringstream os;
-    os << d;
-    return os.str();
-  }
-  double number(const std::string& k) {
-    m_seen.insert(k);
-    const json::value* v = m_obj->if_contains(k);
-    if (!v) fail(key(k), "is missing", "add \"" + k + "\": <number>");
-    if (!v->is_number()) fail(key(k), "must be a number", "write \"" + k + "\": <number> without quotes");
-    return v->to_number<double>();
-  }
-
-  const json::object* m_obj = nullptr;
-  std::string m_path, m_label;
-  std::set<std::string> m_seen;
+      : StrictJsonObject(v, std::move(path), "chip config " + std::move(label), "configs/README.md") {}
+  ObjectReader(common::StrictJsonObject&& o) : StrictJsonObject(std::move(o)) {}
+  ObjectReader object(const std::string& k) { return ObjectReader(StrictJsonObject::object(k)); }
 };
 
 SramConfig read_sram(ObjectReader r) {

@@ -136,6 +136,7 @@ void ChipSim::run_until_idle() {
   if (!m_chip->host_link.idle())
     throw Error("the SystemC chip stopped before answering the host (a firmware or model deadlock)",
                 "this is a bug in the chip model; please report it");
+  m_chip->hw.cycles_total = cycles();
 }
 
 void ChipSim::load_rho(const std::vector<float>& rho) {

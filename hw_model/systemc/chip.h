@@ -12,7 +12,7 @@
 #include "reference/counters.h"
 #include "reference/network_desc.h"
 #include "reference/theta.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 #include "systemc/popcount_unit.h"
 
 namespace ecsim::sc {

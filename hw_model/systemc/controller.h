@@ -12,7 +12,7 @@
 #include "firmware/hal.h"
 #include "reference/counters.h"
 #include "systemc/chip_context.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "systemc/chip_context.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 

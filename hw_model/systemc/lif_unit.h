@@ -6,7 +6,7 @@
 
 #include "chip/chip_config.h"
 #include "reference/neuron.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 

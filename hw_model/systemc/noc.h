@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "systemc/chip_context.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 #include "systemc/router.h"
 
 namespace ecsim::sc {

@@ -15,7 +15,7 @@
 
 #include "chip/chip_config.h"
 #include "reference/popcount.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 

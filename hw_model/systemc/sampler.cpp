@@ -1,5 +1,7 @@
 #include "systemc/sampler.h"
 
+#include <bit>
+
 #include "reference/philox.h"
 
 namespace ecsim::sc {
@@ -52,7 +54,11 @@ uint64_t Sampler::sample(const ChipContext& ctx, uint64_t seed, int lo, int hi, 
   const int64_t rho_per_word = rho.word_bits() / (ctx.desc.arith.rho_bits + 1);
   const int64_t rho_words = (synapses + rho_per_word - 1) / rho_per_word;
   rho.count_reads(static_cast<uint64_t>(rho_words));
-  for (size_t k = 0; k < words.size(); ++k) syn.write(static_cast<int64_t>(k), words[k]);
+  for (size_t k = 0; k < words.size(); ++k) {
+    syn.write(static_cast<int64_t>(k), words[k]);
+    m_counters.synapses_present += static_cast<uint64_t>(std::popcount(words[k]));
+  }
+  m_counters.synapses_drawn += static_cast<uint64_t>(synapses);
   const uint64_t blocks = m_counters.philox_blocks - blocks_before;
   const uint64_t per = static_cast<uint64_t>(m_timing.per_cycle);
   return (blocks + per - 1) / per + static_cast<uint64_t>(m_timing.latency_cycles) + syn.write_cycles(words.size());

@@ -8,7 +8,7 @@
 
 #include "chip/chip_config.h"
 #include "common/error.h"
-#include "systemc/hw_counters.h"
+#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 
