@@ -69,10 +69,12 @@ class SystemcEvaluator final : public eval::Evaluator {
       // θ on the chip: sampled from ρ by the on-chip sampler, or θ* loaded as ρ ∈ {0, 1}. A job's
       // cycles start at its own sampling: loading ρ (and θ*) is a per-chip cost, not a job's.
       uint64_t cycles0 = 0;
+      chip::HwCounters hw0;
       if (job.kind == eval::JobKind::kSample) {
         if (m_loaded != Loaded::kRho) sim.load_rho(m_rho);
         m_loaded = Loaded::kRho;
         cycles0 = sim.cycles();
+        hw0 = sim.hw();
         sim.sample(job.param_seed);
       } else if (job.kind == eval::JobKind::kDeterministic) {
         if (m_loaded != Loaded::kDeterministic) {
@@ -81,6 +83,7 @@ class SystemcEvaluator final : public eval::Evaluator {
         }
         m_loaded = Loaded::kDeterministic;
         cycles0 = sim.cycles();
+        hw0 = sim.hw();
       } else {
         throw Error("internal: an ES job reached the systemc backend");
       }
@@ -107,6 +110,7 @@ class SystemcEvaluator final : public eval::Evaluator {
       eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r);
       r.counters = sim.events() - before;
       r.chip_cycles = sim.cycles() - cycles0;
+      r.hw = sim.hw() - hw0;
     }
     out.obs_stats = eval::merge_job_stats(out.job_stats, d_in);
     return out;

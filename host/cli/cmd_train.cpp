@@ -74,6 +74,7 @@ int cmd_train(const Args& args) {
     ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
     ("backend", po::value(&c.backend)->default_value(c.backend), "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core); one chip per process: use MPI ranks for more")
     ("chip", po::value(&c.chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
+    ("energy-table", po::value(&c.energy_table), "energy table JSON for --backend systemc/rtl (default: configs/energy_45nm.json; docs/energy.md)")
     ("out", po::value(&out), "run directory to create")
     ("resume", po::value(&resume), "continue the run in this directory (bit-identical to an uninterrupted run)")
     ("lr", po::value(&c.lr)->default_value(c.lr), "Adam step size (EC) / AdamW (ES); reference 0.15")
@@ -213,7 +214,8 @@ int cmd_train(const Args& args) {
   if (last.generation && last.has_chip)
     std::cout << "chip (" << cfg.backend << "), last generation: " << last.chip_cycles << " cycles (" << last.chip_seconds
               << " s at the chip clock), " << last.cycles_per_step << " per env step, " << last.cycles_per_episode
-              << " per episode\n";
+              << " per episode; energy " << last.energy_pj * 1e-6 << " uJ per generation, " << last.energy_per_step_pj * 1e-3
+              << " nJ per env step (energy.json, docs/energy.md)\n";
   if (mpi_evaluator && mpi_evaluator->wire().generations) {
     const dist::WireStats& w = mpi_evaluator->wire();
     const double g = static_cast<double>(w.generations);

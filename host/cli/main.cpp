@@ -24,6 +24,7 @@ static const Command kCommands[] = {
     {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train},
     {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval},
     {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl},
+    {"report", "memory footprint of EC, ES and BPTT training (--compare-methods)", cmd_report},
 };
 
 bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "chip/hw_counters.h"
 #include "eval/agent.h"
 #include "reference/counters.h"
 #include "tasks/env.h"
@@ -43,6 +44,7 @@ struct EpisodeResult {
   ref::EventCounters counters;
   uint64_t chip_cycles = 0;  // chip backends: cycles the chip spent on the job (sample, reset,
                              // steps); 0 on backends without a clock (functional)
+  chip::HwCounters hw;       // chip backends: the job's hardware activity (energy, docs/energy.md)
 };
 
 struct BatchResult {

@@ -56,6 +56,7 @@ json::object TrainConfig::to_json() const {
   o["identity"] = identity();
   o["backend"] = backend;
   o["chip"] = chip_path;
+  o["energy_table"] = energy_table;
   o["kernel"] = kernel;
   o["generations"] = generations;
   o["threads"] = threads;
@@ -93,6 +94,7 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
     c.obs_every = integer(id.at("obs_every"));
     c.backend = std::string(o.at("backend").as_string());
     if (const json::value* chip = o.if_contains("chip")) c.chip_path = std::string(chip->as_string());
+    if (const json::value* et = o.if_contains("energy_table")) c.energy_table = std::string(et->as_string());
     c.kernel = std::string(o.at("kernel").as_string());
     c.generations = integer(o.at("generations"));
     c.threads = integer(o.at("threads"));
@@ -214,9 +216,10 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
 std::string metrics_header() {
   return "generation,seconds,elapsed,frames,frames_total,fps,pop_mean,pop_best,pop_min,eval_mean,eval_std,"
          "mean_steps,param_mean,spikes_per_step,synops_per_step,chip_cycles,cycles_per_step,cycles_per_episode,"
-         "chip_seconds";
+         "chip_seconds,energy_uj,energy_per_step_nj";
 }
-static constexpr size_t kMetricsColumns = 19;
+static constexpr size_t kMetricsColumns = 21;
+static constexpr size_t kEnergyColumn = 19;  // energy_uj
 
 static std::string fmt(double v) {
   char b[64];
@@ -242,6 +245,8 @@ static std::string metrics_row(const GenerationStats& s) {
   add(s.has_chip ? fmt(s.cycles_per_step) : "");
   add(s.has_chip ? fmt(s.cycles_per_episode) : "");
   add(s.has_chip ? fmt(s.chip_seconds) : "");
+  add(s.has_chip ? fmt(s.energy_pj * 1e-6) : "");
+  add(s.has_chip ? fmt(s.energy_per_step_pj * 1e-3) : "");
   return r;
 }
 
@@ -255,6 +260,7 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   // make the evaluator first so that task/model/backend errors surface before anything is written
   Trainer t(cfg, out_dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
+  t.load_energy_setup();
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw Error("cannot create --out '" + out_dir + "': " + ec.message(), "pick a writable directory");
@@ -296,6 +302,7 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
                 "start it again with a new --out (or delete the directory)");
   Trainer t(cfg, dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
+  t.load_energy_setup();
   t.m_st = decode_checkpoint(eval::read_file(kpath, "checkpoint"), cfg, kpath);
   // metrics rows up to the checkpoint's generation
   std::ifstream in(dir + "/metrics.csv");
@@ -310,9 +317,16 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
       const size_t cols = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
       if (cols < kMetricsColumns) line.append(kMetricsColumns - cols, ',');
       t.m_metrics.push_back(line);
+      std::stringstream ls(line);
+      std::string cell;
+      for (size_t col = 0; std::getline(ls, cell, ','); ++col)
+        if (col == kEnergyColumn && !cell.empty()) t.m_run_energy_pj += std::strtod(cell.c_str(), nullptr) * 1e6;
     }
   }
-  if (t.m_metrics.size() != t.m_st.generation) t.m_metrics.clear();  // metrics lost: keep going without them
+  if (t.m_metrics.size() != t.m_st.generation) {  // metrics lost: keep going without them
+    t.m_metrics.clear();
+    t.m_run_energy_pj = 0;
+  }
   // config.json records the latest generations/threads
   io::write_file_atomic(cpath, json::serialize(cfg.to_json()) + "\n");
   return t;
@@ -384,6 +398,19 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     s.cycles_per_step = s.frames ? static_cast<double>(s.chip_cycles) / static_cast<double>(s.frames) : 0;
     s.cycles_per_episode = static_cast<double>(pop_cycles) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
     s.chip_seconds = static_cast<double>(s.chip_cycles) / clock;
+    if (m_energy) {
+      chip::HwCounters hw;
+      ref::EventCounters ev_all;
+      for (const auto& r : res.results) {
+        hw += r.hw;
+        ev_all += r.counters;
+      }
+      m_last_energy = energy::estimate(m_energy->chip, m_energy->table, c.net.desc.shape, hw, ev_all);
+      m_last_episodes = pop * static_cast<uint64_t>(c.episodes_per_individual) + static_cast<uint64_t>(c.eval_episodes);
+      s.energy_pj = m_last_energy.total_pj;
+      s.energy_per_step_pj = s.frames ? s.energy_pj / static_cast<double>(s.frames) : 0;
+      m_run_energy_pj += s.energy_pj;
+    }
   }
 
   const std::vector<double> w = nes::centered_ranks(f);
@@ -431,8 +458,37 @@ void Trainer::write_metrics() const {
   io::write_file_atomic(m_dir + "/metrics.csv", csv);
 }
 
+void Trainer::load_energy_setup() {
+  if (m_cfg.backend != "systemc" && m_cfg.backend != "rtl") {
+    if (!m_cfg.energy_table.empty())
+      throw Error("--energy-table needs --backend systemc or rtl", "energy comes from the chip's counters; add --backend systemc");
+    return;
+  }
+  auto e = std::make_shared<EnergySetup>();
+  e->chip = chip::load_chip_config(m_cfg.chip_path.empty() ? chip::default_chip_config_path() : m_cfg.chip_path);
+  e->table = energy::load_energy_table(m_cfg.energy_table.empty() ? energy::default_energy_table_path() : m_cfg.energy_table);
+  m_energy = std::move(e);
+}
+
 void Trainer::write_outputs() const {
   write_metrics();
+  if (m_energy && m_last_energy.cycles > 0) {
+    // the last generation's report, per generation, episode and env step, and the run's total
+    json::object o = energy::report_json(m_last_energy, m_last_episodes, 1);
+    o["generation"] = m_st.generation;
+    o["run_total_pj"] = m_run_energy_pj;
+    o["run_generations"] = m_metrics.size();
+    io::write_file_atomic(m_dir + "/energy.json", json::serialize(o) + "\n");
+    if (m_cfg.plot) {
+      try {
+        energy::write_energy_plot(m_last_energy, m_dir + "/energy.png");
+      } catch (const Error& e) {
+        static bool warned = false;
+        if (!warned) std::fprintf(stderr, "ecsim train: warning: %s\n", e.what());
+        warned = true;
+      }
+    }
+  }
 
   eval::PolicyImage img;
   img.task = m_cfg.task;

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "energy/energy_model.h"
 #include "eval/evaluator.h"
 #include "nes/nes.h"
 #include "tasks/normalizer.h"
@@ -21,6 +22,7 @@ struct TrainConfig {
   std::string model_path;           // empty: the project's MJCF file
   std::string backend = "functional";
   std::string chip_path;            // systemc/rtl: chip config JSON (empty: configs/chip_default.json)
+  std::string energy_table;         // systemc/rtl: energy table JSON (empty: configs/energy_45nm.json)
   eval::NetSpec net;                // method, network description, arithmetic
   std::string kernel = "auto";
   int pop = 64;                     // individuals per generation (ES: even, antithetic pairs)
@@ -69,6 +71,8 @@ struct GenerationStats {
   double cycles_per_step = 0;     // chip_cycles / frames
   double cycles_per_episode = 0;  // population episodes
   double chip_seconds = 0;        // chip_cycles at the configured clock
+  double energy_pj = 0;           // the generation's chip energy (docs/energy.md)
+  double energy_per_step_pj = 0;  // energy_pj / frames
 };
 
 // The controller's state: exactly what a checkpoint holds.
@@ -107,7 +111,7 @@ class Trainer {
 
   void write_checkpoint() const;
   void write_metrics() const;  // metrics.csv
-  void write_outputs() const;  // metrics.csv, policy/, curve.png
+  void write_outputs() const;  // metrics.csv, policy/, curve.png, energy.json and energy.png (chips)
 
  private:
   Trainer(TrainConfig cfg, std::string dir) : m_cfg(std::move(cfg)), m_dir(std::move(dir)) {}
@@ -116,6 +120,16 @@ class Trainer {
   ControllerState m_st;
   std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
   std::vector<std::string> m_metrics;  // CSV rows without header, one per completed generation
+  // chip backends: the chip and energy table that turn each generation's counters into energy
+  struct EnergySetup {
+    chip::ChipConfig chip;
+    energy::EnergyTable table;
+  };
+  std::shared_ptr<const EnergySetup> m_energy;
+  energy::EnergyReport m_last_energy;  // the last generation's
+  uint64_t m_last_episodes = 0;        // episodes of that generation (population and eval)
+  double m_run_energy_pj = 0;          // Σ over the generations in metrics.csv
+  void load_energy_setup();
 };
 
 std::string metrics_header();

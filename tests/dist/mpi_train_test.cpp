@@ -110,6 +110,13 @@ TEST(MpiTrain, RtlBackendMatchesSystemcCyclesAloneAndOnTwoChips) {
   // the chip columns are filled: the comparison above is not of empty cells
   const std::string m = test::read_text(d / "rtl" / "metrics.csv");
   EXPECT_EQ(m.find(",,"), std::string::npos) << m;
+  // the energy report of the last generation, the same from both chips
+  const auto es = boost::json::parse(test::read_text(d / "systemc" / "energy.json")).as_object();
+  const auto er = boost::json::parse(test::read_text(d / "rtl2" / "energy.json")).as_object();
+  EXPECT_GT(es.at("total_pj").as_double(), 0);
+  EXPECT_EQ(es.at("total_pj").as_double(), er.at("total_pj").as_double());
+  EXPECT_EQ(es.at("run_total_pj").as_double(), er.at("run_total_pj").as_double());
+  EXPECT_FALSE(fs::exists(d / "systemc" / "energy.png")) << "--no-plot";
 }
 
 TEST(MpiTrain, ResumeWithAnotherRankCount) {
@@ -133,4 +140,22 @@ TEST(MpiTrain, RanksWithOtherFlagsStopAtStartUp) {
   EXPECT_NE(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("different configuration or ecsim binary"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(d / "a" / "checkpoint.ckpt")) << "no work before the check";
+}
+
+// A killed and resumed chip run ends with the same metrics (cycles and energy included) and the
+// same run energy as one that never stopped.
+TEST(MpiTrain, ChipRunResumesWithTheSameEnergy) {
+  const test::ScratchDir d("chip_resume");
+  const std::string args = kSmall + "--backend systemc --generations 3 --checkpoint-every 1 --seed 2 --out ";
+  auto whole = run(std::string(ECSIM_BINARY) + " train " + args + (d / "whole").string());
+  ASSERT_EQ(whole.code, 0) << whole.output;
+  auto part = run(std::string(ECSIM_BINARY) + " train " + args + (d / "split").string() + " --stop-after 1");
+  ASSERT_EQ(part.code, 0) << part.output;
+  auto rest = run(std::string(ECSIM_BINARY) + " train --progress never --resume " + (d / "split").string());
+  ASSERT_EQ(rest.code, 0) << rest.output;
+  expect_same_run(d / "whole", d / "split", "chip run resumed", true);
+  const auto a = boost::json::parse(test::read_text(d / "whole" / "energy.json")).as_object();
+  const auto b = boost::json::parse(test::read_text(d / "split" / "energy.json")).as_object();
+  EXPECT_NEAR(a.at("run_total_pj").as_double(), b.at("run_total_pj").as_double(), 1e-6 * a.at("run_total_pj").as_double());
+  EXPECT_EQ(a.at("total_pj").as_double(), b.at("total_pj").as_double());
 }

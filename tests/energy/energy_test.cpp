@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "energy/energy_model.h"
+#include "energy/footprint.h"
 
 using namespace ecsim;
 
@@ -181,4 +182,22 @@ TEST(Energy, BadTablesAreClearErrors) {
   EXPECT_NE(error_of(replace(t, "\"router_uw\": 3.0", "\"router_uw\": \"3\"")).find("leakage.router_uw must be a number"),
             std::string::npos);
   EXPECT_EQ(error_of(t), "");
+}
+
+TEST(Energy, TrainingMethodFootprintsByHand) {
+  energy::FootprintInputs in;
+  in.shape.n_neurons = 4;
+  in.shape.n_exc = 2;
+  in.shape.d_in = 1;
+  in.shape.d_out = 1;
+  in.shape.inner_steps = 2;  // |θ| = 2·1·4 + 4·4 + 4·1 = 28
+  in.population = 3;
+  in.horizon = 5;            // H = 10
+  in.rho_bits = 10;
+  const auto rows = energy::compare_methods(in);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_DOUBLE_EQ(rows[0].bits, 3 * 28 + 28 * 11);            // EC
+  EXPECT_DOUBLE_EQ(rows[1].bits, 28 * 11 + 3 * 64);            // EC with on-chip sampling
+  EXPECT_DOUBLE_EQ(rows[2].bits, 3 * 28 * 32 + 28 * 32);       // ES
+  EXPECT_DOUBLE_EQ(rows[3].bits, 3 * 10 * (3 * 4) * 32 + 28 * 32);  // BPTT: N·H·S·32 + |θ|·32
 }
