@@ -15,6 +15,7 @@ int cmd_train(const Args& args);
 int cmd_eval(const Args& args);
 int cmd_verify_rtl(const Args& args);
 int cmd_report(const Args& args);
+int cmd_sweep(const Args& args);
 
 // Parses args against desc; bad or unknown flags become an ecsim::Error that names the flag
 // and points at `ecsim <command> --help`. Returns false when --help was asked (usage printed).

@@ -25,6 +25,7 @@ static const Command kCommands[] = {
     {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval},
     {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl},
     {"report", "memory footprint of EC, ES and BPTT training (--compare-methods)", cmd_report},
+    {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep},
 };
 
 bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,

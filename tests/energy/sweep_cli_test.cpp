@@ -1,0 +1,96 @@
+// `ecsim sweep`: one row per point, an invalid point reported without losing the others, a short
+// training per point; and `ecsim report --compare-methods`.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "../host/cli_util.h"
+
+using namespace ecsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+TEST(EnergySweep, OneRowPerPointAndInvalidPointsReported) {
+  const test::ScratchDir d("sweep");
+  // 3 × 2 points; with 128 neurons the 1-core points cannot hold the network
+  auto r = test::run_ecsim("sweep --param cores=1,2,4 --param state_bits=12,16 --neurons 128 --steps 4 --jobs 2 --out " +
+                           (d / "s").string());
+  EXPECT_EQ(r.code, 3) << r.output;  // not every point is ok
+  const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 7u) << r.output;  // header + 6
+  EXPECT_EQ(rows[0].rfind("point,cores,state_bits,status,", 0), 0u) << rows[0];
+  int ok = 0, invalid = 0;
+  for (size_t k = 1; k < rows.size(); ++k) {
+    EXPECT_EQ(rows[k].rfind(std::to_string(k - 1) + ",", 0), 0u) << rows[k];
+    if (rows[k].find("\"ok\"") != std::string::npos) ++ok;
+    if (rows[k].find("\"invalid\"") != std::string::npos) {
+      ++invalid;
+      EXPECT_NE(rows[k].find("holds 64"), std::string::npos) << "the row says why: " << rows[k];
+    }
+  }
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(invalid, 2);
+  // points 2 and 3: 2 cores with 12 and 16 state bits. The same cycles, and less energy at 12 bits:
+  // a neuron's state (3W + W_r + 1 bits) fits one 64-bit state-SRAM word at W = 12, two at W = 16
+  auto cells = [](const std::string& row) {
+    std::vector<std::string> c;
+    std::stringstream ss(row);
+    for (std::string x; std::getline(ss, x, ',');) c.push_back(x);
+    return c;
+  };
+  const auto p12 = cells(rows[3]), p16 = cells(rows[4]);
+  EXPECT_EQ(p12[4], p16[4]) << "cycles per env step do not depend on the state width";
+  EXPECT_LT(std::stod(p12[5]), std::stod(p16[5])) << rows[3] << "\n" << rows[4];
+  EXPECT_TRUE(fs::exists(d / "s" / "point_3" / "actions.energy.json"));
+}
+
+TEST(EnergySweep, TrainsEveryPointWhenAsked) {
+  const test::ScratchDir d("sweep_train");
+  auto r = test::run_ecsim("sweep --param rho_bits=6,8,10 --neurons 64 --steps 3 --train-generations 1 --pop 4 --horizon 50 --jobs 2 --out " +
+                           (d / "s").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 4u);
+  for (size_t k = 1; k < rows.size(); ++k) {
+    // the eval_return column (second to last before error) is filled
+    const std::string row = rows[k];
+    const size_t err = row.rfind(",\"");
+    const size_t ret = row.rfind(',', err - 1);
+    EXPECT_GT(err - ret - 1, 0u) << "no eval return in " << row;
+  }
+}
+
+TEST(EnergySweep, BadGridsAreClearErrors) {
+  const test::ScratchDir d("sweep_bad");
+  const std::string o = " --out " + (d / "x").string();
+  auto a = test::run_ecsim("sweep --param colors=1,2" + o);
+  EXPECT_EQ(a.code, 2);
+  EXPECT_NE(a.output.find("'colors' is not a numeric chip config setting"), std::string::npos) << a.output;
+  auto b = test::run_ecsim("sweep --param cores=1,two" + o);
+  EXPECT_NE(b.output.find("'two' is not a number"), std::string::npos) << b.output;
+  auto c = test::run_ecsim("sweep" + o);
+  EXPECT_NE(c.output.find("at least one --param"), std::string::npos) << c.output;
+  auto e = test::run_ecsim("sweep --param cores=2 --param cores=4" + o);
+  EXPECT_NE(e.output.find("given twice"), std::string::npos) << e.output;
+}
+
+TEST(EnergyReport, CompareMethodsPrintsEveryMethod) {
+  auto r = test::run_ecsim("report --compare-methods --task hopper --pop 64");
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* m : {"EC ", "EC, on-chip sampling", "ES ", "BPTT"}) EXPECT_NE(r.output.find(m), std::string::npos) << m;
+  EXPECT_NE(r.output.find("|θ| = 71936"), std::string::npos) << r.output;  // 2·11·256 + 256² + 256·3
+  auto bad = test::run_ecsim("report");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("--compare-methods"), std::string::npos) << bad.output;
+}
