@@ -56,6 +56,12 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
       r.reject("format", "is \"" + format + "\", this ecsim reads \"ecsim-chip/1\"", "set \"format\": \"ecsim-chip/1\"");
     c.name = r.text("name");
     c.clock_hz = r.positive("clock_hz", "the clock frequency in Hz, e.g. 2e8");
+    if (r.has("synapse_weights")) {
+      const std::string wts = r.text("synapse_weights");
+      if (wts != "1bit" && wts != "float32")
+        r.reject("synapse_weights", "is \"" + wts + "\"", "use \"1bit\" (EC's chip) or \"float32\" (the ES-RSNN chip)");
+      c.weight_bits = wts == "float32" ? 32 : 1;
+    }
     {
       ObjectReader cores = r.object("cores");
       c.cores = cores.integer("count", 1, 65536, "the number of neuron cores");
@@ -153,9 +159,15 @@ Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {
   Mapping m;
   m.neurons_per_core = chip.neurons_per_core;
   m.cores_used = (s.n_neurons + chip.neurons_per_core - 1) / chip.neurons_per_core;
-  const int npc = chip.neurons_per_core, w = chip.synapse_sram.word_bits;
-  // per neuron: its recurrent row (N presynaptic bits), its input column (2·d_in), its output row (d_out)
-  const int64_t syn_words = int64_t{npc} * (words_for(s.n_neurons, w) + words_for(2 * s.d_in, w) + words_for(s.d_out, w));
+  const int npc = chip.neurons_per_core, w = chip.synapse_sram.word_bits, b = chip.weight_bits;
+  if (chip.float_weights() && w % 32 != 0)
+    throw Error("chip config " + chip.path + ": float32 weights need synapse SRAM words of a multiple of 32 bits, not " +
+                    std::to_string(w),
+                "set memories.synapse_sram.word_bits to 32 or 64");
+  // per neuron: its recurrent row (N presynaptic weights), its input column (2·d_in), its output row
+  // (d_out), b bits each
+  const int64_t syn_words = int64_t{npc} * (words_for(int64_t{s.n_neurons} * b, w) + words_for(int64_t{2} * s.d_in * b, w) +
+                                            words_for(int64_t{s.d_out} * b, w));
   const int64_t synapses = int64_t{npc} * (s.n_neurons + 2 * s.d_in + s.d_out);
   m.synapse_bits_per_core = syn_words * w;
   const int rho_per_word = chip.rho_sram.word_bits / (a.rho_bits + 1);
@@ -187,7 +199,7 @@ std::string describe(const ChipConfig& c) {
   std::ostringstream os;
   os << c.name << ": " << c.cores << " cores × " << c.neurons_per_core << " neurons, " << c.clock_hz / 1e6
      << " MHz, mesh " << c.noc.columns << "×" << c.noc.rows << ", synapse SRAM " << c.synapse_sram.words << " × "
-     << c.synapse_sram.word_bits << " b per core, " << c.arith.describe();
+     << c.synapse_sram.word_bits << " b per core, " << (c.float_weights() ? "float32 weights (MAC), " : "") << c.arith.describe();
   return os.str();
 }
 

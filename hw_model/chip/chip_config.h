@@ -49,6 +49,10 @@ struct ChipConfig {
   SramConfig synapse_sram, rho_sram, state_sram;
   UnitTiming popcount, lif, sampler;
   int controller_cycles_per_access = 2;  // one register access of the firmware
+  // bits per connection in the synapse SRAM: 1 (EC's 1-bit θ, popcount datapath) or 32 (the
+  // ES-RSNN chip: float32 weights, multiply-accumulate datapath). Config key "synapse_weights".
+  int weight_bits = 1;
+  bool float_weights() const { return weight_bits == 32; }
   NocConfig noc;
   HostLinkConfig host_link;
 

@@ -17,6 +17,7 @@ struct MemoryCounters {
 struct HwCounters {
   MemoryCounters synapse_sram, rho_sram, state_sram;
   uint64_t popcount_words = 0;      // words through the popcount-accumulate unit
+  uint64_t mac_ops = 0;             // float32 multiply-accumulates (the float32-weight chip's datapath)
   uint64_t lif_updates = 0;         // neuron updates of the LIF unit
   uint64_t lif_multiplies = 0;      // constant multiplies (4 per update: α_syn, R, β_m, α_out)
   uint64_t lif_adds = 0;            // adds/subtracts (5 per update) incl. the rate increment
@@ -51,7 +52,7 @@ struct HwCounters {
     for (size_t i = 0; i < kFields; ++i) a[i] -= b[i];
     return d;
   }
-  static constexpr size_t kFields = 37;
+  static constexpr size_t kFields = 38;
 };
 static_assert(sizeof(HwCounters) == HwCounters::kFields * sizeof(uint64_t), "HwCounters holds only uint64_t fields");
 

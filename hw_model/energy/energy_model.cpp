@@ -70,6 +70,8 @@ EnergyReport estimate(const chip::ChipConfig& c, const EnergyTable& t, const ref
   // datapaths at their operand widths
   const int w = c.arith.state_bits;
   add("popcount unit", "word", u(h.popcount_words), t.popcount_64b_word_pj * c.synapse_sram.word_bits / 64.0);
+  if (h.mac_ops)  // the float32-weight chip: a float32 multiply and add per weight
+    add("MAC unit", "multiply-accumulate", u(h.mac_ops), t.op_pj(t.fp_mult_pj, 32, "fp_mult") + t.op_pj(t.fp_add_pj, 32, "fp_add"));
   add("LIF unit", "multiply", u(h.lif_multiplies), t.op_pj(t.mult_pj, w, "mult"));
   add("LIF unit", "add", u(h.lif_adds), t.op_pj(t.add_pj, w, "add"));
   add("LIF unit", "compare", u(h.lif_compares), t.op_pj(t.compare_pj, w, "compare"));

@@ -98,6 +98,8 @@ EnergyTable parse_energy_table(const std::string& text, const std::string& label
   t.add_pj = read_widths(r.object("add_pj"), "add");
   t.mult_pj = read_widths(r.object("mult_pj"), "mult");
   t.compare_pj = read_widths(r.object("compare_pj"), "compare");
+  t.fp_add_pj = read_widths(r.object("fp_add_pj"), "fp_add");
+  t.fp_mult_pj = read_widths(r.object("fp_mult_pj"), "fp_mult");
   t.popcount_64b_word_pj = r.non_negative("popcount_64b_word_pj", "energy of one 64-bit word through the popcount unit");
   t.philox_block_pj = r.non_negative("philox_block_pj", "energy of one Philox4x32-10 block");
   t.register_access_pj = r.non_negative("register_access_pj", "energy of one register access");

@@ -18,7 +18,8 @@ struct EnergyTable {
   std::string path, technology, description;
   std::vector<SramPoint> sram_read_64b;  // by macro size, increasing
   double sram_write_over_read = 1.0;     // a write costs this times a read of the same width
-  std::map<int, double> add_pj, mult_pj, compare_pj;  // by operand width in bits
+  std::map<int, double> add_pj, mult_pj, compare_pj;  // integer, by operand width in bits
+  std::map<int, double> fp_add_pj, fp_mult_pj;         // floating point, by width (the float32 chip's MAC)
   double popcount_64b_word_pj = 0;       // AND, two 64-bit popcounts (E, I), subtract, accumulate
   double philox_block_pj = 0;            // one Philox4x32-10 block (10 rounds)
   double register_access_pj = 0;         // one firmware register access (bus and register)

@@ -116,9 +116,10 @@ void ChipSim::load_network(const ref::NetworkDesc& desc) {
   c.spike_words = (N + 63) / 64;
   c.exc_mask.assign(static_cast<size_t>(c.spike_words), 0);
   for (int i = 0; i < desc.shape.n_exc; ++i) c.exc_mask[static_cast<size_t>(i / 64)] |= uint64_t{1} << (i % 64);
-  c.words_rec = (N + w - 1) / w;
-  c.words_in = (2 * desc.shape.d_in + w - 1) / w;
-  c.words_out = (desc.shape.d_out + w - 1) / w;
+  const int b = c.config.weight_bits;
+  c.words_rec = (N * b + w - 1) / w;
+  c.words_in = (2 * desc.shape.d_in * b + w - 1) / w;
+  c.words_out = (desc.shape.d_out * b + w - 1) / w;
   if (c.config.neurons_per_core % 8 != 0)
     throw Error("the SystemC sampler draws 8 synapses per Philox block: neurons_per_core must be a multiple of 8",
                 "set cores.neurons_per_core to a multiple of 8");
@@ -193,7 +194,12 @@ ref::Theta ChipSim::read_theta() const {
   for (const auto& core : m_chip->cores)
     for (int j = core->lo(); j < core->hi(); ++j) {
       const int64_t base = int64_t{j - core->lo()} * c.words_per_neuron();
-      auto bit = [&](int64_t off, int b) { return (core->peek_synapse_word(base + off + b / w) >> (b % w)) & 1u; };
+      const int wb = c.config.weight_bits;  // a float32 weight is present when non-zero
+      auto bit = [&](int64_t off, int b) {
+        const int64_t at = int64_t{b} * wb;
+        const uint64_t v = core->peek_synapse_word(base + off + at / w) >> (at % w);
+        return (wb == 1 ? v & 1u : v & 0xffffffffu) != 0;
+      };
       for (int i = 0; i < s.n_neurons; ++i) t.rec.set(i, j, bit(0, i));
       for (int r = 0; r < 2 * s.d_in; ++r) t.in.set(r, j, bit(c.words_rec, r));
       for (int k = 0; k < s.d_out; ++k) t.out.set(j, k, bit(c.words_rec + c.words_in, k));
@@ -227,7 +233,7 @@ std::string ChipSim::report() const {
   mem("synapse SRAM", h.synapse_sram);
   mem("rho SRAM", h.rho_sram);
   mem("state SRAM", h.state_sram);
-  os << "popcount unit: " << h.popcount_words << " words; LIF unit: " << h.lif_updates << " updates, " << h.lif_multiplies
+  os << "popcount unit: " << h.popcount_words << " words; MAC unit (float32 weights): " << h.mac_ops << " multiply-accumulates; LIF unit: " << h.lif_updates << " updates, " << h.lif_multiplies
      << " multiplies, " << h.lif_adds << " adds, " << h.lif_compares << " compares\n"
      << "input stage: " << h.input_adds << " adds; readout: " << h.readout_adds << " adds; sampler: " << h.philox_blocks
      << " Philox blocks\n"

@@ -1,6 +1,7 @@
 #include "systemc/neuron_core.h"
 
 #include <bit>
+#include <cstring>
 
 #include "common/error.h"
 #include "firmware/register_map.h"
@@ -29,6 +30,15 @@ NeuronCore::NeuronCore(const sc_core::sc_module_name& name, int index, const Chi
   socket.register_b_transport(this, &NeuronCore::b_transport);
   SC_HAS_PROCESS(NeuronCore);
   SC_THREAD(run);
+}
+
+// the float32 weight `index` of a region of w-bit SRAM words (the float32-weight chip)
+static float weight_at(const uint64_t* words, int index, int w) {
+  const int64_t at = int64_t{index} * 32;
+  const auto bits = static_cast<uint32_t>((words[at / w] >> (at % w)) & 0xffffffffu);
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
 }
 
 // bits [k·w, (k+1)·w) of a bit vector (64-bit words) as word k, for k < ceil(n/w)
@@ -170,9 +180,22 @@ uint64_t NeuronCore::do_input() {
   const ref::NetworkShape& s = m_ctx.desc.shape;
   const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   std::vector<uint64_t> col(static_cast<size_t>(m_ctx.words_in));
+  const bool fw = m_ctx.config.float_weights();
   for (int j = m_lo; j < m_hi; ++j) {
     m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col.data());
     int64_t acc = 0;
+    if (fw) {  // two multiply-accumulates per input: x·w(+x) + (−x)·w(−x), exact in float for these values
+      double f = 0;
+      for (int i = 0; i < s.d_in; ++i) {
+        const double x = m_input[static_cast<size_t>(i)];
+        const float wp = weight_at(col.data(), i, w), wm = weight_at(col.data(), s.d_in + i, w);
+        if (x != 0) m_events.in_synops += static_cast<uint64_t>(wp != 0.0f) + static_cast<uint64_t>(wm != 0.0f);
+        f += x * wp - x * wm;
+      }
+      m_hw.mac_ops += 2 * static_cast<uint64_t>(s.d_in);
+      m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, static_cast<int64_t>(f));
+      continue;
+    }
     for (int i = 0; i < s.d_in; ++i) {
       const int64_t x = m_input[static_cast<size_t>(i)];
       const bool plus = (col[static_cast<size_t>(i / w)] >> (i % w)) & 1u;
@@ -187,8 +210,10 @@ uint64_t NeuronCore::do_input() {
   }
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_in);
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
-  // one word per cycle from the synapse SRAM, one signed add per input and neuron
-  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_in)) + n * static_cast<uint64_t>(s.d_in);
+  // one word per cycle from the synapse SRAM, one signed add per input and neuron (float32: one
+  // multiply-accumulate per weight, 2·d_in per neuron)
+  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_in)) +
+         n * static_cast<uint64_t>(s.d_in) * (fw ? 2u : 1u);
 }
 
 uint64_t NeuronCore::do_step() {
@@ -203,7 +228,26 @@ uint64_t NeuronCore::do_step() {
   for (int j = m_lo; j < m_hi; ++j)
     m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr, m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
   uint64_t hits = 0, fired_count = 0;
-  const uint64_t pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, spk.data(), m_exc_w.data(), m_sums.data(), &hits);
+  uint64_t pop = 0;
+  if (m_ctx.config.float_weights()) {
+    // the float32 chip's MAC unit: every weight of the row times its presynaptic spike (0 or 1),
+    // accumulated; the same words-per-cycle timing as the popcount unit
+    for (int r = 0; r < n; ++r) {
+      const uint64_t* row = m_rows_w.data() + static_cast<size_t>(r) * static_cast<size_t>(wr);
+      double sum = 0;
+      for (int i = 0; i < N; ++i) {
+        if (!((m_spikes_in[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u)) continue;
+        const float wt = weight_at(row, i, w);
+        sum += wt;
+        hits += wt != 0.0f;
+      }
+      m_sums[static_cast<size_t>(r)] = static_cast<int64_t>(sum);
+    }
+    m_hw.mac_ops += static_cast<uint64_t>(n) * static_cast<uint64_t>(N);
+    pop = m_popcount->cycles(static_cast<uint64_t>(n), static_cast<uint64_t>(wr));
+  } else {
+    pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, spk.data(), m_exc_w.data(), m_sums.data(), &hits);
+  }
   for (int j = m_lo; j < m_hi; ++j) {
     const bool excitatory = j < m_ctx.desc.shape.n_exc;
     if (m_lif.update(m_ctx.desc, m_sums[static_cast<size_t>(j - m_lo)], m_i_in[static_cast<size_t>(j - m_lo)], excitatory,
@@ -234,6 +278,18 @@ uint64_t NeuronCore::do_readout() {
   for (int j = m_lo; j < m_hi; ++j) {
     const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec + m_ctx.words_in;
     const int32_t r = m_state[static_cast<size_t>(j - m_lo)].rate;
+    if (m_ctx.config.float_weights()) {  // one multiply-accumulate per output weight
+      std::vector<uint64_t>& out = m_rows_w;  // scratch: the output row's words
+      out.resize(std::max(out.size(), static_cast<size_t>(m_ctx.words_out)));
+      for (int k = 0; k < m_ctx.words_out; ++k) out[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);
+      for (int k = 0; k < s.d_out; ++k) {
+        const float wt = weight_at(out.data(), k, w);
+        m_partial[static_cast<size_t>(k)] += static_cast<int64_t>(static_cast<double>(r) * wt);
+        if (r != 0 && wt != 0.0f) ++m_events.out_synops;
+      }
+      m_hw.mac_ops += static_cast<uint64_t>(s.d_out);
+      continue;
+    }
     for (int k = 0; k < m_ctx.words_out; ++k) {
       const uint64_t word = m_synapse_sram.read(base + k);
       for (int b = 0; b < w && k * w + b < s.d_out; ++b)
@@ -246,7 +302,8 @@ uint64_t NeuronCore::do_readout() {
   }
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_out);
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
-  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_out)) + n;
+  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_out)) +
+         n * (m_ctx.config.float_weights() ? static_cast<uint64_t>(s.d_out) : 1u);
 }
 
 }  // namespace ecsim::sc

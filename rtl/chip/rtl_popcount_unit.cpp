@@ -151,6 +151,9 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
 }  // namespace
 
 void check_rtl_chip_config(const chip::ChipConfig& cfg, const std::string& where) {
+  if (cfg.float_weights())
+    throw Error(where + ": --backend rtl swaps in the popcount core of the 1-bit chip; this chip has float32 weights",
+                "use --backend systemc for the float32-weight chip");
   const int w = cfg.synapse_sram.word_bits;
   if (!popcount_parameter_sets().count(w))
     throw Error(where + ": --backend rtl needs a synapse word width the RTL core is built for (64 or 32), not " + std::to_string(w),

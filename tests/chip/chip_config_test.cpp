@@ -99,10 +99,29 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
   const ChipConfig narrow = parse_chip_config(
       edited([](boost::json::object& o) { o["memories"].as_object()["rho_sram"].as_object()["word_bits"] = 8; }), "'n.json'");
   EXPECT_THROW(map_network(narrow, shape(256, 11, 3)), Error);
+  // float32 weights: 32 times the synapse words; the default chip's SRAM cannot hold them
+  const ChipConfig fl = parse_chip_config(edited([](boost::json::object& o) { o["synapse_weights"] = "float32"; }), "'f.json'");
+  try {
+    map_network(fl, shape(256, 11, 3));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needs " + std::to_string(64 * (128 + 11 + 2))), std::string::npos) << e.what();
+  }
+  const ChipConfig fl16 = parse_chip_config(edited([](boost::json::object& o) {
+    o["synapse_weights"] = "float32";
+    o["memories"].as_object()["synapse_sram"].as_object()["word_bits"] = 16;
+  }), "'f16.json'");
+  try {
+    map_network(fl16, shape(256, 11, 3));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("multiple of 32 bits"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ChipConfig, BadConfigsNameTheKey) {
   expect_error("{ not json", "not valid JSON");
+  expect_error(edited([](boost::json::object& o) { o["synapse_weights"] = "float16"; }), "synapse_weights is \"float16\"");
   expect_error(edited([](boost::json::object& o) { o["format"] = "ecsim-chip/9"; }), "format");
   expect_error(edited([](boost::json::object& o) { o.erase("noc"); }), "noc is missing");
   expect_error(edited([](boost::json::object& o) { o["clock_mhz"] = 5; }), "clock_mhz is not a known setting");

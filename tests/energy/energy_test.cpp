@@ -21,6 +21,7 @@ const char* kTable = R"({
   "sram_read_64b_pj": [{"kbytes": 8, "pj": 10}, {"kbytes": 32, "pj": 20}],
   "sram_write_over_read": 2.0,
   "add_pj": {"16": 0.5, "32": 1.0}, "mult_pj": {"16": 3.0}, "compare_pj": {"16": 0.25},
+  "fp_add_pj": {"32": 0.9}, "fp_mult_pj": {"32": 3.7},
   "popcount_64b_word_pj": 2.0, "philox_block_pj": 50.0, "register_access_pj": 4.0,
   "noc_router_flit_pj": 1.0, "noc_link_flit_pj": 3.0, "host_link_byte_pj": 100.0,
   "leakage": {"sram_pw_per_bit": 1.0, "core_logic_uw": 2.0, "router_uw": 3.0, "controller_uw": 4.0}
