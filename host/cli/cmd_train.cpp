@@ -73,8 +73,8 @@ int cmd_train(const Args& args) {
     ("seed", po::value(&c.seed)->default_value(c.seed), "run seed: every individual's seed derives from it")
     ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
     ("backend", po::value(&c.backend)->default_value(c.backend), "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core); one chip per process: use MPI ranks for more")
-    ("chip", po::value(&c.chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
-    ("energy-table", po::value(&c.energy_table), "energy table JSON for --backend systemc/rtl (default: configs/energy_45nm.json; docs/energy.md)")
+    ("chip", po::value(&c.chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json); with --backend functional, count that chip's activity and energy (no cycles)")
+    ("energy-table", po::value(&c.energy_table), "energy table JSON for the chip's energy (default: configs/energy_45nm.json; docs/energy.md)")
     ("out", po::value(&out), "run directory to create")
     ("resume", po::value(&resume), "continue the run in this directory (bit-identical to an uninterrupted run)")
     ("lr", po::value(&c.lr)->default_value(c.lr), "Adam step size (EC) / AdamW (ES); reference 0.15")
@@ -160,8 +160,6 @@ int cmd_train(const Args& args) {
                                     vm["threads"].defaulted() ? 0 : threads);
     }
     if (!vm.count("out")) throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");
-    if (vm.count("chip") && c.backend == "functional")
-      throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
     c.net.method = eval::parse_method(method);
     c.threads = threads;
     c.plot = !vm.count("no-plot");
@@ -211,6 +209,9 @@ int cmd_train(const Args& args) {
               << last.generation << " in " << duration_text(last.elapsed) << ": eval return " << last.eval_mean << " ± "
               << last.eval_std << ", population mean " << last.pop_mean << ", " << static_cast<long>(last.fps)
               << " frames/s\n";
+  if (last.generation && last.has_energy && !last.has_chip)
+    std::cout << "chip activity counted by the functional backend: energy " << last.energy_pj * 1e-6 << " uJ per generation, "
+              << last.energy_per_step_pj * 1e-3 << " nJ per env step, dynamic only (energy.json, docs/energy.md)\n";
   if (last.generation && last.has_chip)
     std::cout << "chip (" << cfg.backend << "), last generation: " << last.chip_cycles << " cycles (" << last.chip_seconds
               << " s at the chip clock), " << last.cycles_per_step << " per env step, " << last.cycles_per_episode

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "chip/activity.h"
 #include "common/error.h"
 #include "eval/evaluator.h"
 #include "nes/nes.h"
@@ -46,6 +47,18 @@ class FunctionalEvaluator final : public Evaluator {
                       std::to_string(spec.obs_size) + "/" + std::to_string(spec.act_size) + ")",
                   "use a policy trained on this task");
     m_max_steps = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
+    if (!cfg.chip_path.empty()) {  // count the chip's hardware activity (docs/energy.md)
+      if (cfg.net.method != Method::kEC || cfg.net.arith != ref::Arith::kFixed)
+        throw Error("--chip on the functional backend counts the 1-bit chip's activity: it needs --method ec and fixed-point arithmetic",
+                    "drop --chip, or use --method ec without --arith float");
+      const chip::ChipConfig c = chip::load_chip_config(cfg.chip_path);
+      const ref::ArithConfig& a = cfg.net.desc.arith;
+      if (a.state_bits != c.arith.state_bits || a.frac_bits != c.arith.frac_bits || a.const_bits != c.arith.const_bits ||
+          a.rho_bits != c.arith.rho_bits || a.rate_bits != c.arith.rate_bits || a.input_bits != c.arith.input_bits)
+        throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + c.arith.describe() + ")",
+                    "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+      m_activity = std::make_shared<const chip::ActivityModel>(c, cfg.net.desc);
+    }
     for (int t = 0; t < m_cfg.threads; ++t) m_workers.push_back(std::make_unique<Worker>(m_cfg, m_model));
   }
 
@@ -61,7 +74,9 @@ class FunctionalEvaluator final : public Evaluator {
     const auto& d = m_cfg.net.desc;
     if (m_cfg.net.method == Method::kEC) {
       m_rho_q = ref::quantize_rho(params, d.arith.rho_bits);
-      m_det = std::make_shared<const ref::CompiledNet>(d, ref::threshold_theta(d.shape, params));
+      const ref::Theta det = ref::threshold_theta(d.shape, params);
+      if (m_activity) m_det_counts = m_activity->theta_counts(det);
+      m_det = std::make_shared<const ref::CompiledNet>(d, det);
     }
   }
 
@@ -96,12 +111,16 @@ class FunctionalEvaluator final : public Evaluator {
   void run_job(Worker& w, const Job& job, EpisodeResult& r, tasks::RunningNormalizer& stats) {
     const auto& d = m_cfg.net.desc;
     // the network of this job
+    chip::ActivityModel::ThetaCounts counts = m_det_counts;
     switch (job.kind) {
-      case JobKind::kSample:
+      case JobKind::kSample: {
         if (m_cfg.net.method != Method::kEC) throw Error("internal: sampled job for an ES evaluator");
         nes::sample_bits_range(m_rho_q, d.arith.rho_bits, job.param_seed, 0, w.bits.size(), w.bits.data());
-        w.agent.set_net(std::make_shared<const ref::CompiledNet>(d, theta_from_bits(d.shape, w.bits)));
+        const ref::Theta theta = theta_from_bits(d.shape, w.bits);
+        if (m_activity) counts = m_activity->theta_counts(theta);
+        w.agent.set_net(std::make_shared<const ref::CompiledNet>(d, theta));
         break;
+      }
       case JobKind::kDeterministic:
         if (m_cfg.net.method == Method::kEC)
           w.agent.set_net(m_det);
@@ -129,6 +148,11 @@ class FunctionalEvaluator final : public Evaluator {
     r = EpisodeResult{};
     AgentPolicy policy{w.agent, m_norm, w.env.ctrl_high(), r};
     run_job_episodes(w.env, policy, job, m_cfg, m_max_steps, w.obs.data(), w.ctrl.data(), stats, r);
+    if (m_activity) {  // the chip's activity for this job, exactly as the SystemC backend counts it
+      if (job.kind == JobKind::kSample) r.hw += m_activity->sample(counts);
+      r.hw += m_activity->reset().scaled(static_cast<uint64_t>(m_cfg.episodes_per_job));
+      r.hw += m_activity->env_step(counts).scaled(r.steps);
+    }
   }
 
   EvaluatorConfig m_cfg;
@@ -138,6 +162,8 @@ class FunctionalEvaluator final : public Evaluator {
   std::vector<float> m_params;
   tasks::RunningNormalizer m_norm;
   std::vector<uint32_t> m_rho_q;
+  std::shared_ptr<const chip::ActivityModel> m_activity;  // --chip: count the chip's activity
+  chip::ActivityModel::ThetaCounts m_det_counts;
   std::shared_ptr<const ref::CompiledNet> m_det;
 };
 

@@ -245,8 +245,8 @@ static std::string metrics_row(const GenerationStats& s) {
   add(s.has_chip ? fmt(s.cycles_per_step) : "");
   add(s.has_chip ? fmt(s.cycles_per_episode) : "");
   add(s.has_chip ? fmt(s.chip_seconds) : "");
-  add(s.has_chip ? fmt(s.energy_pj * 1e-6) : "");
-  add(s.has_chip ? fmt(s.energy_per_step_pj * 1e-3) : "");
+  add(s.has_energy ? fmt(s.energy_pj * 1e-6) : "");
+  add(s.has_energy ? fmt(s.energy_per_step_pj * 1e-3) : "");
   return r;
 }
 
@@ -398,19 +398,20 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     s.cycles_per_step = s.frames ? static_cast<double>(s.chip_cycles) / static_cast<double>(s.frames) : 0;
     s.cycles_per_episode = static_cast<double>(pop_cycles) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
     s.chip_seconds = static_cast<double>(s.chip_cycles) / clock;
-    if (m_energy) {
-      chip::HwCounters hw;
-      ref::EventCounters ev_all;
-      for (const auto& r : res.results) {
-        hw += r.hw;
-        ev_all += r.counters;
-      }
-      m_last_energy = energy::estimate(m_energy->chip, m_energy->table, c.net.desc.shape, hw, ev_all);
-      m_last_episodes = pop * static_cast<uint64_t>(c.episodes_per_individual) + static_cast<uint64_t>(c.eval_episodes);
-      s.energy_pj = m_last_energy.total_pj;
-      s.energy_per_step_pj = s.frames ? s.energy_pj / static_cast<double>(s.frames) : 0;
-      m_run_energy_pj += s.energy_pj;
+  }
+  if (m_energy) {  // the jobs' hardware counts (simulated, or counted by the functional backend)
+    chip::HwCounters hw;
+    ref::EventCounters ev_all;
+    for (const auto& r : res.results) {
+      hw += r.hw;
+      ev_all += r.counters;
     }
+    m_last_energy = energy::estimate(m_energy->chip, m_energy->table, c.net.desc.shape, hw, ev_all);
+    m_last_episodes = pop * static_cast<uint64_t>(c.episodes_per_individual) + static_cast<uint64_t>(c.eval_episodes);
+    s.has_energy = true;
+    s.energy_pj = m_last_energy.total_pj;
+    s.energy_per_step_pj = s.frames ? s.energy_pj / static_cast<double>(s.frames) : 0;
+    m_run_energy_pj += s.energy_pj;
   }
 
   const std::vector<double> w = nes::centered_ranks(f);
@@ -459,9 +460,10 @@ void Trainer::write_metrics() const {
 }
 
 void Trainer::load_energy_setup() {
-  if (m_cfg.backend != "systemc" && m_cfg.backend != "rtl") {
+  // energy needs the chip's counts: a chip backend, or the functional backend counting for --chip
+  if (m_cfg.backend != "systemc" && m_cfg.backend != "rtl" && m_cfg.chip_path.empty()) {
     if (!m_cfg.energy_table.empty())
-      throw Error("--energy-table needs --backend systemc or rtl", "energy comes from the chip's counters; add --backend systemc");
+      throw Error("--energy-table needs the chip's counts", "add --chip FILE (the functional backend then counts them) or --backend systemc");
     return;
   }
   auto e = std::make_shared<EnergySetup>();
@@ -472,7 +474,7 @@ void Trainer::load_energy_setup() {
 
 void Trainer::write_outputs() const {
   write_metrics();
-  if (m_energy && m_last_energy.cycles > 0) {
+  if (m_energy && !m_last_energy.lines.empty()) {
     // the last generation's report, per generation, episode and env step, and the run's total
     json::object o = energy::report_json(m_last_energy, m_last_episodes, 1);
     o["generation"] = m_st.generation;

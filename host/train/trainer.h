@@ -71,6 +71,7 @@ struct GenerationStats {
   double cycles_per_step = 0;     // chip_cycles / frames
   double cycles_per_episode = 0;  // population episodes
   double chip_seconds = 0;        // chip_cycles at the configured clock
+  bool has_energy = false;        // chip backends, or the functional backend with --chip
   double energy_pj = 0;           // the generation's chip energy (docs/energy.md)
   double energy_per_step_pj = 0;  // energy_pj / frames
 };

@@ -52,6 +52,12 @@ struct HwCounters {
     for (size_t i = 0; i < kFields; ++i) a[i] -= b[i];
     return d;
   }
+  HwCounters scaled(uint64_t k) const {  // every count times k (k repetitions of an action set)
+    HwCounters d = *this;
+    auto* a = reinterpret_cast<uint64_t*>(&d);
+    for (size_t i = 0; i < kFields; ++i) a[i] *= k;
+    return d;
+  }
   static constexpr size_t kFields = 38;
 };
 static_assert(sizeof(HwCounters) == HwCounters::kFields * sizeof(uint64_t), "HwCounters holds only uint64_t fields");

@@ -115,6 +115,7 @@ std::string format_report(const EnergyReport& r, uint64_t episodes, uint64_t gen
   os << "energy (" << r.technology << ", chip " << r.chip << "): " << energy_text(r.total_pj) << " = dynamic "
      << energy_text(r.dynamic_pj) << " + static " << energy_text(r.static_pj) << " over " << r.cycles << " cycles ("
      << fmt("%.6g", r.seconds()) << " s)\n";
+  if (r.cycles == 0) os << "  (no cycles were simulated: static energy is not included; counted by the functional backend)\n";
   char line[200];
   std::snprintf(line, sizeof line, "  %-22s %-18s %16s %14s %14s %7s\n", "unit", "action", "count", "pJ each", "energy", "share");
   os << line;
@@ -167,6 +168,7 @@ boost::json::object report_json(const EnergyReport& r, uint64_t episodes, uint64
   o["dynamic_pj"] = r.dynamic_pj;
   o["static_pj"] = r.static_pj;
   o["total_pj"] = r.total_pj;
+  if (r.cycles == 0) o["note"] = "no cycles were simulated (the functional backend counts actions, not time): static energy is not included";
   const chip::HwCounters& h = r.hw;
   auto mem = [](const chip::MemoryCounters& m) {
     return json::object{{"words_read", m.words_read}, {"words_written", m.words_written}, {"bits_read", m.bits_read}, {"bits_written", m.bits_written}};

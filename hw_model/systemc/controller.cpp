@@ -104,14 +104,14 @@ uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
 }
 
 uint32_t Controller::read32(uint32_t addr) {
-  const uint32_t v = access(false, addr, 0);
-  // a busy STATUS: the firmware's poll sleeps until that core's done event (wait-for-event), so
-  // polling costs one more access instead of a spin
-  if (v != 0 && addr >= regs::kCoreBase && (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
+  // A STATUS read of a busy core stalls until the core is done (wait-for-event), then completes:
+  // every poll is exactly one register access, whatever the timing. (Reading first and re-reading
+  // after the done event made the count depend on which of two same-time events SystemC ran first.)
+  if (addr >= regs::kCoreBase && (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
     NeuronCore* core = m_cores[(addr - regs::kCoreBase) / regs::kCoreStride];
     if (core->busy()) sc_core::wait(core->done_event());
   }
-  return v;
+  return access(false, addr, 0);
 }
 
 void Controller::write32(uint32_t addr, uint32_t value) {

@@ -159,3 +159,26 @@ TEST(MpiTrain, ChipRunResumesWithTheSameEnergy) {
   EXPECT_NEAR(a.at("run_total_pj").as_double(), b.at("run_total_pj").as_double(), 1e-6 * a.at("run_total_pj").as_double());
   EXPECT_EQ(a.at("total_pj").as_double(), b.at("total_pj").as_double());
 }
+
+// The functional backend with --chip counts the chip's activity without simulating it: the same
+// dynamic energy as the SystemC chip, on one process and on two ranks; no static energy (no cycles).
+TEST(MpiTrain, FunctionalChipCountsGiveTheChipsDynamicEnergy) {
+  const test::ScratchDir d("fn_energy");
+  const std::string args = kSmall + "--generations 2 --seed 5 --out ";
+  const std::string chip = " --chip " + std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json ";
+  auto s = run(std::string(ECSIM_BINARY) + " train --backend systemc " + args + (d / "systemc").string());
+  ASSERT_EQ(s.code, 0) << s.output;
+  auto f = run(std::string(ECSIM_BINARY) + " train" + chip + args + (d / "functional").string());
+  ASSERT_EQ(f.code, 0) << f.output;
+  auto f2 = run(mpirun(2) + ECSIM_BINARY + " train" + chip + args + (d / "functional2").string());
+  ASSERT_EQ(f2.code, 0) << f2.output;
+  const auto es = boost::json::parse(test::read_text(d / "systemc" / "energy.json")).as_object();
+  for (const char* run_dir : {"functional", "functional2"}) {
+    const auto ef = boost::json::parse(test::read_text(d / run_dir / "energy.json")).as_object();
+    EXPECT_EQ(ef.at("dynamic_pj").as_double(), es.at("dynamic_pj").as_double()) << run_dir;
+    EXPECT_EQ(ef.at("static_pj").as_double(), 0.0) << run_dir;
+    EXPECT_TRUE(ef.contains("note")) << run_dir;
+    EXPECT_EQ(ef.at("traffic"), es.at("traffic")) << run_dir;
+  }
+  expect_same_run(d / "systemc", d / "functional", "functional with --chip vs systemc");
+}

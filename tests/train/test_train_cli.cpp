@@ -206,7 +206,8 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
   expect_error("train --method sgd" + o, "--method 'sgd' is not known");
   expect_error("train --pop 1" + o, "--pop 1 is too small");
   expect_error("train --generations 0" + o, "--generations must be at least 1");
-  expect_error("train --chip " + (base / "none.json").string() + o, "--chip needs --backend systemc or rtl");
+  expect_error("train --chip " + (base / "none.json").string() + o, "cannot open chip config");
+  expect_error("train --energy-table " + (base / "e.json").string() + o, "--energy-table needs the chip's counts");
   expect_error("train --backend rtl --chip " + (base / "none.json").string() + o, "none.json");
   expect_error("eval " + (base / "x").string() + " --chip c.json", "--chip needs --backend systemc or rtl");
   expect_error("train --backend gpu" + o, "is not known");
