@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "common/error.h"
 #include "eval/binio.h"
@@ -147,7 +148,7 @@ eval::EvaluatorConfig evaluator_config(const TrainConfig& c) {
 // ---- checkpoint ---------------------------------------------------------------------------------
 
 static constexpr char kCkptMagic[9] = "ECSIMCK1";
-static constexpr uint32_t kCkptVersion = 1;
+static constexpr uint32_t kCkptVersion = 2;
 
 std::string encode_checkpoint(const TrainConfig& cfg, const ControllerState& st) {
   eval::BinWriter w;
@@ -165,6 +166,11 @@ std::string encode_checkpoint(const TrainConfig& cfg, const ControllerState& st)
   w.str(st.norm.to_binary());
   w.put<double>(st.elapsed);
   w.put<uint64_t>(st.frames_total);
+  static_assert(std::is_trivially_copyable_v<chip::HwCounters> && std::is_trivially_copyable_v<ref::EventCounters>);
+  w.put(st.run_hw);
+  w.put(st.run_events);
+  w.put<uint64_t>(st.run_episodes);
+  w.put<uint64_t>(st.run_first_generation);
   return w.finish_with_crc();
 }
 
@@ -176,8 +182,8 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
   eval::BinReader r(data, what);
   r.pos = 8;
   const uint32_t version = r.get<uint32_t>();
-  if (version != kCkptVersion)
-    throw Error(what + " has format version " + std::to_string(version) + ", this ecsim reads version " +
+  if (version != kCkptVersion && version != 1)
+    throw Error(what + " has format version " + std::to_string(version) + ", this ecsim reads versions 1 and " +
                 std::to_string(kCkptVersion), "resume it with the ecsim that wrote it");
   const uint32_t method = r.get<uint32_t>();
   if (method != (cfg.net.method == eval::Method::kEC ? 0u : 1u))
@@ -205,6 +211,14 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
     throw Error(what + ": the normalizer has the wrong size", "the file is damaged; start a new run");
   st.elapsed = r.get<double>();
   st.frames_total = r.get<uint64_t>();
+  if (version >= 2) {
+    st.run_hw = r.get<chip::HwCounters>();
+    st.run_events = r.get<ref::EventCounters>();
+    st.run_episodes = r.get<uint64_t>();
+    st.run_first_generation = r.get<uint64_t>();
+  } else {
+    st.run_first_generation = st.generation + 1;  // the totals start at this resume
+  }
   if (r.pos + 4 != data.size()) throw Error(what + " has trailing bytes", "the file is damaged; start a new run");
   if (st.generation > static_cast<uint64_t>(1) << 40 || st.adam.t != st.generation)
     throw Error(what + " has an inconsistent generation counter", "the file is damaged; start a new run");
@@ -219,7 +233,6 @@ std::string metrics_header() {
          "chip_seconds,energy_uj,energy_per_step_nj";
 }
 static constexpr size_t kMetricsColumns = 21;
-static constexpr size_t kEnergyColumn = 19;  // energy_uj
 
 static std::string fmt(double v) {
   char b[64];
@@ -317,16 +330,9 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
       const size_t cols = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
       if (cols < kMetricsColumns) line.append(kMetricsColumns - cols, ',');
       t.m_metrics.push_back(line);
-      std::stringstream ls(line);
-      std::string cell;
-      for (size_t col = 0; std::getline(ls, cell, ','); ++col)
-        if (col == kEnergyColumn && !cell.empty()) t.m_run_energy_pj += std::strtod(cell.c_str(), nullptr) * 1e6;
     }
   }
-  if (t.m_metrics.size() != t.m_st.generation) {  // metrics lost: keep going without them
-    t.m_metrics.clear();
-    t.m_run_energy_pj = 0;
-  }
+  if (t.m_metrics.size() != t.m_st.generation) t.m_metrics.clear();  // metrics lost: keep going without them
   // config.json records the latest generations/threads
   io::write_file_atomic(cpath, json::serialize(cfg.to_json()) + "\n");
   return t;
@@ -411,7 +417,9 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     s.has_energy = true;
     s.energy_pj = m_last_energy.total_pj;
     s.energy_per_step_pj = s.frames ? s.energy_pj / static_cast<double>(s.frames) : 0;
-    m_run_energy_pj += s.energy_pj;
+    m_st.run_hw += hw;
+    m_st.run_events += ev_all;
+    m_st.run_episodes += m_last_episodes;
   }
 
   const std::vector<double> w = nes::centered_ranks(f);
@@ -478,8 +486,15 @@ void Trainer::write_outputs() const {
     // the last generation's report, per generation, episode and env step, and the run's total
     json::object o = energy::report_json(m_last_energy, m_last_episodes, 1);
     o["generation"] = m_st.generation;
-    o["run_total_pj"] = m_run_energy_pj;
-    o["run_generations"] = m_metrics.size();
+    // the whole run (from run_first_generation): the same report over its summed counts
+    const uint64_t gens = m_st.generation + 1 - m_st.run_first_generation;
+    const energy::EnergyReport run =
+        energy::estimate(m_energy->chip, m_energy->table, m_cfg.net.desc.shape, m_st.run_hw, m_st.run_events);
+    json::object whole = energy::report_json(run, m_st.run_episodes, gens);
+    whole["first_generation"] = m_st.run_first_generation;
+    whole["last_generation"] = m_st.generation;
+    o["run"] = std::move(whole);
+    o["run_total_pj"] = run.total_pj;
     io::write_file_atomic(m_dir + "/energy.json", json::serialize(o) + "\n");
     if (m_cfg.plot) {
       try {

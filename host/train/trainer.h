@@ -84,11 +84,18 @@ struct ControllerState {
   tasks::RunningNormalizer norm;
   double elapsed = 0;
   uint64_t frames_total = 0;
+  // the chip's activity over the run (chip backends, or --chip): the whole-run energy report
+  chip::HwCounters run_hw;
+  ref::EventCounters run_events;
+  uint64_t run_episodes = 0;
+  uint64_t run_first_generation = 1;  // > 1 when resumed from a version-1 checkpoint (no totals)
 };
 
-// Checkpoint file: "ECSIMCK1", u32 version (1), u32 method, u32 config CRC, u32 reserved,
+// Checkpoint file: "ECSIMCK1", u32 version (2), u32 method, u32 config CRC, u32 reserved,
 // u64 generation, u64 run seed, params, u64 adam t, adam m, adam v (each u64 count + float32s),
-// normalizer blob (u64 length + RunningNormalizer::to_binary), f64 elapsed, u64 frames, CRC-32.
+// normalizer blob (u64 length + RunningNormalizer::to_binary), f64 elapsed, u64 frames, then
+// (version 2) the run's chip activity: HwCounters and EventCounters as u64 fields, u64 episodes,
+// u64 first generation; CRC-32. Version 1 files (without the activity) still load.
 std::string encode_checkpoint(const TrainConfig& cfg, const ControllerState& st);
 // verifies everything before returning; never returns a partial state
 ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cfg, const std::string& where);
@@ -129,7 +136,6 @@ class Trainer {
   std::shared_ptr<const EnergySetup> m_energy;
   energy::EnergyReport m_last_energy;  // the last generation's
   uint64_t m_last_episodes = 0;        // episodes of that generation (population and eval)
-  double m_run_energy_pj = 0;          // Σ over the generations in metrics.csv
   void load_energy_setup();
 };
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <sstream>
 
 #include "eval/binio.h"
@@ -244,4 +245,32 @@ TEST(TrainCli, ShortHopperTrainingImproves) {
   const double last3 = (pop_mean[17] + pop_mean[18] + pop_mean[19]) / 3;
   std::printf("population mean return: generation 1 %.1f, generations 18-20 %.1f\n", pop_mean[0], last3);
   EXPECT_GT(last3, 1.5 * pop_mean[0] + 20.0);
+}
+
+// Checkpoints of version 1 (before the chip-activity block) still resume; the run's energy totals
+// then start at the resume.
+TEST(TrainCli, VersionOneCheckpointsStillResume) {
+  const ecsim::test::ScratchDir scratch("train_v1");
+  const fs::path d = scratch / "run";
+  ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --checkpoint-every 1 --out " + d.string()).code, 0);
+  std::string v2;
+  {
+    std::ifstream in(d / "checkpoint.ckpt", std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    v2 = ss.str();
+  }
+  const size_t block = sizeof(ecsim::chip::HwCounters) + sizeof(ecsim::ref::EventCounters) + 2 * sizeof(uint64_t);
+  std::string v1 = v2.substr(0, v2.size() - 4 - block);
+  const uint32_t one = 1;
+  std::memcpy(&v1[8], &one, 4);
+  const uint32_t crc = ecsim::eval::crc32(v1.data(), v1.size());
+  v1.append(reinterpret_cast<const char*>(&crc), 4);
+  { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << v1; }
+  const train::ControllerState st = read_ckpt(d);
+  EXPECT_EQ(st.generation, 2u);
+  EXPECT_EQ(st.run_first_generation, 3u);
+  auto r = run_ecsim("train --progress never --resume " + d.string() + " --generations 3");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_ckpt(d).generation, 3u);
 }
