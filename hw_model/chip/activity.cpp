@@ -21,6 +21,16 @@ ActivityModel::ActivityModel(const ChipConfig& chip, const ref::NetworkDesc& des
   m_state_words = (state_bits + chip.state_sram.word_bits - 1) / chip.state_sram.word_bits;
 }
 
+// SAMPLE and RESET around the cores' work. Firmware: HOST_CMD read, the seed (2 reads, 2 writes per
+// core), CMD write and STATUS read per core, HOST_CMD clear, HOST_DONE read and write. Host link:
+// the command and seed in, the done word out.
+void ActivityModel::add_seeded_command(HwCounters& h) const {
+  const uint64_t C = u(m_map.cores_used);
+  h.register_accesses += 1 + 2 + 2 * C + 2 * C + 3;
+  h.host_bytes_in += 4 + 8;
+  h.host_bytes_out += 4;
+}
+
 HwCounters ActivityModel::load_rho() const {
   HwCounters h;
   const uint64_t cores = u(m_map.cores_used);
@@ -50,12 +60,7 @@ HwCounters ActivityModel::sample() const {
     h.synapse_sram.words_written += words;
     h.synapse_sram.bits_written += words * u(m_chip.synapse_sram.word_bits);
   });
-  // firmware: HOST_CMD read, the seed (2 reads, 2 writes per core), CMD write and STATUS read per
-  // core, HOST_CMD clear, HOST_DONE read and write; host link: command, seed / done word
-  const uint64_t C = u(m_map.cores_used);
-  h.register_accesses = 1 + 2 + 2 * C + 2 * C + 3;
-  h.host_bytes_in = 4 + 8;
-  h.host_bytes_out = 4;
+  add_seeded_command(h);
   return h;
 }
 
@@ -67,10 +72,7 @@ HwCounters ActivityModel::reset() const {
     h.state_sram.words_written += words;
     h.state_sram.bits_written += words * u(m_chip.state_sram.word_bits);
   });
-  const uint64_t C = u(m_map.cores_used);
-  h.register_accesses = 1 + 2 + 2 * C + 2 * C + 3;
-  h.host_bytes_in = 4 + 8;
-  h.host_bytes_out = 4;
+  add_seeded_command(h);
   return h;
 }
 

@@ -41,6 +41,7 @@ class ActivityModel {
   static HwCounters without_cycles(HwCounters h);
 
  private:
+  void add_seeded_command(HwCounters& h) const;
   template <class F>
   void each_core(F f) const {  // f(lo, hi): the neurons of each used core
     for (int c = 0; c < m_map.cores_used; ++c)
