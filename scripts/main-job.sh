@@ -13,9 +13,16 @@ if [[ -f "$run/config.json" ]]; then
   echo "main job: $run exists; resuming it (a finished run has nothing left to do)"
   "$bin/ecsim" train --resume "$run"
 else
-  "$bin/ecsim" train --task hopper --out "$run"
+  # --chip: the functional backend also counts the default chip's activity (energy.json)
+  "$bin/ecsim" train --task hopper --chip "$bin/configs/chip_default.json" --out "$run"
 fi
 "$bin/ecsim" eval "$run" --episodes 10 | tee "$run/eval.txt"
+# the same policy on the cycle-level SystemC chip: the same returns as the reference model's on
+# the same 2 starts, plus cycles
+{
+  echo "reference model: $("$bin/ecsim" eval "$run" --episodes 2)"
+  echo "SystemC chip:    $("$bin/ecsim" eval "$run" --episodes 2 --backend systemc | tr '\n' ' ')"
+} | tee "$run/eval_chip.txt"
 
 {
   echo "# ecsim main job: EC training on Hopper"
@@ -28,5 +35,12 @@ fi
   echo "## eval return per generation (first, last)"
   head -2 "$run/metrics.csv" | cut -d, -f1,10,11
   tail -1 "$run/metrics.csv" | cut -d, -f1,10,11
+  echo
+  echo "## θ* on the SystemC chip (configs/chip_default.json, 2 episodes)"
+  cat "$run/eval_chip.txt"
+  echo
+  echo "## the chip's energy per generation (45 nm table, dynamic; energy.json has every unit and action)"
+  echo "generation,energy_uj,energy_per_step_nj"
+  tail -1 "$run/metrics.csv" | cut -d, -f1,20,21
 } > "$run/report.md"
 echo "main job: report in $run/report.md, learning curve in $run/curve.png"
