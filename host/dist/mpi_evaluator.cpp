@@ -95,7 +95,9 @@ std::string encode_results(const eval::BatchResult& b) {
     w.put(static_cast<uint8_t>(r.reason));
     w.put(r.counters);
     w.put(r.chip_cycles);
-    w.put(r.hw);
+    const bool has_hw = !(r.hw == chip::HwCounters{});  // only chip backends and --chip count them
+    w.put(static_cast<uint8_t>(has_hw));
+    if (has_hw) w.put(r.hw);
     const bool observed = i < b.job_stats.size() && b.job_stats[i].count() > 0;
     w.put_bytes(observed ? b.job_stats[i].to_binary() : std::string());
   }
@@ -112,7 +114,7 @@ void decode_results(const std::string& s, eval::BatchResult* out) {
     e.reason = static_cast<tasks::EndReason>(r.get<uint8_t>());
     e.counters = r.get<ref::EventCounters>();
     e.chip_cycles = r.get<uint64_t>();
-    e.hw = r.get<chip::HwCounters>();
+    if (r.get<uint8_t>()) e.hw = r.get<chip::HwCounters>();
     out->results.push_back(e);
     const std::string blob = r.get_bytes();
     out->job_stats.push_back(blob.empty() ? tasks::RunningNormalizer() : tasks::RunningNormalizer::from_binary(blob));
