@@ -1,7 +1,19 @@
 // ecsim report --compare-methods: the memory footprint of EC, ES and BPTT for a network and a
 // population (the paper's §8), from hw_model/energy/footprint.h.
+// ecsim report --compare-runs A,B: training runs at equal wall-clock (e.g. EC vs ES): their eval
+// curves against wall time on one plot, and the time-per-generation ratio.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "train/trainer.h"
 
 #include "cli/commands.h"
 #include "common/error.h"
@@ -12,16 +24,101 @@ namespace po = boost::program_options;
 
 namespace ecsim::cli {
 
+namespace {
+
+struct RunCurve {
+  std::string dir, label;
+  std::vector<double> generation, seconds, elapsed, eval;
+};
+
+RunCurve read_run(const std::string& dir) {
+  namespace fs = std::filesystem;
+  RunCurve r;
+  r.dir = dir;
+  std::ifstream cin_((fs::path(dir) / "config.json").string());
+  if (!cin_) throw Error("--compare-runs: '" + dir + "' has no config.json", "give run directories of `ecsim train`");
+  std::stringstream cs;
+  cs << cin_.rdbuf();
+  const train::TrainConfig c = train::TrainConfig::from_json(boost::json::parse(cs.str()), dir + "/config.json");
+  r.label = std::string(eval::method_name(c.net.method)) + " " + c.task + " pop " + std::to_string(c.pop) + " seed " +
+            std::to_string(c.seed) + " (" + c.backend + ")";
+  std::ifstream m((fs::path(dir) / "metrics.csv").string());
+  if (!m) throw Error("--compare-runs: '" + dir + "' has no metrics.csv", "give run directories of `ecsim train`");
+  std::string line;
+  std::getline(m, line);  // header: generation,seconds,elapsed,...,eval_mean (column 9)
+  while (std::getline(m, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) cells.push_back(x);
+    if (cells.size() < 10) throw Error("--compare-runs: " + dir + "/metrics.csv has a short row", "the run directory is damaged");
+    r.generation.push_back(std::strtod(cells[0].c_str(), nullptr));
+    r.seconds.push_back(std::strtod(cells[1].c_str(), nullptr));
+    r.elapsed.push_back(std::strtod(cells[2].c_str(), nullptr));
+    r.eval.push_back(std::strtod(cells[9].c_str(), nullptr));
+  }
+  if (r.generation.empty()) throw Error("--compare-runs: '" + dir + "' has no generations yet", "let the run train first");
+  return r;
+}
+
+int compare_runs(const std::string& list, const std::string& plot) {
+  std::vector<RunCurve> runs;
+  std::stringstream ss(list);
+  for (std::string d; std::getline(ss, d, ',');)
+    if (!d.empty()) runs.push_back(read_run(d));
+  if (runs.size() < 2) throw Error("--compare-runs needs at least two run directories", "e.g. --compare-runs runs/ec,runs/es");
+  // the equal wall-clock window: the shortest run's elapsed time
+  double window = INFINITY;
+  for (const auto& r : runs) window = std::min(window, r.elapsed.back());
+  std::printf("runs compared at equal wall-clock: the first %.1f minutes of each\n\n", window / 60);
+  std::printf("  %-44s %12s %14s %14s %14s\n", "run", "generations", "s/generation", "eval at end", "best eval");
+  std::vector<double> per_gen;
+  for (const auto& r : runs) {
+    size_t n = 0;
+    double best = -INFINITY, last = NAN, secs = 0;
+    for (size_t i = 0; i < r.elapsed.size() && r.elapsed[i] <= window + 1e-9; ++i, ++n) {
+      best = std::max(best, r.eval[i]);
+      last = r.eval[i];
+      secs += r.seconds[i];
+    }
+    per_gen.push_back(n ? secs / static_cast<double>(n) : NAN);
+    std::printf("  %-44s %12zu %14.3f %14.1f %14.1f\n", r.label.c_str(), n, per_gen.back(), last, best);
+  }
+  std::printf("\ntime per generation relative to the first run:");
+  for (size_t i = 1; i < runs.size(); ++i) std::printf(" %s %.2fx;", runs[i].label.c_str(), per_gen[i] / per_gen[0]);
+  std::printf("\n");
+  if (!plot.empty()) {
+    std::ostringstream gp;
+    gp << "set terminal pngcairo noenhanced size 1000,600\nset output '" << plot << "'\nset datafile separator ','\n"
+       << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (theta* or mu)'\n"
+       << "set grid\nset key bottom right\nset arrow from " << window / 60 << ", graph 0 to " << window / 60
+       << ", graph 1 nohead dt 2\nplot ";
+    for (size_t i = 0; i < runs.size(); ++i)
+      gp << (i ? ", " : "") << "'" << runs[i].dir << "/metrics.csv' every ::1 using ($3/60):10 with lines lw 2 title '"
+         << runs[i].label << "'";
+    gp << "\n";
+    io::write_file_atomic(plot + ".gp", gp.str());
+    if (std::system(("gnuplot '" + plot + ".gp' >/dev/null 2>&1").c_str()) != 0)
+      throw Error("gnuplot failed to draw '" + plot + "' (the script is " + plot + ".gp)", "install gnuplot-nox");
+    std::printf("wrote %s\n", plot.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
 int cmd_report(const Args& args) {
   energy::FootprintInputs in;
   std::string task = "humanoid";
   int neurons = in.shape.n_neurons, d_in = 0, d_out = 0, inner = in.shape.inner_steps;
   po::options_description desc(
-      "usage: ecsim report --compare-methods [options]\n"
+      "usage: ecsim report --compare-methods [options] | --compare-runs DIR1,DIR2 [--plot FILE.png]\n"
       "Memory footprint of the training methods (paper §8): EC and ES hold N parameter sets, O(N|θ|),\n"
       "at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|). docs/energy.md.");
   desc.add_options()
     ("compare-methods", "print the footprint of EC, ES and BPTT")
+    ("compare-runs", po::value<std::string>(), "DIR1,DIR2,...: training runs at equal wall-clock (eval curves, time per generation)")
+    ("plot", po::value<std::string>(), "with --compare-runs: write the curves to this PNG")
     ("task", po::value(&task)->default_value(task), "take d_in and d_out from this task")
     ("neurons", po::value(&neurons)->default_value(neurons), "recurrent neurons")
     ("d-in", po::value(&d_in), "observation size (instead of --task)")
@@ -32,8 +129,10 @@ int cmd_report(const Args& args) {
     ("rho-bits", po::value(&in.rho_bits)->default_value(in.rho_bits), "q: ρ is stored in q + 1 bits");
   po::variables_map vm;
   if (!parse_flags("report", args, desc, vm)) return 0;
+  if (vm.count("compare-runs"))
+    return compare_runs(vm["compare-runs"].as<std::string>(), vm.count("plot") ? vm["plot"].as<std::string>() : "");
   if (!vm.count("compare-methods"))
-    throw Error("ecsim report needs --compare-methods (the one report it makes)", "e.g. ecsim report --compare-methods --task humanoid");
+    throw Error("ecsim report needs --compare-methods or --compare-runs", "e.g. ecsim report --compare-methods --task humanoid");
   if (neurons < 2 || neurons > 1 << 20) throw Error("--neurons must be in [2, 1048576]", "e.g. --neurons 256");
   if (inner < 1) throw Error("--inner-steps must be at least 1", "e.g. --inner-steps 33");
   if (in.population < 1 || in.horizon < 1) throw Error("--pop and --horizon must be at least 1", "e.g. --pop 10240 --horizon 1000");

@@ -92,5 +92,24 @@ TEST(EnergyReport, CompareMethodsPrintsEveryMethod) {
   EXPECT_NE(r.output.find("|θ| = 71936"), std::string::npos) << r.output;  // 2·11·256 + 256² + 256·3
   auto bad = test::run_ecsim("report");
   EXPECT_EQ(bad.code, 2);
-  EXPECT_NE(bad.output.find("--compare-methods"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("--compare-methods or --compare-runs"), std::string::npos) << bad.output;
+}
+
+TEST(EnergyReport, CompareRunsAtEqualWallClock) {
+  const test::ScratchDir d("compare_runs");
+  const std::string common = " --task hopper --neurons 64 --pop 4 --generations 2 --max-steps 20 --eval-episodes 1 --threads 1 --no-plot --progress never --out ";
+  ASSERT_EQ(test::run_ecsim("train" + common + (d / "ec").string()).code, 0);
+  ASSERT_EQ(test::run_ecsim("train --method es" + common + (d / "es").string()).code, 0);
+  auto r = test::run_ecsim("report --compare-runs " + (d / "ec").string() + "," + (d / "es").string() + " --plot " +
+                           (d / "cmp.png").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("ec hopper pop 4"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("es hopper pop 4"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("time per generation relative to the first run"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(d / "cmp.png"));
+  auto bad = test::run_ecsim("report --compare-runs " + (d / "ec").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("at least two run directories"), std::string::npos) << bad.output;
+  auto missing = test::run_ecsim("report --compare-runs " + (d / "ec").string() + "," + (d / "nope").string());
+  EXPECT_NE(missing.output.find("has no config.json"), std::string::npos) << missing.output;
 }
