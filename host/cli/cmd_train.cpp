@@ -217,6 +217,7 @@ int cmd_train(const Args& args) {
               << " s at the chip clock), " << last.cycles_per_step << " per env step, " << last.cycles_per_episode
               << " per episode; energy " << last.energy_pj * 1e-6 << " uJ per generation, " << last.energy_per_step_pj * 1e-3
               << " nJ per env step (energy.json, docs/energy.md)\n";
+  if (last.generation && last.has_energy) std::cout << trainer.energy_table_text();
   if (mpi_evaluator && mpi_evaluator->wire().generations) {
     const dist::WireStats& w = mpi_evaluator->wire();
     const double g = static_cast<double>(w.generations);

@@ -480,6 +480,14 @@ void Trainer::load_energy_setup() {
   m_energy = std::move(e);
 }
 
+std::string Trainer::energy_table_text() const {
+  if (!m_energy || m_st.run_hw == chip::HwCounters{}) return "";
+  const energy::EnergyReport run =
+      energy::estimate(m_energy->chip, m_energy->table, m_cfg.net.desc.shape, m_st.run_hw, m_st.run_events);
+  return "whole run (generations " + std::to_string(m_st.run_first_generation) + " to " + std::to_string(m_st.generation) +
+         "), " + energy::format_report(run, m_st.run_episodes, m_st.generation + 1 - m_st.run_first_generation);
+}
+
 void Trainer::write_outputs() const {
   write_metrics();
   if (m_energy && !m_last_energy.lines.empty()) {

@@ -120,6 +120,8 @@ class Trainer {
   void write_checkpoint() const;
   void write_metrics() const;  // metrics.csv
   void write_outputs() const;  // metrics.csv, policy/, curve.png, energy.json and energy.png (chips)
+  // the whole run's energy table (docs/energy.md); empty without the chip's counts
+  std::string energy_table_text() const;
 
  private:
   Trainer(TrainConfig cfg, std::string dir) : m_cfg(std::move(cfg)), m_dir(std::move(dir)) {}
