@@ -87,9 +87,20 @@ class FunctionalEvaluator final : public Evaluator {
     std::atomic<size_t> next{0};
     std::exception_ptr error;
     std::mutex error_mutex;
+    // θ* runs its eval episodes from several starts and usually lasts longest: start those jobs
+    // first, so that no thread is left alone with one at the end (results go to their job's slot,
+    // so the order changes nothing else)
+    std::vector<size_t> order;
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (jobs[i].kind == JobKind::kDeterministic) order.push_back(i);
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (jobs[i].kind != JobKind::kDeterministic) order.push_back(i);
     auto work = [&](Worker& w) {
       try {
-        for (size_t i = next++; i < jobs.size(); i = next++) run_job(w, jobs[i], out.results[i], stats[i]);
+        for (size_t k = next++; k < jobs.size(); k = next++) {
+          const size_t i = order[k];
+          run_job(w, jobs[i], out.results[i], stats[i]);
+        }
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
