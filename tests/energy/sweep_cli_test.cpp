@@ -113,3 +113,18 @@ TEST(EnergyReport, CompareRunsAtEqualWallClock) {
   auto missing = test::run_ecsim("report --compare-runs " + (d / "ec").string() + "," + (d / "nope").string());
   EXPECT_NE(missing.output.find("has no config.json"), std::string::npos) << missing.output;
 }
+
+TEST(EnergySweep, GridFromAFile) {
+  const test::ScratchDir d("sweep_file");
+  test::write_text(d / "grid.json", R"({"word_bits": [32, 64], "noc.barrier_cycles": [2, 8]})");
+  auto r = test::run_ecsim("sweep --grid-file " + (d / "grid.json").string() + " --neurons 64 --steps 3 --jobs 2 --out " +
+                           (d / "s").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].rfind("point,word_bits,noc.barrier_cycles,status", 0), 0u) << rows[0];
+  test::write_text(d / "bad.json", R"({"cores": "four"})");
+  auto b = test::run_ecsim("sweep --grid-file " + (d / "bad.json").string() + " --out " + (d / "t").string());
+  EXPECT_EQ(b.code, 2);
+  EXPECT_NE(b.output.find("must be an array of numbers"), std::string::npos) << b.output;
+}

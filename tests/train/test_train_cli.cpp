@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -273,4 +274,29 @@ TEST(TrainCli, VersionOneCheckpointsStillResume) {
   auto r = run_ecsim("train --progress never --resume " + d.string() + " --generations 3");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(read_ckpt(d).generation, 3u);
+}
+
+// A run written before metrics.csv had the chip and energy columns (15 columns) resumes: its old
+// rows get empty cells, the new rows have every column.
+TEST(TrainCli, OldMetricsRowsArePaddedOnResume) {
+  const ecsim::test::ScratchDir scratch("train_old_metrics");
+  const fs::path d = scratch / "run";
+  ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --checkpoint-every 1 --out " + d.string()).code, 0);
+  std::istringstream in(ecsim::test::read_text(d / "metrics.csv"));
+  std::string old, line;
+  while (std::getline(in, line)) {
+    size_t commas = 0, cut = line.size();
+    for (size_t i = 0; i < line.size(); ++i)
+      if (line[i] == ',' && ++commas == 15) cut = i;
+    old += line.substr(0, cut) + "\n";
+  }
+  ecsim::test::write_text(d / "metrics.csv", old);
+  ASSERT_EQ(run_ecsim("train --progress never --resume " + d.string() + " --generations 3").code, 0);
+  std::istringstream res(ecsim::test::read_text(d / "metrics.csv"));
+  int rows = 0;
+  while (std::getline(res, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 20) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4);  // header + 3 generations
 }
