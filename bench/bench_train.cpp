@@ -6,12 +6,19 @@
 //                            backend with T threads; counter frames_per_s
 //   BM_TrainRawPhysics/T     T threads each stepping raw MuJoCo hopper (ctrl = sin table,
 //                            mj_step x 4): the physics-only rate on the same cores
+//   BM_TrainVsReplay/T       the training-throughput target on the same work: the functional
+//                            evaluator on a population (T threads), against raw mj_step replaying
+//                            exactly those episodes' controls (T threads); counters
+//                            train_frames_per_s, physics_frames_per_s, fraction
 #include <benchmark/benchmark.h>
 
 #include <atomic>
 #include <cmath>
 #include <thread>
 
+#include <chrono>
+
+#include "eval/agent.h"
 #include "eval/evaluator.h"
 #include "nes/nes.h"
 
@@ -104,5 +111,104 @@ void BM_TrainRawPhysics(benchmark::State& state) {
   state.counters["frames_per_s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TrainRawPhysics)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The training-throughput target measured on the same work. Phase 1 (timed): the functional
+// evaluator runs a population of 64 individuals (ρ = 0.5) on T threads, sampling, set-up, network
+// and physics included. Phase 2 (timed): T threads replay the very same episodes through raw
+// mj_step × frame_skip with the controls the network produced (recorded once, untimed, with the
+// evaluator's own Agent). fraction = training frames/s ÷ physics-only frames/s.
+void BM_TrainVsReplay(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  eval::EvaluatorConfig c;
+  c.net.desc = hopper_desc();
+  c.task = "hopper";
+  c.threads = threads;
+  const std::vector<float> rho(static_cast<size_t>(c.net.param_count()), 0.5f);
+  const tasks::RunningNormalizer norm(11);
+  auto ev = eval::make_evaluator("functional", c);
+  ev->load(rho, norm);
+  const auto& spec = tasks::make_task_spec("hopper");
+  const auto model = tasks::Model::load(spec);
+  std::vector<eval::Job> jobs;
+  for (uint64_t i = 0; i < 64; ++i) {
+    const uint64_t seed = nes::individual_seed(7, 1, i);
+    jobs.push_back({seed, seed, eval::JobKind::kSample, true});
+  }
+  // record each job's controls as mj_step sees them (d->ctrl after the wrapper's clipping)
+  struct Episode {
+    uint64_t seed;
+    std::vector<double> ctrl;  // steps × nu
+  };
+  std::vector<Episode> episodes;
+  {
+    tasks::Env env(model);
+    eval::Agent agent(c.net);
+    const auto rq = ref::quantize_rho(rho, c.net.desc.arith.rho_bits);
+    std::vector<uint64_t> bits((rho.size() + 63) / 64);
+    std::vector<double> obs(11), ctrl(3);
+    const int nu = env.mj_model()->nu;
+    for (const eval::Job& j : jobs) {
+      nes::sample_bits_range(rq, c.net.desc.arith.rho_bits, j.param_seed, 0, bits.size(), bits.data());
+      agent.set_net(std::make_shared<const ref::CompiledNet>(c.net.desc, eval::theta_from_bits(c.net.desc.shape, bits)));
+      env.reset(j.seed);
+      agent.reset(j.seed);
+      Episode e{j.seed, {}};
+      for (int t = 0; t < spec.max_episode_steps; ++t) {
+        env.observation(obs.data());
+        agent.act(obs.data(), norm, env.ctrl_high(), ctrl.data());
+        const tasks::StepResult r = env.step(ctrl.data());
+        e.ctrl.insert(e.ctrl.end(), env.mutable_data()->ctrl, env.mutable_data()->ctrl + nu);
+        if (r.terminated || r.truncated) break;
+      }
+      episodes.push_back(std::move(e));
+    }
+  }
+  uint64_t frames = 0;
+  double train_s = 0, physics_s = 0;
+  // the two phases alternate A B B A in every iteration, so that a drift of this noisy machine's
+  // speed hits both alike
+  auto train_once = [&]() {
+    const auto t0 = std::chrono::steady_clock::now();
+    const eval::BatchResult res = ev->evaluate(jobs);
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (res.results[i].steps * 3 != episodes[i].ctrl.size()) state.SkipWithError("the recorded episodes differ from the evaluator's");
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  auto physics_once = [&]() {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::atomic<size_t> next{0};
+    auto replay = [&]() {
+      tasks::Env env(model);
+      mjData* d = env.mutable_data();
+      const mjModel* m = env.mj_model();
+      for (size_t i = next++; i < episodes.size(); i = next++) {
+        env.reset(episodes[i].seed);
+        const std::vector<double>& u = episodes[i].ctrl;
+        for (size_t k = 0; k < u.size(); k += static_cast<size_t>(m->nu)) {
+          for (int j = 0; j < m->nu; ++j) d->ctrl[j] = u[k + static_cast<size_t>(j)];
+          for (int f = 0; f < spec.frame_skip; ++f) mj_step(m, d);
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(replay);
+    replay();
+    for (auto& t : pool) t.join();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  uint64_t steps = 0;
+  for (const Episode& e : episodes) steps += e.ctrl.size() / 3;
+  for (auto _ : state) {
+    train_s += train_once();
+    physics_s += physics_once();
+    physics_s += physics_once();
+    train_s += train_once();
+    frames += 2 * steps;
+  }
+  state.counters["train_frames_per_s"] = static_cast<double>(frames) / train_s;
+  state.counters["physics_frames_per_s"] = static_cast<double>(frames) / physics_s;
+  state.counters["fraction"] = physics_s / train_s;
+}
+BENCHMARK(BM_TrainVsReplay)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
