@@ -32,11 +32,7 @@ class SystemcEvaluator final : public eval::Evaluator {
       throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float");
     sc::ChipSim& sim = process_chip_for(backend, cfg.chip_path);
     const chip::ChipConfig& chip = sim.config();
-    const ref::ArithConfig& a = cfg.net.desc.arith;
-    if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
-        a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
-      throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
-                  "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+    chip::check_network_arith(chip, cfg.net.desc.arith);
     m_desc = ref::make_network_desc(cfg.net.desc.shape, chip.arith);
     const auto& spec = tasks::make_task_spec(cfg.task);
     m_model = tasks::Model::load(spec, cfg.model_path);

@@ -52,11 +52,7 @@ class FunctionalEvaluator final : public Evaluator {
         throw Error("--chip on the functional backend counts the 1-bit chip's activity: it needs --method ec and fixed-point arithmetic",
                     "drop --chip, or use --method ec without --arith float");
       const chip::ChipConfig c = chip::load_chip_config(cfg.chip_path);
-      const ref::ArithConfig& a = cfg.net.desc.arith;
-      if (a.state_bits != c.arith.state_bits || a.frac_bits != c.arith.frac_bits || a.const_bits != c.arith.const_bits ||
-          a.rho_bits != c.arith.rho_bits || a.rate_bits != c.arith.rate_bits || a.input_bits != c.arith.input_bits)
-        throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + c.arith.describe() + ")",
-                    "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+      chip::check_network_arith(c, cfg.net.desc.arith);
       m_activity = std::make_shared<const chip::ActivityModel>(c, cfg.net.desc);
     }
     for (int t = 0; t < m_cfg.threads; ++t) m_workers.push_back(std::make_unique<Worker>(m_cfg, m_model));

@@ -34,8 +34,7 @@ void ActivityModel::add_seeded_command(HwCounters& h) const {
 HwCounters ActivityModel::load_rho() const {
   HwCounters h;
   const uint64_t cores = u(m_map.cores_used);
-  h.rho_sram.words_written = u(m_map.rho_bits_per_core / m_chip.rho_sram.word_bits) * cores;
-  h.rho_sram.bits_written = u(m_map.rho_bits_per_core) * cores;
+  h.rho_sram.add_writes(u(m_map.rho_bits_per_core / m_chip.rho_sram.word_bits) * cores, m_chip.rho_sram.word_bits);
   h.host_bytes_in = ceil_div(u(m_desc.shape.total_synapses()) * u(m_desc.arith.rho_bits + 1), 8);
   return h;
 }
@@ -53,12 +52,8 @@ HwCounters ActivityModel::sample() const {
     h.philox_blocks += blocks(off_out + lo * s.d_out, off_out + hi * s.d_out);
     const uint64_t synapses = u(n * (2 * s.d_in + N + s.d_out));
     h.synapses_drawn += synapses;
-    const uint64_t rho_words = ceil_div(synapses, rho_per_word);
-    h.rho_sram.words_read += rho_words;
-    h.rho_sram.bits_read += rho_words * u(m_chip.rho_sram.word_bits);
-    const uint64_t words = u(n) * u(m_words_rec + m_words_in + m_words_out);
-    h.synapse_sram.words_written += words;
-    h.synapse_sram.bits_written += words * u(m_chip.synapse_sram.word_bits);
+    h.rho_sram.add_reads(ceil_div(synapses, rho_per_word), m_chip.rho_sram.word_bits);
+    h.synapse_sram.add_writes(u(n) * u(m_words_rec + m_words_in + m_words_out), m_chip.synapse_sram.word_bits);
   });
   add_seeded_command(h);
   return h;
@@ -68,9 +63,7 @@ HwCounters ActivityModel::reset() const {
   HwCounters h;
   each_core([&](int lo, int hi) {
     h.philox_blocks += u((hi + 3) / 4 - lo / 4);
-    const uint64_t words = u(hi - lo) * u(m_state_words);
-    h.state_sram.words_written += words;
-    h.state_sram.bits_written += words * u(m_chip.state_sram.word_bits);
+    h.state_sram.add_writes(u(hi - lo) * u(m_state_words), m_chip.state_sram.word_bits);
   });
   add_seeded_command(h);
   return h;
@@ -79,20 +72,15 @@ HwCounters ActivityModel::reset() const {
 HwCounters ActivityModel::env_step() const {
   HwCounters h;
   const ref::NetworkShape& s = m_desc.shape;
-  const uint64_t T = u(s.inner_steps), N = u(s.n_neurons), w = u(m_chip.synapse_sram.word_bits),
-                 ws = u(m_chip.state_sram.word_bits);
+  const uint64_t T = u(s.inner_steps), N = u(s.n_neurons);
   const bool fw = m_chip.float_weights();
   each_core([&](int lo, int hi) {
     const uint64_t n = u(hi - lo);
     // INPUT, T × STEP, READOUT: every row read whatever the spikes
-    const uint64_t words = n * u(m_words_in) + T * n * u(m_words_rec) + n * u(m_words_out);
-    h.synapse_sram.words_read += words;
-    h.synapse_sram.bits_read += words * w;
+    h.synapse_sram.add_reads(n * u(m_words_in) + T * n * u(m_words_rec) + n * u(m_words_out), m_chip.synapse_sram.word_bits);
     const uint64_t state = T * n * u(m_state_words);
-    h.state_sram.words_read += state;
-    h.state_sram.bits_read += state * ws;
-    h.state_sram.words_written += state;
-    h.state_sram.bits_written += state * ws;
+    h.state_sram.add_reads(state, m_chip.state_sram.word_bits);
+    h.state_sram.add_writes(state, m_chip.state_sram.word_bits);
     if (fw)
       h.mac_ops += n * u(2 * s.d_in) + T * n * N + n * u(s.d_out);
     else

@@ -149,6 +149,13 @@ std::string default_chip_config_path() {
 
 static int64_t words_for(int64_t bits, int word_bits) { return (bits + word_bits - 1) / word_bits; }
 
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& a) {
+  if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
+      a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
+    throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
+                "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+}
+
 Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {
   const ref::ArithConfig& a = chip.arith;
   if (s.n_neurons > chip.capacity_neurons())

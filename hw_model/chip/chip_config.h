@@ -74,6 +74,10 @@ struct Mapping {
   int64_t state_bits_per_core = 0;    // v, i_syn, i_in (W each), rate (W_r), spike (1) per neuron
 };
 
+// Throws ecsim::Error if a network built with arithmetic `a` (from the width flags) is not what the
+// chip computes: the evaluators run the chip config's arithmetic.
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& a);
+
 // Checks that the network fits; throws ecsim::Error saying what does not fit and by how much.
 Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& shape);
 

@@ -12,6 +12,15 @@ namespace ecsim::chip {
 struct MemoryCounters {
   uint64_t words_read = 0, words_written = 0, bits_read = 0, bits_written = 0;
   bool operator==(const MemoryCounters&) const = default;
+  // n accesses of word_bits-bit words
+  void add_reads(uint64_t n, int word_bits) {
+    words_read += n;
+    bits_read += n * static_cast<uint64_t>(word_bits);
+  }
+  void add_writes(uint64_t n, int word_bits) {
+    words_written += n;
+    bits_written += n * static_cast<uint64_t>(word_bits);
+  }
 };
 
 struct HwCounters {

@@ -147,9 +147,9 @@ void ChipSim::load_rho(const std::vector<float>& rho) {
                 "give one probability per synapse");
   // (q + 1) bits per synapse cross the link; each core writes its ρ SRAM
   const uint64_t bits = static_cast<uint64_t>(rho.size()) * static_cast<uint64_t>(m_ctx->desc.arith.rho_bits + 1);
-  m_chip->hw.rho_sram.words_written += static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core / m_ctx->config.rho_sram.word_bits) *
-                                       static_cast<uint64_t>(m_ctx->mapping.cores_used);
-  m_chip->hw.rho_sram.bits_written += static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core) * static_cast<uint64_t>(m_ctx->mapping.cores_used);
+  m_chip->hw.rho_sram.add_writes(static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core / m_ctx->config.rho_sram.word_bits) *
+                                     static_cast<uint64_t>(m_ctx->mapping.cores_used),
+                                 m_ctx->config.rho_sram.word_bits);
   m_chip->host_link.dma((bits + 7) / 8);
   run_until_idle();
 }

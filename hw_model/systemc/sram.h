@@ -30,31 +30,22 @@ class Sram : public sc_core::sc_module {
     m_data.assign(static_cast<size_t>(words), 0);
   }
   uint64_t read(int64_t addr) {
-    ++m_counters.words_read;
-    m_counters.bits_read += static_cast<uint64_t>(m_cfg.word_bits);
+    m_counters.add_reads(1, m_cfg.word_bits);
     return m_data[static_cast<size_t>(addr)];
   }
   void write(int64_t addr, uint64_t word) {
-    ++m_counters.words_written;
-    m_counters.bits_written += static_cast<uint64_t>(m_cfg.word_bits);
+    m_counters.add_writes(1, m_cfg.word_bits);
     m_data[static_cast<size_t>(addr)] = word;
   }
   // n consecutive words into out, counted as n reads (one call per row: the model's hot path)
   void read_block(int64_t addr, int64_t n, uint64_t* out) {
-    m_counters.words_read += static_cast<uint64_t>(n);
-    m_counters.bits_read += static_cast<uint64_t>(n) * static_cast<uint64_t>(m_cfg.word_bits);
+    m_counters.add_reads(static_cast<uint64_t>(n), m_cfg.word_bits);
     const uint64_t* src = m_data.data() + addr;
     for (int64_t k = 0; k < n; ++k) out[k] = src[k];  // rows are a few words: no memmove call
   }
   // accesses whose data the model keeps elsewhere (the state and ρ memories): counted only
-  void count_reads(uint64_t n) {
-    m_counters.words_read += n;
-    m_counters.bits_read += n * static_cast<uint64_t>(m_cfg.word_bits);
-  }
-  void count_writes(uint64_t n) {
-    m_counters.words_written += n;
-    m_counters.bits_written += n * static_cast<uint64_t>(m_cfg.word_bits);
-  }
+  void count_reads(uint64_t n) { m_counters.add_reads(n, m_cfg.word_bits); }
+  void count_writes(uint64_t n) { m_counters.add_writes(n, m_cfg.word_bits); }
   uint64_t peek(int64_t addr) const { return m_data[static_cast<size_t>(addr)]; }  // backdoor: not counted
   int word_bits() const { return m_cfg.word_bits; }
   uint64_t read_cycles(uint64_t words) const { return words * static_cast<uint64_t>(m_cfg.read_cycles); }

@@ -7,7 +7,6 @@
 // the rest
 #include "chip/rtl_popcount_unit.h"
 
-#include <bit>
 #include <memory>
 #include <type_traits>
 
@@ -132,9 +131,12 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
   uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk, const uint64_t* exc,
                            int64_t* sums, uint64_t* hits) override {
     if (!m_driver) throw Error("internal: the RTL popcount unit ran before a network was mapped");
-    // the synaptic-event counter is a monitor beside the core: the core computes only the sum
-    for (int r = 0; r < rows; ++r)
-      for (int k = 0; k < words; ++k) *hits += static_cast<uint64_t>(std::popcount(syn[r * stride + k] & spk[k]));
+    // the synaptic-event counter is a monitor beside the core (the reference popcount): the core
+    // computes only the signed sum
+    for (int r = 0; r < rows; ++r) {
+      const ref::PopcountSplit p = ref::popcount_split(syn + r * stride, spk, exc, words);
+      *hits += static_cast<uint64_t>(p.exc + p.inh);
+    }
     count_words(rows, words);
     return m_driver->run(syn, stride, rows, words, spk, exc, sums);
   }
