@@ -42,20 +42,13 @@ RunCurve read_run(const std::string& dir) {
   const train::TrainConfig c = train::TrainConfig::from_json(boost::json::parse(cs.str()), dir + "/config.json");
   r.label = std::string(eval::method_name(c.net.method)) + " " + c.task + " pop " + std::to_string(c.pop) + " seed " +
             std::to_string(c.seed) + " (" + c.backend + ")";
-  std::ifstream m((fs::path(dir) / "metrics.csv").string());
-  if (!m) throw Error("--compare-runs: '" + dir + "' has no metrics.csv", "give run directories of `ecsim train`");
-  std::string line;
-  std::getline(m, line);  // header: generation,seconds,elapsed,...,eval_mean (column 9)
-  while (std::getline(m, line)) {
-    if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    for (std::string x; std::getline(ls, x, ',');) cells.push_back(x);
-    if (cells.size() < 10) throw Error("--compare-runs: " + dir + "/metrics.csv has a short row", "the run directory is damaged");
-    r.generation.push_back(std::strtod(cells[0].c_str(), nullptr));
-    r.seconds.push_back(std::strtod(cells[1].c_str(), nullptr));
-    r.elapsed.push_back(std::strtod(cells[2].c_str(), nullptr));
-    r.eval.push_back(std::strtod(cells[9].c_str(), nullptr));
+  const train::MetricsTable m = train::read_metrics(dir);
+  const size_t gen = m.column("generation"), secs = m.column("seconds"), el = m.column("elapsed"), ev = m.column("eval_mean");
+  for (const auto& row : m.rows) {
+    r.generation.push_back(row[gen]);
+    r.seconds.push_back(row[secs]);
+    r.elapsed.push_back(row[el]);
+    r.eval.push_back(row[ev]);
   }
   if (r.generation.empty()) throw Error("--compare-runs: '" + dir + "' has no generations yet", "let the run train first");
   return r;

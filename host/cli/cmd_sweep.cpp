@@ -23,6 +23,7 @@
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "tasks/env.h"
+#include "train/trainer.h"
 
 namespace po = boost::program_options;
 namespace json = boost::json;
@@ -335,14 +336,8 @@ int cmd_sweep(const Args& args) {
             r.status = "train failed";
             r.error = ts + ": " + first_error_line(dir / "train.log");
           } else {
-            std::ifstream m(dir / "train" / "metrics.csv");
-            std::string line, last;
-            while (std::getline(m, line))
-              if (!line.empty()) last = line;
-            std::stringstream ls(last);
-            std::string cell;
-            for (int col = 0; std::getline(ls, cell, ','); ++col)
-              if (col == 9) r.eval_return = std::strtod(cell.c_str(), nullptr);
+            const train::MetricsTable m = train::read_metrics((dir / "train").string());
+            if (!m.rows.empty()) r.eval_return = m.rows.back()[m.column("eval_mean")];
           }
         }
       } catch (const std::exception& e) {

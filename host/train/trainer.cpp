@@ -234,6 +234,41 @@ std::string metrics_header() {
 }
 static constexpr size_t kMetricsColumns = 21;
 
+size_t MetricsTable::column(const std::string& name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i] == name) return i;
+  throw Error("metrics.csv has no column '" + name + "'", "is it the metrics.csv of an `ecsim train` run?");
+}
+
+MetricsTable read_metrics(const std::string& run_dir) {
+  const std::string path = run_dir + "/metrics.csv";
+  std::ifstream in(path);
+  if (!in) throw Error("cannot read '" + path + "'", "give the directory of an `ecsim train` run");
+  auto cells = [](const std::string& line) {
+    std::vector<std::string> c;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) c.push_back(x);
+    if (!line.empty() && line.back() == ',') c.emplace_back();  // a trailing empty cell
+    return c;
+  };
+  MetricsTable t;
+  std::string line;
+  if (!std::getline(in, line)) throw Error("'" + path + "' is empty", "the run directory is damaged; start a new run");
+  t.columns = cells(line);
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<std::string> c = cells(line);
+    if (c.size() != t.columns.size())
+      throw Error("'" + path + "' has a row of " + std::to_string(c.size()) + " cells under a header of " +
+                      std::to_string(t.columns.size()),
+                  "the run directory is damaged; resume the run to rewrite metrics.csv");
+    std::vector<double> row;
+    for (const std::string& x : c) row.push_back(x.empty() ? NAN : std::strtod(x.c_str(), nullptr));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 static std::string fmt(double v) {
   char b[64];
   std::snprintf(b, sizeof b, "%.10g", v);

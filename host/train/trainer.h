@@ -142,6 +142,15 @@ class Trainer {
 };
 
 std::string metrics_header();
+
+// A run's metrics.csv: one row per generation; cells by column (metrics_header() names them);
+// empty cells (the chip columns of a functional run) are NaN. Throws ecsim::Error naming the file.
+struct MetricsTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+  size_t column(const std::string& name) const;  // throws ecsim::Error if there is no such column
+};
+MetricsTable read_metrics(const std::string& run_dir);
 eval::EvaluatorConfig evaluator_config(const TrainConfig& cfg);
 
 }  // namespace ecsim::train
