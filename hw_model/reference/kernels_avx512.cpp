@@ -284,6 +284,145 @@ ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState&
   return tally;
 }
 
+// The event-driven narrow kernel for N = 32·NB (needs VBMI2 for vpcompressw). Same arithmetic as
+// narrow_steps, with none of its data-dependent branches but the loop over this step's spikes:
+// - each block's LIF update compresses the indices of its spiking lanes into the next step's spike
+//   list (vpcompressw), so no scalar bit loop looks for them;
+// - the recurrent input adds ±R_h (or ±1 when diff·R_h may leave int16) under each spiking
+//   neuron's 32-bit row masks, so when the product fits the multiply is gone too: the partial sums
+//   of ±R_h stay within ±n_spikes·R_h <= 32767 and equal diff·R_h exactly;
+// - with many spikes (more than 3N/16, where the masked adds cost more than popcounts over every
+//   16-bit spike word) the step takes the popcount form over all words instead.
+#define ECSIM_EVENT __attribute__((target("avx512f,avx512bw,avx512dq,avx512bitalg,avx512vbmi2")))
+
+template <int NB>
+ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
+  constexpr int N = 32 * NB, NW16 = N / 16, ROW = NB;  // ROW: 32-bit masks per presynaptic row
+  static_assert(N % 64 == 0, "the spike vector is whole 64-bit words");
+  const NetworkDesc& d = net.desc();
+  const ArithConfig& a = d.arith;
+  const FixedConstants& f = d.fixed;
+  const int n_exc = d.shape.n_exc, nb_exc = n_exc / 32;
+  const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
+  const __m512i alpha_syn = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
+  const __m512i beta_m = _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
+  const __m512i alpha_out = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
+  const __m512i r_h = _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q));
+  const __m512i theta = _mm512_set1_epi16(static_cast<int16_t>(f.theta_q));
+  const __m512i gamma_e = _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q));
+  const __m512i gamma_i = _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q));
+  const __m512i zero = _mm512_setzero_si512();
+  // per-spike addends, indexed by "inhibitory": ±1 units, and ±R_h (the product, when it fits)
+  const int16_t rh = static_cast<int16_t>(f.r_h_q);
+  const int16_t unit_tab[2] = {1, -1}, rh_tab[2] = {rh, static_cast<int16_t>(-rh)};
+  alignas(64) static constexpr int16_t kIota[32] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+                                                    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+  const __m512i iota = _mm512_load_si512(kIota);
+
+  int16_t* const i_syn16 = st.i_syn16.data();
+  int16_t* const v16 = st.v16.data();
+  int16_t* const rate16 = st.rate16.data();
+  const int16_t* const i_in16 = st.i_in16.data();
+  const uint16_t* const pre = net.rec_pre16.data();  // row i: NB 32-bit masks over the post blocks
+  const uint16_t* const rec = net.rec_blk16.data();
+  const int32_t* const fanout = net.rec_fanout.data();
+  const int stride = NW16 * 32;  // rec_blk16 elements between blocks
+
+  // the spike list of s(t-1), in two buffers (the one read, the one being written), with room for
+  // the last block's full-width compressed store
+  alignas(64) int16_t lists[2][N + 32];
+  int16_t* list = lists[0];
+  int16_t* next = lists[1];
+  int cnt = 0;
+  uint64_t words[N / 64];
+  for (int w = 0; w < N / 64; ++w) {
+    words[w] = st.spikes[static_cast<size_t>(w)];
+    for (uint64_t bits = words[w]; bits; bits &= bits - 1) list[cnt++] = static_cast<int16_t>(64 * w + std::countr_zero(bits));
+  }
+
+  __m512i IS[NB], V[NB];
+#pragma GCC unroll 16
+  for (int b = 0; b < NB; ++b) {
+    IS[b] = _mm512_loadu_si512(i_syn16 + 32 * b);
+    V[b] = _mm512_loadu_si512(v16 + 32 * b);
+  }
+
+  NarrowTally tally;
+  for (int t = 0; t < steps; ++t) {
+    const bool product_fits = int64_t{cnt} * f.r_h_q <= 32767;  // |diff| <= cnt
+    __m512i P[NB];  // diff·R_h (fits) or diff (does not)
+#pragma GCC unroll 16
+    for (int b = 0; b < NB; ++b) P[b] = zero;
+    if (cnt <= 3 * N / 16) {
+      const int16_t* tab = product_fits ? rh_tab : unit_tab;
+      for (int k = 0; k < cnt; ++k) {
+        const int i = list[k];
+        tally.rec_synops += static_cast<uint64_t>(fanout[i]);  // spec §7: fan-out of s(t-1) counts at t
+        const __m512i add = _mm512_set1_epi16(tab[i >= n_exc]);
+        const uint16_t* row = pre + static_cast<size_t>(i) * (2 * ROW);
+#pragma GCC unroll 16
+        for (int b = 0; b < NB; ++b) {
+          uint32_t m;
+          std::memcpy(&m, row + 2 * b, sizeof m);
+          P[b] = _mm512_mask_add_epi16(P[b], _cvtu32_mask32(m), P[b], add);
+        }
+      }
+    } else {
+      for (int k = 0; k < cnt; ++k) tally.rec_synops += static_cast<uint64_t>(fanout[list[k]]);
+      for (int k = 0; k < NW16; ++k) {
+        const __m512i bc = _mm512_set1_epi16(static_cast<int16_t>(words[k >> 2] >> (16 * (k & 3))));
+        const bool exc = 16 * k < n_exc;
+#pragma GCC unroll 16
+        for (int b = 0; b < NB; ++b) {
+          const __m512i hit = _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(rec + b * stride + 32 * k), bc));
+          P[b] = exc ? _mm512_add_epi16(P[b], hit) : _mm512_sub_epi16(P[b], hit);
+        }
+      }
+      if (product_fits) {
+#pragma GCC unroll 16
+        for (int b = 0; b < NB; ++b) P[b] = _mm512_mullo_epi16(P[b], r_h);
+      }
+    }
+    if (!product_fits) {  // P holds diff in ±1 units: saturate the product as the spec's multiplier does
+#pragma GCC unroll 16
+      for (int b = 0; b < NB; ++b) P[b] = mul_sat16(P[b], r_h);
+    }
+
+    int n_next = 0;
+    uint32_t fired_bits[NB];
+#pragma GCC unroll 16
+    for (int b = 0; b < NB; ++b) {
+      const int o = 32 * b;
+      IS[b] = _mm512_adds_epi16(_mm512_mulhrs_epi16(IS[b], alpha_syn), P[b]);
+      const __m512i u = _mm512_adds_epi16(IS[b], _mm512_loadu_si512(i_in16 + o));
+      V[b] = _mm512_adds_epi16(V[b], _mm512_mulhrs_epi16(_mm512_subs_epi16(u, V[b]), beta_m));
+      const __mmask32 fired = _mm512_cmpgt_epi16_mask(V[b], theta);
+      V[b] = _mm512_mask_mov_epi16(V[b], fired, zero);
+      __m512i r = _mm512_mulhrs_epi16(_mm512_loadu_si512(rate16 + o), alpha_out);
+      r = _mm512_mask_adds_epi16(r, fired, r, b < nb_exc ? gamma_e : gamma_i);
+      _mm512_storeu_si512(rate16 + o, r);
+      _mm512_storeu_si512(next + n_next, _mm512_maskz_compress_epi16(fired, _mm512_add_epi16(iota, _mm512_set1_epi16(static_cast<int16_t>(o)))));
+      fired_bits[b] = _cvtmask32_u32(fired);
+      const int pc = std::popcount(fired_bits[b]);
+      n_next += pc;
+      (b < nb_exc ? tally.exc : tally.inh) += static_cast<uint64_t>(pc);
+    }
+#pragma GCC unroll 16
+    for (int w = 0; w < N / 64; ++w) words[w] = fired_bits[2 * w] | (uint64_t{fired_bits[2 * w + 1]} << 32);
+    if (raster) raster->insert(raster->end(), words, words + N / 64);
+    std::swap(list, next);
+    cnt = n_next;
+  }
+
+#pragma GCC unroll 16
+  for (int b = 0; b < NB; ++b) {
+    _mm512_storeu_si512(i_syn16 + 32 * b, IS[b]);
+    _mm512_storeu_si512(v16 + 32 * b, V[b]);
+  }
+  std::copy(words, words + N / 64, st.spikes.begin());
+  return tally;
+}
+
 // int32 state <-> the narrow kernel's int16 copies (values fit: W = W_r = 16)
 ECSIM_IO void narrow_pack(const CompiledNet& net, FixedState& st) {
   const size_t np = static_cast<size_t>(net.n_padded());
@@ -305,9 +444,10 @@ ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
 }
 
 NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
+  static const bool vbmi2 = cpu_has_avx512_vbmi2();
   switch (net.n()) {
-    case 256: return narrow_steps<8>(net, st, steps, raster);
-    case 512: return narrow_steps<16>(net, st, steps, raster);
+    case 256: return vbmi2 ? narrow_event_steps<8>(net, st, steps, raster) : narrow_steps<8>(net, st, steps, raster);
+    case 512: return vbmi2 ? narrow_event_steps<16>(net, st, steps, raster) : narrow_steps<16>(net, st, steps, raster);
     default: return narrow_steps<0>(net, st, steps, raster);
   }
 }

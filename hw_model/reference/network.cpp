@@ -31,6 +31,15 @@ bool cpu_has_avx512_narrow() {
 #endif
 }
 
+bool cpu_has_avx512_vbmi2() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return cpu_has_avx512_narrow() && __builtin_cpu_supports("avx512vbmi2");
+#else
+  return false;
+#endif
+}
+
 bool cpu_has_avx512() { return cpu_has_avx512_wide() || cpu_has_avx512_narrow(); }
 
 bool cpu_has_avx2() {

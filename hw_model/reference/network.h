@@ -27,6 +27,7 @@ const char* kernel_name(Kernel k);
 bool cpu_has_avx512_wide();    // AVX-512 F + BW + DQ + VPOPCNTDQ at run time
 bool cpu_has_avx512_narrow();  // AVX-512 F + BW + DQ + BITALG at run time
 bool cpu_has_avx512();         // either
+bool cpu_has_avx512_vbmi2();   // the narrow kernel's CPU features + VBMI2: its event-driven form for N = 256, 512
 bool cpu_has_avx2();           // AVX2 + POPCNT + BMI at run time (the AVX2 narrow kernel)
 bool cpu_has_avx512_io();      // AVX-512 F + BW + DQ + VNNI: the vector input projection and readout
 

@@ -47,8 +47,14 @@ TEST(Kernels, AllKernelsGiveIdenticalBits) {
   narrow_w.const_bits = 12;
   narrow_w.rate_bits = 12;
   narrow_w.rate_frac_bits = 8;
+  // F = 14: R_h = 2^12, so diff·R_h leaves int16 from 8 spikes on (the narrow kernels'
+  // saturating-product paths)
+  ArithConfig fine_f;
+  fine_f.frac_bits = 14;
   for (float rho : {0.2f, 0.5f, 0.8f}) {
     cases.push_back({256, 128, 11, 3, {}, rho, 1.0f});
+    cases.push_back({256, 128, 11, 3, fine_f, rho, 1.0f});
+    cases.push_back({512, 256, 11, 3, fine_f, rho, 2.0f});
     cases.push_back({256, 128, 17, 6, wide, rho, 2.0f});
     cases.push_back({512, 256, 11, 3, {}, rho, 3.0f});
     cases.push_back({96, 32, 5, 2, {}, rho, 1.0f});     // N not a multiple of 64
