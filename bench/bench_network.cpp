@@ -66,6 +66,22 @@ void run_fixed(benchmark::State& state, Kernel kernel) {
 }
 
 void BM_NetworkStep(benchmark::State& state) { run_fixed(state, Kernel::kAuto); }
+
+// the same 1-bit network in the paper's float equations (`--arith float`, spec §6): what the
+// fixed-versus-float training comparison costs
+void BM_NetworkStepFloatArith(benchmark::State& state) {
+  const Fixture f(static_cast<int>(state.range(0)));
+  const CompiledNet net(f.desc, f.theta);
+  FloatState st;
+  reset(net, st, 11);
+  float action[kDout];
+  int64_t i = 0;
+  for (auto _ : state) {
+    step(net, st, f.obs_at(i++), action);
+    benchmark::DoNotOptimize(action);
+  }
+  report(state, st.counters.spikes(), st.counters.neuron_updates);
+}
 void BM_NetworkStepPortable(benchmark::State& state) { run_fixed(state, Kernel::kPortable); }
 void BM_NetworkStepAvx2(benchmark::State& state) { run_fixed(state, Kernel::kAvx2Narrow); }
 
@@ -118,6 +134,7 @@ void BM_IndividualSetup(benchmark::State& state) {
 
 BENCHMARK(BM_IndividualSetup)->Arg(256)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepFloatArith)->Arg(256)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepPortable)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepAvx2)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatDense)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);

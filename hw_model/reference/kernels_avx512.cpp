@@ -443,11 +443,12 @@ ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
       _mm512_storeu_si512(to->data() + j, _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(from->data() + j))));
 }
 
-NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
+NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster, NarrowForm form) {
   static const bool vbmi2 = cpu_has_avx512_vbmi2();
+  const bool event = form != NarrowForm::kPopcount && vbmi2;
   switch (net.n()) {
-    case 256: return vbmi2 ? narrow_event_steps<8>(net, st, steps, raster) : narrow_steps<8>(net, st, steps, raster);
-    case 512: return vbmi2 ? narrow_event_steps<16>(net, st, steps, raster) : narrow_steps<16>(net, st, steps, raster);
+    case 256: return event ? narrow_event_steps<8>(net, st, steps, raster) : narrow_steps<8>(net, st, steps, raster);
+    case 512: return event ? narrow_event_steps<16>(net, st, steps, raster) : narrow_steps<16>(net, st, steps, raster);
     default: return narrow_steps<0>(net, st, steps, raster);
   }
 }
@@ -514,13 +515,76 @@ ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* acti
   }
 }
 
+// ±1 under each spiking neuron's 16-bit row chunks, no branch on empty chunks (they add nothing)
+ECSIM_AVX512 void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff) {
+  const int np = net.n_padded(), nb16 = np / 16, sw = np / 64, n_exc = net.desc().shape.n_exc;
+  std::memset(diff, 0, sizeof(int32_t) * static_cast<size_t>(np));
+  const __m512i one = _mm512_set1_epi32(1), minus_one = _mm512_set1_epi32(-1);
+  for (int w = 0; w < sw; ++w)
+    for (uint64_t bits = spikes[w]; bits; bits &= bits - 1) {
+      const int i = 64 * w + std::countr_zero(bits);
+      const uint16_t* chunks = net.rec_pre16.data() + static_cast<size_t>(i) * static_cast<size_t>(nb16);
+      const __m512i sign = i < n_exc ? one : minus_one;
+      for (int b = 0; b < nb16; ++b) {
+        const __m512i dv = _mm512_loadu_si512(diff + 16 * b);
+        _mm512_storeu_si512(diff + 16 * b, _mm512_mask_add_epi32(dv, chunks[b], dv, sign));
+      }
+    }
+}
+
+// 16 neurons per vector, the terms bit·(±x_i) formed and added exactly as the portable loop does
+// (0·x is a signed zero, and NaN·0 is NaN, in both)
+ECSIM_AVX512 void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, float* i_in) {
+  const int N = net.n(), d_in = net.desc().shape.d_in, n16 = N / 16 * 16;
+  const Theta& th = net.theta();
+  const __m512 one = _mm512_set1_ps(1.0f), r = _mm512_set1_ps(r_in);
+  for (int j = 0; j < n16; j += 16) {
+    __m512 acc = _mm512_setzero_ps();
+    for (int i = 0; i < 2 * d_in; ++i) {
+      const auto m = static_cast<__mmask16>(th.in.row(i)[j >> 6] >> (j & 63));
+      const float x = i < d_in ? obs[i] : -obs[i - d_in];
+      acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_mov_ps(m, one), _mm512_set1_ps(x)));
+    }
+    _mm512_storeu_ps(i_in + j, _mm512_mul_ps(r, acc));
+  }
+  float_input_portable(net, obs, r_in, i_in, n16);
+}
+
+// spec §8 lane by lane: the same float32 operations in the same order as float_lif_portable
+// (the library is compiled with -ffp-contract=off, so no multiply-add is fused)
+ECSIM_AVX512 void float_lif_avx512(const CompiledNet& net, const FloatLif& k, FloatState& st) {
+  const int N = net.n(), n_exc = net.desc().shape.n_exc, n16 = N / 16 * 16;
+  const __m512 a_syn = _mm512_set1_ps(k.a_syn), r_h = _mm512_set1_ps(k.r_h), a_m = _mm512_set1_ps(k.a_m),
+               b_m = _mm512_set1_ps(k.b_m), a_out = _mm512_set1_ps(k.a_out), g_out = _mm512_set1_ps(k.g_out);
+  const __m512 one = _mm512_set1_ps(1.0f), minus_one = _mm512_set1_ps(-1.0f), zero = _mm512_setzero_ps();
+  for (int j = 0; j < n16; j += 16) {
+    const size_t J = static_cast<size_t>(j);
+    const __m512 is = _mm512_add_ps(_mm512_mul_ps(a_syn, _mm512_loadu_ps(&st.i_syn[J])),
+                                    _mm512_mul_ps(r_h, _mm512_cvtepi32_ps(_mm512_loadu_si512(&st.diff[J]))));
+    _mm512_storeu_ps(&st.i_syn[J], is);
+    const __m512 v = _mm512_add_ps(_mm512_mul_ps(a_m, _mm512_loadu_ps(&st.v[J])),
+                                   _mm512_mul_ps(b_m, _mm512_add_ps(is, _mm512_loadu_ps(&st.i_in[J]))));
+    const __mmask16 fired = _mm512_cmp_ps_mask(v, one, _CMP_GT_OQ);
+    _mm512_storeu_ps(&st.v[J], _mm512_mask_mov_ps(v, fired, zero));
+    const int exc_lanes = std::clamp(n_exc - j, 0, 16);
+    const __mmask16 exc = static_cast<__mmask16>((1u << exc_lanes) - 1u);
+    const __m512 sgn = _mm512_maskz_mov_ps(fired, _mm512_mask_mov_ps(minus_one, exc, one));
+    _mm512_storeu_ps(&st.rate[J], _mm512_add_ps(_mm512_mul_ps(a_out, _mm512_loadu_ps(&st.rate[J])), _mm512_mul_ps(g_out, sgn)));
+    st.spikes_next[J >> 6] |= static_cast<uint64_t>(fired) << (j & 63);
+  }
+  float_lif_tail(net, k, st, n16);
+}
+
 #else
+void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, float* i_in) { float_input_portable(net, obs, r_in, i_in, 0); }
+void float_lif_avx512(const CompiledNet& net, const FloatLif& k, FloatState& st) { float_lif_tail(net, k, st, 0); }
+void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff) { recurrent_diff_portable(net, spikes, diff); }
 void narrow_pack(const CompiledNet&, FixedState&) {}
 void narrow_unpack(const CompiledNet&, FixedState&) {}
 void input_projection_avx512(const CompiledNet&, FixedState&) {}
 void readout_avx512(const CompiledNet&, FixedState&, float*) {}
 void inner_step_avx512_wide(const CompiledNet&, FixedState&) {}
-NarrowTally run_avx512_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*) { return {}; }
+NarrowTally run_avx512_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*, NarrowForm) { return {}; }
 #endif
 
 }  // namespace ecsim::ref::detail

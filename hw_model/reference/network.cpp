@@ -230,6 +230,7 @@ void reset(const CompiledNet& net, FixedState& st, uint64_t init_seed) {
 void reset(const CompiledNet& net, FloatState& st, uint64_t init_seed) {
   const size_t np = static_cast<size_t>(net.n_padded());
   for (auto* vec : {&st.v, &st.i_syn, &st.i_in, &st.rate}) size_vec(*vec, np);
+  size_vec(st.diff, np);
   size_vec(st.spikes, static_cast<size_t>(net.spike_words()));
   size_vec(st.spikes_next, static_cast<size_t>(net.spike_words()));
   for (int j = 0; j < net.n(); ++j)
@@ -431,6 +432,57 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
   ++c.env_steps;
 }
 
+// The popcount difference of every neuron in event form: ±1 for each connection out of each
+// neuron that spiked. It is the same integer as popcount(row & exc) - popcount(row & inh), at a
+// cost proportional to the spikes rather than to N².
+namespace detail {
+void recurrent_diff_portable(const CompiledNet& net, const uint64_t* spikes, int32_t* diff) {
+  const int sw = net.spike_words(), n_exc = net.desc().shape.n_exc;
+  std::fill(diff, diff + net.n_padded(), 0);
+  for (int w = 0; w < sw; ++w)
+    for (uint64_t bits = spikes[w]; bits; bits &= bits - 1) {
+      const int i = 64 * w + std::countr_zero(bits);
+      const int32_t sign = i < n_exc ? 1 : -1;
+      const uint64_t* row = net.theta().rec.row(i);
+      for (int q = 0; q < sw; ++q)
+        for (uint64_t post = row[q]; post; post &= post - 1) diff[64 * q + std::countr_zero(post)] += sign;
+    }
+}
+}  // namespace detail
+
+// the paper's float LIF (spec §8) for neurons [from, N): each product and sum rounded to float32
+// on its own (no FMA), the order the AVX-512 version keeps lane by lane
+static void float_lif_portable(const CompiledNet& net, const detail::FloatLif& k, FloatState& st, int from) {
+  const int N = net.n(), n_exc = net.desc().shape.n_exc;
+  for (int j = from; j < N; ++j) {
+    const size_t J = static_cast<size_t>(j);
+    st.i_syn[J] = k.a_syn * st.i_syn[J] + k.r_h * static_cast<float>(st.diff[J]);
+    float v = k.a_m * st.v[J] + k.b_m * (st.i_syn[J] + st.i_in[J]);
+    const bool fired = v > 1.0f;
+    if (fired) v = 0.0f;
+    st.v[J] = v;
+    const float sgn = fired ? (j < n_exc ? 1.0f : -1.0f) : 0.0f;
+    st.rate[J] = k.a_out * st.rate[J] + k.g_out * sgn;
+    if (fired) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
+  }
+}
+
+namespace detail {
+void float_input_portable(const CompiledNet& net, const float* obs, float r_in, float* i_in, int from) {
+  const int N = net.n(), d_in = net.desc().shape.d_in;
+  for (int j = from; j < N; ++j) {
+    float acc = 0.0f;
+    for (int i = 0; i < d_in; ++i) acc += static_cast<float>(net.theta().in.get(i, j)) * obs[i];
+    for (int i = 0; i < d_in; ++i) acc += static_cast<float>(net.theta().in.get(d_in + i, j)) * -obs[i];
+    i_in[j] = r_in * acc;
+  }
+}
+
+void float_lif_tail(const CompiledNet& net, const FloatLif& k, FloatState& st, int from) {
+  float_lif_portable(net, k, st, from);
+}
+}  // namespace detail
+
 void step(const CompiledNet& net, FloatState& st, const float* obs, float* action, SpikeRaster* raster) {
   const NetworkDesc& d = net.desc();
   const NetworkShape& s = d.shape;
@@ -446,34 +498,20 @@ void step(const CompiledNet& net, FloatState& st, const float* obs, float* actio
   // i_in = R_in · ([x, -x] @ K_in), accumulated in row order
   for (int i = 0; i < s.d_in; ++i)
     if (obs[i] != 0.0f) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
-  for (int j = 0; j < N; ++j) {
-    float acc = 0.0f;
-    for (int i = 0; i < s.d_in; ++i) acc += static_cast<float>(net.theta().in.get(i, j)) * obs[i];
-    for (int i = 0; i < s.d_in; ++i) acc += static_cast<float>(net.theta().in.get(s.d_in + i, j)) * -obs[i];
-    st.i_in[static_cast<size_t>(j)] = r_in * acc;
-  }
-  const int sw = net.spike_words();
+  static const bool avx512 = cpu_has_avx512();
+  if (avx512)
+    detail::float_input_avx512(net, obs, r_in, st.i_in.data());
+  else
+    detail::float_input_portable(net, obs, r_in, st.i_in.data(), 0);
+  const detail::FloatLif lif{a_syn, r_h, a_m, 1.0f - a_m, a_out, g_out};
   for (int t = 0; t < s.inner_steps; ++t) {
     c.rec_synops += spike_fanout_sum(net, st.spikes);
+    (avx512 ? detail::recurrent_diff_avx512 : detail::recurrent_diff_portable)(net, st.spikes.data(), st.diff.data());
     std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
-    for (int j = 0; j < N; ++j) {
-      const uint64_t* row = net.rec_post.data() + static_cast<size_t>(j) * sw;
-      int diff = 0;
-      for (int w = 0; w < sw; ++w) {
-        const uint64_t hit = row[w] & st.spikes[static_cast<size_t>(w)];
-        diff += std::popcount(hit & net.exc_mask[static_cast<size_t>(w)]) -
-                std::popcount(hit & ~net.exc_mask[static_cast<size_t>(w)]);
-      }
-      const size_t J = static_cast<size_t>(j);
-      st.i_syn[J] = a_syn * st.i_syn[J] + r_h * static_cast<float>(diff);
-      float v = a_m * st.v[J] + (1.0f - a_m) * (st.i_syn[J] + st.i_in[J]);
-      const bool fired = v > 1.0f;
-      if (fired) v = 0.0f;
-      st.v[J] = v;
-      const float sgn = fired ? (j < s.n_exc ? 1.0f : -1.0f) : 0.0f;
-      st.rate[J] = a_out * st.rate[J] + g_out * sgn;
-      if (fired) st.spikes_next[J >> 6] |= uint64_t{1} << (j & 63);
-    }
+    if (avx512)
+      detail::float_lif_avx512(net, lif, st);
+    else
+      float_lif_portable(net, lif, st, 0);
     st.spikes.swap(st.spikes_next);
     count_spikes(net, st.spikes, c);
     if (raster) raster->insert(raster->end(), st.spikes.begin(), st.spikes.end());

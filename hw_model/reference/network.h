@@ -89,6 +89,7 @@ struct FixedState {
 
 struct FloatState {
   std::vector<float> v, i_syn, i_in, rate;
+  std::vector<int32_t> diff;  // scratch: popcount difference of the current step
   std::vector<uint64_t> spikes, spikes_next;
   EventCounters counters;
 };
@@ -122,13 +123,32 @@ void inner_step_avx512_wide(const CompiledNet& net, FixedState& st);
 struct NarrowTally {
   uint64_t exc = 0, inh = 0, rec_synops = 0;
 };
-NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
+// kAuto: the event-driven form where it exists (N = 256, 512 on a CPU with VBMI2), else the
+// popcount form; kPopcount forces the popcount form (the kernel test compares the two)
+enum class NarrowForm { kAuto, kPopcount };
+NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
+                              NarrowForm form = NarrowForm::kAuto);
 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
 void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
 // per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable
 void input_projection_avx512(const CompiledNet& net, FixedState& st);
 void readout_avx512(const CompiledNet& net, FixedState& st, float* action);
+// the float LIF of one inner step (spec §8) over st.diff, writing st.spikes_next; the AVX-512
+// version hands a partial last vector to float_lif_tail (portable), and both give the same bits
+struct FloatLif {
+  float a_syn, r_h, a_m, b_m, a_out, g_out;  // b_m = 1 - a_m
+};
+void float_lif_avx512(const CompiledNet& net, const FloatLif& k, FloatState& st);
+// the float input current (spec §8): i_in[j] = R_in·(Σ_i K_in[i][j]·x_i + Σ_i K_in[d_in+i][j]·(-x_i)),
+// each term bit·x rounded and added in row order; the portable form covers neurons [from, N)
+void float_input_portable(const CompiledNet& net, const float* obs, float r_in, float* i_in, int from);
+void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, float* i_in);
+// diff = popcount(row & exc) - popcount(row & inh) for every neuron (N_pad entries), in event
+// form: ±1 per connection out of each spiking neuron, so the cost follows the spikes, not N²
+void recurrent_diff_portable(const CompiledNet& net, const uint64_t* spikes, int32_t* diff);
+void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff);
+void float_lif_tail(const CompiledNet& net, const FloatLif& k, FloatState& st, int from);
 }  // namespace detail
 
 }  // namespace ecsim::ref

@@ -2,6 +2,11 @@
 // networks, seeds, widths and observations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
+#include <limits>
+#include <random>
+
 #include "test_util.h"
 
 using namespace ecsim;
@@ -128,4 +133,127 @@ TEST(Kernels, CountersFollowTheirDefinitions) {
   EXPECT_EQ(c.rec_synops, rec);
   // words: per inner step N·ceil(N/64), per env step N·ceil(2·d_in/64) + N·ceil(d_out/64)
   EXPECT_EQ(c.syn_words_read, 330u * 128u * 2u + 10u * (128u * 1u + 128u * 1u));
+}
+
+// The float arithmetic (spec §8): the AVX-512 LIF and the portable one give the same bits on
+// random states, for N and N_E that are not multiples of the vector width, and the whole float
+// step (event-form recurrent input) still equals the ConnSNN equations per neuron.
+TEST(Kernels, FloatLifAvx512EqualsPortableBits) {
+  if (!cpu_has_avx512()) GTEST_SKIP() << "no AVX-512 on this CPU: only the portable float path runs";
+  std::mt19937_64 gen(21);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> diff(-40, 40);
+  int fired = 0;
+  for (auto [n, n_exc] : {std::pair{256, 128}, std::pair{100, 37}, std::pair{48, 17}}) {
+    const NetworkDesc d = test::desc_for(n, n_exc, 3, 2);
+    const CompiledNet net(d, test::sampled_theta(d, 0.5f, 2));
+    FloatState a;
+    reset(net, a, 3);
+    for (int j = 0; j < n; ++j) {
+      const size_t J = static_cast<size_t>(j);
+      a.v[J] = 1.0f + 0.3f * normal(gen);
+      a.i_syn[J] = normal(gen);
+      a.i_in[J] = normal(gen);
+      a.rate[J] = normal(gen);
+      a.diff[J] = diff(gen);
+    }
+    FloatState b = a;
+    const detail::FloatLif k{0.9f, 0.25f, 0.95f, 1.0f - 0.95f, 0.95f, 0.1f};
+    detail::float_lif_avx512(net, k, a);
+    detail::float_lif_tail(net, k, b, 0);
+    EXPECT_EQ(a.v, b.v) << "N=" << n;
+    EXPECT_EQ(a.i_syn, b.i_syn) << "N=" << n;
+    EXPECT_EQ(a.rate, b.rate) << "N=" << n;
+    EXPECT_EQ(a.spikes_next, b.spikes_next) << "N=" << n;
+    for (uint64_t w : a.spikes_next) fired += std::popcount(w);
+  }
+  EXPECT_GT(fired, 20) << "both sides of the threshold must be exercised";
+}
+
+TEST(Kernels, RecurrentDiffEventFormEqualsPopcountDifference) {
+  std::mt19937_64 gen(5);
+  for (auto [n, n_exc] : {std::pair{256, 128}, std::pair{100, 37}, std::pair{48, 17}}) {
+    const NetworkDesc d = test::desc_for(n, n_exc, 3, 2);
+    const CompiledNet net(d, test::sampled_theta(d, 0.4f, 6));
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<uint64_t> spikes(static_cast<size_t>(net.spike_words()), 0);
+      for (int j = 0; j < n; ++j)
+        if (gen() % 8 == 0) spikes[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
+      std::vector<int32_t> a(static_cast<size_t>(net.n_padded()), 7), b = a;
+      detail::recurrent_diff_portable(net, spikes.data(), a.data());
+      if (cpu_has_avx512()) detail::recurrent_diff_avx512(net, spikes.data(), b.data());
+      for (int j = 0; j < n; ++j) {
+        int expect = 0;  // the definition: Σ over spiking i of sign(i)·K_h[i][j]
+        for (int i = 0; i < n; ++i)
+          if ((spikes[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) expect += net.theta().rec.get(i, j) ? (i < n_exc ? 1 : -1) : 0;
+        ASSERT_EQ(a[static_cast<size_t>(j)], expect) << "portable N=" << n << " j=" << j;
+        if (cpu_has_avx512()) {
+          ASSERT_EQ(b[static_cast<size_t>(j)], expect) << "avx512 N=" << n << " j=" << j;
+        }
+      }
+    }
+  }
+}
+
+TEST(Kernels, FloatInputAvx512EqualsPortableBits) {
+  if (!cpu_has_avx512()) GTEST_SKIP() << "no AVX-512 on this CPU: only the portable float path runs";
+  for (auto [n, d_in] : {std::pair{256, 11}, std::pair{100, 17}, std::pair{48, 3}}) {
+    const NetworkDesc d = test::desc_for(n, n / 2, d_in, 2);
+    const CompiledNet net(d, test::sampled_theta(d, 0.5f, 8));
+    auto obs = test::normal_obs(d_in, 9, 3.0f);
+    obs[0] = -0.0f;  // signed zeros and a NaN take the same path in both
+    if (d_in > 3) obs[3] = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> a(static_cast<size_t>(n)), b(a.size());
+    detail::float_input_avx512(net, obs.data(), 0.37f, a.data());
+    detail::float_input_portable(net, obs.data(), 0.37f, b.data(), 0);
+    for (size_t j = 0; j < a.size(); ++j)
+      ASSERT_EQ(std::bit_cast<uint32_t>(a[j]), std::bit_cast<uint32_t>(b[j])) << "N=" << n << " j=" << j;
+  }
+}
+
+// The avx512-narrow kernel has two forms for N = 256 and 512: event-driven (VBMI2, chosen on this
+// CPU) and popcount (CPUs without VBMI2). The comparison above sees only the first; this one runs
+// both from the same packed state, at several firing rates.
+TEST(Kernels, NarrowEventAndPopcountFormsGiveIdenticalBits) {
+  if (!cpu_has_avx512_vbmi2()) GTEST_SKIP() << "no VBMI2: only the popcount form runs here";
+  ArithConfig fine_f;
+  fine_f.frac_bits = 14;  // diff·R_h saturates from 8 spikes on
+  int compared = 0;
+  for (int n : {256, 512})
+    for (const ArithConfig& a : {ArithConfig{}, fine_f})
+      for (float drive : {0.5f, 2.0f, 6.0f}) {
+        const NetworkDesc d = test::desc_for(n, n / 2, 5, 2, 33, a);
+        const CompiledNet net(d, test::sampled_theta(d, 0.5f, static_cast<uint64_t>(n) + 3));
+        ASSERT_TRUE(net.allows(Kernel::kAvx512Narrow));
+        FixedState x;
+        reset(net, x, 4);
+        std::mt19937_64 gen(static_cast<uint64_t>(drive * 10));
+        // constant input currents around `drive` (in units of the threshold): strong drive makes
+        // most neurons fire every few inner steps
+        const float unit = static_cast<float>(1 << a.frac_bits);
+        std::normal_distribution<float> normal(drive * unit, 0.5f * unit);
+        for (int j = 0; j < n; ++j) x.i_in[static_cast<size_t>(j)] = std::clamp(static_cast<int32_t>(normal(gen)), -32768, 32767);
+        detail::narrow_pack(net, x);
+        FixedState y = x;
+        SpikeRaster rx, ry;
+        const detail::NarrowTally tx = detail::run_avx512_narrow(net, x, 99, &rx);
+        const detail::NarrowTally ty = detail::run_avx512_narrow(net, y, 99, &ry, detail::NarrowForm::kPopcount);
+        detail::narrow_unpack(net, x);
+        detail::narrow_unpack(net, y);
+        const std::string what = "N=" + std::to_string(n) + " F=" + std::to_string(a.frac_bits) + " drive=" + std::to_string(drive);
+        EXPECT_EQ(rx, ry) << what;
+        EXPECT_EQ(x.v, y.v) << what;
+        EXPECT_EQ(x.i_syn, y.i_syn) << what;
+        EXPECT_EQ(x.rate, y.rate) << what;
+        EXPECT_EQ(x.spikes, y.spikes) << what;
+        EXPECT_EQ(tx.exc, ty.exc) << what;
+        EXPECT_EQ(tx.inh, ty.inh) << what;
+        EXPECT_EQ(tx.rec_synops, ty.rec_synops) << what;
+        EXPECT_GT(tx.exc + tx.inh, 0u) << what << ": a silent network tests nothing";
+        if (drive == 6.0f && a.frac_bits == 10) {  // (at F = 14 the int16 range caps the drive at 2)
+          EXPECT_GT(tx.exc + tx.inh, 99u * 3u * static_cast<uint64_t>(n) / 16u) << what << ": meant to take the many-spike path";
+        }
+        ++compared;
+      }
+  EXPECT_EQ(compared, 12);
 }
