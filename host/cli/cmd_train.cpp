@@ -59,6 +59,7 @@ int cmd_train(const Args& args) {
   NetworkFlags nf;
   std::string method = "ec", out, resume, progress = "auto";
   uint64_t stop_after = 0;
+  double time_limit_min = 0;
   int threads = default_threads();
   po::options_description desc(
       "Train the chip's 1-bit network with Evolving Connectivity (--method ec) or a dense float RSNN with\n"
@@ -91,6 +92,7 @@ int cmd_train(const Args& args) {
     ("max-steps", po::value(&c.max_steps)->default_value(c.max_steps), "episode cap (0: the task's 1000)")
     ("obs-every", po::value(&c.obs_every)->default_value(c.obs_every), "normalizer: use every k-th observation of the population")
     ("checkpoint-every", po::value(&c.checkpoint_every)->default_value(c.checkpoint_every), "generations between checkpoints")
+    ("time-limit", po::value(&time_limit_min), "minutes of training (summed over resumes) after which the run ends at the end of a generation, with a checkpoint, the deploy image and the plot; --resume continues it")
     ("no-plot", "do not run gnuplot for curve.png")
     ("progress", po::value(&progress)->default_value(progress), "progress line: auto (when stderr is a terminal), always, never")
     ("stop-after", po::value(&stop_after), "testing: stop after this generation as if killed (no final files)");
@@ -144,6 +146,8 @@ int cmd_train(const Args& args) {
   try {
 
   const bool tty = progress == "always" || (progress == "auto" && isatty(fileno(stderr)));
+  if (vm.count("time-limit") && !(time_limit_min > 0 && std::isfinite(time_limit_min)))
+    throw Error("--time-limit must be a positive number of minutes", "e.g. --time-limit 90");
   if (progress != "auto" && progress != "always" && progress != "never")
     throw Error("--progress '" + progress + "' is not known", "use --progress auto, always or never");
 
@@ -152,7 +156,8 @@ int cmd_train(const Args& args) {
       if (vm.count("out")) throw Error("--out and --resume are exclusive", "--resume DIR continues the run in DIR");
       for (const auto& [name, val] : vm) {
         if (val.defaulted()) continue;
-        if (name != "resume" && name != "generations" && name != "threads" && name != "progress" && name != "stop-after")
+        if (name != "resume" && name != "generations" && name != "threads" && name != "progress" && name != "stop-after" &&
+            name != "time-limit")
           throw Error("--" + name + " cannot be changed when resuming (the run's config.json fixes it)",
                       "resume with only --resume DIR [--generations N] [--threads T]");
       }
@@ -184,7 +189,7 @@ int cmd_train(const Args& args) {
   double recent = 0;
   int nrecent = 0;
   train::GenerationStats last;
-  trainer.run([&](const train::GenerationStats& s) {
+  const bool timed_out = trainer.run([&](const train::GenerationStats& s) {
     last = s;
     recent = nrecent < 10 ? (recent * nrecent + s.seconds) / (nrecent + 1) : 0.9 * recent + 0.1 * s.seconds;
     ++nrecent;
@@ -198,8 +203,11 @@ int cmd_train(const Args& args) {
       std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "  chip %.0f cycles/step", s.cycles_per_step);
     std::fputs(line, stderr);
     std::fflush(stderr);
-  }, stop_after);
+  }, stop_after, time_limit_min * 60.0);
   if (tty) std::fputs("\n", stderr);
+  if (timed_out)
+    std::cout << "stopped at the time limit (" << time_limit_min << " min) after generation " << trainer.state().generation
+              << " of " << cfg.generations << "; checkpoint and deploy image written (--resume continues)\n";
   if (stop_after && trainer.state().generation >= stop_after && trainer.state().generation < static_cast<uint64_t>(cfg.generations)) {
     std::cout << "stopped after generation " << trainer.state().generation << " (--stop-after)\n";
     return 0;

@@ -579,14 +579,15 @@ void Trainer::write_outputs() const {
   }
 }
 
-void Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uint64_t stop_after) {
+bool Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uint64_t stop_after, double time_limit_s) {
   if (!m_ev) m_ev = eval::make_evaluator(m_cfg.backend, evaluator_config(m_cfg));
   eval::Evaluator& ev = *m_ev;
   const auto last = static_cast<uint64_t>(m_cfg.generations);
   if (m_st.generation == 0) write_outputs();
   while (m_st.generation < last) {
     const GenerationStats s = step(ev);
-    const bool ckpt = s.generation % static_cast<uint64_t>(m_cfg.checkpoint_every) == 0 || s.generation == last;
+    const bool out_of_time = time_limit_s > 0 && s.elapsed >= time_limit_s;
+    const bool ckpt = s.generation % static_cast<uint64_t>(m_cfg.checkpoint_every) == 0 || s.generation == last || out_of_time;
     if (ckpt) {
       write_checkpoint();
       write_outputs();
@@ -594,8 +595,10 @@ void Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uin
       write_metrics();
     }
     if (on_gen) on_gen(s);
-    if (stop_after && s.generation >= stop_after) return;
+    if (stop_after && s.generation >= stop_after) return false;
+    if (out_of_time) return s.generation < last;
   }
+  return false;
 }
 
 }  // namespace ecsim::train

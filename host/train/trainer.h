@@ -112,7 +112,10 @@ class Trainer {
 
   // runs to cfg.generations; calls on_gen after each generation. stop_after > 0: return after
   // that generation as a killed run would (for tests): no final checkpoint, plot or image.
-  void run(const std::function<void(const GenerationStats&)>& on_gen, uint64_t stop_after = 0);
+  // time_limit_s > 0: end the run after the first generation that brings the run's training time
+  // (the elapsed column, summed over resumes) to the limit, with a checkpoint and the final files;
+  // returns true then. --resume continues it bit-identically.
+  bool run(const std::function<void(const GenerationStats&)>& on_gen, uint64_t stop_after = 0, double time_limit_s = 0);
 
   // one generation (exposed for tests/benchmarks)
   GenerationStats step(eval::Evaluator& ev);

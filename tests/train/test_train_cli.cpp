@@ -138,6 +138,31 @@ TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
   expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "ext"));
 }
 
+// --time-limit ends a run after the generation that reaches the limit, with a checkpoint at that
+// generation (not the last periodic one) and the deploy image; resuming it is bit-identical.
+TEST(TrainCli, TimeLimitEndsWithCheckpointAndResumesBitIdentically) {
+  const ecsim::test::ScratchDir scratch("train_time_limit");
+  const fs::path base = scratch / ".";
+  const std::string common = kSmall + " --generations 4 --checkpoint-every 10 --seed 9";
+  auto full = run_ecsim("train " + common + " --out " + (base / "full").string());
+  ASSERT_EQ(full.code, 0) << full.output;
+  // 1e-6 min: every generation takes longer, so the run ends after generation 1
+  auto timed = run_ecsim("train " + common + " --time-limit 1e-6 --out " + (base / "timed").string());
+  ASSERT_EQ(timed.code, 0) << timed.output;
+  EXPECT_NE(timed.output.find("stopped at the time limit"), std::string::npos) << timed.output;
+  EXPECT_EQ(read_ckpt(base / "timed").generation, 1u);
+  EXPECT_TRUE(fs::exists(base / "timed/policy/theta.bin"));
+  auto resumed = run_ecsim("train --progress never --resume " + (base / "timed").string());
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "timed"));
+  EXPECT_EQ(metrics_no_time(base / "full"), metrics_no_time(base / "timed"));
+  for (const char* bad : {"0", "-5", "nan", "soon"}) {
+    auto r = run_ecsim("train " + common + " --time-limit " + bad + " --out " + (base / "bad").string());
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.output;
+    EXPECT_NE(r.output.find("time-limit"), std::string::npos) << bad << "\n" << r.output;
+  }
+}
+
 TEST(TrainCli, EsBaselineRunsAndResumes) {
   const ecsim::test::ScratchDir scratch("train_es");
   const fs::path base = scratch / ".";
