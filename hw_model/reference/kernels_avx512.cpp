@@ -159,25 +159,32 @@ ECSIM_NARROW static inline __m512i mul_sat16(__m512i a, __m512i b) {
   return _mm512_mask_blend_epi16(fits, sat, lo);
 }
 
+// the narrow kernels' broadcast constants (spec §5.2), multipliers pre-scaled by 2^(15-C) so that
+// vpmulhrsw shifts by C
+struct NarrowConsts {
+  __m512i alpha_syn, beta_m, alpha_out, r_h, theta, gamma_e, gamma_i;
+};
+ECSIM_NARROW static inline NarrowConsts narrow_consts(const NetworkDesc& d) {
+  const FixedConstants& f = d.fixed;
+  const int up = 15 - d.arith.const_bits;
+  return {_mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up)), _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up)), _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.theta_q)), _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q)),
+          _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q))};
+}
+
 // T narrow inner steps over NB blocks of 32 neurons, with the spike tally fused in. NB > 0 is a
 // compile-time block count whose accumulators stay in registers (N = 32·NB); NB = 0 handles any
 // N block by block.
 template <int NB>
 ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
   const NetworkDesc& d = net.desc();
-  const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
   const int N = net.n(), nb = NB > 0 ? NB : N / 32, nw16 = N / 16, nw_exc = d.shape.n_exc / 16;
   const int nb_exc = d.shape.n_exc / 32;
-  const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
-  const __m512i alpha_syn = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
-  const __m512i beta_m = _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
-  const __m512i alpha_out = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
-  const __m512i r_h = _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q));
-  const __m512i theta = _mm512_set1_epi16(static_cast<int16_t>(f.theta_q));
-  const __m512i gamma_e = _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q));
-  const __m512i gamma_i = _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q));
-  const __m512i zero = _mm512_setzero_si512();
+  const NarrowConsts nc = narrow_consts(d);
+  const __m512i alpha_syn = nc.alpha_syn, beta_m = nc.beta_m, alpha_out = nc.alpha_out, r_h = nc.r_h, theta = nc.theta,
+                gamma_e = nc.gamma_e, gamma_i = nc.gamma_i, zero = _mm512_setzero_si512();
 
   int16_t* const i_syn16 = st.i_syn16.data();
   int16_t* const v16 = st.v16.data();
@@ -300,18 +307,11 @@ ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedS
   constexpr int N = 32 * NB, NW16 = N / 16, ROW = NB;  // ROW: 32-bit masks per presynaptic row
   static_assert(N % 64 == 0, "the spike vector is whole 64-bit words");
   const NetworkDesc& d = net.desc();
-  const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
   const int n_exc = d.shape.n_exc, nb_exc = n_exc / 32;
-  const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
-  const __m512i alpha_syn = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
-  const __m512i beta_m = _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
-  const __m512i alpha_out = _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
-  const __m512i r_h = _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q));
-  const __m512i theta = _mm512_set1_epi16(static_cast<int16_t>(f.theta_q));
-  const __m512i gamma_e = _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q));
-  const __m512i gamma_i = _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q));
-  const __m512i zero = _mm512_setzero_si512();
+  const NarrowConsts nc = narrow_consts(d);
+  const __m512i alpha_syn = nc.alpha_syn, beta_m = nc.beta_m, alpha_out = nc.alpha_out, r_h = nc.r_h, theta = nc.theta,
+                gamma_e = nc.gamma_e, gamma_i = nc.gamma_i, zero = _mm512_setzero_si512();
   // per-spike addends, indexed by "inhibitory": ±1 units, and ±R_h (the product, when it fits)
   const int16_t rh = static_cast<int16_t>(f.r_h_q);
   const int16_t unit_tab[2] = {1, -1}, rh_tab[2] = {rh, static_cast<int16_t>(-rh)};
