@@ -1,7 +1,7 @@
 // Environment step cost against raw MuJoCo on the same model.
 //
 //   BM_RawMjStep/<task>  ctrl = action, mj_step x frame_skip            (the physics alone)
-//   BM_EnvStep/<task>    Env::step: the same, plus mj_rnePostConstraint (Gymnasium semantics),
+//   BM_EnvStep/<task>    Env::step: the same, plus mj_rnePostConstraint (humanoid only),
 //                        health and failure checks, rewards, and observation()
 //
 // One iteration is one env step. Both replay the same 1000-step action table from the same start

@@ -34,6 +34,9 @@ struct TaskSpec {
   double healthy_reward;       // per step; v4 pays it on the terminating step too, v5 does not
   double contact_weight;       // humanoid-v5 only: times sum(cfrc_ext^2); 0 elsewhere
   double contact_cost_max;     // humanoid-v5 only: the contact cost is clipped to this
+  // the observation or the reward reads cfrc_ext (humanoid): only then does a step end with
+  // mj_rnePostConstraint, whose outputs (cacc, cfrc_int, cfrc_ext) nothing else reads
+  bool reads_constraint_forces;
 
   // healthy rules, all strict: lo < value < hi
   int z_index;                 // qpos index of the torso height (1, or 2 for humanoid)
@@ -140,7 +143,8 @@ class Env {
   void set_state(const double* qpos, const double* qvel);
 
   // One env step: ctrl = action (act_size values, not clipped), frame_skip x mj_step,
-  // mj_rnePostConstraint, then rewards and termination. No allocation.
+  // mj_rnePostConstraint where the task reads cfrc_ext, then rewards and termination. No
+  // allocation.
   StepResult step(const double* action);
 
   // Writes obs_size() values: the observation of the current state.

@@ -25,6 +25,7 @@ TaskSpec hopper(int version) {
   s.healthy_reward = 1.0;
   s.contact_weight = 0;
   s.contact_cost_max = 0;
+  s.reads_constraint_forces = false;
   s.z_index = 1;
   s.z_min = 0.7;
   s.z_max = kInf;
@@ -57,6 +58,7 @@ TaskSpec walker2d(int version) {
   s.healthy_reward = 1.0;
   s.contact_weight = 0;
   s.contact_cost_max = 0;
+  s.reads_constraint_forces = false;
   s.z_index = 1;
   s.z_min = 0.8;
   s.z_max = 2.0;
@@ -94,6 +96,7 @@ TaskSpec humanoid(int version) {
   s.healthy_reward = 5.0;
   s.contact_weight = version == 4 ? 0.0 : 5e-7;
   s.contact_cost_max = version == 4 ? 0.0 : 10.0;
+  s.reads_constraint_forces = true;  // cfrc_ext is in the observation of v4 and v5
   s.z_index = 2;
   s.z_min = 1.0;
   s.z_max = 2.0;

@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <limits>
 #include <map>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -146,6 +147,39 @@ TEST(TasksObservation, HumanoidBlocksV4AndV5) {
     for (int i = 6; i < 6 * m->nbody; ++i) contact += std::fabs(d->cfrc_ext[i]);
     EXPECT_GT(contact, 0.0) << "mj_rnePostConstraint must fill cfrc_ext";
   }
+}
+
+// hopper and walker2d skip Gymnasium's mj_rnePostConstraint, because nothing they observe or
+// reward reads its outputs: the state must stay bit-identical to stepping with it
+TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots) {
+  for (const char* task : {"hopper", "walker2d", "hopper-v5", "walker2d-v5"}) {
+    SCOPED_TRACE(task);
+    Env env(model_of(task));
+    ASSERT_FALSE(env.spec().reads_constraint_forces);
+    env.reset(5);
+    const mjModel* m = env.mj_model();
+    std::unique_ptr<mjData, void (*)(mjData*)> with(mj_makeData(m), mj_deleteData);
+    mj_copyData(with.get(), m, env.data());
+    std::vector<double> a(env.act_size());
+    int steps = 0;
+    for (int k = 0; k < 400; ++k, ++steps) {
+      action_at(env, k, a);
+      const StepResult r = env.step(a.data());
+      mju_copy(with->ctrl, a.data(), m->nu);
+      for (int f = 0; f < env.spec().frame_skip; ++f) mj_step(m, with.get());
+      mj_rnePostConstraint(m, with.get());
+      const mjData* d = env.data();
+      ASSERT_EQ(0, std::memcmp(d->qpos, with->qpos, sizeof(double) * m->nq)) << "step " << k;
+      ASSERT_EQ(0, std::memcmp(d->qvel, with->qvel, sizeof(double) * m->nv)) << "step " << k;
+      ASSERT_EQ(0, std::memcmp(d->qacc, with->qacc, sizeof(double) * m->nv)) << "step " << k;
+      ASSERT_EQ(0, std::memcmp(d->qacc_warmstart, with->qacc_warmstart, sizeof(double) * m->nv)) << "step " << k;
+      ASSERT_EQ(0, std::memcmp(d->xipos, with->xipos, sizeof(double) * 3 * m->nbody)) << "step " << k;
+      // stepping on after the robot falls keeps the comparison in ground contact
+      ASSERT_TRUE(r.reason == EndReason::none || r.reason == EndReason::unhealthy) << reason_name(r.reason);
+    }
+    EXPECT_EQ(steps, 400);
+  }
+  for (const char* task : {"humanoid", "humanoid-v5"}) EXPECT_TRUE(make_task_spec(task).reads_constraint_forces) << task;
 }
 
 // ---------------------------------------------------------------------------------------------
