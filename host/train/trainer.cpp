@@ -373,6 +373,30 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
   return t;
 }
 
+std::vector<eval::Job> generation_jobs(const TrainConfig& c, uint64_t g, std::vector<uint64_t>* param_seeds) {
+  const bool is_ec = c.net.method == eval::Method::kEC;
+  const size_t pop = static_cast<size_t>(c.pop);
+  std::vector<eval::Job> jobs;
+  jobs.reserve(pop + static_cast<size_t>(c.eval_episodes));
+  for (size_t i = 0; i < pop; ++i) {
+    eval::Job j;
+    j.seed = nes::individual_seed(c.seed, g, i);
+    if (is_ec) {
+      j.param_seed = j.seed;
+      j.kind = eval::JobKind::kSample;
+      if (param_seeds) param_seeds->push_back(j.param_seed);
+    } else {
+      j.param_seed = nes::individual_seed(c.seed, g, i & ~size_t{1});
+      j.kind = (i & 1) ? eval::JobKind::kMinus : eval::JobKind::kPlus;
+      if (param_seeds && !(i & 1)) param_seeds->push_back(j.param_seed);
+    }
+    jobs.push_back(j);
+  }
+  for (int k = 0; k < c.eval_episodes; ++k)
+    jobs.push_back({nes::eval_seed(c.seed, static_cast<uint64_t>(k)), 0, eval::JobKind::kDeterministic, false});
+  return jobs;
+}
+
 GenerationStats Trainer::step(eval::Evaluator& ev) {
   const auto t0 = std::chrono::steady_clock::now();
   const TrainConfig& c = m_cfg;
@@ -380,25 +404,8 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
   const bool is_ec = c.net.method == eval::Method::kEC;
   const size_t pop = static_cast<size_t>(c.pop);
 
-  std::vector<eval::Job> jobs;
-  jobs.reserve(pop + static_cast<size_t>(c.eval_episodes));
   std::vector<uint64_t> param_seeds;
-  for (size_t i = 0; i < pop; ++i) {
-    eval::Job j;
-    j.seed = nes::individual_seed(c.seed, g, i);
-    if (is_ec) {
-      j.param_seed = j.seed;
-      j.kind = eval::JobKind::kSample;
-      param_seeds.push_back(j.param_seed);
-    } else {
-      j.param_seed = nes::individual_seed(c.seed, g, i & ~size_t{1});
-      j.kind = (i & 1) ? eval::JobKind::kMinus : eval::JobKind::kPlus;
-      if (!(i & 1)) param_seeds.push_back(j.param_seed);
-    }
-    jobs.push_back(j);
-  }
-  for (int k = 0; k < c.eval_episodes; ++k)
-    jobs.push_back({nes::eval_seed(c.seed, static_cast<uint64_t>(k)), 0, eval::JobKind::kDeterministic, false});
+  const std::vector<eval::Job> jobs = generation_jobs(c, g, &param_seeds);
 
   ev.load(m_st.params, m_st.norm);
   const eval::BatchResult res = ev.evaluate(jobs);

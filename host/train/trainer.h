@@ -155,5 +155,9 @@ struct MetricsTable {
 };
 MetricsTable read_metrics(const std::string& run_dir);
 eval::EvaluatorConfig evaluator_config(const TrainConfig& cfg);
+// The jobs of generation g (1-based): the population (EC: one sampled θ per seed; ES: antithetic
+// pairs), then the eval starts of θ* (or μ). param_seeds, if given, gets the seeds the estimate
+// regenerates (EC: one per individual; ES: one per pair).
+std::vector<eval::Job> generation_jobs(const TrainConfig& cfg, uint64_t g, std::vector<uint64_t>* param_seeds = nullptr);
 
 }  // namespace ecsim::train
