@@ -15,6 +15,7 @@
 //                            every episode of it on T threads; counter fraction
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -189,27 +190,30 @@ double replay_seconds(const std::shared_ptr<const tasks::Model>& model, const st
 }
 
 // Raw physics with no barrier: each of T threads replays all the episodes (the same work on
-// every core, so all finish together). Returns the wall time divided by T: the time T cores
-// running physics without pause take for the episodes once.
+// every core, so all finish together), thread k starting at episode k·n/T and wrapping around, so
+// that the cores are not in lockstep on the same states. Returns the wall time divided by T: the
+// time T cores running physics without pause take for the episodes once.
 double replay_seconds_per_core(const std::shared_ptr<const tasks::Model>& model, const std::vector<Episode>& episodes,
                                int threads) {
   const int frame_skip = model->spec().frame_skip;
   const auto t0 = std::chrono::steady_clock::now();
-  auto replay = [&]() {
+  auto replay = [&](int k) {
     tasks::Env env(model);
     mjData* d = env.mutable_data();
     const mjModel* m = env.mj_model();
-    for (const Episode& e : episodes) {
+    const size_t n = episodes.size(), first = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
+    for (size_t i = 0; i < n; ++i) {
+      const Episode& e = episodes[(first + i) % n];
       env.reset(e.seed);
-      for (size_t k = 0; k < e.ctrl.size(); k += static_cast<size_t>(m->nu)) {
-        for (int j = 0; j < m->nu; ++j) d->ctrl[j] = e.ctrl[k + static_cast<size_t>(j)];
+      for (size_t u = 0; u < e.ctrl.size(); u += static_cast<size_t>(m->nu)) {
+        for (int j = 0; j < m->nu; ++j) d->ctrl[j] = e.ctrl[u + static_cast<size_t>(j)];
         for (int f = 0; f < frame_skip; ++f) mj_step(m, d);
       }
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(replay);
-  replay();
+  for (int t = 1; t < threads; ++t) pool.emplace_back(replay, t);
+  replay(0);
   for (auto& t : pool) t.join();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / threads;
 }
@@ -297,14 +301,17 @@ void BM_TrainRunVsReplay(benchmark::State& state) {
                                     ("ecsim_bench_run_" + std::to_string(::getpid()) + "_" + std::to_string(threads));
   double train_s = 0, physics_s = 0;
   uint64_t frames = 0, episodes = 0;
+  std::vector<double> gen_fraction;  // per generation: physics time / training time
   for (auto _ : state) {
     std::filesystem::remove_all(dir);
     double in_callback = 0;
     const auto t0 = clock::now();
+    auto gen_start = t0;
     train::Trainer t = train::Trainer::start(cfg, dir.string());
     train::ControllerState before = t.state();  // the state generation g starts from
     t.run([&](const train::GenerationStats& s) {
       const auto c0 = clock::now();
+      const double gen_train_s = std::chrono::duration<double>(c0 - gen_start).count();
       const std::vector<eval::Job> jobs = train::generation_jobs(cfg, s.generation);
       std::vector<std::vector<Episode>> parts(static_cast<size_t>(threads));
       std::vector<std::thread> pool;
@@ -319,11 +326,14 @@ void BM_TrainRunVsReplay(benchmark::State& state) {
       for (size_t i = 0; i < jobs.size(); ++i)
         gen.push_back(std::move(parts[i % static_cast<size_t>(threads)][i / static_cast<size_t>(threads)]));
       if (episode_steps(gen, 3) != s.frames) state.SkipWithError("the recorded episodes differ from the training's");
-      physics_s += replay_seconds_per_core(model, gen, threads);
+      const double gen_physics_s = replay_seconds_per_core(model, gen, threads);
+      physics_s += gen_physics_s;
+      gen_fraction.push_back(gen_physics_s / gen_train_s);
       frames += s.frames;
       episodes += gen.size();
       before = t.state();
-      in_callback += std::chrono::duration<double>(clock::now() - c0).count();
+      gen_start = clock::now();
+      in_callback += std::chrono::duration<double>(gen_start - c0).count();
     });
     train_s += std::chrono::duration<double>(clock::now() - t0).count() - in_callback;
   }
@@ -332,7 +342,12 @@ void BM_TrainRunVsReplay(benchmark::State& state) {
   state.counters["mean_episode"] = static_cast<double>(frames) / static_cast<double>(episodes);
   state.counters["train_frames_per_s"] = static_cast<double>(frames) / train_s;
   state.counters["physics_frames_per_s"] = static_cast<double>(frames) / physics_s;
-  state.counters["fraction"] = physics_s / train_s;
+  state.counters["fraction_total"] = physics_s / train_s;
+  std::sort(gen_fraction.begin(), gen_fraction.end());
+  const size_t n = gen_fraction.size();
+  state.counters["fraction_q1"] = gen_fraction[n / 4];
+  state.counters["fraction_q3"] = gen_fraction[3 * n / 4];
+  state.counters["fraction"] = n % 2 ? gen_fraction[n / 2] : 0.5 * (gen_fraction[n / 2 - 1] + gen_fraction[n / 2]);
 }
 BENCHMARK(BM_TrainRunVsReplay)->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
