@@ -163,24 +163,27 @@ std::vector<Episode> record_episodes(const eval::EvaluatorConfig& c, const std::
   return out;
 }
 
-// Raw physics, one thread per core: T threads take the episodes from one queue and replay each
-// through mj_resetData-style reset and mj_step × frame_skip with the recorded controls. Seconds.
+// One episode through raw physics: the task's seeded reset, then per step the recorded controls
+// and mj_step × frame_skip.
+void replay_episode(tasks::Env& env, const Episode& e) {
+  mjData* d = env.mutable_data();
+  const mjModel* m = env.mj_model();
+  const int frame_skip = env.spec().frame_skip;
+  env.reset(e.seed);
+  for (size_t u = 0; u < e.ctrl.size(); u += static_cast<size_t>(m->nu)) {
+    for (int j = 0; j < m->nu; ++j) d->ctrl[j] = e.ctrl[u + static_cast<size_t>(j)];
+    for (int f = 0; f < frame_skip; ++f) mj_step(m, d);
+  }
+}
+
+// Raw physics, one thread per core: T threads take the episodes from one queue and replay each.
+// Seconds.
 double replay_seconds(const std::shared_ptr<const tasks::Model>& model, const std::vector<Episode>& episodes, int threads) {
-  const int frame_skip = model->spec().frame_skip;
   const auto t0 = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   auto replay = [&]() {
     tasks::Env env(model);
-    mjData* d = env.mutable_data();
-    const mjModel* m = env.mj_model();
-    for (size_t i = next++; i < episodes.size(); i = next++) {
-      env.reset(episodes[i].seed);
-      const std::vector<double>& u = episodes[i].ctrl;
-      for (size_t k = 0; k < u.size(); k += static_cast<size_t>(m->nu)) {
-        for (int j = 0; j < m->nu; ++j) d->ctrl[j] = u[k + static_cast<size_t>(j)];
-        for (int f = 0; f < frame_skip; ++f) mj_step(m, d);
-      }
-    }
+    for (size_t i = next++; i < episodes.size(); i = next++) replay_episode(env, episodes[i]);
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(replay);
@@ -195,21 +198,11 @@ double replay_seconds(const std::shared_ptr<const tasks::Model>& model, const st
 // time T cores running physics without pause take for the episodes once.
 double replay_seconds_per_core(const std::shared_ptr<const tasks::Model>& model, const std::vector<Episode>& episodes,
                                int threads) {
-  const int frame_skip = model->spec().frame_skip;
   const auto t0 = std::chrono::steady_clock::now();
   auto replay = [&](int k) {
     tasks::Env env(model);
-    mjData* d = env.mutable_data();
-    const mjModel* m = env.mj_model();
     const size_t n = episodes.size(), first = n * static_cast<size_t>(k) / static_cast<size_t>(threads);
-    for (size_t i = 0; i < n; ++i) {
-      const Episode& e = episodes[(first + i) % n];
-      env.reset(e.seed);
-      for (size_t u = 0; u < e.ctrl.size(); u += static_cast<size_t>(m->nu)) {
-        for (int j = 0; j < m->nu; ++j) d->ctrl[j] = e.ctrl[u + static_cast<size_t>(j)];
-        for (int f = 0; f < frame_skip; ++f) mj_step(m, d);
-      }
-    }
+    for (size_t i = 0; i < n; ++i) replay_episode(env, episodes[(first + i) % n]);
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(replay, t);
@@ -254,10 +247,10 @@ void BM_TrainVsReplay(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     const eval::BatchResult res = ev->evaluate(jobs);
     for (size_t i = 0; i < jobs.size(); ++i)
-      if (res.results[i].steps * 3 != episodes[i].ctrl.size()) state.SkipWithError("the recorded episodes differ from the evaluator's");
+      if (res.results[i].steps * static_cast<size_t>(model->mj()->nu) != episodes[i].ctrl.size()) state.SkipWithError("the recorded episodes differ from the evaluator's");
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  const uint64_t steps = episode_steps(episodes, 3);
+  const uint64_t steps = episode_steps(episodes, model->mj()->nu);
   for (auto _ : state) {
     train_s += train_once();
     physics_s += replay_seconds(model, episodes, threads);
@@ -325,7 +318,7 @@ void BM_TrainRunVsReplay(benchmark::State& state) {
       std::vector<Episode> gen;
       for (size_t i = 0; i < jobs.size(); ++i)
         gen.push_back(std::move(parts[i % static_cast<size_t>(threads)][i / static_cast<size_t>(threads)]));
-      if (episode_steps(gen, 3) != s.frames) state.SkipWithError("the recorded episodes differ from the training's");
+      if (episode_steps(gen, model->mj()->nu) != s.frames) state.SkipWithError("the recorded episodes differ from the training's");
       const double gen_physics_s = replay_seconds_per_core(model, gen, threads);
       physics_s += gen_physics_s;
       gen_fraction.push_back(gen_physics_s / gen_train_s);
