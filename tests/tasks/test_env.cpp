@@ -161,8 +161,8 @@ TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots)
     std::unique_ptr<mjData, void (*)(mjData*)> with(mj_makeData(m), mj_deleteData);
     mj_copyData(with.get(), m, env.data());
     std::vector<double> a(env.act_size());
-    int steps = 0;
-    for (int k = 0; k < 400; ++k, ++steps) {
+    bool fell = false;
+    for (int k = 0; k < 400; ++k) {
       action_at(env, k, a);
       const StepResult r = env.step(a.data());
       mju_copy(with->ctrl, a.data(), m->nu);
@@ -176,8 +176,9 @@ TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots)
       ASSERT_EQ(0, std::memcmp(d->xipos, with->xipos, sizeof(double) * 3 * m->nbody)) << "step " << k;
       // stepping on after the robot falls keeps the comparison in ground contact
       ASSERT_TRUE(r.reason == EndReason::none || r.reason == EndReason::unhealthy) << reason_name(r.reason);
+      fell = fell || r.reason == EndReason::unhealthy;
     }
-    EXPECT_EQ(steps, 400);
+    EXPECT_TRUE(fell) << "the comparison is meant to cover falls and ground contact";
   }
   for (const char* task : {"humanoid", "humanoid-v5"}) EXPECT_TRUE(make_task_spec(task).reads_constraint_forces) << task;
 }
