@@ -24,8 +24,8 @@ if(NOT verilator_FOUND)
   ecsim_missing("Verilator (verilator-config.cmake)" "verilator")
 endif()
 
-# Boost 1.81: program_options, json, mpi
-find_package(Boost 1.81 QUIET CONFIG COMPONENTS program_options json mpi)
+# Boost 1.81: program_options, json, mpi; filesystem for Boost.Process (child processes without a shell)
+find_package(Boost 1.81 QUIET CONFIG COMPONENTS program_options json mpi filesystem)
 if(NOT Boost_FOUND)
   ecsim_missing("Boost 1.81 with program_options, json and mpi"
                 "libboost1.81-all-dev libboost-json1.81-dev")

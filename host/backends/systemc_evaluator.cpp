@@ -1,7 +1,7 @@
 #include "backends/systemc_evaluator.h"
 
 #include "chip/chip_config.h"
-#include "chip/rtl_popcount_unit.h"
+#include "sc_bridge/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "systemc/chip.h"
 

@@ -14,7 +14,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/network_files.h"
-#include "chip/rtl_popcount_unit.h"
+#include "sc_bridge/rtl_popcount_unit.h"
 #include "energy/energy_model.h"
 #include "systemc/chip.h"
 

@@ -5,7 +5,8 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "eval/binio.h"
+#include "common/binio.h"
+#include "common/file.h"
 #include "io/atomic_file.h"
 #include "io/network_files.h"
 
@@ -13,14 +14,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace ecsim::eval {
-
-std::string read_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(what + " '" + path + "' cannot be read", "check the path");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 json::object net_to_json(const NetSpec& n) {
   const auto& s = n.desc.shape;

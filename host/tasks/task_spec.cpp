@@ -1,5 +1,5 @@
 // The static task table: Gymnasium v4/v5 defaults for Hopper, Walker2d and Humanoid.
-// Sources: /work/shared/reference/locomotion-env-spec.md (Gymnasium 1.4.0, mujoco/*_v4.py, *_v5.py).
+// Source: Gymnasium 1.4.0, gymnasium/envs/mujoco/{hopper,walker2d,humanoid}_v4.py and _v5.py.
 #include <limits>
 
 #include "common/error.h"

@@ -11,7 +11,8 @@
 #include <type_traits>
 
 #include "common/error.h"
-#include "eval/binio.h"
+#include "common/binio.h"
+#include "common/file.h"
 #include "eval/policy_image.h"
 #include "io/atomic_file.h"
 
@@ -47,7 +48,7 @@ json::object TrainConfig::identity() const {
 
 uint32_t TrainConfig::identity_crc() const {
   const std::string s = json::serialize(identity());
-  return eval::crc32(s.data(), s.size());
+  return crc32(s.data(), s.size());
 }
 
 json::object TrainConfig::to_json() const {
@@ -151,7 +152,7 @@ static constexpr char kCkptMagic[9] = "ECSIMCK1";
 static constexpr uint32_t kCkptVersion = 2;
 
 std::string encode_checkpoint(const TrainConfig& cfg, const ControllerState& st) {
-  eval::BinWriter w;
+  BinWriter w;
   w.bytes(kCkptMagic, 8);
   w.put<uint32_t>(kCkptVersion);
   w.put<uint32_t>(cfg.net.method == eval::Method::kEC ? 0u : 1u);
@@ -178,8 +179,8 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
   const std::string what = "checkpoint '" + where + "'";
   if (data.size() < 8 || data.compare(0, 8, kCkptMagic, 8) != 0)
     throw Error(what + " is not an ecsim checkpoint (bad magic)", "the file is damaged; restore it or start a new run");
-  eval::check_crc(data, what);
-  eval::BinReader r(data, what);
+  check_crc(data, what);
+  BinReader r(data, what);
   r.pos = 8;
   const uint32_t version = r.get<uint32_t>();
   if (version != kCkptVersion && version != 1)
@@ -334,7 +335,7 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
     throw Error("--resume '" + dir + "' is not a run directory (no config.json)", "pass the --out directory of an earlier `ecsim train`");
   json::value v;
   try {
-    v = json::parse(eval::read_file(cpath, "run config"));
+    v = json::parse(read_file(cpath, "run config"));
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
@@ -351,7 +352,7 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
   Trainer t(cfg, dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
   t.load_energy_setup();
-  t.m_st = decode_checkpoint(eval::read_file(kpath, "checkpoint"), cfg, kpath);
+  t.m_st = decode_checkpoint(read_file(kpath, "checkpoint"), cfg, kpath);
   // metrics rows up to the checkpoint's generation
   std::ifstream in(dir + "/metrics.csv");
   std::string line;

@@ -1,4 +1,4 @@
-// The chip's hardware activity without simulating it (issue 6): the counts of chip::HwCounters
+// The chip's hardware activity without simulating it: the counts of chip::HwCounters
 // that the SystemC model makes for each host command, from the chip config, the network's mapping
 // and θ alone. Every count the SystemC blocks make depends only on these (docs/microarchitecture.md
 // "Counters"): the dense datapath reads every row whatever the spikes, the NoC sends every core's

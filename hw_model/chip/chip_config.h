@@ -1,4 +1,4 @@
-// The chip as data (issue 5): a JSON file describes the whole chip: neuron cores, the SRAMs of
+// The chip as data: a JSON file describes the whole chip: neuron cores, the SRAMs of
 // each core, unit timings, the network-on-chip, the clock and the host link, and the datapath
 // arithmetic of docs/spec.md §3. It is loaded once, validated, and never changed afterwards
 // (like mjModel); simulations keep their own state.

@@ -1,4 +1,4 @@
-// Energy and memory traffic from the chip's exact activity counts (issue 6):
+// Energy and memory traffic from the chip's exact activity counts:
 //   energy = Σ_units Σ_actions count × energy per action  +  Σ_units static power × time,
 // with the per-action energies of an EnergyTable, plus NeuroBench-style workload metrics.
 // docs/energy.md gives every formula; EnergyReport keeps every term so a total can be audited.

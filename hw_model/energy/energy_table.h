@@ -1,4 +1,4 @@
-// The energy reference table (issue 6): energy per hardware action and static power per unit, for
+// The energy reference table: energy per hardware action and static power per unit, for
 // one technology, as data (configs/energy_*.json), in the manner of Accelergy's energy reference
 // tables. Every default value and its source is listed in docs/energy.md.
 #pragma once

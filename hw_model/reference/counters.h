@@ -4,60 +4,38 @@
 
 #include <cstdint>
 
+#include "common/fields.h"
+
 namespace ecsim::ref {
 
+// The counters, listed once (common/fields.h): the members, +=, −, JSON and the tagged encoding of
+// checkpoints and MPI messages all come from this list.
+#define ECSIM_EVENT_COUNTER_FIELDS(X)                                                                  \
+  X(uint64_t, env_steps, 0, "env steps")                                                               \
+  X(uint64_t, inner_steps, 0, "LIF inner steps")                                                       \
+  X(uint64_t, neuron_updates, 0, "LIF updates: N per inner step")                                      \
+  X(uint64_t, spikes_exc, 0, "spikes of neurons [0, N_E)")                                             \
+  X(uint64_t, spikes_inh, 0, "spikes of neurons [N_E, N)")                                             \
+  X(uint64_t, rec_synops, 0, "recurrent accumulates: sum over spikes of the neuron's fan-out")         \
+  X(uint64_t, in_synops, 0, "input accumulates: sum over nonzero x_q[i] of fan-out of rows i, d+i")    \
+  X(uint64_t, out_synops, 0, "readout accumulates: sum over nonzero rates of output fan-out")          \
+  X(uint64_t, syn_words_read, 0, "synapse-memory words read by the dense datapath (spec section 7)")   \
+  X(uint64_t, input_saturations, 0, "observation components clipped by the input quantizer")           \
+  X(uint64_t, input_nonfinite, 0, "observation components that were NaN (mapped to 0)")                \
+  X(uint64_t, action_saturations, 0, "action components clamped to +-1")
+
 struct EventCounters {
-  uint64_t env_steps = 0;
-  uint64_t inner_steps = 0;
-  uint64_t neuron_updates = 0;     // LIF updates: N per inner step
-  uint64_t spikes_exc = 0;         // spikes of neurons [0, N_E)
-  uint64_t spikes_inh = 0;         // spikes of neurons [N_E, N)
-  uint64_t rec_synops = 0;         // recurrent accumulates: Σ over spikes of the neuron's fan-out
-  uint64_t in_synops = 0;          // input accumulates: Σ over nonzero x_q[i] of fan-out of rows i, d+i
-  uint64_t out_synops = 0;         // readout accumulates: Σ over nonzero rates of output fan-out
-  uint64_t syn_words_read = 0;     // synapse-memory words read by the dense datapath (spec §7)
-  uint64_t input_saturations = 0;  // observation components clipped by the input quantizer
-  uint64_t input_nonfinite = 0;    // observation components that were NaN (mapped to 0)
-  uint64_t action_saturations = 0; // action components clamped to ±1
+  ECSIM_DESCRIBE(EventCounters, ECSIM_EVENT_COUNTER_FIELDS)
 
   uint64_t spikes() const { return spikes_exc + spikes_inh; }
   uint64_t synops() const { return rec_synops + in_synops + out_synops; }
-  EventCounters& operator+=(const EventCounters& o);
-  EventCounters operator-(const EventCounters& o) const;  // counts since an earlier snapshot o
+  EventCounters& operator+=(const EventCounters& o) {
+    fields::add_to(*this, o);
+    return *this;
+  }
+  // counts since an earlier snapshot o
+  EventCounters operator-(const EventCounters& o) const { return fields::difference(*this, o); }
   bool operator==(const EventCounters&) const = default;
 };
-
-inline EventCounters& EventCounters::operator+=(const EventCounters& o) {
-  env_steps += o.env_steps;
-  inner_steps += o.inner_steps;
-  neuron_updates += o.neuron_updates;
-  spikes_exc += o.spikes_exc;
-  spikes_inh += o.spikes_inh;
-  rec_synops += o.rec_synops;
-  in_synops += o.in_synops;
-  out_synops += o.out_synops;
-  syn_words_read += o.syn_words_read;
-  input_saturations += o.input_saturations;
-  input_nonfinite += o.input_nonfinite;
-  action_saturations += o.action_saturations;
-  return *this;
-}
-
-inline EventCounters EventCounters::operator-(const EventCounters& o) const {
-  EventCounters d;
-  d.env_steps = env_steps - o.env_steps;
-  d.inner_steps = inner_steps - o.inner_steps;
-  d.neuron_updates = neuron_updates - o.neuron_updates;
-  d.spikes_exc = spikes_exc - o.spikes_exc;
-  d.spikes_inh = spikes_inh - o.spikes_inh;
-  d.rec_synops = rec_synops - o.rec_synops;
-  d.in_synops = in_synops - o.in_synops;
-  d.out_synops = out_synops - o.out_synops;
-  d.syn_words_read = syn_words_read - o.syn_words_read;
-  d.input_saturations = input_saturations - o.input_saturations;
-  d.input_nonfinite = input_nonfinite - o.input_nonfinite;
-  d.action_saturations = action_saturations - o.action_saturations;
-  return d;
-}
 
 }  // namespace ecsim::ref

@@ -1,4 +1,4 @@
-// The SystemC chip (issue 5): neuron cores with their SRAMs, sampler, popcount and LIF units, a
+// The SystemC chip: neuron cores with their SRAMs, sampler, popcount and LIF units, a
 // mesh network-on-chip, the controller running the firmware, and the host link. ChipSim is the
 // host's handle on it. SystemC elaborates once per process, so there is at most one ChipSim per
 // process; it runs any number of networks and evaluations without re-elaboration.

@@ -5,7 +5,7 @@
 // the unit model: it computes the sums with the reference popcount and its timing with the
 // documented formula ⌈rows·words / P_p⌉ + L_p (docs/microarchitecture.md). `--backend rtl`
 // replaces it, through a PopcountFactory, with a wrapper that clocks the Verilated RTL core
-// (rtl/chip/rtl_popcount_unit.h) and measures the cycles instead of computing them.
+// (rtl/sc_bridge/rtl_popcount_unit.h) and measures the cycles instead of computing them.
 #pragma once
 
 #include <functional>

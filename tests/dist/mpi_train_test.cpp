@@ -93,7 +93,7 @@ TEST(MpiTrain, SystemcBackendMatchesFunctionalAloneAndOnTwoChips) {
   expect_same_run(d / "systemc", d / "systemc2", "one chip vs two chips: the same cycles per job", true);
 }
 
-// The RTL popcount core in every neuron core (issue 7): the same controller state, returns and
+// The RTL popcount core in every neuron core: the same controller state, returns and
 // counters as the functional backend, and the same cycles as the SystemC unit model, alone and on
 // two chips.
 TEST(MpiTrain, RtlBackendMatchesSystemcCyclesAloneAndOnTwoChips) {

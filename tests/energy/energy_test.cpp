@@ -96,8 +96,8 @@ TEST(Energy, TotalsAreTheSumOfTheirParts) {
   const energy::EnergyTable t = energy::load_energy_table(kDir + "energy_45nm.json");
   chip::ChipConfig c = chip::load_chip_config(kDir + "chip_default.json");
   chip::HwCounters h;
-  auto* f = reinterpret_cast<uint64_t*>(&h);
-  for (size_t i = 0; i < chip::HwCounters::kFields; ++i) f[i] = 1000 + 37 * i;  // every counter non-zero
+  uint64_t i = 0;  // every counter non-zero
+  fields::for_each_leaf(h, [&](const std::string&, const fields::Info&, uint64_t& v) { v = 1000 + 37 * i++; });
   ref::EventCounters e;
   e.env_steps = 3;
   e.inner_steps = 99;

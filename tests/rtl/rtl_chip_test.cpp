@@ -1,4 +1,4 @@
-// The swap-in (issue 7): the Verilated RTL core as the chip's popcount unit. As a unit it gives the
+// The swap-in: the Verilated RTL core as the chip's popcount unit. As a unit it gives the
 // reference sums and counters and exactly the cycles of the unit model's documented formula; in
 // the chip (`ecsim simulate --backend rtl`) it gives the same actions, spikes, cycles and every
 // hardware counter as the SystemC unit model.
@@ -7,7 +7,7 @@
 #include <random>
 
 #include "../host/cli_util.h"
-#include "chip/rtl_popcount_unit.h"
+#include "sc_bridge/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "reference/popcount.h"
 

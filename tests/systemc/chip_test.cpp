@@ -1,4 +1,4 @@
-// The SystemC chip against the reference model (the backbone of issue 5): the same seeds give the
+// The SystemC chip against the reference model (the cross-level backbone): the same seeds give the
 // same θ, actions and event counters, for several networks on one elaborated chip.
 #include <gtest/gtest.h>
 

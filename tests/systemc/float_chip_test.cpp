@@ -1,4 +1,4 @@
-// The float32-weight variant of the chip (the ES-RSNN chip of issue 6): the synapse SRAM holds a
+// The float32-weight variant of the chip (the ES-RSNN chip): the synapse SRAM holds a
 // float32 weight per connection and the datapath multiplies and accumulates instead of popcount.
 // On EC's networks (weights ±1 or 0) it must give exactly the 1-bit chip's θ, actions and event
 // counters, while it reads 32 times the synapse bits and does one MAC per weight.

@@ -1,4 +1,4 @@
-// Gymnasium's own MJCF files (/work/shared/reference/gymnasium-mjcf, beside the repository) load
+// Gymnasium's own MJCF files (a copy beside the checkout, ECSIM_GYM_MJCF_DIR in tests/tasks/CMakeLists.txt) load
 // through --model with the same layout as the project's models, and give the same trajectories
 // within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 namespace ecsim::tasks {
 namespace {
 
-const std::string kGymDir = ECSIM_SOURCE_DIR "/../shared/reference/gymnasium-mjcf";
+const std::string kGymDir = ECSIM_GYM_MJCF_DIR;
 
 // tolerance of docs/tasks.md: over the first kHorizon env steps of a fixed action sequence from
 // the same start, observations and rewards agree within kTol (hopper, walker2d: the published

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "eval/binio.h"
+#include "common/binio.h"
 #include "../host/cli_util.h"
 #include "train/trainer.h"
 
@@ -290,7 +290,7 @@ TEST(TrainCli, VersionOneCheckpointsStillResume) {
   std::string v1 = v2.substr(0, v2.size() - 4 - block);
   const uint32_t one = 1;
   std::memcpy(&v1[8], &one, 4);
-  const uint32_t crc = ecsim::eval::crc32(v1.data(), v1.size());
+  const uint32_t crc = ecsim::crc32(v1.data(), v1.size());
   v1.append(reinterpret_cast<const char*>(&crc), 4);
   { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << v1; }
   const train::ControllerState st = read_ckpt(d);

@@ -1,4 +1,5 @@
-// Little-endian binary writer/reader with bounds checks, and CRC-32, for checkpoints and images.
+// Little-endian binary writer/reader with bounds checks, and CRC-32: the one codec under
+// checkpoints, deploy images, θ files and MPI messages.
 #pragma once
 
 #include <boost/crc.hpp>
@@ -10,7 +11,7 @@
 
 #include "common/error.h"
 
-namespace ecsim::eval {
+namespace ecsim {
 
 inline uint32_t crc32(const char* data, size_t n) {
   boost::crc_32_type crc;
@@ -77,6 +78,8 @@ class BinReader {
     if (n > d.size() || pos + n > d.size())
       throw Error(what_ + " is truncated (" + std::to_string(d.size()) + " bytes)", "the file is damaged; restore it or start over");
   }
+  const std::string& what() const { return what_; }
+  bool at_end() const { return pos == d.size(); }
   size_t pos = 0;
 
  private:
@@ -93,6 +96,4 @@ inline void check_crc(const std::string& data, const std::string& what) {
     throw Error(what + " is corrupt (CRC-32 mismatch)", "the file was damaged or modified; restore it or start over");
 }
 
-std::string read_file(const std::string& path, const std::string& what);
-
-}  // namespace ecsim::eval
+}  // namespace ecsim

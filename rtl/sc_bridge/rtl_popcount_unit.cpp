@@ -5,7 +5,7 @@
 #include "Vpopcount_core_w32.h"
 #include "Vpopcount_core_w64.h"
 // the rest
-#include "chip/rtl_popcount_unit.h"
+#include "sc_bridge/rtl_popcount_unit.h"
 
 #include <memory>
 #include <type_traits>
