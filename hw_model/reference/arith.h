@@ -5,20 +5,30 @@
 #include <cstdint>
 #include <string>
 
+#include "common/fields.h"
+
 namespace ecsim::ref {
 
-// Widths are parameters because architects sweep them; defaults are the spec's (§3.1).
+// Widths are parameters because architects sweep them; defaults are the spec's (§3.1). The fields
+// are listed once: the members, the JSON of chip configs and policy images, the CLI width flags and
+// ecsim sweep's axes come from this list. X(type, member, default, doc, key, lo, hi): key is the
+// JSON key and flag stem ("word_bits", --word-bits); [lo, hi] the static range (validate() adds
+// the ranges that depend on other fields).
+#define ECSIM_ARITH_FIELDS(X)                                                                            \
+  X(int, rho_bits, 10, "q, bits of quantized rho", "rho_bits", 1, 16)                                    \
+  X(int, state_bits, 16, "W, width of v, i_syn, i_in (bits)", "state_bits", 4, 32)                       \
+  X(int, frac_bits, 10, "F, fraction bits of v, i_syn, i_in (V_th = 2^F)", "frac_bits", 1, 30)           \
+  X(int, rate_bits, 16, "W_r, width of the rate trace (bits)", "rate_bits", 4, 32)                       \
+  X(int, rate_frac_bits, 12, "F_r, fraction bits of the rate trace", "rate_frac_bits", 1, 29)            \
+  X(int, const_bits, 15, "C, fraction bits of decay factors and scale constants", "const_bits", 4, 24)   \
+  X(int, input_bits, 10, "B_x, width of a quantized observation (bits)", "input_bits", 2, 24)            \
+  X(int, input_frac_bits, 6, "F_x, fraction bits of a quantized observation", "input_frac_bits", 0, 23)  \
+  X(int, action_frac_bits, 12, "F_a, action = a_q / 2^F_a", "action_frac_bits", 1, 24)                   \
+  X(int, syn_word_bits, 64, "synapse SRAM word width (bits), for the words-read counter", "word_bits", 1, 4096)
+
 struct ArithConfig {
-  int rho_bits = 10;      // q: ρ is quantized to ρ_q ∈ [0, 2^q]; θ = (u_q < ρ_q)
-  int state_bits = 16;    // W: signed width of membrane v, synaptic current i_syn, input current i_in
-  int frac_bits = 10;     // F: fractional bits of v, i_syn, i_in (V_th = 2^F)
-  int rate_bits = 16;     // W_r: signed width of the output-rate trace
-  int rate_frac_bits = 12;  // F_r
-  int const_bits = 15;    // C: fractional bits of decay factors and scale constants
-  int input_bits = 10;    // B_x: signed width of a quantized observation component
-  int input_frac_bits = 6;  // F_x
-  int action_frac_bits = 12;  // F_a: action = a_q / 2^F_a, a_q ∈ [-2^F_a, 2^F_a]
-  int syn_word_bits = 64;   // synapse SRAM word width, used for the words-read counter
+  ECSIM_DESCRIBE(ArithConfig, ECSIM_ARITH_FIELDS)
+  bool operator==(const ArithConfig&) const = default;
 
   // Throws ecsim::Error naming the first out-of-range field and its allowed range.
   void validate() const;
