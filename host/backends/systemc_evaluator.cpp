@@ -1,7 +1,7 @@
 #include "backends/systemc_evaluator.h"
 
+#include "backends/make_chip.h"
 #include "chip/chip_config.h"
-#include "sc_bridge/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "systemc/chip.h"
 
@@ -25,7 +25,7 @@ ProcessChipKind& process_chip_kind() {
 class SystemcEvaluator final : public eval::Evaluator {
  public:
   SystemcEvaluator(const eval::EvaluatorConfig& cfg, const std::string& backend) : m_cfg(cfg), m_backend(backend) {
-    if (cfg.net.method != eval::Method::kEC)
+    if (cfg.net.method != eval::Method::kEC)  // the chip backends' runs_dense_float is false
       throw Error("--backend " + backend + " runs EC's 1-bit networks; ES perturbs real-valued weights",
                   "use --method ec, or --backend functional for ES");
     if (cfg.net.arith != ref::Arith::kFixed)
@@ -128,14 +128,11 @@ class SystemcEvaluator final : public eval::Evaluator {
 }  // namespace
 
 sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path) {
-  if (backend != "systemc" && backend != "rtl") throw Error("internal: chip backend '" + backend + "'");
   const std::string path = !chip_path.empty() ? chip_path : chip::default_chip_config_path();
   auto& sim = process_chip();
   ProcessChipKind& kind = process_chip_kind();
   if (!sim) {
-    const chip::ChipConfig chip = chip::load_chip_config(path);
-    if (backend == "rtl") rtl::check_rtl_chip_config(chip, path);
-    sim = std::make_unique<sc::ChipSim>(chip, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
+    sim = make_chip(path, backend);
     kind = {backend, path};
   } else if (kind.backend != backend || kind.path != path) {
     throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'; SystemC elaborates once per process",
@@ -145,13 +142,20 @@ sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chi
 }
 
 std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend) {
-  if (backend != "systemc" && backend != "rtl") throw Error("internal: chip backend '" + backend + "'");
+  if (!eval::backend_info(backend).simulates_chip) throw Error("internal: backend '" + backend + "' simulates no chip");
   return std::make_unique<SystemcEvaluator>(cfg, backend);
 }
 
 void register_backends() {
-  eval::register_backend("systemc", [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "systemc"); });
-  eval::register_backend("rtl", [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "rtl"); });
+  eval::BackendInfo chip;
+  chip.simulates_chip = chip.has_clock = chip.counts_hardware = true;
+  chip.name = "systemc";
+  chip.summary = "the cycle-level chip";
+  eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "systemc"); });
+  chip.name = "rtl";
+  chip.summary = "the chip with the Verilated popcount core";
+  chip.rtl_popcount_core = true;
+  eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "rtl"); });
 }
 
 std::string systemc_popcount_unit() { return process_chip() ? process_chip()->popcount_unit() : std::string(); }

@@ -35,16 +35,15 @@ int cmd_eval(const Args& args_in) {
     ("seed", po::value(&seed)->default_value(seed), "seed of the episode starts")
     ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
     ("max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")
-    ("backend", po::value(&backend)->default_value(backend), "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core)")
-    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
+    ("backend", po::value(&backend)->default_value(backend), ("evaluator backend: " + backend_flag_help()).c_str())
+    ("chip", po::value(&chip_path), chip_flag_help("checks the policy against it and counts its activity (no cycles)").c_str())
     ("model", po::value(&model), "MJCF file instead of the project's model");
   po::variables_map vm;
   if (!parse_flags("eval", args, desc, vm)) return 0;
   if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
   if (episodes < 1) throw Error("--episodes must be at least 1", "e.g. --episodes 10");
   if (max_steps < 0) throw Error("--max-steps must be >= 0", "e.g. --max-steps 0");
-  if (!chip_path.empty() && backend == "functional")
-    throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
+  const eval::BackendInfo& info = eval::backend_info(backend);  // an unknown name fails before the policy loads
 
   const eval::PolicyImage img = eval::load_policy_image(path);
   eval::EvaluatorConfig ec;
@@ -87,6 +86,17 @@ int cmd_eval(const Args& args_in) {
                   total_steps ? static_cast<double>(cycles) / static_cast<double>(total_steps) : 0.0,
                   static_cast<double>(cycles) / episodes, static_cast<double>(cycles) / clock, clock / 1e6);
     std::cout << line;
+  }
+  if (!info.counts_hardware && !chip_path.empty()) {  // --chip on the functional backend: its counts
+    chip::HwCounters hw;
+    uint64_t total_steps = 0;
+    for (const auto& r : res.results) {
+      hw += r.hw;
+      total_steps += r.steps;
+    }
+    std::cout << "chip activity counted by the " << ev->name() << " backend (" << chip_path << ", no cycles): synapse SRAM "
+              << hw.synapse_sram.words_read << " words read, popcount unit " << hw.popcount_words << " words, NoC "
+              << hw.noc_flits << " flits over " << total_steps << " env steps\n";
   }
   return 0;
 }

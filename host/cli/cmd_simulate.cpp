@@ -7,15 +7,17 @@
 
 #include <boost/json.hpp>
 
+#include "backends/make_chip.h"
+#include "chip/activity.h"
 #include "chip/chip_config.h"
 #include "cli/commands.h"
 #include "cli/network_flags.h"
 #include "common/error.h"
+#include "energy/energy_model.h"
+#include "eval/evaluator.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/network_files.h"
-#include "sc_bridge/rtl_popcount_unit.h"
-#include "energy/energy_model.h"
 #include "systemc/chip.h"
 
 namespace po = boost::program_options;
@@ -64,6 +66,41 @@ std::vector<int> parse_list(const std::string& s) {
   return out;
 }
 
+// The arithmetic check of both chip paths: the width flags must be the chip config's.
+// To be replaced by the one chip::check_network_arith (hw_model/chip) when that covers simulate.
+void check_simulate_arith(const chip::ChipConfig& cfg, const ref::NetworkDesc& nd) {
+  if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
+      cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
+    throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
+                "drop the width flags: the chip config fixes the datapath widths");
+}
+
+// --chip on the functional backend: the network checked against that chip (arithmetic, fit) and
+// the chip's activity over the trace counted as chip::ActivityModel counts it (no cycles): what
+// the chip backends would count for the same θ (load ρ, sample, reset, one env step per row).
+std::string count_chip_activity(const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
+                                ref::Arith arith, uint64_t env_steps) {
+  if (arith != ref::Arith::kFixed)
+    throw Error("--chip on the functional backend counts the 1-bit chip's activity: it needs fixed-point arithmetic",
+                "drop --arith float, or drop --chip");
+  const chip::ChipConfig cfg = chip::load_chip_config(chip_path);
+  check_simulate_arith(cfg, nd);
+  const chip::ActivityModel model(cfg, ref::make_network_desc(nd.shape, cfg.arith));
+  const chip::Mapping map = chip::map_network(cfg, nd.shape);
+  const chip::ActivityModel::ThetaCounts tc = model.theta_counts(theta);
+  chip::HwCounters hw = model.load_rho();
+  hw += model.sample(tc);
+  hw += model.reset();
+  hw += model.env_step(tc).scaled(env_steps);
+  std::ostringstream os;
+  os << "chip      " << cfg.name << " (" << chip_path << "): the network uses " << map.cores_used << " of " << cfg.cores
+     << " cores\n"
+     << "activity  of that chip, counted (no cycles: --backend " << eval::backend_list(eval::simulates_chip)
+     << " simulates them): synapse SRAM " << hw.synapse_sram.words_read << " words read, popcount unit "
+     << hw.popcount_words << " words, NoC " << hw.noc_flits << " flits\n";
+  return os.str();
+}
+
 int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
                 const io::NumericTable& trace, const std::vector<size_t>& obs_cols, uint64_t init_seed,
                 const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd,
@@ -72,16 +109,12 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
     throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
   if (!raster_path.empty())
     throw Error("--raster is not available with --backend " + backend + " yet", "record rasters with --backend functional (same bits)");
-  const std::string path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
-  const chip::ChipConfig cfg = chip::load_chip_config(path);
-  if (backend == "rtl") rtl::check_rtl_chip_config(cfg, path);
+  const std::unique_ptr<sc::ChipSim> chip_sim = backends::make_chip(chip_path, backend);  // as the chip evaluator's
+  sc::ChipSim& sim = *chip_sim;
+  const chip::ChipConfig& cfg = sim.config();
   const energy::EnergyTable table =
       energy::load_energy_table(energy_table_path.empty() ? energy::default_energy_table_path() : energy_table_path);
-  if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
-      cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
-    throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
-                "drop the width flags: the chip config fixes the datapath widths");
-  sc::ChipSim sim(cfg, backend == "rtl" ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
+  check_simulate_arith(cfg, nd);
   const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
   sim.load_network(desc);
   if (!vcd.path.empty()) {
@@ -145,9 +178,9 @@ int cmd_simulate(const Args& args) {
     ("out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")
     ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
     ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")
-    ("backend", po::value(&backend)->default_value(backend), "functional (the reference model), systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount core)")
-    ("chip", po::value(&chip_path), "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json)")
-    ("vcd", po::value(&vcd_path), "--backend systemc: write a VCD waveform (controller phase, core activity, traced neurons)")
+    ("backend", po::value(&backend)->default_value(backend), backend_flag_help().c_str())
+    ("chip", po::value(&chip_path), chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())
+    ("vcd", po::value(&vcd_path), "--backend systemc/rtl: write a VCD waveform (controller phase, core activity, traced neurons)")
     ("vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "environment steps A:B (inclusive) the waveform covers")
     ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")
     ("energy-table", po::value(&energy_table_path), "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
@@ -200,17 +233,17 @@ int cmd_simulate(const Args& args) {
   }
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
 
-  if (backend != "systemc" && backend != "rtl" && !vcd_path.empty())
-    throw Error("--vcd needs --backend systemc or rtl", "add --backend systemc (waveforms come from the cycle-level chip)");
-  if (backend != "systemc" && backend != "rtl" && vm.count("energy-table"))
-    throw Error("--energy-table needs --backend systemc or rtl", "add --backend systemc (energy comes from the chip's counters)");
-  if (backend != "systemc" && backend != "rtl" && vm.count("chip"))
-    throw Error("--chip needs --backend systemc or rtl", "add --backend systemc (the functional backend has no chip)");
-  if (backend == "systemc" || backend == "rtl")
+  const eval::BackendInfo& info = eval::backend_info(backend);
+  const std::string chip_backends = eval::backend_list(eval::simulates_chip);
+  if (!info.simulates_chip && !vcd_path.empty())
+    throw Error("--vcd needs --backend " + chip_backends, "add --backend systemc (waveforms come from the cycle-level chip)");
+  if (!info.simulates_chip && vm.count("energy-table"))
+    throw Error("--energy-table needs --backend " + chip_backends, "add --backend systemc (energy comes from the chip's counters)");
+  if (info.simulates_chip)
     return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
                        VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path);
-  if (backend != "functional")
-    throw Error("--backend '" + backend + "' is not known", "use --backend functional, systemc or rtl");
+  const std::string chip_line =
+      vm.count("chip") ? count_chip_activity(chip_path, nd, theta, nf.arith_kind(), trace.rows.size()) : std::string();
 
   const ref::CompiledNet net(nd, theta);
   const ref::Arith mode = nf.arith_kind();
@@ -268,7 +301,7 @@ int cmd_simulate(const Args& args) {
             << "words     " << c.syn_words_read << " synapse words read (" << nd.arith.syn_word_bits << "-bit)\n"
             << "clipped   " << c.input_saturations << " inputs, " << c.action_saturations << " actions, "
             << c.input_nonfinite << " NaN inputs\n"
-            << "wrote     " << out_path << (raster_path.empty() ? "" : " and " + raster_path) << "\n";
+            << chip_line << "wrote     " << out_path << (raster_path.empty() ? "" : " and " + raster_path) << "\n";
   return 0;
 }
 

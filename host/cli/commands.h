@@ -23,4 +23,11 @@ bool parse_flags(const std::string& command, const Args& args,
                  const boost::program_options::options_description& desc,
                  boost::program_options::variables_map& vm);
 
+// Help of the flags every backend-taking subcommand shares, from the backend registry:
+// --backend "functional (the reference model), systemc (...) or rtl (...)", and --chip, which
+// means the same on every backend (the chip backends simulate that chip; the functional backend
+// does what functional_does says, e.g. "counts its activity (no cycles)").
+std::string backend_flag_help();
+std::string chip_flag_help(const std::string& functional_does);
+
 }  // namespace ecsim::cli

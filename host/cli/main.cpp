@@ -5,6 +5,7 @@
 #include "backends/systemc_evaluator.h"
 #include "cli/commands.h"
 #include "common/error.h"
+#include "eval/evaluator.h"
 
 namespace po = boost::program_options;
 
@@ -44,6 +45,24 @@ bool parse_flags(const std::string& command, const Args& args, const po::options
                 "run 'ecsim " + command + " --help' for the list of flags");
   }
   return true;
+}
+
+std::string backend_flag_help() {
+  const std::vector<std::string> names = eval::backend_names();
+  std::string s;
+  for (size_t i = 0; i < names.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i] + " (" + eval::backend_info(names[i]).summary + ")";
+  return s;
+}
+
+std::string chip_flag_help(const std::string& functional_does) {
+  std::string chips, others;
+  for (const std::string& n : eval::backend_names()) {
+    std::string& list = eval::backend_info(n).simulates_chip ? chips : others;
+    list += (list.empty() ? "" : "/") + n;
+  }
+  return "chip config JSON, the same chip on every backend: --backend " + chips +
+         " simulate it (default: configs/chip_default.json); --backend " + others + " " + functional_does;
 }
 
 static void usage(std::ostream& os) {

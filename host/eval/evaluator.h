@@ -4,9 +4,11 @@
 // seeds only, and gets back one return and the event counters per job. It never sends θ or
 // receives θ: on-chip learning works the same way (ρ once, one seed per individual).
 //
-// Backends: "functional" (the reference model on host threads, eval/functional.cpp); "systemc"
-// and "rtl" (the cycle-level chip, host/backends/) register in make_evaluator(); MPI wraps any of
-// them (host/dist/). The controller is unchanged.
+// Backends register with a BackendInfo (what they can do); callers ask it instead of comparing
+// names. The registry and the MPI wrapper hook live in eval/evaluator.cpp; the registry starts with
+// the functional backend (the reference model on host threads, eval/functional.cpp), and ecsim's
+// main adds the chip backends (host/backends/) at start-up with backends::register_backends().
+// MPI wraps any of them (host/dist/). The controller is unchanged.
 #pragma once
 
 #include <cstdint>
@@ -65,7 +67,8 @@ struct EvaluatorConfig {
   int max_steps = 0;                  // 0: the task's limit (1000)
   int obs_every = 1;                  // observe every k-th observation the network sees
   float es_sigma = 0.3f;
-  std::string chip_path;              // chip backends: chip config JSON (empty: configs/chip_default.json)
+  std::string chip_path;              // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
+                                      // the functional backend counts its activity (empty: none)
 };
 
 class Evaluator {
@@ -79,15 +82,39 @@ class Evaluator {
   virtual double clock_hz() const { return 0; }
 };
 
-// backend: "functional", or one registered with register_backend (ecsim registers "systemc" and
-// "rtl" at start-up). If a wrapper is set (MPI
-// scale-out sets one on rank 0), the evaluator is handed to it and its result returned.
-std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg);
+// What a backend can do: callers query these instead of comparing backend names.
+struct BackendInfo {
+  std::string name;                // the --backend value
+  std::string summary;             // one line for --help
+  bool simulates_chip = false;     // runs a cycle-level chip (sc::ChipSim; one per process): --vcd, energy tables
+  bool has_clock = false;          // EpisodeResult::chip_cycles and clock_hz() are the chip's clock
+  bool counts_hardware = false;    // fills EpisodeResult::hw itself, --chip or not (without --chip: the default chip)
+  bool runs_dense_float = false;   // runs ES's real-valued networks and float arithmetic (else: EC, fixed point)
+  bool rtl_popcount_core = false;  // its chip's neuron cores use the Verilated RTL popcount core
+};
+
 using BackendFactory = std::unique_ptr<Evaluator> (*)(const EvaluatorConfig&);
-void register_backend(const std::string& name, BackendFactory factory);
+// adds (or replaces) the backend info.name; backend_names() keeps the order of first registration
+void register_backend(BackendInfo info, BackendFactory factory);
+// throws ecsim::Error naming the registered backends for an unknown name
+const BackendInfo& backend_info(const std::string& name);
+// the registered names in order of registration; with keep: only those it keeps
+using BackendFilter = bool (*)(const BackendInfo&);
+std::vector<std::string> backend_names(BackendFilter keep = nullptr);
+// "functional|systemc|rtl" (for --help) and "functional, systemc or rtl" (for messages)
+std::string backend_choices();
+std::string backend_list(BackendFilter keep = nullptr);
+inline bool simulates_chip(const BackendInfo& b) { return b.simulates_chip; }
+// the functional backend (eval/functional.cpp): the registry starts with it, so every program that
+// links the seam has it (the trainer's tests and benches register nothing)
+BackendInfo functional_backend_info();
+std::unique_ptr<Evaluator> make_functional_evaluator(const EvaluatorConfig& cfg);
+
+// A backend's evaluator. If a wrapper is set (MPI scale-out sets one on rank 0), the evaluator is
+// handed to it and its result returned.
+std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg);
 using EvaluatorWrapper = std::function<std::unique_ptr<Evaluator>(std::unique_ptr<Evaluator>, const EvaluatorConfig&)>;
 void set_evaluator_wrapper(EvaluatorWrapper wrapper);
-std::vector<std::string> backend_names();
 
 // the seed of episode e (e ≥ 1) of a job with several episodes: splitmix64(seed ^ e·golden)
 uint64_t episode_seed(uint64_t job_seed, int e);

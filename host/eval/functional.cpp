@@ -3,7 +3,6 @@
 // observation statistics are kept per job and merged in job order, so nothing depends on the
 // thread count or on scheduling.
 #include <atomic>
-#include <map>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -14,10 +13,6 @@
 #include "nes/nes.h"
 
 namespace ecsim::eval {
-
-uint64_t episode_seed(uint64_t job_seed, int e) {
-  return e == 0 ? job_seed : nes::splitmix64(job_seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(e)));
-}
 
 namespace {
 
@@ -176,31 +171,16 @@ class FunctionalEvaluator final : public Evaluator {
 
 }  // namespace
 
-std::vector<std::string> backend_names() { return {"functional", "systemc", "rtl"}; }
-
-static std::map<std::string, BackendFactory>& backend_registry() {
-  static std::map<std::string, BackendFactory> registry;
-  return registry;
+BackendInfo functional_backend_info() {
+  BackendInfo info;
+  info.name = "functional";
+  info.summary = "the reference model";
+  info.runs_dense_float = true;  // EC in fixed or float arithmetic, and ES's dense float RSNN
+  return info;
 }
 
-static EvaluatorWrapper& evaluator_wrapper() {
-  static EvaluatorWrapper wrapper;
-  return wrapper;
-}
-
-void register_backend(const std::string& name, BackendFactory factory) { backend_registry()[name] = factory; }
-void set_evaluator_wrapper(EvaluatorWrapper wrapper) { evaluator_wrapper() = std::move(wrapper); }
-
-static std::unique_ptr<Evaluator> make_local_evaluator(const std::string& backend, const EvaluatorConfig& cfg) {
-  if (backend == "functional") return std::make_unique<FunctionalEvaluator>(cfg);
-  auto it = backend_registry().find(backend);
-  if (it != backend_registry().end()) return it->second(cfg);
-  throw Error("--backend '" + backend + "' is not known", "use --backend functional, systemc or rtl");
-}
-
-std::unique_ptr<Evaluator> make_evaluator(const std::string& backend, const EvaluatorConfig& cfg) {
-  std::unique_ptr<Evaluator> ev = make_local_evaluator(backend, cfg);
-  return evaluator_wrapper() ? evaluator_wrapper()(std::move(ev), cfg) : std::move(ev);
+std::unique_ptr<Evaluator> make_functional_evaluator(const EvaluatorConfig& cfg) {
+  return std::make_unique<FunctionalEvaluator>(cfg);
 }
 
 }  // namespace ecsim::eval

@@ -105,6 +105,49 @@ TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
   EXPECT_NE(bad.output.find("cannot open chip config"), std::string::npos) << bad.output;
 }
 
+// One --chip rule: every backend takes --chip. The chip backends simulate that chip; the
+// functional backend checks the network against it and counts its activity, the same counts the
+// simulated chip makes (chip::ActivityModel). A missing config is the same error everywhere.
+TEST(SimulateCli, EveryBackendTakesChipWithOneMeaning) {
+  const test::ScratchDir dir("sim_chip_rule");
+  const std::string trace = make_trace(dir, 9, 11);
+  const std::string chip = std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json";
+  const std::string base = "simulate --trace " + trace + " --rho-const 0.4 --seed 7 --d-out 3 ";
+  auto plain = test::run_ecsim(base + "--out " + (dir / "p.csv").string());
+  ASSERT_EQ(plain.code, 0) << plain.output;
+  auto f = test::run_ecsim(base + "--chip " + chip + " --out " + (dir / "f.csv").string());
+  ASSERT_EQ(f.code, 0) << f.output;
+  EXPECT_EQ(test::read_text(dir / "p.csv"), test::read_text(dir / "f.csv")) << "--chip changes no action";
+  auto s = test::run_ecsim(base + "--backend systemc --chip " + chip + " --out " + (dir / "s.csv").string());
+  ASSERT_EQ(s.code, 0) << s.output;
+  // the number after the first `key` after `after` in text (-1 if absent)
+  const auto number_after = [](const std::string& text, const std::string& key, const std::string& after = "") -> long long {
+    const size_t from = text.find(after);
+    const size_t at = from == std::string::npos ? from : text.find(key, from + after.size());
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + key.size()));
+  };
+  EXPECT_NE(f.output.find("chip      ecsim-4core-256 (" + chip + "): the network uses 4 of 4 cores\n"), std::string::npos) << f.output;
+  const std::string counted = "activity  of that chip, counted";
+  EXPECT_GT(number_after(f.output, "synapse SRAM ", counted), 0) << f.output;
+  EXPECT_EQ(number_after(f.output, "synapse SRAM ", counted), number_after(s.output, "synapse SRAM: ")) << f.output << s.output;
+  EXPECT_EQ(number_after(f.output, "popcount unit ", counted), number_after(s.output, "popcount unit: ", "state SRAM")) << s.output;
+  EXPECT_EQ(number_after(f.output, "NoC ", counted), number_after(s.output, "packets, ")) << f.output << s.output;
+  for (const std::string backend : {"functional", "systemc", "rtl"}) {
+    auto r = test::run_ecsim(base + "--backend " + backend + " --chip " + (dir / "none.json").string() + " --out " +
+                             (dir / "x.csv").string());
+    EXPECT_EQ(r.code, 2) << backend;
+    EXPECT_NE(r.output.find("cannot open chip config"), std::string::npos) << backend << ": " << r.output;
+  }
+  auto fl = test::run_ecsim(base + "--arith float --chip " + chip + " --out " + (dir / "x.csv").string());
+  EXPECT_EQ(fl.code, 2);
+  EXPECT_NE(fl.output.find("needs fixed-point arithmetic"), std::string::npos) << fl.output;
+  std::string help;  // the help with its line wrapping undone
+  std::istringstream help_text(test::run_ecsim("simulate --help").output);
+  for (std::string word; help_text >> word;) help += word + ' ';
+  EXPECT_NE(help.find("the same chip on every backend: --backend systemc/rtl simulate it"), std::string::npos) << help;
+  EXPECT_NE(help.find("functional (the reference model), systemc (the cycle-level chip) or rtl"), std::string::npos) << help;
+}
+
 TEST(SimulateCli, BadInputGetsClearErrors) {
   const test::ScratchDir dir("sim_bad");
   const std::string trace = make_trace(dir, 3, 4);

@@ -236,7 +236,7 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
   expect_error("train --chip " + (base / "none.json").string() + o, "cannot open chip config");
   expect_error("train --energy-table " + (base / "e.json").string() + o, "--energy-table needs the chip's counts");
   expect_error("train --backend rtl --chip " + (base / "none.json").string() + o, "none.json");
-  expect_error("eval " + (base / "x").string() + " --chip c.json", "--chip needs --backend systemc or rtl");
+  expect_error("eval " + (base / "x").string() + " --chip c.json --backend gpu", "is not known");
   expect_error("train --backend gpu" + o, "is not known");
   expect_error("train --task nope" + o, "nope");
   expect_error("train --lr -1" + o, "--lr must be a positive number");
