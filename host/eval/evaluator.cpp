@@ -2,6 +2,8 @@
 // and the episode seeds every backend shares.
 #include "eval/evaluator.h"
 
+#include <deque>
+
 #include "common/error.h"
 #include "nes/nes.h"
 
@@ -19,9 +21,9 @@ struct Entry {
 };
 
 // in order of first registration (help and messages list them so), starting with the functional
-// backend
-std::vector<Entry>& registry() {
-  static std::vector<Entry> e{{functional_backend_info(), make_functional_evaluator}};
+// backend; a deque, so that backend_info's references survive later registrations
+std::deque<Entry>& registry() {
+  static std::deque<Entry> e{{functional_backend_info(), make_functional_evaluator}};
   return e;
 }
 
