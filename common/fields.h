@@ -122,20 +122,12 @@ S scaled(const S& a, uint64_t k) {
   return d;
 }
 
-// visits every leaf field with its dotted path ("synapse_sram.words_read") and a reference
-template <Described S, class F>
-void for_each_leaf(S& s, F&& f, const std::string& prefix = {}) {
-  S::for_each_field([&](const Info& info, auto m) {
-    using T = detail::member_type_t<decltype(m)>;
-    const std::string path = prefix + std::string(info.external());
-    if constexpr (Described<T>)
-      for_each_leaf(s.*m, f, path + ".");
-    else
-      f(path, info, s.*m);
-  });
-}
-template <Described S, class F>
-void for_each_leaf(const S& s, F&& f, const std::string& prefix = {}) {
+// visits every leaf field with its dotted path ("synapse_sram.words_read"), its Info and a
+// reference (const when s is const)
+template <class Ref, class F>
+  requires Described<std::remove_cvref_t<Ref>>
+void for_each_leaf(Ref&& s, F&& f, const std::string& prefix = {}) {
+  using S = std::remove_cvref_t<Ref>;
   S::for_each_field([&](const Info& info, auto m) {
     using T = detail::member_type_t<decltype(m)>;
     const std::string path = prefix + std::string(info.external());
