@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
+#include "io/energy_plot.h"
 #include "io/network_files.h"
 #include "sc_bridge/rtl_popcount_unit.h"
 #include "energy/energy_model.h"
