@@ -14,10 +14,10 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "common/file.h"
-#include "io/plot.h"
-#include "train/trainer.h"
 #include "energy/footprint.h"
+#include "io/plot.h"
 #include "tasks/env.h"
+#include "train/trainer.h"
 
 namespace po = boost::program_options;
 
