@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Synthesizes the popcount core with Yosys's generic `synth` for each parameter set and prints
-# cell count and logic depth (docs/rtl.md records them). Fails if synthesis fails.
+# Synthesizes the popcount core with Yosys's generic `synth` for each parameter set W:ACC_W given
+# (rtl/CMakeLists.txt passes its ECSIM_RTL_PARAMETER_SETS) and prints cell count and logic depth
+# (docs/rtl.md records them). Fails if synthesis fails.
+#   rtl/synth.sh rtl/popcount_core.sv OUTDIR 64:16 32:12
 set -euo pipefail
+if [ $# -lt 3 ]; then
+  echo "usage: $0 SOURCE.sv OUTDIR W:ACC_W..." >&2
+  exit 2
+fi
 src=$1
-out=${2:-synth}
+out=$2
+shift 2
 mkdir -p "$out"
-for set in "64 16" "32 12"; do
-  read -r W ACC <<<"$set"
+for set in "$@"; do
+  W=${set%%:*}
+  ACC=${set##*:}
   log="$out/popcount_core_w${W}.log"
   yosys -q -l "$log" -p "read_verilog -sv $src; chparam -set W $W -set ACC_W $ACC popcount_core; \
     synth -top popcount_core -flatten; tee -o $out/stat_w${W}.txt stat; tee -o $out/ltp_w${W}.txt ltp -noff" >/dev/null

@@ -6,19 +6,18 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "io/atomic_file.h"
-#include "train/trainer.h"
+#include <utility>
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "energy/footprint.h"
+#include "io/plot.h"
 #include "tasks/env.h"
+#include "train/trainer.h"
 
 namespace po = boost::program_options;
 
@@ -31,15 +30,15 @@ struct RunCurve {
   std::vector<double> generation, seconds, elapsed, eval;
 };
 
+namespace fs = std::filesystem;
+
 RunCurve read_run(const std::string& dir) {
-  namespace fs = std::filesystem;
   RunCurve r;
   r.dir = dir;
-  std::ifstream cin_((fs::path(dir) / "config.json").string());
-  if (!cin_) throw Error("--compare-runs: '" + dir + "' has no config.json", "give run directories of `ecsim train`");
-  std::stringstream cs;
-  cs << cin_.rdbuf();
-  const train::TrainConfig c = train::TrainConfig::from_json(boost::json::parse(cs.str()), dir + "/config.json");
+  const fs::path config = fs::path(dir) / "config.json";
+  if (!fs::exists(config)) throw Error("--compare-runs: '" + dir + "' has no config.json", "give run directories of `ecsim train`");
+  const train::TrainConfig c =
+      train::TrainConfig::from_json(boost::json::parse(read_file(config.string(), "run config")), dir + "/config.json");
   r.label = std::string(eval::method_name(c.net.method)) + " " + c.task + " pop " + std::to_string(c.pop) + " seed " +
             std::to_string(c.seed) + " (" + c.backend + ")";
   const train::MetricsTable m = train::read_metrics(dir);
@@ -81,18 +80,22 @@ int compare_runs(const std::string& list, const std::string& plot) {
   for (size_t i = 1; i < runs.size(); ++i) std::printf(" %s %.2fx;", runs[i].label.c_str(), per_gen[i] / per_gen[0]);
   std::printf("\n");
   if (!plot.empty()) {
+    // each run's metrics.csv goes beside the script as run<i>.csv: no user path inside the script
+    std::vector<std::pair<std::string, std::string>> data;
     std::ostringstream gp;
-    gp << "set terminal pngcairo noenhanced size 1000,600\nset output '" << plot << "'\nset datafile separator ','\n"
+    gp << "set terminal pngcairo noenhanced size 1000,600\nset output \"" << io::kPlotOutput << "\"\nset datafile separator ','\n"
        << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (theta* or mu)'\n"
        << "set grid\nset key bottom right\nset arrow from " << window / 60 << ", graph 0 to " << window / 60
        << ", graph 1 nohead dt 2\nplot ";
-    for (size_t i = 0; i < runs.size(); ++i)
-      gp << (i ? ", " : "") << "'" << runs[i].dir << "/metrics.csv' every ::1 using ($3/60):10 with lines lw 2 title '"
-         << runs[i].label << "'";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const std::string name = "run" + std::to_string(i) + ".csv";
+      data.emplace_back(name, read_file(runs[i].dir + "/metrics.csv", "metrics"));
+      gp << (i ? ", " : "") << "'" << name << "' every ::1 using ($3/60):10 with lines lw 2 title "
+         << io::gnuplot_quote(runs[i].label);
+    }
     gp << "\n";
-    io::write_file_atomic(plot + ".gp", gp.str());
-    if (std::system(("gnuplot '" + plot + ".gp' >/dev/null 2>&1").c_str()) != 0)
-      throw Error("gnuplot failed to draw '" + plot + "' (the script is " + plot + ".gp)", "install gnuplot-nox");
+    const std::string why = io::plot_png(plot, gp.str(), data);
+    if (!why.empty()) throw Error("cannot draw '" + plot + "': " + why, "install gnuplot-nox");
     std::printf("wrote %s\n", plot.c_str());
   }
   return 0;

@@ -17,6 +17,7 @@
 #include "eval/evaluator.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
+#include "io/energy_plot.h"
 #include "io/network_files.h"
 #include "systemc/chip.h"
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "driver/popcount_driver.h"
 #include "verify/popcount_campaign.h"
 
 namespace po = boost::program_options;
@@ -48,7 +49,7 @@ int cmd_verify_rtl(const Args& args) {
     }
   }
   if (width && !rtl::popcount_parameter_sets().count(width))
-    throw Error("no RTL parameter set with word width " + std::to_string(width), "use --width 64 or --width 32");
+    throw Error("no RTL parameter set with word width " + std::to_string(width), "use --width " + rtl::built_widths("or --width"));
   std::cout << "\n" << (all_pass ? "PASS" : "FAIL") << "\n";
   return all_pass ? 0 : 1;
 }

@@ -3,9 +3,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
+#include <sstream>
 
 #include "common/error.h"
+#include "common/file.h"
 
 namespace ecsim::io {
 
@@ -49,8 +51,13 @@ std::vector<size_t> NumericTable::numbered_columns(const std::string& prefix) co
 }
 
 NumericTable read_numeric_csv(const std::string& path, bool allow_nan) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open '" + path + "'", "check that the file exists and is readable");
+  // a missing file keeps the "cannot open" message that scripts and tests match
+  if (!std::filesystem::exists(path)) throw Error("cannot open '" + path + "'", "check that the file exists and is readable");
+  return parse_numeric_csv(read_file(path, "CSV file"), path, allow_nan);
+}
+
+NumericTable parse_numeric_csv(const std::string& text, const std::string& path, bool allow_nan) {
+  std::istringstream in(text);
   NumericTable t;
   t.path = path;
   std::string line;

@@ -21,6 +21,8 @@ struct NumericTable {
 // Reads a numeric CSV. Blank lines and lines starting with '#' are skipped.
 // Every value must parse as a finite or infinite double ("nan" is accepted only if allow_nan).
 NumericTable read_numeric_csv(const std::string& path, bool allow_nan = false);
+// The same from text already read; path names it in messages.
+NumericTable parse_numeric_csv(const std::string& text, const std::string& path, bool allow_nan = false);
 
 // Splits one CSV line on commas (no quoting: ecsim's files are numeric), trimming spaces.
 std::vector<std::string> split_csv_line(const std::string& line);

@@ -4,9 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <system_error>
 
+#include "common/error.h"
+#include "common/file.h"
 #include "io/atomic_file.h"
 
 namespace bp = boost::process;
@@ -38,6 +39,15 @@ struct TempDir {
 
 }  // namespace
 
+std::string gnuplot_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out + "'";
+}
+
 std::string plot_png(const std::string& png_path, const std::string& script,
                      const std::vector<std::pair<std::string, std::string>>& data_files) {
   const fs::path gnuplot = bp::search_path("gnuplot").string();
@@ -53,17 +63,15 @@ std::string plot_png(const std::string& png_path, const std::string& script,
     c.wait();
     const fs::path out = tmp.path / kPlotOutput;
     if (c.exit_code() != 0 || !fs::exists(out)) {
-      std::ifstream in(err_path);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      std::string msg = ss.str();
+      std::string msg;
+      try {
+        msg = read_file(err_path.string(), "gnuplot's messages");
+      } catch (const Error&) {
+      }
       while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
       return "gnuplot failed" + (msg.empty() ? std::string() : ": " + msg);
     }
-    std::ifstream in(out, std::ios::binary);
-    std::ostringstream png;
-    png << in.rdbuf();
-    write_file_atomic(png_path, png.str());
+    write_file_atomic(png_path, read_file(out.string(), "the plot"));
   } catch (const std::exception& e) {
     return std::string("cannot draw the plot: ") + e.what();
   }

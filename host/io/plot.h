@@ -20,4 +20,8 @@ inline constexpr const char* kPlotOutput = "plot.png";
 std::string plot_png(const std::string& png_path, const std::string& script,
                      const std::vector<std::pair<std::string, std::string>>& data_files);
 
+// text as a gnuplot single-quoted string (a quote inside is doubled), for titles and labels that
+// carry names a user gave
+std::string gnuplot_quote(const std::string& text);
+
 }  // namespace ecsim::io

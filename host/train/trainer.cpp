@@ -15,6 +15,7 @@
 #include "common/file.h"
 #include "eval/policy_image.h"
 #include "io/atomic_file.h"
+#include "io/energy_plot.h"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;

@@ -1,12 +1,9 @@
 #include "energy/energy_model.h"
 
+#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
-
-#include "common/error.h"
 
 namespace ecsim::energy {
 
@@ -18,7 +15,8 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-// energy with a readable unit
+}  // namespace
+
 std::string energy_text(double pj) {
   const double a = std::abs(pj);
   if (a >= 1e12) return fmt("%.4g J", pj * 1e-12);
@@ -27,8 +25,6 @@ std::string energy_text(double pj) {
   if (a >= 1e3) return fmt("%.4g nJ", pj * 1e-3);
   return fmt("%.4g pJ", pj);
 }
-
-}  // namespace
 
 double EnergyReport::unit_pj(const std::string& unit) const {
   double s = 0;
@@ -192,31 +188,6 @@ boost::json::object report_json(const EnergyReport& r, uint64_t episodes, uint64
   o["episodes"] = episodes;
   o["generations"] = generations;
   return o;
-}
-
-void write_energy_plot(const EnergyReport& r, const std::string& png) {
-  std::ostringstream dat;
-  dat << "# unit\tdynamic_nJ\tstatic_nJ\n";
-  for (const std::string& u : r.units()) {
-    double dyn = 0, st = 0;
-    for (const EnergyLine& l : r.lines)
-      if (l.unit == u) (l.action == "leakage" ? st : dyn) += l.pj;
-    dat << '"' << u << "\"\t" << dyn * 1e-3 << '\t' << st * 1e-3 << '\n';
-  }
-  {
-    std::ofstream f(png + ".dat");
-    f << dat.str();
-    if (!f) throw Error("cannot write '" + png + ".dat'", "check that the directory is writable");
-  }
-  std::ofstream gp(png + ".gp");
-  gp << "set terminal pngcairo size 1000,600\nset output '" << png << "'\n"
-     << "set title 'energy by unit (" << r.technology << ", " << r.chip << "): total " << energy_text(r.total_pj) << "'\n"
-     << "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-     << "set boxwidth 0.7\nset ylabel 'energy (nJ)'\nset xtics rotate by -30\nset key top right\n"
-     << "plot '" << png << ".dat' using 2:xtic(1) title 'dynamic', '' using 3 title 'static (leakage)'\n";
-  gp.close();
-  if (std::system(("gnuplot '" + png + ".gp' >/dev/null 2>&1").c_str()) != 0)
-    throw Error("gnuplot failed to draw '" + png + "' (the data and script are beside it)", "install gnuplot-nox, or drop the plot option");
 }
 
 }  // namespace ecsim::energy

@@ -55,8 +55,8 @@ EnergyReport estimate(const chip::ChipConfig& chip, const EnergyTable& table, co
 // env step, per episode (if episodes > 0) and per generation (if generations > 0).
 std::string format_report(const EnergyReport& r, uint64_t episodes = 0, uint64_t generations = 0);
 boost::json::object report_json(const EnergyReport& r, uint64_t episodes = 0, uint64_t generations = 0);
-// A stacked bar (energy by unit, dynamic and leakage) as PNG via gnuplot; writes path + ".dat"/".gp"
-// beside it. Throws ecsim::Error if gnuplot fails.
-void write_energy_plot(const EnergyReport& r, const std::string& png_path);
+// An energy with a readable unit ("3.2 nJ"), as the reports print it.
+std::string energy_text(double pj);
+// The plot of a report (a stacked bar by unit) is drawn by the host: host/io/energy_plot.h.
 
 }  // namespace ecsim::energy

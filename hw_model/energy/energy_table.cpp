@@ -3,11 +3,10 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "chip/chip_config.h"
 #include "common/error.h"
+#include "common/file.h"
 #include "common/json_reader.h"
 
 namespace json = boost::json;
@@ -117,11 +116,10 @@ EnergyTable parse_energy_table(const std::string& text, const std::string& label
 }
 
 EnergyTable load_energy_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open energy table '" + path + "'", "check the path; configs/energy_45nm.json is the default");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_energy_table(ss.str(), "'" + path + "'");
+  // a missing file keeps its own message: it names the default table
+  if (!std::filesystem::exists(path))
+    throw Error("cannot open energy table '" + path + "'", "check the path; configs/energy_45nm.json is the default");
+  return parse_energy_table(read_file(path, "energy table"), "'" + path + "'");
 }
 
 std::string default_energy_table_path() {

@@ -1,118 +1,59 @@
-// The Verilated headers come first: they were generated without SystemC and must not see its
-// macros (verilated_funcs.h switches to sc_time_stamp() when SYSTEMC_VERSION is defined).
-#include <verilated.h>
-
-#include "Vpopcount_core_w32.h"
-#include "Vpopcount_core_w64.h"
-// the rest
 #include "sc_bridge/rtl_popcount_unit.h"
 
 #include <memory>
-#include <type_traits>
 
 #include "common/error.h"
-#include "verify/popcount_campaign.h"
+#include "driver/popcount_driver.h"
+#include "reference/popcount.h"
 
 namespace ecsim::rtl {
 
 namespace {
 
-// Drives one Verilated core. The handshake is the chip's: a word is offered every cycle until
+// Streams rows through the core with the chip's handshake: a word is offered every cycle until
 // the rows are in, and the LIF unit takes every sum the cycle it appears (out_ready = 1).
-class Driver {
- public:
-  virtual ~Driver() = default;
-  virtual uint64_t run(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
-                       const uint64_t* exc, int64_t* sums) = 0;
-};
-
-template <class V>
-class CoreDriver final : public Driver {
- public:
-  CoreDriver(int width, int acc_width)
-      : m_ctx(std::make_unique<VerilatedContext>()), m_mask(width >= 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1),
-        m_acc_width(acc_width) {
-    m_top = std::make_unique<V>(m_ctx.get(), "popcount_core");
-    m_top->rst_n = 0;
-    m_top->in_valid = 0;
-    m_top->out_ready = 0;
-    for (int k = 0; k < 2; ++k) edge();
-    m_top->rst_n = 1;
-  }
-  ~CoreDriver() override { m_top->final(); }
-
-  // Cycles: the clock edges from the one that takes the first word to the one that hands the
-  // last sum on, inclusive (the unit model's ⌈rows·words/P_p⌉ + L_p).
-  uint64_t run(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk, const uint64_t* exc,
-               int64_t* sums) override {
-    if (rows <= 0) return 0;
-    int r = 0, w = 0, out = 0;
-    uint64_t cycles = 0;
-    const uint64_t limit = static_cast<uint64_t>(rows) * static_cast<uint64_t>(words) + 64;
-    m_top->out_ready = 1;
-    while (out < rows) {
-      const bool offer = r < rows;
-      m_top->in_valid = offer;
-      if (offer) {
-        set_word(syn[r * stride + w] & m_mask, spk[w] & m_mask, exc[w] & m_mask);
-        m_top->in_last = w + 1 == words;
-      }
-      m_top->clk = 0;
-      m_top->eval();
-      const bool fire_in = offer && m_top->in_ready;
-      const bool fire_out = m_top->out_valid;
-      const int64_t sum = sign_extend(static_cast<uint64_t>(m_top->out_sum));
-      m_top->clk = 1;
-      m_top->eval();
-      if (fire_out) sums[out++] = sum;
-      if (fire_in && ++w == words) {
-        w = 0;
-        ++r;
-      }
-      if (++cycles > limit)
-        throw Error("the RTL popcount core did not return every row's sum within " + std::to_string(limit) + " cycles",
-                    "run `ecsim verify-rtl --fail-dir DIR` and inspect the waveform");
+// Cycles: the clock edges from the one that takes the first word to the one that hands the last
+// sum on, inclusive (the unit model's ⌈rows·words/P_p⌉ + L_p).
+uint64_t stream_rows(PopcountDriver& core, const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                     const uint64_t* exc, int64_t* sums) {
+  if (rows <= 0) return 0;
+  int r = 0, w = 0, out = 0;
+  uint64_t cycles = 0;
+  const uint64_t limit = static_cast<uint64_t>(rows) * static_cast<uint64_t>(words) + 64;
+  PopcountDriver::Inputs in;
+  in.out_ready = true;
+  while (out < rows) {
+    in.in_valid = r < rows;
+    if (in.in_valid) {
+      in.syn = syn[r * stride + w];
+      in.spk = spk[w];
+      in.exc = exc[w];
+      in.in_last = w + 1 == words;
     }
-    m_top->in_valid = 0;
-    return cycles;
+    const PopcountDriver::Fired f = core.cycle(in);
+    if (f.out) sums[out++] = f.sum;
+    if (f.in && ++w == words) {
+      w = 0;
+      ++r;
+    }
+    if (++cycles > limit)
+      throw Error("the RTL popcount core did not return every row's sum within " + std::to_string(limit) + " cycles",
+                  "run `ecsim verify-rtl --fail-dir DIR` and inspect the waveform");
   }
-
- private:
-  void set_word(uint64_t s, uint64_t p, uint64_t e) {
-    using In = std::remove_reference_t<decltype(m_top->in_syn)>;
-    m_top->in_syn = static_cast<In>(s);
-    m_top->in_spk = static_cast<In>(p);
-    m_top->in_exc = static_cast<In>(e);
-  }
-  int64_t sign_extend(uint64_t raw) const {
-    raw &= (uint64_t{1} << m_acc_width) - 1;
-    return (raw >> (m_acc_width - 1)) ? static_cast<int64_t>(raw) - (int64_t{1} << m_acc_width) : static_cast<int64_t>(raw);
-  }
-  void edge() {
-    m_top->clk = 0;
-    m_top->eval();
-    m_top->clk = 1;
-    m_top->eval();
-  }
-
-  std::unique_ptr<VerilatedContext> m_ctx;
-  std::unique_ptr<V> m_top;
-  const uint64_t m_mask;
-  const int m_acc_width;
-};
+  return cycles;
+}
 
 class RtlPopcountUnit final : public sc::PopcountUnit {
  public:
   using PopcountUnit::PopcountUnit;
 
   void configure(int words, int word_bits) override {
-    const auto sets = popcount_parameter_sets();
-    const auto it = sets.find(word_bits);
-    if (it == sets.end())
-      throw Error("--backend rtl: the RTL popcount core is built for word widths 64 and 32, the chip's synapse SRAM has " +
-                      std::to_string(word_bits) + "-bit words",
-                  "set memories.synapse_sram.word_bits to 64 or 32 in the chip config");
-    const int acc = it->second;
+    const ParameterSet* set = find_parameter_set(word_bits);
+    if (!set)
+      throw Error("--backend rtl: the RTL popcount core is built for word widths " + built_widths("and") +
+                      ", the chip's synapse SRAM has " + std::to_string(word_bits) + "-bit words",
+                  "set memories.synapse_sram.word_bits to " + built_widths("or") + " in the chip config");
+    const int acc = set->acc_width;
     const int64_t max_sum = int64_t{words} * word_bits;
     if (max_sum > (int64_t{1} << (acc - 1)) - 1)
       throw Error("--backend rtl: a row of " + std::to_string(words) + " words of " + std::to_string(word_bits) +
@@ -121,16 +62,14 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
                   "use a smaller network or the 64-bit word width (16-bit accumulator)");
     if (word_bits != m_width) {
       m_width = word_bits;
-      if (word_bits == 64)
-        m_driver = std::make_unique<CoreDriver<Vpopcount_core_w64>>(64, acc);
-      else
-        m_driver = std::make_unique<CoreDriver<Vpopcount_core_w32>>(32, acc);
+      m_core = std::make_unique<PopcountDriver>(word_bits);
+      m_core->reset();
     }
   }
 
   uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk, const uint64_t* exc,
                            int64_t* sums, uint64_t* hits) override {
-    if (!m_driver) throw Error("internal: the RTL popcount unit ran before a network was mapped");
+    if (!m_core) throw Error("internal: the RTL popcount unit ran before a network was mapped");
     // the synaptic-event counter is a monitor beside the core (the reference popcount): the core
     // computes only the signed sum
     for (int r = 0; r < rows; ++r) {
@@ -138,7 +77,7 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
       *hits += static_cast<uint64_t>(p.exc + p.inh);
     }
     count_words(rows, words);
-    return m_driver->run(syn, stride, rows, words, spk, exc, sums);
+    return stream_rows(*m_core, syn, stride, rows, words, spk, exc, sums);
   }
 
   std::string describe() const override {
@@ -147,7 +86,7 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
 
  private:
   int m_width = 0;
-  std::unique_ptr<Driver> m_driver;
+  std::unique_ptr<PopcountDriver> m_core;
 };
 
 }  // namespace
@@ -157,9 +96,10 @@ void check_rtl_chip_config(const chip::ChipConfig& cfg, const std::string& where
     throw Error(where + ": --backend rtl swaps in the popcount core of the 1-bit chip; this chip has float32 weights",
                 "use --backend systemc for the float32-weight chip");
   const int w = cfg.synapse_sram.word_bits;
-  if (!popcount_parameter_sets().count(w))
-    throw Error(where + ": --backend rtl needs a synapse word width the RTL core is built for (64 or 32), not " + std::to_string(w),
-                "set memories.synapse_sram.word_bits to 64 or 32");
+  if (!find_parameter_set(w))
+    throw Error(where + ": --backend rtl needs a synapse word width the RTL core is built for (" + built_widths("or") +
+                    "), not " + std::to_string(w),
+                "set memories.synapse_sram.word_bits to " + built_widths("or"));
   if (cfg.popcount.per_cycle != kRtlWordsPerCycle || cfg.popcount.latency_cycles != kRtlLatencyCycles)
     throw Error(where + ": the chip config's popcount unit (" + std::to_string(cfg.popcount.per_cycle) + " words/cycle, latency " +
                     std::to_string(cfg.popcount.latency_cycles) + ") is not the RTL core (" + std::to_string(kRtlWordsPerCycle) +

@@ -1,8 +1,5 @@
 #include "verify/popcount_campaign.h"
 
-#include <verilated.h>
-#include <verilated_vcd_c.h>
-
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -10,14 +7,17 @@
 #include <random>
 #include <sstream>
 
-#include "Vpopcount_core_w32.h"
-#include "Vpopcount_core_w64.h"
 #include "common/error.h"
+#include "driver/popcount_driver.h"
 #include "reference/popcount.h"
 
 namespace ecsim::rtl {
 
-std::map<int, int> popcount_parameter_sets() { return {{64, 16}, {32, 12}}; }
+std::map<int, int> popcount_parameter_sets() {
+  std::map<int, int> m;
+  for (const ParameterSet& s : kParameterSets) m[s.width] = s.acc_width;
+  return m;
+}
 
 namespace {
 
@@ -53,25 +53,12 @@ int64_t expected(const Row& r) {
   return sum;
 }
 
-template <class V>
+// The testbench: streams rows through the driven core under a handshake pattern.
 class Harness {
  public:
-  Harness(int width, VerilatedVcdC* trace) : m_ctx(std::make_unique<VerilatedContext>()), m_width(width) {
-    if (trace) m_ctx->traceEverOn(true);
-    m_top = std::make_unique<V>(m_ctx.get(), "popcount_core");
-    if (trace) m_top->trace(trace, 99);
-    m_trace = trace;
-  }
-  ~Harness() { m_top->final(); }
+  Harness(int width, const std::string& vcd_path) : m_core(width, vcd_path) {}
 
-  void reset() {
-    m_top->rst_n = 0;
-    m_top->in_valid = 0;
-    m_top->out_ready = 0;
-    tick();
-    tick();
-    m_top->rst_n = 1;
-  }
+  void reset() { m_core.reset(); }
 
   // Streams rows through the core under a pattern; returns the sums in output order.
   // If reset_after_words > 0, asserts reset once after that many accepted words (mid-row) and
@@ -86,26 +73,23 @@ class Harness {
     std::deque<size_t> in_flight;  // rows whose last word was accepted, awaiting output
     const uint64_t limit = 64 + 8 * (rows.size() + 1) * 16 + 16 * total_words(rows);
     for (uint64_t c = 0; c < limit && (r < rows.size() || !in_flight.empty()); ++c) {
-      const bool offer = r < rows.size() && p.in_valid(m_cycles, gen);
-      m_top->in_valid = offer;
-      if (offer) {
+      PopcountDriver::Inputs in;
+      in.in_valid = r < rows.size() && p.in_valid(m_core.cycles(), gen);
+      if (in.in_valid) {
         const Word& word = rows[r][w];
-        set_word(word);
-        m_top->in_last = w + 1 == rows[r].size();
+        in.syn = word.syn;
+        in.spk = word.spk;
+        in.exc = word.exc;
+        in.in_last = w + 1 == rows[r].size();
       }
-      m_top->out_ready = p.out_ready(m_cycles, gen);
-      m_top->clk = 0;
-      m_top->eval();
-      const bool fire_in = offer && m_top->in_ready;
-      const bool fire_out = m_top->out_valid && m_top->out_ready;
-      const int64_t sum = sign_extend(static_cast<uint64_t>(m_top->out_sum));
-      tick_high();
-      if (fire_out) {
-        out.push_back(sum);
+      in.out_ready = p.out_ready(m_core.cycles(), gen);
+      const PopcountDriver::Fired f = m_core.cycle(in);
+      if (f.out) {
+        out.push_back(f.sum);
         rows_kept->push_back(in_flight.front());
         in_flight.pop_front();
       }
-      if (fire_in) {
+      if (f.in) {
         ++accepted;
         if (++w == rows[r].size()) {
           in_flight.push_back(r);
@@ -129,8 +113,8 @@ class Harness {
     return out;
   }
 
-  uint64_t cycles() const { return m_cycles; }
-  int acc_width() const { return m_width == 64 ? 16 : 12; }
+  uint64_t cycles() const { return m_core.cycles(); }
+  int acc_width() const { return m_core.acc_width(); }
 
  private:
   static uint64_t total_words(const std::vector<Row>& rows) {
@@ -138,44 +122,8 @@ class Harness {
     for (const Row& r : rows) n += r.size();
     return n;
   }
-  void set_word(const Word& word) {
-    if constexpr (sizeof(m_top->in_syn) == 8) {
-      m_top->in_syn = word.syn;
-      m_top->in_spk = word.spk;
-      m_top->in_exc = word.exc;
-    } else {
-      m_top->in_syn = static_cast<uint32_t>(word.syn);
-      m_top->in_spk = static_cast<uint32_t>(word.spk);
-      m_top->in_exc = static_cast<uint32_t>(word.exc);
-    }
-  }
-  int64_t sign_extend(uint64_t raw) const {
-    const int bits = acc_width();
-    raw &= (uint64_t{1} << bits) - 1;
-    return (raw >> (bits - 1)) ? static_cast<int64_t>(raw) - (int64_t{1} << bits) : static_cast<int64_t>(raw);
-  }
-  void tick_high() {
-    m_top->clk = 1;
-    m_top->eval();
-    ++m_cycles;
-    m_ctx->timeInc(1);
-    if (m_trace) m_trace->dump(m_ctx->time());
-    m_top->clk = 0;
-    m_top->eval();
-    m_ctx->timeInc(1);
-    if (m_trace) m_trace->dump(m_ctx->time());
-  }
-  void tick() {
-    m_top->clk = 0;
-    m_top->eval();
-    tick_high();
-  }
 
-  std::unique_ptr<VerilatedContext> m_ctx;
-  std::unique_ptr<V> m_top;
-  VerilatedVcdC* m_trace = nullptr;
-  int m_width;
-  uint64_t m_cycles = 0;
+  PopcountDriver m_core;
 };
 
 // Random rows of 1..max_words words, with density chosen per row so sums spread widely.
@@ -215,12 +163,11 @@ std::map<std::string, std::vector<Row>> corner_rows(int width, int acc_width) {
 
 void write_failure(const CampaignConfig& cfg, const Row& row, const Pattern& p, CampaignReport* rep);
 
-template <class V>
 CampaignReport campaign(const CampaignConfig& cfg) {
   CampaignReport rep;
   rep.width = cfg.width;
   std::mt19937_64 gen(cfg.seed);
-  Harness<V> h(cfg.width, nullptr);
+  Harness h(cfg.width, {});
   rep.acc_width = h.acc_width();
   h.reset();
   std::vector<size_t> kept;
@@ -265,9 +212,7 @@ CampaignReport campaign(const CampaignConfig& cfg) {
   return rep;
 }
 
-template <class V>
-void write_failure_t(const CampaignConfig& cfg, const std::vector<Word>& row, const std::string& pattern_name,
-                     CampaignReport* rep) {
+void write_failure(const CampaignConfig& cfg, const Row& row, const Pattern& pattern, CampaignReport* rep) {
   const std::string csv = cfg.fail_dir + "/popcount_w" + std::to_string(cfg.width) + "_fail.csv";
   std::ofstream f(csv);
   f << "word,syn,spk,exc\n";
@@ -276,32 +221,24 @@ void write_failure_t(const CampaignConfig& cfg, const std::vector<Word>& row, co
   rep->written.push_back(csv);
   // replay the failing row alone, with a waveform
   const std::string vcd = cfg.fail_dir + "/popcount_w" + std::to_string(cfg.width) + "_fail.vcd";
-  VerilatedVcdC trace;
-  Harness<V> h(cfg.width, &trace);
-  trace.open(vcd.c_str());
-  h.reset();
-  std::mt19937_64 g(1);
-  std::vector<size_t> kept;
-  for (const Pattern& p : patterns())
-    if (p.name == pattern_name) h.run({row}, p, g, 0, &kept);
-  trace.close();
+  {
+    Harness h(cfg.width, vcd);
+    h.reset();
+    std::mt19937_64 g(1);
+    std::vector<size_t> kept;
+    for (const Pattern& p : patterns())
+      if (p.name == pattern.name) h.run({row}, p, g, 0, &kept);
+  }  // the waveform is complete when the harness is gone
   rep->written.push_back(vcd);
-}
-
-void write_failure(const CampaignConfig& cfg, const Row& row, const Pattern& p, CampaignReport* rep) {
-  if (cfg.width == 64)
-    write_failure_t<Vpopcount_core_w64>(cfg, row, p.name, rep);
-  else
-    write_failure_t<Vpopcount_core_w32>(cfg, row, p.name, rep);
 }
 
 }  // namespace
 
 CampaignReport run_popcount_campaign(const CampaignConfig& cfg) {
-  if (cfg.width == 64) return campaign<Vpopcount_core_w64>(cfg);
-  if (cfg.width == 32) return campaign<Vpopcount_core_w32>(cfg);
-  throw Error("no RTL popcount core with word width " + std::to_string(cfg.width) + " is built in",
-              "use --width 64 or --width 32 (the parameter sets of docs/rtl.md)");
+  if (!find_parameter_set(cfg.width))
+    throw Error("no RTL popcount core with word width " + std::to_string(cfg.width) + " is built in",
+                "use --width " + built_widths("or --width") + " (the parameter sets of docs/rtl.md)");
+  return campaign(cfg);
 }
 
 }  // namespace ecsim::rtl

@@ -12,7 +12,7 @@
 namespace ecsim::rtl {
 
 struct CampaignConfig {
-  int width = 64;              // which Verilated parameter set: 64 (ACC_W 16) or 32 (ACC_W 12)
+  int width = 64;              // which Verilated parameter set (its W; rtl_parameter_sets.h)
   uint64_t vectors = 1000000;  // random words to stream (corner cases come on top)
   uint64_t seed = 1;
   std::string fail_dir;        // where a mismatch writes its vector (CSV) and waveform (VCD); empty: none
@@ -26,7 +26,7 @@ struct CampaignReport {
   std::vector<std::string> written;         // files written for a mismatch
 };
 
-// the parameter sets built into this binary (width -> accumulator width)
+// the parameter sets built into this binary (width -> accumulator width), from kParameterSets
 std::map<int, int> popcount_parameter_sets();
 
 CampaignReport run_popcount_campaign(const CampaignConfig& cfg);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "../host/cli_util.h"
 
@@ -127,4 +129,31 @@ TEST(EnergySweep, GridFromAFile) {
   auto b = test::run_ecsim("sweep --grid-file " + (d / "bad.json").string() + " --out " + (d / "t").string());
   EXPECT_EQ(b.code, 2);
   EXPECT_NE(b.output.find("must be an array of numbers"), std::string::npos) << b.output;
+}
+
+TEST(EnergySweep, AnOutputDirectoryWithQuotesAndShellSyntaxIsJustAName) {
+  // the points run from argument vectors: no shell sees the name, so it neither breaks the
+  // sweep nor runs `touch` (which would create the marker in the working directory)
+  const test::ScratchDir d("sweep_quotes");
+  const fs::path marker = fs::current_path() / "ecsim_sweep_injected";
+  fs::remove(marker);
+  const fs::path out = d / "bob's \"sweep\" ; $(touch ecsim_sweep_injected) `touch ecsim_sweep_injected` and spaces";
+  auto r = test::run_ecsim(std::vector<std::string>{"sweep", "--param", "cores=4", "--neurons", "64", "--steps", "2",
+                                                    "--train-generations", "1", "--pop", "4", "--horizon", "20", "--jobs",
+                                                    "1", "--out", out.string()});
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto rows = lines_of(test::read_text(out / "sweep.csv"));
+  ASSERT_EQ(rows.size(), 2u) << r.output;
+  EXPECT_NE(rows[1].find("\"ok\""), std::string::npos) << rows[1];
+  EXPECT_TRUE(fs::exists(out / "point_0" / "train" / "metrics.csv"));
+  EXPECT_FALSE(fs::exists(marker)) << "the name ran a command";
+  // nothing beside the output directory, and nothing else created inside the scratch directory
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(d.path())) {
+    ++entries;
+    EXPECT_EQ(e.path(), out);
+  }
+  EXPECT_EQ(entries, 1u);
+  for (const auto& e : fs::recursive_directory_iterator(d.path()))
+    EXPECT_NE(e.path().filename(), "ecsim_sweep_injected") << e.path();
 }

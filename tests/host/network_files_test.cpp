@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli_util.h"
+#include "common/binio.h"
 #include "common/error.h"
 #include "io/csv.h"
 #include "io/network_files.h"
@@ -94,4 +95,38 @@ TEST(Csv, MalformedTracesNameLineAndColumn) {
   test::write_text(dir / "nan.csv", "obs_0\nnan\n");
   expect_error([&] { io::read_numeric_csv((dir / "nan.csv").string()); }, "NaN");
   EXPECT_NO_THROW(io::read_numeric_csv((dir / "nan.csv").string(), true));
+}
+
+TEST(ThetaFile, BytesAreTheDocumentedLayout) {
+  const test::ScratchDir dir("theta_layout");
+  const ref::NetworkShape s = small_shape();
+  ref::Theta t = ref::Theta::zeros(s);
+  t.set_global(s, 0, true);
+  t.set_global(s, 9, true);
+  const std::string path = (dir / "t.bin").string();
+  io::save_theta(path, s, t);
+  const std::string bytes = test::read_text(path);
+  const uint64_t bits = static_cast<uint64_t>(s.total_synapses());
+  ASSERT_EQ(bytes.size(), 8 + 4 + 16 + 8 + (bits + 7) / 8 + 4);
+  EXPECT_EQ(bytes.substr(0, 8), "ECSIMTH1");
+  BinReader r(bytes, "θ file");
+  r.pos = 8;
+  EXPECT_EQ(r.get<uint32_t>(), 1u);
+  EXPECT_EQ(r.get<int32_t>(), 40);
+  EXPECT_EQ(r.get<int32_t>(), 20);
+  EXPECT_EQ(r.get<int32_t>(), 3);
+  EXPECT_EQ(r.get<int32_t>(), 2);
+  EXPECT_EQ(r.get<uint64_t>(), bits);
+  EXPECT_EQ(static_cast<unsigned char>(bytes[36]), 0x01u);  // bit 0
+  EXPECT_EQ(static_cast<unsigned char>(bytes[37]), 0x02u);  // bit 9
+  EXPECT_NO_THROW(check_crc(bytes, "θ file"));
+}
+
+TEST(NetworkFiles, ADirectoryIsAClearError) {
+  const test::ScratchDir dir("network_dir");
+  ref::NetworkShape out;
+  const std::string d = (dir / "").string();
+  expect_error([&] { io::load_theta(d, &out); }, "is a directory");
+  expect_error([&] { io::load_rho_text(d, 1); }, "is a directory");
+  expect_error([&] { io::read_numeric_csv(d); }, "is a directory");
 }

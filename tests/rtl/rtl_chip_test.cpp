@@ -7,6 +7,7 @@
 #include <random>
 
 #include "../host/cli_util.h"
+#include "rtl_parameter_sets.h"
 #include "sc_bridge/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "reference/popcount.h"
@@ -36,7 +37,8 @@ TEST(RtlChip, UnitGivesReferenceSumsAndTheFormulasCycles) {
   EXPECT_NE(rtl_unit->describe().find("RTL"), std::string::npos);
   std::mt19937_64 g(7);
   uint64_t checked_rows = 0;
-  for (int width : {64, 32}) {
+  for (const rtl::ParameterSet& set : rtl::kParameterSets) {
+    const int width = set.width;
     for (int words : {1, 2, 4, 7, 16}) {
       model.configure(words, width);
       rtl_unit->configure(words, width);

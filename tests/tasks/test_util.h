@@ -1,9 +1,9 @@
-// Helpers for the task tests: temporary files, patched MJCF models, running the ecsim binary.
+// Helpers for the task tests: temporary files, patched MJCF models; the ecsim binary is run by
+// tests/common/cli.h.
 #pragma once
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -11,7 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
+
+#include "../common/cli.h"
 
 namespace ecsim::tasks::test {
 
@@ -66,23 +67,15 @@ inline std::string floating_hopper() {
   return patched_model("hopper.xml", {{"<option timestep=\"0.002\"", "<option gravity=\"0 0 0\" timestep=\"0.002\""}});
 }
 
+// `ecsim <args>` through the one CLI helper (tests/common/cli.h), under the name these tests use
 struct RunResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
 
-// runs `ecsim <args>` through the shell, capturing both output streams
 inline RunResult run_ecsim(const std::string& args) {
-  RunResult r;
-  const std::string cmd = std::string("'") + ECSIM_BINARY + "' " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  ecsim::test::CliResult r = ecsim::test::run_ecsim(args);
+  return {r.code, std::move(r.output)};
 }
 
 }  // namespace ecsim::tasks::test
