@@ -108,7 +108,7 @@ TEST(TasksGymModel, TrajectoriesAgreeWithinTheStatedTolerance) {
     }
     EXPECT_LE(obs_diff, kTol);
     EXPECT_LE(rew_diff, kTol);
-    if (s.robot == Robot::humanoid) {
+    if (s.robot == Robot::kHumanoid) {
       EXPECT_TRUE(identical) << "the humanoid models compile to the same numbers";
     }
     RecordProperty(std::string(task) + "_max_obs_diff", std::to_string(obs_diff));
