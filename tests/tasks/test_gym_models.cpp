@@ -1,6 +1,6 @@
-// Gymnasium's own MJCF files (a copy beside the checkout, ECSIM_GYM_MJCF_DIR in tests/tasks/CMakeLists.txt) load
-// through --model with the same layout as the project's models, and give the same trajectories
-// within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
+// Gymnasium's own MJCF files (tests/tasks/gymnasium_mjcf, or the folder ECSIM_GYM_MJCF_DIR
+// names) load through --model with the same layout as the project's models, and give the same
+// trajectories within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
