@@ -25,6 +25,8 @@ constexpr uint32_t kMailboxBase = 0x0000'1000;
   X(SPIKES, 0x01c, "R", "spikes of this core in the last inner step")                          \
   X(INPUT_BASE, 0x400, "W", "x_q[i] at INPUT_BASE + 4·i (int32), the quantized observation")
 
+// The register enumerators keep the documented register names (CMD, SEED_LO, ...), so code and
+// the map's table read alike; every other enumerator in ecsim is kCamelCase.
 enum class CoreReg : uint32_t {
 #define ECSIM_REG_ENUM(name, off, acc, doc) name = off,
   ECSIM_CORE_REGISTERS(ECSIM_REG_ENUM)
