@@ -1,6 +1,7 @@
-// The chip's register map, defined once (X-macros) and used by the SystemC model, the firmware
-// and docs/register_map.md. Every register is 32 bits. Addresses: a window per neuron core, a
-// window for the controller's host mailbox.
+// The chip's register map, defined once (X-macros) and used by the SystemC model and the
+// firmware; the "Register map" section of docs/microarchitecture.md lists it (keep the two in
+// step). Every register is 32 bits. Addresses: a window per neuron core, a window for the
+// controller's host mailbox.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +19,14 @@ constexpr uint32_t kMailboxBase = 0x0000'1000;
   X(STATUS, 0x004, "R", "1 while a command runs, 0 when done")                                 \
   X(SEED_LO, 0x008, "W", "seed of SAMPLE / RESET, low 32 bits")                                \
   X(SEED_HI, 0x00c, "W", "seed of SAMPLE / RESET, high 32 bits")                               \
-  X(OUT_INDEX, 0x010, "W", "which output's partial sum READ_SUM returns")                      \
+  X(OUT_INDEX, 0x010, "W", "which output's partial sum SUM_LO / SUM_HI return")                \
   X(SUM_LO, 0x014, "R", "partial readout sum of OUT_INDEX, low 32 bits (two's complement)")    \
   X(SUM_HI, 0x018, "R", "partial readout sum of OUT_INDEX, high 32 bits")                      \
   X(SPIKES, 0x01c, "R", "spikes of this core in the last inner step")                          \
   X(INPUT_BASE, 0x400, "W", "x_q[i] at INPUT_BASE + 4·i (int32), the quantized observation")
 
+// The register enumerators keep the documented register names (CMD, SEED_LO, ...), so code and
+// the map's table read alike; every other enumerator in ecsim is kCamelCase.
 enum class CoreReg : uint32_t {
 #define ECSIM_REG_ENUM(name, off, acc, doc) name = off,
   ECSIM_CORE_REGISTERS(ECSIM_REG_ENUM)
@@ -54,8 +57,8 @@ enum class MailboxReg : uint32_t {
 
 enum class HostCommand : uint32_t {
   kNone = 0,
-  kSample = 1,   // every core samples θ from its ρ SRAM with HOST_SEED
-  kReset = 2,    // every core resets its state with HOST_SEED
+  kSample = 1,   // every core samples θ from its ρ SRAM with HOST_SEED_LO/HI
+  kReset = 2,    // every core resets its state with HOST_SEED_LO/HI
   kStep = 3,     // x_q in HOST_DATA: input, T inner steps, readout; a_q out in HOST_DATA
 };
 

@@ -148,7 +148,7 @@ int cmd_rollout(const Args& args) {
   std::vector<double> obs(no);
   double ret = 0;
   size_t steps = 0;
-  tasks::EndReason reason = tasks::EndReason::none;
+  tasks::EndReason reason = tasks::EndReason::kNone;
   for (auto& a : actions) {
     env.observation(obs.data());
     if (agent) agent->act(obs.data(), policy->norm, env.ctrl_high(), a.data());
@@ -173,7 +173,7 @@ int cmd_rollout(const Args& args) {
   io::write_file_atomic(out_path, csv);
 
   std::cout << "rollout " << spec.name << " seed " << seed << ": " << steps << " steps, return " << ret
-            << ", ended: " << (reason == tasks::EndReason::none ? "end of actions" : tasks::reason_name(reason))
+            << ", ended: " << (reason == tasks::EndReason::kNone ? "end of actions" : tasks::reason_name(reason))
             << " -> " << out_path << "\n";
   return 0;
 }

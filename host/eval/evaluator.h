@@ -42,7 +42,7 @@ struct Job {
 struct EpisodeResult {
   double ret = 0;     // mean return over the job's episodes
   uint64_t steps = 0; // env steps over the job's episodes
-  tasks::EndReason reason = tasks::EndReason::none;  // of the last episode
+  tasks::EndReason reason = tasks::EndReason::kNone;  // of the last episode
   ref::EventCounters counters;
   uint64_t chip_cycles = 0;  // chip backends: cycles the chip spent on the job (sample, reset,
                              // steps); 0 on backends without a clock (functional)
@@ -151,7 +151,7 @@ void run_job_episodes(tasks::Env& env, Policy& policy, const Job& job, const Eva
       r.reason = sr.reason;
       if (sr.terminated || sr.truncated) break;
     }
-    if (r.reason == tasks::EndReason::none) r.reason = tasks::EndReason::time_limit;
+    if (r.reason == tasks::EndReason::kNone) r.reason = tasks::EndReason::kTimeLimit;
     total += ret;
     policy.end_episode();
   }

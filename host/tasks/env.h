@@ -16,9 +16,9 @@
 
 namespace ecsim::tasks {
 
-enum class Robot { hopper, walker2d, humanoid };
+enum class Robot { kHopper, kWalker2d, kHumanoid };
 
-// Static description of one task id. Values are Gymnasium's defaults (locomotion-env-spec.md).
+// Static description of one task id. Values are Gymnasium's defaults (docs/tasks.md).
 struct TaskSpec {
   std::string name;        // the id users type: "hopper", "hopper-v5", ...
   Robot robot;
@@ -85,29 +85,31 @@ class Model {
   // `label` names the model in messages.
   static void validate(const TaskSpec& spec, const mjModel* m, const std::string& label);
 
-  const TaskSpec& spec() const { return spec_; }
-  const mjModel* mj() const { return m_.get(); }
-  const std::string& path() const { return path_; }
-  double dt() const { return m_->opt.timestep * spec_.frame_skip; }  // Gymnasium's dt
-  double total_mass() const { return total_mass_; }  // numpy-order sum of body_mass
+  const TaskSpec& spec() const { return m_spec; }
+  const mjModel* mj() const { return m_mj.get(); }
+  const std::string& path() const { return m_path; }
+  double dt() const { return m_mj->opt.timestep * m_spec.frame_skip; }  // Gymnasium's dt
+  double total_mass() const { return m_total_mass; }  // numpy-order sum of body_mass
 
  private:
   Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, std::string path);
 
-  TaskSpec spec_;
-  std::unique_ptr<mjModel, MjModelDeleter> m_;
-  std::string path_;
-  double total_mass_ = 0;
+  TaskSpec m_spec;
+  std::unique_ptr<mjModel, MjModelDeleter> m_mj;
+  std::string m_path;
+  double m_total_mass = 0;
 };
 
-// Why an episode ended. Text forms (reason_name) go into trajectory CSVs.
+// Why an episode ended. Text forms (reason_name: "none", "unhealthy", "time_limit", "nan_state",
+// "mujoco_warning", "bad_action") go into trajectory CSVs and messages. The order is part of the
+// MPI wire format (sent as a byte).
 enum class EndReason {
-  none,            // still running
-  unhealthy,       // the healthy rule failed (Gymnasium's terminated)
-  time_limit,      // max_episode_steps reached (Gymnasium's truncated)
-  nan_state,       // qpos/qvel not finite, or MuJoCo flagged a bad qpos/qvel/qacc (and reset)
-  mujoco_warning,  // any other MuJoCo warning (contact/constraint buffer full, singular inertia)
-  bad_action,      // the action had a NaN or infinite entry; the physics was not stepped
+  kNone,           // still running
+  kUnhealthy,      // the healthy rule failed (Gymnasium's terminated)
+  kTimeLimit,      // max_episode_steps reached (Gymnasium's truncated)
+  kNanState,       // qpos/qvel not finite, or MuJoCo flagged a bad qpos/qvel/qacc (and reset)
+  kMujocoWarning,  // any other MuJoCo warning (contact/constraint buffer full, singular inertia)
+  kBadAction,      // the action had a NaN or infinite entry; the physics was not stepped
 };
 const char* reason_name(EndReason r);
 
@@ -125,7 +127,7 @@ struct StepResult {
   RewardComponents components;
   bool terminated = false;  // unhealthy or a physics failure
   bool truncated = false;   // the step count reached max_episode_steps
-  EndReason reason = EndReason::none;  // terminated reasons win over time_limit
+  EndReason reason = EndReason::kNone;  // terminated reasons win over kTimeLimit
 };
 
 // One environment instance. Not copyable; movable. Not thread-safe: one Env per thread, many
@@ -153,28 +155,28 @@ class Env {
   // True when the healthy rule holds for the current state.
   bool is_healthy() const;
 
-  int obs_size() const { return spec_->obs_size; }
-  int act_size() const { return spec_->act_size; }
-  int steps() const { return steps_; }  // env steps since reset
-  const double* ctrl_low() const { return ctrl_low_.data(); }    // per actuator
-  const double* ctrl_high() const { return ctrl_high_.data(); }  // per actuator
-  const TaskSpec& spec() const { return *spec_; }
-  const Model& model() const { return *model_; }
-  const mjModel* mj_model() const { return m_; }
-  const mjData* data() const { return d_.get(); }
-  mjData* mutable_data() { return d_.get(); }  // tests craft states through this
+  int obs_size() const { return m_spec->obs_size; }
+  int act_size() const { return m_spec->act_size; }
+  int steps() const { return m_steps; }  // env steps since reset
+  const double* ctrl_low() const { return m_ctrl_low.data(); }    // per actuator
+  const double* ctrl_high() const { return m_ctrl_high.data(); }  // per actuator
+  const TaskSpec& spec() const { return *m_spec; }
+  const Model& model() const { return *m_model; }
+  const mjModel* mj_model() const { return m_mj; }
+  const mjData* data() const { return m_data.get(); }
+  mjData* mutable_data() { return m_data.get(); }  // tests craft states through this
 
   // The x coordinate the forward reward differentiates: qpos[0], or humanoid's mass center
   // computed from d->xipos as the last mj_step left it (Gymnasium's mass_center()).
   double x_position() const;
 
  private:
-  std::shared_ptr<const Model> model_;
-  const TaskSpec* spec_;
-  const mjModel* m_;
-  std::unique_ptr<mjData, MjDataDeleter> d_;
-  std::vector<double> ctrl_low_, ctrl_high_;
-  int steps_ = 0;
+  std::shared_ptr<const Model> m_model;
+  const TaskSpec* m_spec;
+  const mjModel* m_mj;
+  std::unique_ptr<mjData, MjDataDeleter> m_data;
+  std::vector<double> m_ctrl_low, m_ctrl_high;
+  int m_steps = 0;
 };
 
 }  // namespace ecsim::tasks

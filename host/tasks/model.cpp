@@ -77,8 +77,8 @@ std::string default_model_dir() {
 }
 
 Model::Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, std::string path)
-    : spec_(spec), m_(std::move(m)), path_(std::move(path)) {
-  total_mass_ = detail::numpy_sum(m_->body_mass, static_cast<size_t>(m_->nbody));
+    : m_spec(spec), m_mj(std::move(m)), m_path(std::move(path)) {
+  m_total_mass = detail::numpy_sum(m_mj->body_mass, static_cast<size_t>(m_mj->nbody));
 }
 
 std::shared_ptr<const Model> Model::load(const TaskSpec& spec, const std::string& path_in) {
@@ -175,7 +175,7 @@ void Model::validate(const TaskSpec& spec, const mjModel* m, const std::string& 
                 "use <motor> actuators");
 
   // bodies: humanoid's observation has one block per body
-  if (spec.robot == Robot::humanoid && m->nbody != spec.nbody)
+  if (spec.robot == Robot::kHumanoid && m->nbody != spec.nbody)
     throw Error(who + " has " + std::to_string(m->nbody) + " bodies (world included), " + task +
                     " needs " + std::to_string(spec.nbody) +
                     " (the observation has one cinert/cvel/cfrc_ext block per body)",

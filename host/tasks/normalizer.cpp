@@ -14,37 +14,37 @@ namespace ecsim::tasks {
 static_assert(std::endian::native == std::endian::little, "the binary blob format assumes little-endian");
 
 RunningNormalizer::RunningNormalizer(size_t size)
-    : mean_(size, 0.0), summed_var_(size, 0.0), std32_(size, 1.0f) {}
+    : m_mean(size, 0.0), m_summed_var(size, 0.0), m_std32(size, 1.0f) {}
 
 
 double RunningNormalizer::std(size_t i) const {
-  if (count_ == 0) return 1.0;
-  const double v = std::sqrt(std::max(summed_var_[i], 0.0) / static_cast<double>(count_));
+  if (m_count == 0) return 1.0;
+  const double v = std::sqrt(std::max(m_summed_var[i], 0.0) / static_cast<double>(m_count));
   return std::clamp(v, kStdMin, kStdMax);
 }
 
 
 void RunningNormalizer::refresh_std() {
-  for (size_t i = 0; i < size(); ++i) std32_[i] = static_cast<float>(std(i));
+  for (size_t i = 0; i < size(); ++i) m_std32[i] = static_cast<float>(std(i));
 }
 
 
 void RunningNormalizer::update(const double* batch, size_t rows) {
   if (rows == 0) return;
   const size_t n = size();
-  count_ += rows;
-  const double c = static_cast<double>(count_);
+  m_count += rows;
+  const double c = static_cast<double>(m_count);
   for (size_t i = 0; i < n; ++i) {
     // mean += sum(x - mean_old) / count
-    const double old = mean_[i];
+    const double old = m_mean[i];
     double diff = 0.0;
     for (size_t r = 0; r < rows; ++r) diff += batch[r * n + i] - old;
     const double mnew = old + diff / c;
-    // summed_var += sum((x - mean_old) * (x - mean_new))
+    // summed_variance += sum((x - mean_old) * (x - mean_new))
     double var = 0.0;
     for (size_t r = 0; r < rows; ++r) var += (batch[r * n + i] - old) * (batch[r * n + i] - mnew);
-    mean_[i] = mnew;
-    summed_var_[i] += var;
+    m_mean[i] = mnew;
+    m_summed_var[i] += var;
   }
   refresh_std();
 }
@@ -55,32 +55,32 @@ void RunningNormalizer::merge(const RunningNormalizer& other) {
     throw Error("cannot merge normalizer statistics of size " + std::to_string(other.size()) +
                     " into size " + std::to_string(size()),
                 "merge normalizers of the same task");
-  if (other.count_ == 0) return;
-  if (count_ == 0) {
+  if (other.m_count == 0) return;
+  if (m_count == 0) {
     *this = other;
     return;
   }
   // Chan et al.: n = na + nb, d = mb - ma, mean = ma + d nb / n, M2 = M2a + M2b + d^2 na nb / n
-  const double na = static_cast<double>(count_), nb = static_cast<double>(other.count_);
+  const double na = static_cast<double>(m_count), nb = static_cast<double>(other.m_count);
   const double n = na + nb;
   for (size_t i = 0; i < size(); ++i) {
-    const double d = other.mean_[i] - mean_[i];
-    mean_[i] = mean_[i] + d * (nb / n);
-    summed_var_[i] = (summed_var_[i] + other.summed_var_[i]) + d * d * (na * nb / n);
+    const double d = other.m_mean[i] - m_mean[i];
+    m_mean[i] = m_mean[i] + d * (nb / n);
+    m_summed_var[i] = (m_summed_var[i] + other.m_summed_var[i]) + d * d * (na * nb / n);
   }
-  count_ += other.count_;
+  m_count += other.m_count;
   refresh_std();
 }
 
 
 void RunningNormalizer::normalize(const double* x, float* out) const {
   for (size_t i = 0; i < size(); ++i)
-    out[i] = (static_cast<float>(x[i]) - static_cast<float>(mean_[i])) / std32_[i];
+    out[i] = (static_cast<float>(x[i]) - static_cast<float>(m_mean[i])) / m_std32[i];
 }
 
 
 void RunningNormalizer::normalize(const float* x, float* out) const {
-  for (size_t i = 0; i < size(); ++i) out[i] = (x[i] - static_cast<float>(mean_[i])) / std32_[i];
+  for (size_t i = 0; i < size(); ++i) out[i] = (x[i] - static_cast<float>(m_mean[i])) / m_std32[i];
 }
 
 
@@ -121,9 +121,9 @@ std::string RunningNormalizer::to_binary() const {
   put<uint32_t>(s, kFormatVersion);
   put<uint32_t>(s, 0);
   put<uint64_t>(s, size());
-  put<uint64_t>(s, count_);
-  for (double v : mean_) put(s, v);
-  for (double v : summed_var_) put(s, v);
+  put<uint64_t>(s, m_count);
+  for (double v : m_mean) put(s, v);
+  for (double v : m_summed_var) put(s, v);
   return s;
 }
 
@@ -141,9 +141,9 @@ RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
                     " needs " + std::to_string(pos + 16 * n),
                 "the checkpoint file is damaged; use another checkpoint");
   RunningNormalizer r(n);
-  r.count_ = count;
-  for (auto& v : r.mean_) v = get<double>(blob, pos);
-  for (auto& v : r.summed_var_) v = get<double>(blob, pos);
+  r.m_count = count;
+  for (auto& v : r.m_mean) v = get<double>(blob, pos);
+  for (auto& v : r.m_summed_var) v = get<double>(blob, pos);
   r.refresh_std();
   return r;
 }
@@ -154,9 +154,9 @@ std::string RunningNormalizer::to_json() const {
   o["format"] = "ecsim-normalizer";
   o["version"] = kFormatVersion;
   o["size"] = size();
-  o["count"] = count_;
-  o["mean"] = boost::json::array(mean_.begin(), mean_.end());
-  o["summed_variance"] = boost::json::array(summed_var_.begin(), summed_var_.end());
+  o["count"] = m_count;
+  o["mean"] = boost::json::array(m_mean.begin(), m_mean.end());
+  o["summed_variance"] = boost::json::array(m_summed_var.begin(), m_summed_var.end());
   return boost::json::serialize(o);
 }
 
@@ -179,14 +179,14 @@ RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
     check_version(boost::json::value_to<uint64_t>(o->at("version")));
     const auto n = boost::json::value_to<uint64_t>(o->at("size"));
     RunningNormalizer r(n);
-    r.count_ = boost::json::value_to<uint64_t>(o->at("count"));
+    r.m_count = boost::json::value_to<uint64_t>(o->at("count"));
     const auto& mean = o->at("mean").as_array();
     const auto& var = o->at("summed_variance").as_array();
     if (mean.size() != n || var.size() != n)
       throw bad("\"mean\" and \"summed_variance\" must have \"size\" (" + std::to_string(n) + ") entries");
     for (size_t i = 0; i < n; ++i) {
-      r.mean_[i] = boost::json::value_to<double>(mean[i]);
-      r.summed_var_[i] = boost::json::value_to<double>(var[i]);
+      r.m_mean[i] = boost::json::value_to<double>(mean[i]);
+      r.m_summed_var[i] = boost::json::value_to<double>(var[i]);
     }
     r.refresh_std();
     return r;

@@ -1,4 +1,5 @@
-// Running observation normalization (ec-reference.md §2.4, brax running_statistics).
+// Running observation normalization, as the EC authors' code does it (brax running_statistics);
+// docs/tasks.md "Observation normalization".
 //
 //   state   count, mean[n], summed_variance[n]; initially 0, 0, 0 (std reads as 1)
 //   update  batched Welford: count += B; mean += sum(x - mean_old) / count;
@@ -30,10 +31,10 @@ class RunningNormalizer {
   RunningNormalizer() = default;
   explicit RunningNormalizer(size_t size);
 
-  size_t size() const { return mean_.size(); }
-  uint64_t count() const { return count_; }
-  const std::vector<double>& mean() const { return mean_; }
-  const std::vector<double>& summed_variance() const { return summed_var_; }
+  size_t size() const { return m_mean.size(); }
+  uint64_t count() const { return m_count; }
+  const std::vector<double>& mean() const { return m_mean; }
+  const std::vector<double>& summed_variance() const { return m_summed_var; }
   double std(size_t i) const;  // clipped; 1 before any update (brax's init_state)
 
   // one observation of size() values
@@ -63,9 +64,9 @@ class RunningNormalizer {
  private:
   void refresh_std();
 
-  uint64_t count_ = 0;
-  std::vector<double> mean_, summed_var_;
-  std::vector<float> std32_;  // float32 std for normalize(), recomputed after each change
+  uint64_t m_count = 0;
+  std::vector<double> m_mean, m_summed_var;
+  std::vector<float> m_std32;  // float32 std for normalize(), recomputed after each change
 };
 
 }  // namespace ecsim::tasks

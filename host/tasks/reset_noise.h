@@ -19,29 +19,29 @@ inline constexpr uint32_t kResetStream = 2;
 
 class ResetNoise {
  public:
-  ResetNoise(uint64_t seed, double scale) : scale_(scale) {
-    key_ = {{static_cast<uint32_t>(seed & 0xffffffffu), static_cast<uint32_t>(seed >> 32)}};
+  ResetNoise(uint64_t seed, double scale) : m_scale(scale) {
+    m_key = {{static_cast<uint32_t>(seed & 0xffffffffu), static_cast<uint32_t>(seed >> 32)}};
   }
 
   // the 32-bit word i of the stream
   uint32_t word(uint64_t i) {
     const uint64_t block = i / 4;
-    if (block != block_) {
+    if (block != m_block) {
       r123::Philox4x32::ctr_type ctr = {{static_cast<uint32_t>(block), 0u, kResetStream, 0u}};
-      out_ = r123::Philox4x32()(ctr, key_);
-      block_ = block;
+      m_out = r123::Philox4x32()(ctr, m_key);
+      m_block = block;
     }
-    return out_.v[i % 4];
+    return m_out.v[i % 4];
   }
 
   // draw i, uniform in [-scale, scale)
-  double draw(uint64_t i) { return scale_ * (static_cast<double>(word(i)) * 0x1p-31 - 1.0); }
+  double draw(uint64_t i) { return m_scale * (static_cast<double>(word(i)) * 0x1p-31 - 1.0); }
 
  private:
-  double scale_;
-  r123::Philox4x32::key_type key_;
-  r123::Philox4x32::ctr_type out_{};
-  uint64_t block_ = UINT64_MAX;
+  double m_scale;
+  r123::Philox4x32::key_type m_key;
+  r123::Philox4x32::ctr_type m_out{};
+  uint64_t m_block = UINT64_MAX;
 };
 
 }  // namespace ecsim::tasks

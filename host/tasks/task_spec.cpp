@@ -14,7 +14,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 TaskSpec hopper(int version) {
   TaskSpec s;
   s.name = version == 4 ? "hopper" : "hopper-v5";
-  s.robot = Robot::hopper;
+  s.robot = Robot::kHopper;
   s.version = version;
   s.obs_size = 11;  // qpos[1:] (5) + clip(qvel) (6)
   s.act_size = 3;
@@ -47,7 +47,7 @@ TaskSpec hopper(int version) {
 TaskSpec walker2d(int version) {
   TaskSpec s;
   s.name = version == 4 ? "walker2d" : "walker2d-v5";
-  s.robot = Robot::walker2d;
+  s.robot = Robot::kWalker2d;
   s.version = version;
   s.obs_size = 17;  // qpos[1:] (8) + clip(qvel) (9)
   s.act_size = 6;
@@ -83,7 +83,7 @@ TaskSpec walker2d(int version) {
 TaskSpec humanoid(int version) {
   TaskSpec s;
   s.name = version == 4 ? "humanoid" : "humanoid-v5";
-  s.robot = Robot::humanoid;
+  s.robot = Robot::kHumanoid;
   s.version = version;
   // v4: qpos[2:] 22 | qvel 23 | cinert 140 | cvel 84 | qfrc_actuator 23 | cfrc_ext 84
   // v5: the world body and free-joint parts dropped: 22 | 23 | 130 | 78 | 17 | 78

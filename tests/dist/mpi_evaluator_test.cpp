@@ -37,7 +37,7 @@ class FakeEvaluator final : public eval::Evaluator {
       eval::EpisodeResult r;
       r.ret = m_sum * static_cast<double>(j.seed % 1000) / 7.0 + static_cast<double>(j.param_seed % 13);
       r.steps = j.seed % 1000;
-      r.reason = tasks::EndReason::unhealthy;
+      r.reason = tasks::EndReason::kUnhealthy;
       r.counters.spikes_exc = j.seed % 97;
       r.counters.rec_synops = j.param_seed % 1009;
       b.results.push_back(r);

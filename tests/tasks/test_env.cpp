@@ -175,8 +175,8 @@ TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots)
       ASSERT_EQ(0, std::memcmp(d->qacc_warmstart, with->qacc_warmstart, sizeof(double) * m->nv)) << "step " << k;
       ASSERT_EQ(0, std::memcmp(d->xipos, with->xipos, sizeof(double) * 3 * m->nbody)) << "step " << k;
       // stepping on after the robot falls keeps the comparison in ground contact
-      ASSERT_TRUE(r.reason == EndReason::none || r.reason == EndReason::unhealthy) << reason_name(r.reason);
-      fell = fell || r.reason == EndReason::unhealthy;
+      ASSERT_TRUE(r.reason == EndReason::kNone || r.reason == EndReason::kUnhealthy) << reason_name(r.reason);
+      fell = fell || r.reason == EndReason::kUnhealthy;
     }
     EXPECT_TRUE(fell) << "the comparison is meant to cover falls and ground contact";
   }
@@ -189,7 +189,7 @@ TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots)
 double x_of(const Env& env) {
   const mjModel* m = env.mj_model();
   const mjData* d = env.data();
-  if (env.spec().robot != Robot::humanoid) return d->qpos[0];
+  if (env.spec().robot != Robot::kHumanoid) return d->qpos[0];
   double mx = 0, mass = 0;  // mass-weighted mean of xipos, as left by the last mj_step
   for (int b = 0; b < m->nbody; ++b) {
     mx += m->body_mass[b] * d->xipos[3 * b];
@@ -202,14 +202,14 @@ bool healthy_of(const Env& env) {
   const double* q = env.data()->qpos;
   const double* v = env.data()->qvel;
   switch (env.spec().robot) {
-    case Robot::hopper: {
+    case Robot::kHopper: {
       bool ok = q[1] > 0.7 && q[2] > -0.2 && q[2] < 0.2;
       for (int i = 2; i < 6; ++i) ok = ok && std::fabs(q[i]) < 100;
       for (int i = 0; i < 6; ++i) ok = ok && std::fabs(v[i]) < 100;
       return ok;
     }
-    case Robot::walker2d: return q[1] > 0.8 && q[1] < 2.0 && q[2] > -1.0 && q[2] < 1.0;
-    case Robot::humanoid: return q[2] > 1.0 && q[2] < 2.0;
+    case Robot::kWalker2d: return q[1] > 0.8 && q[1] < 2.0 && q[2] > -1.0 && q[2] < 1.0;
+    case Robot::kHumanoid: return q[2] > 1.0 && q[2] < 2.0;
   }
   return false;
 }
@@ -237,7 +237,7 @@ TEST(TasksReward, ComponentsMatchTheMujocoState) {
       const double fwd = s.forward_weight * (x_after - x_before) / dt;
       const double ctrl = -s.ctrl_weight * sq;
       const double alive = (healthy || s.version == 4) ? s.healthy_reward : 0.0;
-      const double contact = s.version == 5 && s.robot == Robot::humanoid ? -std::min(5e-7 * cf, 10.0) : 0.0;
+      const double contact = s.version == 5 && s.robot == Robot::kHumanoid ? -std::min(5e-7 * cf, 10.0) : 0.0;
       const auto tol = [](double v) { return 1e-12 * std::max(1.0, std::fabs(v)); };
       EXPECT_NEAR(r.components.forward, fwd, tol(fwd));
       EXPECT_NEAR(r.components.ctrl, ctrl, tol(ctrl));
@@ -246,7 +246,7 @@ TEST(TasksReward, ComponentsMatchTheMujocoState) {
       const double sum = r.components.forward + r.components.healthy + r.components.ctrl + r.components.contact;
       EXPECT_NEAR(r.reward, sum, tol(sum));
       EXPECT_EQ(r.terminated, !healthy);
-      EXPECT_EQ(r.reason, healthy ? EndReason::none : EndReason::unhealthy);
+      EXPECT_EQ(r.reason, healthy ? EndReason::kNone : EndReason::kUnhealthy);
       ++checked;
       if (r.terminated) break;
     }
@@ -280,7 +280,7 @@ TEST(TasksReward, HealthyRewardOnTheTerminatingStepV4PaysV5DoesNot) {
     const StepResult r = env.step(a.data());
     EXPECT_TRUE(r.terminated);
     EXPECT_FALSE(r.truncated);
-    EXPECT_EQ(r.reason, EndReason::unhealthy);
+    EXPECT_EQ(r.reason, EndReason::kUnhealthy);
     EXPECT_EQ(r.components.healthy, env.spec().version == 4 ? env.spec().healthy_reward : 0.0);
   }
 }
@@ -355,10 +355,10 @@ TEST(TasksTermination, TruncatesAt1000Steps) {
     ASSERT_FALSE(r.terminated) << "step " << k;
     if (k < 1000) {
       ASSERT_FALSE(r.truncated) << "step " << k;
-      ASSERT_EQ(r.reason, EndReason::none);
+      ASSERT_EQ(r.reason, EndReason::kNone);
     } else {
       EXPECT_TRUE(r.truncated);
-      EXPECT_EQ(r.reason, EndReason::time_limit);
+      EXPECT_EQ(r.reason, EndReason::kTimeLimit);
       EXPECT_STREQ(reason_name(r.reason), "time_limit");
     }
   }
@@ -378,7 +378,7 @@ TEST(TasksTermination, PhysicsFailuresEndTheEpisodeWithAReason) {
   env.set_state(qpos.data(), qvel.data());
   StepResult r = env.step(zero);
   EXPECT_TRUE(r.terminated);
-  EXPECT_EQ(r.reason, EndReason::nan_state);
+  EXPECT_EQ(r.reason, EndReason::kNanState);
   EXPECT_EQ(r.reward, 0.0);
   EXPECT_STREQ(reason_name(r.reason), "nan_state");
 
@@ -387,7 +387,7 @@ TEST(TasksTermination, PhysicsFailuresEndTheEpisodeWithAReason) {
   env.mutable_data()->qpos[1] = std::numeric_limits<double>::quiet_NaN();
   r = env.step(zero);
   EXPECT_TRUE(r.terminated);
-  EXPECT_EQ(r.reason, EndReason::nan_state);
+  EXPECT_EQ(r.reason, EndReason::kNanState);
 
   // a NaN action is refused before stepping
   env.reset(3);
@@ -395,13 +395,13 @@ TEST(TasksTermination, PhysicsFailuresEndTheEpisodeWithAReason) {
   const double bad[3] = {0, std::numeric_limits<double>::quiet_NaN(), 0};
   r = env.step(bad);
   EXPECT_TRUE(r.terminated);
-  EXPECT_EQ(r.reason, EndReason::bad_action);
+  EXPECT_EQ(r.reason, EndReason::kBadAction);
   EXPECT_EQ(std::vector<double>(env.data()->qpos, env.data()->qpos + m->nq), before);
 
   // reset clears the failure
   env.reset(4);
   r = env.step(zero);
-  EXPECT_EQ(r.reason, EndReason::none);
+  EXPECT_EQ(r.reason, EndReason::kNone);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
-// Gymnasium's own MJCF files (a copy beside the checkout, ECSIM_GYM_MJCF_DIR in tests/tasks/CMakeLists.txt) load
-// through --model with the same layout as the project's models, and give the same trajectories
-// within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
+// Gymnasium's own MJCF files (in the folder the CMake variable ECSIM_GYM_MJCF_DIR names) load through --model with the same layout as the project's models, and give the same
+// trajectories within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -108,7 +107,7 @@ TEST(TasksGymModel, TrajectoriesAgreeWithinTheStatedTolerance) {
     }
     EXPECT_LE(obs_diff, kTol);
     EXPECT_LE(rew_diff, kTol);
-    if (s.robot == Robot::humanoid) {
+    if (s.robot == Robot::kHumanoid) {
       EXPECT_TRUE(identical) << "the humanoid models compile to the same numbers";
     }
     RecordProperty(std::string(task) + "_max_obs_diff", std::to_string(obs_diff));
