@@ -12,8 +12,9 @@
 
 namespace ecsim::chip {
 
-// The in-code values are configs/chip_default.json's (tests/chip checks that they agree): the
-// loader requires every key, so they only matter to code that builds a ChipConfig by hand.
+// A ChipConfig{} is configs/chip_default.json (tests/chip checks that they agree): the loader
+// requires every key, so the in-code values only serve code that builds a config by hand. Members
+// that differ per SRAM or unit (words, latency_cycles) get their values in ChipConfig.
 struct SramConfig {
   int word_bits = 64;     // bits per word (one access)
   int64_t words = 0;      // words per core
