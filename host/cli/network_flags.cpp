@@ -13,17 +13,11 @@ void NetworkFlags::add_to(po::options_description& desc) {
     ("exc", po::value<int>(&n_exc)->default_value(-1), "N_E, excitatory neurons (default N/2)")
     ("inner-steps", po::value<int>(&shape.inner_steps)->default_value(shape.inner_steps), "T, LIF steps per env step")
     ("arith", po::value<std::string>(&arith_mode)->default_value(arith_mode), "fixed (the chip) or float (paper equations)")
-    ("kernel", po::value<std::string>(&kernel)->default_value(kernel), "fixed-point kernel: auto, portable, avx512-wide, avx512-narrow or avx2-narrow (all give the same bits)")
-    ("rho-bits", po::value<int>(&arith.rho_bits)->default_value(arith.rho_bits), "q, bits of quantized ρ")
-    ("state-bits", po::value<int>(&arith.state_bits)->default_value(arith.state_bits), "W, width of v, i_syn, i_in")
-    ("frac-bits", po::value<int>(&arith.frac_bits)->default_value(arith.frac_bits), "F, fraction bits of v, i_syn, i_in")
-    ("rate-bits", po::value<int>(&arith.rate_bits)->default_value(arith.rate_bits), "W_r, width of the rate trace")
-    ("rate-frac-bits", po::value<int>(&arith.rate_frac_bits)->default_value(arith.rate_frac_bits), "F_r")
-    ("const-bits", po::value<int>(&arith.const_bits)->default_value(arith.const_bits), "C, fraction bits of constants")
-    ("input-bits", po::value<int>(&arith.input_bits)->default_value(arith.input_bits), "B_x, width of a quantized observation")
-    ("input-frac-bits", po::value<int>(&arith.input_frac_bits)->default_value(arith.input_frac_bits), "F_x")
-    ("action-frac-bits", po::value<int>(&arith.action_frac_bits)->default_value(arith.action_frac_bits), "F_a")
-    ("word-bits", po::value<int>(&arith.syn_word_bits)->default_value(arith.syn_word_bits), "synapse SRAM word width");
+    ("kernel", po::value<std::string>(&kernel)->default_value(kernel), "fixed-point kernel: auto, portable, avx512-wide, avx512-narrow or avx2-narrow (all give the same bits)");
+  // the width flags: one per ArithConfig field, --rho-bits ... --word-bits
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    net.add_options()(info.flag().c_str(), po::value<int>(&(arith.*m))->default_value(arith.*m), info.doc);
+  });
   desc.add(net);
 }
 

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <type_traits>
+#include <optional>
 
+#include "common/binio.h"
 #include "common/error.h"
+#include "common/fields.h"
 #include "reference/theta.h"
 
 namespace ecsim::dist {
@@ -17,108 +19,91 @@ namespace {
 
 enum class Command : uint8_t { kLoad = 1, kEvaluate = 2, kStop = 3 };
 
-// flat little-endian byte buffers: what crosses the wire, and what WireStats counts
-class Writer {
- public:
-  template <typename T>
-  void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    m_buf.append(reinterpret_cast<const char*>(&v), sizeof(T));
-  }
-  void put_bytes(const std::string& s) {
-    put<uint64_t>(s.size());
-    m_buf += s;
-  }
-  std::string& str() { return m_buf; }
+// what crosses the wire, and what WireStats counts: common/binio.h's little-endian buffers
+constexpr const char* kFromRank0 = "MPI message from rank 0";
+constexpr const char* kResults = "MPI results message";
 
- private:
-  std::string m_buf;
-};
-
-class Reader {
- public:
-  explicit Reader(const std::string& s) : m_s(s) {}
-  template <typename T>
-  T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
-    if (m_pos + sizeof(T) > m_s.size()) throw Error("MPI message truncated", "this is a bug; please report it");
-    T v;
-    std::memcpy(&v, m_s.data() + m_pos, sizeof(T));
-    m_pos += sizeof(T);
-    return v;
-  }
-  std::string get_bytes() {
-    const auto n = static_cast<size_t>(get<uint64_t>());
-    if (m_pos + n > m_s.size()) throw Error("MPI message truncated", "this is a bug; please report it");
-    std::string out = m_s.substr(m_pos, n);
-    m_pos += n;
-    return out;
-  }
-
- private:
-  const std::string& m_s;
-  size_t m_pos = 0;
-};
+void expect_end(const BinReader& r) {
+  if (!r.at_end()) throw Error(r.what() + " has trailing bytes", "all ranks must run the same ecsim binary");
+}
 
 std::string encode_jobs(const std::vector<eval::Job>& jobs) {
-  Writer w;
+  BinWriter w;
   w.put<uint64_t>(jobs.size());
   for (const eval::Job& j : jobs) {
-    w.put(j.seed);
-    w.put(j.param_seed);
-    w.put(static_cast<uint8_t>(j.kind));
-    w.put(static_cast<uint8_t>(j.observe));
+    w.put<uint64_t>(j.seed);
+    w.put<uint64_t>(j.param_seed);
+    w.put<uint8_t>(static_cast<uint8_t>(j.kind));
+    w.put<uint8_t>(static_cast<uint8_t>(j.observe));
   }
-  return std::move(w.str());
+  return std::move(w.s);
 }
 
 std::vector<eval::Job> decode_jobs(const std::string& s) {
-  Reader r(s);
-  std::vector<eval::Job> jobs(static_cast<size_t>(r.get<uint64_t>()));
+  BinReader r(s, kFromRank0);
+  const uint64_t n = r.get<uint64_t>();
+  if (n > s.size() / 18)  // 18 bytes a job: checked before allocating them
+    throw Error(r.what() + " announces " + std::to_string(n) + " jobs in " + std::to_string(s.size()) + " bytes",
+                "all ranks must run the same ecsim binary");
+  std::vector<eval::Job> jobs(static_cast<size_t>(n));
   for (eval::Job& j : jobs) {
     j.seed = r.get<uint64_t>();
     j.param_seed = r.get<uint64_t>();
     j.kind = static_cast<eval::JobKind>(r.get<uint8_t>());
     j.observe = r.get<uint8_t>() != 0;
   }
+  expect_end(r);
   return jobs;
 }
 
+// The counters in the tagged encoding (common/fields.h): their schemas once per message (the
+// hardware counters' only when a job has them), then plain values per job.
 std::string encode_results(const eval::BatchResult& b) {
-  static_assert(std::is_trivially_copyable_v<ref::EventCounters>);
-  Writer w;
+  BinWriter w;
   w.put<uint64_t>(b.results.size());
+  fields::put_schema<ref::EventCounters>(w);
+  bool any_hw = false;
+  for (const eval::EpisodeResult& r : b.results) any_hw = any_hw || !(r.hw == chip::HwCounters{});
+  w.put<uint8_t>(static_cast<uint8_t>(any_hw));
+  if (any_hw) fields::put_schema<chip::HwCounters>(w);
   for (size_t i = 0; i < b.results.size(); ++i) {
     const eval::EpisodeResult& r = b.results[i];
-    w.put(r.ret);
-    w.put(r.steps);
-    w.put(static_cast<uint8_t>(r.reason));
-    w.put(r.counters);
-    w.put(r.chip_cycles);
+    w.put<double>(r.ret);
+    w.put<uint64_t>(r.steps);
+    w.put<uint8_t>(static_cast<uint8_t>(r.reason));
+    fields::put_values(w, r.counters);
+    w.put<uint64_t>(r.chip_cycles);
     const bool has_hw = !(r.hw == chip::HwCounters{});  // only chip backends and --chip count them
-    w.put(static_cast<uint8_t>(has_hw));
-    if (has_hw) w.put(r.hw);
+    w.put<uint8_t>(static_cast<uint8_t>(has_hw));
+    if (has_hw) fields::put_values(w, r.hw);
     const bool observed = i < b.job_stats.size() && b.job_stats[i].count() > 0;
-    w.put_bytes(observed ? b.job_stats[i].to_binary() : std::string());
+    w.str(observed ? b.job_stats[i].to_binary() : std::string());
   }
-  return std::move(w.str());
+  return std::move(w.s);
 }
 
 void decode_results(const std::string& s, eval::BatchResult* out) {
-  Reader r(s);
+  BinReader r(s, kResults);
   const auto n = static_cast<size_t>(r.get<uint64_t>());
+  const fields::Schema<ref::EventCounters> events(r);
+  std::optional<fields::Schema<chip::HwCounters>> hw;
+  if (r.get<uint8_t>()) hw.emplace(r);
   for (size_t i = 0; i < n; ++i) {
     eval::EpisodeResult e;
     e.ret = r.get<double>();
     e.steps = r.get<uint64_t>();
     e.reason = static_cast<tasks::EndReason>(r.get<uint8_t>());
-    e.counters = r.get<ref::EventCounters>();
+    events.get_values(r, e.counters);
     e.chip_cycles = r.get<uint64_t>();
-    if (r.get<uint8_t>()) e.hw = r.get<chip::HwCounters>();
+    if (r.get<uint8_t>()) {
+      if (!hw) throw Error(std::string(kResults) + " has hardware counters without their schema", "all ranks must run the same ecsim binary");
+      hw->get_values(r, e.hw);
+    }
     out->results.push_back(e);
-    const std::string blob = r.get_bytes();
+    const std::string blob = r.str();
     out->job_stats.push_back(blob.empty() ? tasks::RunningNormalizer() : tasks::RunningNormalizer::from_binary(blob));
   }
+  expect_end(r);
 }
 
 // EC's parameters as the chip uses them: ρ_q (docs/spec.md §6.2) in (q+1)-bit fields, plus θ* =
@@ -198,16 +183,16 @@ std::string MpiEvaluator::name() const { return "mpi(" + m_local->name() + " x "
 void MpiEvaluator::load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) {
   auto cmd = static_cast<uint8_t>(Command::kLoad);
   boost::mpi::broadcast(m_comm, cmd, 0);
-  Writer w;
+  BinWriter w;
   w.put<uint8_t>(static_cast<uint8_t>(m_rho_bits));  // 0: float32 parameters (ES); q: EC's ρ_q
   w.put<uint64_t>(params.size());
   if (m_rho_bits > 0)
-    w.put_bytes(pack_rho(params, m_rho_bits));
+    w.str(pack_rho(params, m_rho_bits));
   else
-    w.put_bytes(std::string(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));
-  w.put_bytes(norm.to_binary());
-  boost::mpi::broadcast(m_comm, w.str(), 0);
-  m_wire.broadcast_bytes += w.str().size() * static_cast<uint64_t>(m_comm.size() - 1);
+    w.str(std::string(reinterpret_cast<const char*>(params.data()), params.size() * sizeof(float)));
+  w.str(norm.to_binary());
+  boost::mpi::broadcast(m_comm, w.s, 0);
+  m_wire.broadcast_bytes += w.s.size() * static_cast<uint64_t>(m_comm.size() - 1);
   ++m_wire.generations;
   m_local->load(params, norm);
 }
@@ -248,10 +233,10 @@ void serve(boost::mpi::communicator comm, eval::Evaluator& local) {
     std::string payload;
     boost::mpi::broadcast(comm, payload, 0);
     if (cmd == static_cast<uint8_t>(Command::kLoad)) {
-      Reader r(payload);
+      BinReader r(payload, kFromRank0);
       const int q = r.get<uint8_t>();
       const auto n = static_cast<size_t>(r.get<uint64_t>());
-      const std::string p = r.get_bytes();
+      const std::string p = r.str();
       std::vector<float> params;
       if (q > 0) {
         params = unpack_rho(p, n, q);
@@ -260,7 +245,9 @@ void serve(boost::mpi::communicator comm, eval::Evaluator& local) {
         params.resize(n);
         std::memcpy(params.data(), p.data(), p.size());
       }
-      local.load(params, tasks::RunningNormalizer::from_binary(r.get_bytes()));
+      const tasks::RunningNormalizer norm = tasks::RunningNormalizer::from_binary(r.str());
+      expect_end(r);
+      local.load(params, norm);
     } else if (cmd == static_cast<uint8_t>(Command::kEvaluate)) {
       const std::string own = evaluate_slice(comm, local, decode_jobs(payload));
       boost::mpi::gather(comm, own, 0);

@@ -4,7 +4,9 @@
 // parameters and the normalizer once, then the jobs (seeds only); each rank evaluates its slice on
 // its own local backend and threads; only returns, event counters and per-job observation
 // statistics come back. θ never crosses the network. EC's ρ goes out quantized, as the chip's ρ
-// SRAM holds it: (q+1) bits per synapse instead of 32.
+// SRAM holds it: (q+1) bits per synapse instead of 32. Messages are common/binio.h buffers; the
+// counters travel in common/fields.h's tagged encoding (schemas once per message, values per job),
+// so that adding a counter field keeps the messages decodable.
 //
 // Bit-identity for any rank count: the slice of rank r is jobs [r·n/K, (r+1)·n/K), results are
 // reassembled in job order, and the per-job statistics are merged on rank 0 in job order, exactly

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "common/error.h"
 #include "common/binio.h"
@@ -26,23 +27,14 @@ json::object net_to_json(const NetSpec& n) {
   o["d_in"] = s.d_in;
   o["d_out"] = s.d_out;
   o["inner_steps"] = s.inner_steps;
-  o["rho_bits"] = a.rho_bits;
-  o["state_bits"] = a.state_bits;
-  o["frac_bits"] = a.frac_bits;
-  o["rate_bits"] = a.rate_bits;
-  o["rate_frac_bits"] = a.rate_frac_bits;
-  o["const_bits"] = a.const_bits;
-  o["input_bits"] = a.input_bits;
-  o["input_frac_bits"] = a.input_frac_bits;
-  o["action_frac_bits"] = a.action_frac_bits;
-  o["word_bits"] = a.syn_word_bits;
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) { o[info.external()] = a.*m; });
   return o;
 }
 
 NetSpec net_from_json(const json::value& v, const std::string& where) {
   try {
     const json::object& o = v.as_object();
-    auto i = [&](const char* k) { return static_cast<int>(o.at(k).to_number<int64_t>()); };
+    auto i = [&](std::string_view k) { return static_cast<int>(o.at(k).to_number<int64_t>()); };
     NetSpec n;
     n.method = parse_method(std::string(o.at("method").as_string()));
     const std::string arith(o.at("arith").as_string());
@@ -54,16 +46,7 @@ NetSpec net_from_json(const json::value& v, const std::string& where) {
     s.d_out = i("d_out");
     s.inner_steps = i("inner_steps");
     ref::ArithConfig a;
-    a.rho_bits = i("rho_bits");
-    a.state_bits = i("state_bits");
-    a.frac_bits = i("frac_bits");
-    a.rate_bits = i("rate_bits");
-    a.rate_frac_bits = i("rate_frac_bits");
-    a.const_bits = i("const_bits");
-    a.input_bits = i("input_bits");
-    a.input_frac_bits = i("input_frac_bits");
-    a.action_frac_bits = i("action_frac_bits");
-    a.syn_word_bits = i("word_bits");
+    ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) { a.*m = i(info.external()); });
     n.desc = ref::make_network_desc(s, a);
     return n;
   } catch (const Error&) {

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -41,6 +43,15 @@ UnitTiming read_unit(ObjectReader r, const char* per_cycle_key) {
   return u;
 }
 
+// once per file and key, so that a config loaded by every evaluator does not repeat it
+void note_deprecated_key(const std::string& label, const std::string& old_key, const std::string& new_key) {
+  static std::mutex mutex;
+  static std::set<std::string> noted;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!noted.insert(label + "\n" + old_key).second) return;
+  std::cerr << "note: chip config " << label << ": key \"" << old_key << "\" is deprecated, write \"" << new_key << "\"\n";
+}
+
 }  // namespace
 
 ChipConfig parse_chip_config(const std::string& text, const std::string& label) {
@@ -56,11 +67,18 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
       r.reject("format", "is \"" + format + "\", this ecsim reads \"ecsim-chip/1\"", "set \"format\": \"ecsim-chip/1\"");
     c.name = r.text("name");
     c.clock_hz = r.positive("clock_hz", "the clock frequency in Hz, e.g. 2e8");
-    if (r.has("synapse_weights")) {
+    if (r.has("synapse_weights")) {  // the key before weight_bits: "1bit" or "float32"
+      if (r.has("weight_bits")) r.reject("synapse_weights", "and weight_bits are both given", "keep only \"weight_bits\"");
+      note_deprecated_key(label, "synapse_weights", "weight_bits");
       const std::string wts = r.text("synapse_weights");
       if (wts != "1bit" && wts != "float32")
         r.reject("synapse_weights", "is \"" + wts + "\"", "use \"1bit\" (EC's chip) or \"float32\" (the ES-RSNN chip)");
       c.weight_bits = wts == "float32" ? 32 : 1;
+    } else if (r.has("weight_bits")) {
+      c.weight_bits = r.integer("weight_bits", 1, 32, "bits per connection: 1 or 32");
+      if (c.weight_bits != 1 && c.weight_bits != 32)
+        r.reject("weight_bits", "= " + std::to_string(c.weight_bits) + " must be 1 or 32",
+                 "use 1 (EC's chip: 1-bit θ, popcount) or 32 (the ES-RSNN chip: float32 weights)");
     }
     {
       ObjectReader cores = r.object("cores");
@@ -69,15 +87,10 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
     }
     {
       ObjectReader a = r.object("arith");
-      c.arith.rho_bits = a.integer("rho_bits", 1, 16, "docs/spec.md §3.1");
-      c.arith.state_bits = a.integer("state_bits", 4, 32, "docs/spec.md §3.1");
-      c.arith.frac_bits = a.integer("frac_bits", 1, 30, "docs/spec.md §3.1");
-      c.arith.rate_bits = a.integer("rate_bits", 4, 32, "docs/spec.md §3.1");
-      c.arith.rate_frac_bits = a.integer("rate_frac_bits", 1, 29, "docs/spec.md §3.1");
-      c.arith.const_bits = a.integer("const_bits", 4, 24, "docs/spec.md §3.1");
-      c.arith.input_bits = a.integer("input_bits", 2, 24, "docs/spec.md §3.1");
-      c.arith.input_frac_bits = a.integer("input_frac_bits", 0, 23, "docs/spec.md §3.1");
-      c.arith.action_frac_bits = a.integer("action_frac_bits", 1, 24, "docs/spec.md §3.1");
+      ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+        if (chip_fixes(m))
+          c.arith.*m = a.integer(std::string(info.external()), static_cast<int>(info.lo), static_cast<int>(info.hi), "docs/spec.md §3.1");
+      });
     }
     {
       ObjectReader m = r.object("memories");
@@ -149,10 +162,16 @@ std::string default_chip_config_path() {
 
 static int64_t words_for(int64_t bits, int word_bits) { return (bits + word_bits - 1) / word_bits; }
 
-void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& a) {
-  if (a.state_bits != chip.arith.state_bits || a.frac_bits != chip.arith.frac_bits || a.const_bits != chip.arith.const_bits ||
-      a.rho_bits != chip.arith.rho_bits || a.rate_bits != chip.arith.rate_bits || a.input_bits != chip.arith.input_bits)
-    throw Error("the network's arithmetic (" + a.describe() + ") differs from the chip config's (" + chip.arith.describe() + ")",
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network) {
+  std::string diff;
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    if (chip_fixes(m) && network.*m != chip.arith.*m)
+      diff += (diff.empty() ? "" : ", ") + std::string(info.name) + " = " + std::to_string(network.*m) + " (the chip's: " +
+              std::to_string(chip.arith.*m) + ")";
+  });
+  if (!diff.empty())
+    throw Error("the network's arithmetic differs from " + (chip.path.empty() ? "chip " + chip.name : "chip config " + chip.path) +
+                    ": " + diff,
                 "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
 }
 

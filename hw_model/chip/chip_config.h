@@ -12,17 +12,22 @@
 
 namespace ecsim::chip {
 
+// A ChipConfig{} is configs/chip_default.json (tests/chip checks that they agree): the loader
+// requires every key, so the in-code values only serve code that builds a config by hand. Members
+// that differ per SRAM or unit (words, latency_cycles) get their values in ChipConfig.
 struct SramConfig {
   int word_bits = 64;     // bits per word (one access)
   int64_t words = 0;      // words per core
   int read_cycles = 1;    // cycles per word read
   int write_cycles = 1;   // cycles per word write
   int64_t bits() const { return int64_t{word_bits} * words; }
+  bool operator==(const SramConfig&) const = default;
 };
 
 struct UnitTiming {
   int per_cycle = 1;       // items per cycle (words, neurons, Philox blocks)
   int latency_cycles = 1;  // pipeline latency
+  bool operator==(const UnitTiming&) const = default;
 };
 
 struct NocConfig {
@@ -32,31 +37,38 @@ struct NocConfig {
   int router_latency_cycles = 2;  // per hop
   int link_latency_cycles = 1;    // per hop
   int barrier_cycles = 4;         // end-of-inner-step barrier (Loihi-style)
+  bool operator==(const NocConfig&) const = default;
 };
 
 struct HostLinkConfig {
   double bytes_per_second = 1.0e9;
-  double latency_ns = 500.0;
+  double latency_ns = 1000.0;
+  bool operator==(const HostLinkConfig&) const = default;
 };
 
+// Config keys spell the fields ("weight_bits", "arith.rho_bits", "noc.flit_bits"), in sections
+// (cores, memories, units). Three leaves name the unit they count instead: cores.count (cores),
+// units.<unit>.<items>_per_cycle (per_cycle), units.controller.cycles_per_register_access
+// (controller_cycles_per_access); ecsim sweep's axes and the RTL bridge's messages spell those paths.
 struct ChipConfig {
   std::string path;  // where it was loaded from (for messages)
-  std::string name;
+  std::string name = "ecsim-4core-256";
   double clock_hz = 200.0e6;
   int cores = 4;
   int neurons_per_core = 64;
-  ref::ArithConfig arith;
-  SramConfig synapse_sram, rho_sram, state_sram;
-  UnitTiming popcount, lif, sampler;
+  ref::ArithConfig arith;  // syn_word_bits = synapse_sram.word_bits
+  SramConfig synapse_sram{64, 2048, 1, 1}, rho_sram{64, 16384, 1, 1}, state_sram{64, 256, 1, 1};
+  UnitTiming popcount{1, 2}, lif{1, 4}, sampler{1, 10};
   int controller_cycles_per_access = 2;  // one register access of the firmware
   // bits per connection in the synapse SRAM: 1 (EC's 1-bit θ, popcount datapath) or 32 (the
-  // ES-RSNN chip: float32 weights, multiply-accumulate datapath). Config key "synapse_weights".
+  // ES-RSNN chip: float32 weights, multiply-accumulate datapath)
   int weight_bits = 1;
   bool float_weights() const { return weight_bits == 32; }
   NocConfig noc;
   HostLinkConfig host_link;
 
   int capacity_neurons() const { return cores * neurons_per_core; }
+  bool operator==(const ChipConfig&) const = default;
 };
 
 // Reads and validates a chip config. Every error names the file, the key and the fix.
@@ -74,9 +86,14 @@ struct Mapping {
   int64_t state_bits_per_core = 0;    // v, i_syn, i_in (W each), rate (W_r), spike (1) per neuron
 };
 
-// Throws ecsim::Error if a network built with arithmetic `a` (from the width flags) is not what the
-// chip computes: the evaluators run the chip config's arithmetic.
-void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& a);
+// The widths a chip fixes: every ArithConfig field but syn_word_bits, which the chip derives from
+// memories.synapse_sram.word_bits. These are the keys of a chip config's arith section.
+constexpr bool chip_fixes(int ref::ArithConfig::*field) { return field != &ref::ArithConfig::syn_word_bits; }
+
+// The one arithmetic-compatibility check: throws ecsim::Error unless the network's arithmetic
+// equals the chip's in every field the chip fixes; the error names each differing field with both
+// values. The chip runs its own arithmetic, so a network built with other widths is not what it computes.
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network);
 
 // Checks that the network fits; throws ecsim::Error saying what does not fit and by how much.
 Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& shape);

@@ -15,7 +15,7 @@ namespace ecsim::ref {
 // JSON key and flag stem ("word_bits", --word-bits); [lo, hi] the static range (validate() adds
 // the ranges that depend on other fields).
 #define ECSIM_ARITH_FIELDS(X)                                                                            \
-  X(int, rho_bits, 10, "q, bits of quantized rho", "rho_bits", 1, 16)                                    \
+  X(int, rho_bits, 10, "q, bits of quantized ρ", "rho_bits", 1, 16)                                      \
   X(int, state_bits, 16, "W, width of v, i_syn, i_in (bits)", "state_bits", 4, 32)                       \
   X(int, frac_bits, 10, "F, fraction bits of v, i_syn, i_in (V_th = 2^F)", "frac_bits", 1, 30)           \
   X(int, rate_bits, 16, "W_r, width of the rate trace (bits)", "rate_bits", 4, 32)                       \

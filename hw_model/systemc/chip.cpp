@@ -105,11 +105,7 @@ void ChipSim::trace_vcd(const std::string& path, int64_t first_step, int64_t las
 
 void ChipSim::load_network(const ref::NetworkDesc& desc) {
   ChipContext& c = *m_ctx;
-  if (desc.arith.state_bits != c.config.arith.state_bits || desc.arith.rho_bits != c.config.arith.rho_bits ||
-      desc.arith.const_bits != c.config.arith.const_bits || desc.arith.rate_bits != c.config.arith.rate_bits)
-    throw Error("the network's arithmetic (" + desc.arith.describe() + ") differs from the chip's (" +
-                    c.config.arith.describe() + ")",
-                "build the network with the chip config's arith section");
+  chip::check_network_arith(c.config, desc.arith);
   c.desc = desc;
   c.mapping = chip::map_network(c.config, desc.shape);
   const int N = desc.shape.n_neurons, w = c.config.synapse_sram.word_bits;

@@ -100,7 +100,7 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
       edited([](boost::json::object& o) { o["memories"].as_object()["rho_sram"].as_object()["word_bits"] = 8; }), "'n.json'");
   EXPECT_THROW(map_network(narrow, shape(256, 11, 3)), Error);
   // float32 weights: 32 times the synapse words; the default chip's SRAM cannot hold them
-  const ChipConfig fl = parse_chip_config(edited([](boost::json::object& o) { o["synapse_weights"] = "float32"; }), "'f.json'");
+  const ChipConfig fl = parse_chip_config(edited([](boost::json::object& o) { o["weight_bits"] = 32; }), "'f.json'");
   try {
     map_network(fl, shape(256, 11, 3));
     FAIL();
@@ -108,7 +108,7 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
     EXPECT_NE(std::string(e.what()).find("needs " + std::to_string(64 * (128 + 11 + 2))), std::string::npos) << e.what();
   }
   const ChipConfig fl16 = parse_chip_config(edited([](boost::json::object& o) {
-    o["synapse_weights"] = "float32";
+    o["weight_bits"] = 32;
     o["memories"].as_object()["synapse_sram"].as_object()["word_bits"] = 16;
   }), "'f16.json'");
   try {
@@ -121,7 +121,12 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
 
 TEST(ChipConfig, BadConfigsNameTheKey) {
   expect_error("{ not json", "not valid JSON");
-  expect_error(edited([](boost::json::object& o) { o["synapse_weights"] = "float16"; }), "synapse_weights is \"float16\"");
+  expect_error(edited([](boost::json::object& o) { o["weight_bits"] = 16; }), "weight_bits = 16 must be 1 or 32");
+  expect_error(edited([](boost::json::object& o) {
+    o.erase("weight_bits");
+    o["synapse_weights"] = "float16";
+  }), "synapse_weights is \"float16\"");
+  expect_error(edited([](boost::json::object& o) { o["synapse_weights"] = "float32"; }), "synapse_weights and weight_bits are both given");
   expect_error(edited([](boost::json::object& o) { o["format"] = "ecsim-chip/9"; }), "format");
   expect_error(edited([](boost::json::object& o) { o.erase("noc"); }), "noc is missing");
   expect_error(edited([](boost::json::object& o) { o["clock_mhz"] = 5; }), "clock_mhz is not a known setting");
@@ -134,4 +139,84 @@ TEST(ChipConfig, BadConfigsNameTheKey) {
   expect_error(edited([](boost::json::object& o) { o["memories"].as_object()["state_sram"].as_object().erase("words"); }),
                "memories.state_sram.words is missing");
   EXPECT_THROW(load_chip_config("/nonexistent/chip.json"), Error);
+}
+
+TEST(ChipConfig, TheInCodeDefaultIsTheShippedDefault) {
+  const ChipConfig shipped = load_chip_config(kDefault);
+  ChipConfig in_code;
+  in_code.path = shipped.path;
+  EXPECT_TRUE(shipped == in_code) << "chip_config.h's defaults and configs/chip_default.json disagree";
+}
+
+TEST(ChipConfig, TheOldWeightKeyStillLoadsWithANoteOnce) {
+  const std::string old_key = edited([](boost::json::object& o) {
+    o.erase("weight_bits");
+    o["synapse_weights"] = "float32";
+  });
+  testing::internal::CaptureStderr();
+  const ChipConfig old_config = parse_chip_config(old_key, "'old.json'");
+  const ChipConfig again = parse_chip_config(old_key, "'old.json'");
+  const std::string note = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(note, "note: chip config 'old.json': key \"synapse_weights\" is deprecated, write \"weight_bits\"\n");
+  ChipConfig new_config = parse_chip_config(edited([](boost::json::object& o) { o["weight_bits"] = 32; }), "'old.json'");
+  EXPECT_TRUE(old_config == new_config);
+  EXPECT_TRUE(again == new_config);
+  EXPECT_EQ(old_config.weight_bits, 32);
+  // a config without either key has 1-bit weights
+  EXPECT_EQ(parse_chip_config(edited([](boost::json::object& o) { o.erase("weight_bits"); }), "'t.json'").weight_bits, 1);
+}
+
+// the arith section has one key per field of ECSIM_ARITH_FIELDS the chip fixes, with the list's range
+TEST(ChipConfig, EveryArithFieldIsReadFromItsKey) {
+  const ChipConfig base = load_chip_config(kDefault);
+  int fixed = 0;
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    const std::string key(info.external());
+    if (!chip_fixes(m)) {
+      EXPECT_EQ(base.arith.*m, base.synapse_sram.word_bits) << key << " comes from memories.synapse_sram.word_bits";
+      expect_error(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = 64; }), "arith." + key + " is not a known setting");
+      return;
+    }
+    ++fixed;
+    const int value = base.arith.*m - 1;  // one below the default: in range, and valid with the other defaults
+    const ChipConfig c = parse_chip_config(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = value; }), "'t.json'");
+    ref::ArithConfig want = base.arith;
+    want.*m = value;
+    EXPECT_TRUE(c.arith == want) << key;
+    const int lo = static_cast<int>(info.lo), hi = static_cast<int>(info.hi);
+    expect_error(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = lo - 1; }),
+                 "arith." + key + " = " + std::to_string(lo - 1) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    expect_error(edited([&](boost::json::object& o) { o["arith"].as_object().erase(key); }), "arith." + key + " is missing");
+  });
+  EXPECT_EQ(fixed, static_cast<int>(fields::count<ref::ArithConfig>()) - 1);
+}
+
+TEST(ChipConfig, OneArithmeticCheckNamesEveryDifferingField) {
+  const ChipConfig chip = load_chip_config(kDefault);
+  EXPECT_NO_THROW(check_network_arith(chip, chip.arith));
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    ref::ArithConfig net = chip.arith;
+    net.*m = chip.arith.*m / 2;
+    if (!chip_fixes(m)) {
+      EXPECT_NO_THROW(check_network_arith(chip, net)) << info.name << ": the chip derives it";
+      return;
+    }
+    try {
+      check_network_arith(chip, net);
+      ADD_FAILURE() << info.name << " differs and passed";
+    } catch (const Error& e) {
+      const std::string want = std::string(info.name) + " = " + std::to_string(net.*m) + " (the chip's: " + std::to_string(chip.arith.*m) + ")";
+      EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(chip.path), std::string::npos) << e.what();
+    }
+  });
+  ref::ArithConfig two = chip.arith;
+  two.state_bits = 12;
+  two.action_frac_bits = 8;
+  try {
+    check_network_arith(chip, two);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("state_bits = 12 (the chip's: 16), action_frac_bits = 8 (the chip's: 12)"), std::string::npos) << e.what();
+  }
 }

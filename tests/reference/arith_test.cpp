@@ -142,3 +142,44 @@ TEST(Arith, ActionClampsAtPlusMinusOneAndCounts) {
     EXPECT_EQ(st.counters.action_saturations, 2u);
   }
 }
+
+// validate() takes each field's static range from ECSIM_ARITH_FIELDS, and tightens three by another field
+TEST(Arith, ValidateUsesTheListsRangesAndTheDependentOnes) {
+  auto message = [](const ArithConfig& a) {
+    try {
+      a.validate();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message(ArithConfig{}), "");
+  ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    for (const int v : {static_cast<int>(info.lo) - 1, static_cast<int>(info.hi) + 1}) {
+      ArithConfig a;
+      a.*m = v;
+      const std::string msg = message(a);
+      EXPECT_NE(msg.find(std::string("arithmetic parameter ") + info.name + " = " + std::to_string(v) + " is out of range ["),
+                std::string::npos)
+          << msg;
+      EXPECT_NE(msg.find(std::string("choose ") + info.name + " in that range ("), std::string::npos) << msg;
+    }
+  });
+  ArithConfig a;
+  a.frac_bits = 15;
+  EXPECT_NE(message(a).find("frac_bits = 15 is out of range [1, 14]"), std::string::npos) << message(a);
+  EXPECT_NE(message(a).find("V_th = 2^frac_bits must fit below the state maximum"), std::string::npos);
+  ArithConfig r;
+  r.rate_frac_bits = 14;
+  EXPECT_NE(message(r).find("rate_frac_bits = 14 is out of range [1, 13]"), std::string::npos) << message(r);
+  ArithConfig x;
+  x.input_frac_bits = 10;
+  EXPECT_NE(message(x).find("input_frac_bits = 10 is out of range [0, 9]"), std::string::npos) << message(x);
+  ArithConfig q;
+  q.rho_bits = 17;
+  EXPECT_EQ(message(q), "arithmetic parameter rho_bits = 17 is out of range [1, 16]\n  fix: choose rho_bits in that range (the sampler draws 16-bit uniforms)");
+  ArithConfig d;
+  d.const_bits = 4;  // input_frac_bits + const_bits = 6 + 4 < frac_bits
+  d.frac_bits = 11;
+  EXPECT_NE(message(d).find("input_frac_bits + const_bits (10) must be >= frac_bits (11)"), std::string::npos) << message(d);
+}
