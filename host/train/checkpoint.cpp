@@ -14,10 +14,10 @@ constexpr char kMagic[9] = "ECSIMCK1";
 const std::string kDamaged = "the file is damaged; start a new run";
 
 // the "run" section: what ties the checkpoint to its config.json
-#define ECSIM_CHECKPOINT_RUN_FIELDS(X)                                               \
-  X(uint32_t, method, 0, "0: EC, 1: ES")                                             \
+#define ECSIM_CHECKPOINT_RUN_FIELDS(X)                                                    \
+  X(uint32_t, method, 0, "0: EC, 1: ES")                                                  \
   X(uint32_t, identity_crc, 0, "CRC-32 of the config's identity (TrainConfig::identity)") \
-  X(uint64_t, seed, 0, "the run seed")                                               \
+  X(uint64_t, seed, 0, "the run seed")                                                    \
   X(uint64_t, adam_t, 0, "Adam steps taken (= generation)")
 struct CheckpointRun {
   ECSIM_DESCRIBE(CheckpointRun, ECSIM_CHECKPOINT_RUN_FIELDS)

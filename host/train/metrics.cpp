@@ -77,6 +77,12 @@ std::string metrics_row(const GenerationStats& s) {
   return r;
 }
 
+std::string metrics_csv(const std::vector<std::string>& rows) {
+  std::string csv = metrics_header() + "\n";
+  for (const auto& r : rows) csv += r + "\n";
+  return csv;
+}
+
 std::vector<std::string> read_metrics_rows(const std::string& path, uint64_t up_to) {
   const size_t columns = metrics_columns().size();
   std::vector<std::string> rows;

@@ -44,6 +44,8 @@ size_t metrics_column(const std::string& name);
 
 std::string metrics_header();
 std::string metrics_row(const GenerationStats& s);
+// the file: the header, then the rows
+std::string metrics_csv(const std::vector<std::string>& rows);
 
 // The rows of an existing metrics.csv (without the header) for generations 1..up_to, in order;
 // rows written before the chip columns existed get empty cells. Empty when the file is missing

@@ -76,9 +76,7 @@ void write_checkpoint(const std::string& dir, const TrainConfig& cfg, const Cont
 }
 
 void write_metrics(const std::string& dir, const std::vector<std::string>& rows) {
-  std::string csv = metrics_header() + "\n";
-  for (const auto& r : rows) csv += r + "\n";
-  io::write_file_atomic(dir + "/metrics.csv", csv);
+  io::write_file_atomic(dir + "/metrics.csv", metrics_csv(rows));
 }
 
 void write_policy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st) {
@@ -92,8 +90,6 @@ void write_policy(const std::string& dir, const TrainConfig& cfg, const Controll
 }
 
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows) {
-  std::string csv = metrics_header() + "\n";
-  for (const auto& r : rows) csv += r + "\n";
   auto col = [](const char* name) { return std::to_string(metrics_column(name) + 1); };  // gnuplot counts from 1
   const std::string x = col("generation");
   const std::string gp =
@@ -107,7 +103,7 @@ void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vect
       "plot 'metrics.csv' using " + x + ":" + col("eval_mean") + " with lines lw 2 title 'eval return (theta*)', "
       "'' using " + x + ":" + col("pop_mean") + " with lines title 'population mean', '' using " + x + ":" + col("pop_best") +
       " with lines title 'population best'\n";
-  const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", csv}});
+  const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", metrics_csv(rows)}});
   static bool warned = false;
   if (!why.empty()) warn_once(warned, "gnuplot failed; curve.png not written (" + why + ")");
 }

@@ -124,10 +124,10 @@ std::string tagged_counters(const S& s, const std::string& drop, const std::stri
 }
 
 // ControllerScalars as it was before a field (run_episodes) was added
-#define ECSIM_OLD_SCALAR_FIELDS(X)  \
-  X(uint64_t, generation, 0, "")    \
-  X(double, elapsed, 0, "")         \
-  X(uint64_t, frames_total, 0, "")  \
+#define ECSIM_OLD_SCALAR_FIELDS(X) \
+  X(uint64_t, generation, 0, "")   \
+  X(double, elapsed, 0, "")        \
+  X(uint64_t, frames_total, 0, "") \
   X(uint64_t, run_first_generation, 1, "")
 struct OldScalars {
   ECSIM_DESCRIBE(OldScalars, ECSIM_OLD_SCALAR_FIELDS)
