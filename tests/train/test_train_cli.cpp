@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -321,4 +322,29 @@ TEST(TrainCli, OldMetricsRowsArePaddedOnResume) {
     ++rows;
   }
   EXPECT_EQ(rows, 4);  // header + 3 generations
+}
+
+// curve.png is drawn through io::plot_png: no script is left in the run directory, and without
+// gnuplot the run goes on with one warning that says why.
+TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
+  const ecsim::test::ScratchDir scratch("train_curve");
+  const std::string args = "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --progress never "
+                           "--generations 2 --checkpoint-every 1 --out ";
+  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  auto r = run_ecsim(args + (scratch / "with").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(fs::exists(scratch / "with/curve.png"), have_gnuplot) << r.output;
+  EXPECT_FALSE(fs::exists(scratch / "with/curve.gp"));
+
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (scratch / "no-such-dir").c_str(), 1);
+  auto w = run_ecsim(args + (scratch / "without").string());
+  ::setenv("PATH", path.c_str(), 1);
+  ASSERT_EQ(w.code, 0) << w.output;
+  const std::string warning = "ecsim train: warning: gnuplot failed; curve.png not written (gnuplot is not installed";
+  const size_t at = w.output.find(warning);
+  EXPECT_NE(at, std::string::npos) << w.output;
+  EXPECT_EQ(w.output.find(warning, at + 1), std::string::npos) << "warned more than once:\n" << w.output;
+  for (const char* f : {"curve.png", "curve.gp", "plot.png", "metrics.csv.tmp"}) EXPECT_FALSE(fs::exists(scratch / "without" / f)) << f;
+  EXPECT_TRUE(fs::exists(scratch / "without/metrics.csv"));
 }
