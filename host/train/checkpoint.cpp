@@ -47,15 +47,14 @@ void put_floats_section(BinWriter& w, const std::string& name, const std::vector
 // the sections of a version-3 file, by name (names this ecsim does not know are ignored)
 class Sections {
  public:
-  Sections(BinReader& r, size_t end, const std::string& what) : m_what(what) {
-    while (r.pos < end) {
+  Sections(BinReader& r, const std::string& what) : m_what(what) {
+    while (!r.at_end()) {
       std::string name = r.str();
       const auto kind = static_cast<Kind>(r.get<uint8_t>());
       std::string payload = r.str();
       if (!m_sections.emplace(name, Section{kind, std::move(payload)}).second)
         throw Error(m_what + " holds section '" + name + "' twice", kDamaged);
     }
-    if (r.pos != end) throw Error(m_what + " has a section that overruns its checksum", kDamaged);
   }
   template <class S>
   void tagged(const std::string& name, S& s) const {
@@ -197,7 +196,7 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
                 std::to_string(kCheckpointVersion), "resume it with the ecsim that wrote it");
   if (version < 3) return decode_raw(r, version, cfg, what);
 
-  const Sections sections(r, body.size(), what);
+  const Sections sections(r, what);
   CheckpointRun run;
   sections.tagged("run", run);
   check_run(run, cfg, what);
