@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
 #include "common/binio.h"
 #include "../host/cli_util.h"
 #include "train/trainer.h"
+#include "legacy_checkpoint.h"
 
 using namespace ecsim;
 using ecsim::test::run_ecsim;
@@ -274,24 +276,16 @@ TEST(TrainCli, ShortHopperTrainingImproves) {
 }
 
 // Checkpoints of version 1 (before the chip-activity block) still resume; the run's energy totals
-// then start at the resume.
+// then start at the resume. Version 2 (raw structs) resumes to the same bits.
 TEST(TrainCli, VersionOneCheckpointsStillResume) {
   const ecsim::test::ScratchDir scratch("train_v1");
   const fs::path d = scratch / "run";
   ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --checkpoint-every 1 --out " + d.string()).code, 0);
-  std::string v2;
-  {
-    std::ifstream in(d / "checkpoint.ckpt", std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    v2 = ss.str();
-  }
-  const size_t block = sizeof(ecsim::chip::HwCounters) + sizeof(ecsim::ref::EventCounters) + 2 * sizeof(uint64_t);
-  std::string v1 = v2.substr(0, v2.size() - 4 - block);
-  const uint32_t one = 1;
-  std::memcpy(&v1[8], &one, 4);
-  const uint32_t crc = ecsim::crc32(v1.data(), v1.size());
-  v1.append(reinterpret_cast<const char*>(&crc), 4);
+  // the files an ecsim of checkpoint version 1 or 2 wrote at this point
+  const std::string v1 = ecsim::test::legacy_checkpoint(read_config(d), read_ckpt(d), 1);
+  const fs::path d2 = scratch / "run2";
+  fs::copy(d, d2, fs::copy_options::recursive);
+  { std::ofstream(d2 / "checkpoint.ckpt", std::ios::binary) << ecsim::test::legacy_checkpoint(read_config(d), read_ckpt(d), 2); }
   { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << v1; }
   const train::ControllerState st = read_ckpt(d);
   EXPECT_EQ(st.generation, 2u);
@@ -299,6 +293,10 @@ TEST(TrainCli, VersionOneCheckpointsStillResume) {
   auto r = run_ecsim("train --progress never --resume " + d.string() + " --generations 3");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(read_ckpt(d).generation, 3u);
+  auto r2 = run_ecsim("train --progress never --resume " + d2.string() + " --generations 3");
+  EXPECT_EQ(r2.code, 0) << r2.output;
+  expect_same_state(read_ckpt(d), read_ckpt(d2));
+  EXPECT_EQ(read_ckpt(d2).run_first_generation, 1u);
 }
 
 // A run written before metrics.csv had the chip and energy columns (15 columns) resumes: its old
@@ -324,4 +322,29 @@ TEST(TrainCli, OldMetricsRowsArePaddedOnResume) {
     ++rows;
   }
   EXPECT_EQ(rows, 4);  // header + 3 generations
+}
+
+// curve.png is drawn through io::plot_png: no script is left in the run directory, and without
+// gnuplot the run goes on with one warning that says why.
+TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
+  const ecsim::test::ScratchDir scratch("train_curve");
+  const std::string args = "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --progress never "
+                           "--generations 2 --checkpoint-every 1 --out ";
+  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  auto r = run_ecsim(args + (scratch / "with").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(fs::exists(scratch / "with/curve.png"), have_gnuplot) << r.output;
+  EXPECT_FALSE(fs::exists(scratch / "with/curve.gp"));
+
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", (scratch / "no-such-dir").c_str(), 1);
+  auto w = run_ecsim(args + (scratch / "without").string());
+  ::setenv("PATH", path.c_str(), 1);
+  ASSERT_EQ(w.code, 0) << w.output;
+  const std::string warning = "ecsim train: warning: gnuplot failed; curve.png not written (gnuplot is not installed";
+  const size_t at = w.output.find(warning);
+  EXPECT_NE(at, std::string::npos) << w.output;
+  EXPECT_EQ(w.output.find(warning, at + 1), std::string::npos) << "warned more than once:\n" << w.output;
+  for (const char* f : {"curve.png", "curve.gp", "plot.png", "metrics.csv.tmp"}) EXPECT_FALSE(fs::exists(scratch / "without" / f)) << f;
+  EXPECT_TRUE(fs::exists(scratch / "without/metrics.csv"));
 }

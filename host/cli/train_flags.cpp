@@ -1,0 +1,122 @@
+// `ecsim train`'s flags: those of the TrainConfig fields come from their list (train/config.h:
+// name, doc and default), in the order below; then the fresh-or-resume rules.
+#include <charconv>
+#include <cmath>
+#include <thread>
+#include <type_traits>
+
+#include "cli/train_steps.h"
+#include "common/error.h"
+#include "tasks/env.h"
+
+namespace po = boost::program_options;
+
+namespace ecsim::cli {
+
+namespace {
+
+int default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+// a default as a person writes it ("0.05", not "0.050000000000000003")
+template <class T>
+std::string default_text(const T& v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    char b[64];
+    const auto r = std::to_chars(b, b + sizeof b, v);
+    return std::string(b, r.ptr);
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    return std::to_string(v);
+  } else {
+    return v;
+  }
+}
+
+// adds the flag of the TrainConfig field `member` (a field of the list Part), bound to cfg
+template <class Part, class T>
+void add_field_flag(po::options_description& desc, train::TrainConfig& cfg, T Part::*member) {
+  Part::for_each_field([&](const fields::Info& info, auto m) {
+    if constexpr (std::is_same_v<decltype(m), T Part::*>) {
+      if (m != member) return;
+      T& v = cfg.*member;
+      auto* value = po::value(&v);
+      if constexpr (std::is_arithmetic_v<T>)
+        value->default_value(v, default_text(v));
+      else if (!v.empty())  // an empty default means "not given"
+        value->default_value(v);
+      const std::string flag = train::train_flag(info);
+      desc.add_options()(flag.c_str(), value, info.doc);
+    }
+  });
+}
+
+template <class... Members>
+void add_field_flags(po::options_description& desc, train::TrainConfig& cfg, Members... members) {
+  (add_field_flag(desc, cfg, members), ...);
+}
+
+}  // namespace
+
+po::options_description train_options(TrainFlags& f) {
+  using C = train::TrainConfig;
+  train::TrainConfig& c = f.cfg;
+  c.threads = default_threads();
+  po::options_description desc(
+      "Train the chip's 1-bit network with Evolving Connectivity (--method ec) or a dense float RSNN with\n"
+      "ES (--method es) on a MuJoCo task. Writes a run directory: config.json, metrics.csv,\n"
+      "checkpoint.ckpt, policy/ (the deploy image) and curve.png. See docs/training.md.");
+  add_field_flags(desc, c, &C::task, &C::model_path);
+  desc.add_options()("method", po::value(&f.method)->default_value(f.method), "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
+  add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::chip_path, &C::energy_table);
+  desc.add_options()
+    ("out", po::value(&f.out), "run directory to create")
+    ("resume", po::value(&f.resume), "continue the run in this directory (bit-identical to an uninterrupted run)");
+  add_field_flags(desc, c, &C::lr, &C::eps, &C::rho_init, &C::weight_decay, &C::beta1, &C::beta2, &C::adam_eps, &C::es_sigma,
+                  &C::es_weight_decay, &C::eval_episodes, &C::episodes_per_individual, &C::max_steps, &C::obs_every,
+                  &C::checkpoint_every);
+  desc.add_options()
+    ("time-limit", po::value(&f.time_limit_min), "minutes of training (summed over resumes) after which the run ends at the end of a generation, with a checkpoint, the deploy image and the plot; --resume continues it")
+    ("no-plot", "do not run gnuplot for curve.png")
+    ("progress", po::value(&f.progress)->default_value(f.progress), "progress line: auto (when stderr is a terminal), always, never")
+    ("stop-after", po::value(&f.stop_after), "testing: stop after this generation as if killed (no final files)");
+  f.net.add_to(desc);
+  return desc;
+}
+
+void check_run_flags(const TrainFlags& f, const po::variables_map& vm) {
+  if (vm.count("time-limit") && !(f.time_limit_min > 0 && std::isfinite(f.time_limit_min)))
+    throw Error("--time-limit must be a positive number of minutes", "e.g. --time-limit 90");
+  if (f.progress != "auto" && f.progress != "always" && f.progress != "never")
+    throw Error("--progress '" + f.progress + "' is not known", "use --progress auto, always or never");
+}
+
+train::Trainer make_trainer(TrainFlags& f, const po::variables_map& vm) {
+  train::TrainConfig& c = f.cfg;
+  if (vm.count("resume")) {
+    if (vm.count("out")) throw Error("--out and --resume are exclusive", "--resume DIR continues the run in DIR");
+    for (const auto& [name, val] : vm) {
+      if (val.defaulted()) continue;
+      if (name != "resume" && name != "generations" && name != "threads" && name != "progress" && name != "stop-after" &&
+          name != "time-limit")
+        throw Error("--" + name + " cannot be changed when resuming (the run's config.json fixes it)",
+                    "resume with only --resume DIR [--generations N] [--threads T]");
+    }
+    return train::Trainer::resume(f.resume, vm["generations"].defaulted() ? 0 : c.generations,
+                                  vm["threads"].defaulted() ? 0 : c.threads);
+  }
+  if (!vm.count("out")) throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");
+  c.net.method = eval::parse_method(f.method);
+  c.plot = !vm.count("no-plot");
+  c.kernel = f.net.kernel;
+  const auto& spec = tasks::make_task_spec(c.task);
+  c.net.desc = f.net.make_desc(spec.obs_size, spec.act_size);
+  c.net.arith = f.net.arith_kind();
+  c.net.kernel = f.net.kernel_kind();
+  if (c.net.method == eval::Method::kES) c.net.arith = ref::Arith::kFloat;
+  c.validate();
+  return train::Trainer::start(c, f.out);
+}
+
+}  // namespace ecsim::cli

@@ -1,0 +1,135 @@
+#include "train/run_dir.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <boost/json.hpp>
+
+#include "common/error.h"
+#include "common/file.h"
+#include "eval/policy_image.h"
+#include "io/atomic_file.h"
+#include "io/energy_plot.h"
+#include "io/plot.h"
+#include "train/metrics.h"
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace ecsim::train {
+
+namespace {
+
+void warn_once(bool& warned, const std::string& msg) {
+  if (!warned) std::fprintf(stderr, "ecsim train: warning: %s\n", msg.c_str());
+  warned = true;
+}
+
+}  // namespace
+
+void check_new_run_dir(const std::string& dir) {
+  if (fs::exists(fs::path(dir) / "config.json"))
+    throw Error("--out '" + dir + "' already holds a training run", "continue it with --resume " + dir +
+                                                                        ", or pick a new --out directory");
+  if (fs::exists(dir) && !fs::is_directory(dir))
+    throw Error("--out '" + dir + "' exists and is not a directory", "pick a new --out directory");
+}
+
+void create_run_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create --out '" + dir + "': " + ec.message(), "pick a writable directory");
+}
+
+void check_run_dir(const std::string& dir) {
+  if (!fs::is_directory(dir))
+    throw Error("--resume '" + dir + "' is not a directory", "pass the --out directory of an earlier `ecsim train`");
+  if (!fs::exists(dir + "/config.json"))
+    throw Error("--resume '" + dir + "' is not a run directory (no config.json)", "pass the --out directory of an earlier `ecsim train`");
+}
+
+TrainConfig read_run_config(const std::string& dir) {
+  const std::string path = dir + "/config.json";
+  json::value v;
+  try {
+    v = json::parse(read_file(path, "run config"));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error("run config '" + path + "' is not valid JSON (" + e.what() + ")", "the run directory is damaged; start a new run");
+  }
+  return TrainConfig::from_json(v, path);
+}
+
+void write_run_config(const std::string& dir, const TrainConfig& cfg) {
+  io::write_file_atomic(dir + "/config.json", json::serialize(cfg.to_json()) + "\n");
+}
+
+bool has_checkpoint(const std::string& dir) { return fs::exists(dir + "/checkpoint.ckpt"); }
+
+ControllerState read_checkpoint(const std::string& dir, const TrainConfig& cfg) {
+  const std::string path = dir + "/checkpoint.ckpt";
+  return decode_checkpoint(read_file(path, "checkpoint"), cfg, path);
+}
+
+void write_checkpoint(const std::string& dir, const TrainConfig& cfg, const ControllerState& st) {
+  io::write_file_atomic(dir + "/checkpoint.ckpt", encode_checkpoint(cfg, st));
+}
+
+void write_metrics(const std::string& dir, const std::vector<std::string>& rows) {
+  io::write_file_atomic(dir + "/metrics.csv", metrics_csv(rows));
+}
+
+void write_policy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st) {
+  eval::PolicyImage img;
+  img.task = cfg.task;
+  img.net = cfg.net;
+  img.generation = st.generation;
+  img.norm = st.norm;
+  img.params = st.params;
+  eval::save_policy_image(dir + "/policy", img);
+}
+
+void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows) {
+  auto col = [](const char* name) { return std::to_string(metrics_column(name) + 1); };  // gnuplot counts from 1
+  const std::string x = col("generation");
+  const std::string gp =
+      "set terminal pngcairo size 900,540\n"
+      "set output \"" + std::string(io::kPlotOutput) + "\"\n"
+      "set datafile separator ','\n"
+      "set key autotitle columnhead bottom right\n"
+      "set title 'ecsim train " + cfg.task + " --method " + eval::method_name(cfg.net.method) + " --pop " +
+      std::to_string(cfg.pop) + " --seed " + std::to_string(cfg.seed) + "'\n"
+      "set xlabel 'generation'\nset ylabel 'return'\nset grid\n"
+      "plot 'metrics.csv' using " + x + ":" + col("eval_mean") + " with lines lw 2 title 'eval return (theta*)', "
+      "'' using " + x + ":" + col("pop_mean") + " with lines title 'population mean', '' using " + x + ":" + col("pop_best") +
+      " with lines title 'population best'\n";
+  const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", metrics_csv(rows)}});
+  static bool warned = false;
+  if (!why.empty()) warn_once(warned, "gnuplot failed; curve.png not written (" + why + ")");
+}
+
+void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st, const energy::EnergyReport& last,
+                  uint64_t last_episodes, const energy::EnergyReport& run) {
+  // the last generation's report, per generation, episode and env step, and the run's total
+  json::object o = energy::report_json(last, last_episodes, 1);
+  o["generation"] = st.generation;
+  // the whole run (from run_first_generation): the same report over its summed counts
+  const uint64_t gens = st.generation + 1 - st.run_first_generation;
+  json::object whole = energy::report_json(run, st.run_episodes, gens);
+  whole["first_generation"] = st.run_first_generation;
+  whole["last_generation"] = st.generation;
+  o["run"] = std::move(whole);
+  o["run_total_pj"] = run.total_pj;
+  io::write_file_atomic(dir + "/energy.json", json::serialize(o) + "\n");
+  if (cfg.plot) {
+    try {
+      energy::write_energy_plot(last, dir + "/energy.png");
+    } catch (const Error& e) {
+      static bool warned = false;
+      warn_once(warned, e.what());
+    }
+  }
+}
+
+}  // namespace ecsim::train

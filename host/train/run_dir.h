@@ -1,0 +1,44 @@
+// A training run's directory (docs/training.md, "The run directory"): config.json, metrics.csv,
+// checkpoint.ckpt, policy/ (the deploy image), curve.png, and on chip runs energy.json and
+// energy.png. Reading and writing its files; every write is atomic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "energy/energy_model.h"
+#include "train/checkpoint.h"
+#include "train/config.h"
+
+namespace ecsim::train {
+
+// the chip and energy table that turn a run's counters into energy
+struct EnergySetup {
+  chip::ChipConfig chip;
+  energy::EnergyTable table;
+};
+
+// a fresh run: throws ecsim::Error if dir already holds a run or is not a directory
+void check_new_run_dir(const std::string& dir);
+void create_run_dir(const std::string& dir);
+// a run to resume: throws ecsim::Error if dir is not a run directory
+void check_run_dir(const std::string& dir);
+
+TrainConfig read_run_config(const std::string& dir);
+void write_run_config(const std::string& dir, const TrainConfig& cfg);
+
+bool has_checkpoint(const std::string& dir);
+ControllerState read_checkpoint(const std::string& dir, const TrainConfig& cfg);
+void write_checkpoint(const std::string& dir, const TrainConfig& cfg, const ControllerState& st);
+
+// rows: metrics_row() of each completed generation
+void write_metrics(const std::string& dir, const std::vector<std::string>& rows);
+void write_policy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st);
+// curve.png from metrics.csv's rows; a warning (once) if gnuplot cannot draw it
+void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows);
+// energy.json (the last generation's report and the whole run's, `run`) and energy.png (cfg.plot)
+void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st, const energy::EnergyReport& last,
+                  uint64_t last_episodes, const energy::EnergyReport& run);
+
+}  // namespace ecsim::train
