@@ -67,15 +67,6 @@ std::vector<int> parse_list(const std::string& s) {
   return out;
 }
 
-// The arithmetic check of both chip paths: the width flags must be the chip config's.
-// To be replaced by the one chip::check_network_arith (hw_model/chip) when that covers simulate.
-void check_simulate_arith(const chip::ChipConfig& cfg, const ref::NetworkDesc& nd) {
-  if (cfg.arith.state_bits != nd.arith.state_bits || cfg.arith.frac_bits != nd.arith.frac_bits ||
-      cfg.arith.const_bits != nd.arith.const_bits || cfg.arith.rho_bits != nd.arith.rho_bits)
-    throw Error("the arithmetic flags differ from the chip config's arith section (" + cfg.arith.describe() + ")",
-                "drop the width flags: the chip config fixes the datapath widths");
-}
-
 // --chip on the functional backend: the network checked against that chip (arithmetic, fit) and
 // the chip's activity over the trace counted as chip::ActivityModel counts it (no cycles): what
 // the chip backends would count for the same θ (load ρ, sample, reset, one env step per row).
@@ -85,7 +76,7 @@ std::string count_chip_activity(const std::string& chip_path, const ref::Network
     throw Error("--chip on the functional backend counts the 1-bit chip's activity: it needs fixed-point arithmetic",
                 "drop --arith float, or drop --chip");
   const chip::ChipConfig cfg = chip::load_chip_config(chip_path);
-  check_simulate_arith(cfg, nd);
+  chip::check_network_arith(cfg, nd.arith);
   const chip::ActivityModel model(cfg, ref::make_network_desc(nd.shape, cfg.arith));
   const chip::Mapping map = chip::map_network(cfg, nd.shape);
   const chip::ActivityModel::ThetaCounts tc = model.theta_counts(theta);
@@ -115,7 +106,7 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
   const chip::ChipConfig& cfg = sim.config();
   const energy::EnergyTable table =
       energy::load_energy_table(energy_table_path.empty() ? energy::default_energy_table_path() : energy_table_path);
-  check_simulate_arith(cfg, nd);
+  chip::check_network_arith(cfg, nd.arith);
   const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
   sim.load_network(desc);
   if (!vcd.path.empty()) {
