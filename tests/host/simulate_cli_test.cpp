@@ -166,6 +166,12 @@ TEST(SimulateCli, BadInputGetsClearErrors) {
       {"simulate --trace " + (dir / "noobs.csv").string() + " --rho-const 0.5 --d-out 2" + out, "no observation columns"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --state-bits 99" + out, "state_bits"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 1" + out, "out of range"},
+      // the one arithmetic check names every field the chip fixes, not only a few of them
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --backend systemc --action-frac-bits 11" + out,
+       "action_frac_bits = 11 (the chip's: 12)"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --chip " + std::string(ECSIM_SOURCE_DIR) +
+           "/configs/chip_default.json --state-bits 15 --rate-bits 15" + out,
+       "state_bits = 15 (the chip's: 16), rate_bits = 15 (the chip's: 16)"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --arith double" + out, "--arith"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --kernel gpu" + out, "--kernel"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 50 --kernel avx512-narrow" + out, "cannot run"},
