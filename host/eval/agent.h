@@ -29,7 +29,7 @@ struct NetSpec {
   int64_t param_count() const;
 };
 
-// ES-RSNN scales (ec-reference §4.2): R_in = K_in·τ_m·sqrt(2/d_in), R = K_h·τ_m/τ_syn·sqrt(2/N),
+// ES-RSNN scales (the authors' es_dense.py models): R_in = K_in·τ_m·sqrt(2/d_in), R = K_h·τ_m/τ_syn·sqrt(2/N),
 // R_out = K_out·sqrt(1/N) (V_th = 1; no 0.5 sparsity factor). Weights W = R·w, w the ES parameters
 // in order w_in (d_in × N), w_h (N × N), w_out (N × d_out), row-major, rows = presynaptic.
 void fill_dense_net(const ref::NetworkDesc& desc, const float* w, ref::DenseFloatNet& net);

@@ -1,4 +1,4 @@
-// Files that carry a network: θ bit files (docs/spec.md §6.4) and ρ text files.
+// Files that carry a network: θ bit files (docs/spec.md §10) and ρ text files.
 #pragma once
 
 #include <cstdint>

@@ -35,7 +35,7 @@ void sample_bits_range(const std::vector<uint32_t>& rho_q, int q, uint64_t seed,
 std::vector<double> centered_ranks(const std::vector<double>& f);
 
 // ---- EC estimator --------------------------------------------------------------------------------
-// The descent direction of Bernoulli NES (ec-reference §2.3 step 8):
+// The descent direction of Bernoulli NES (the authors' ec.py, one generation, step 8):
 //   g_j = -(1/n) Σ_i w_i (θ_ij - p_j),   p_j = ρ_q[j] / 2^q  (the exact sampling probability)
 // θ_i is regenerated from seeds[i] with sample_bits; the evaluator never sends θ.
 // `threads` split the synapse range; the result does not depend on it.

@@ -5,7 +5,7 @@
 // spike bitmap to every other core, and the firmware's register accesses are fixed per command.
 // So the functional backend can count a full-scale training's activity (and its dynamic energy)
 // at no cost per step. The cycle counters are left at 0: cycles come from the SystemC model.
-// `ActivityModel.*` and `SystemcActivity.*` check equality with the SystemC chip.
+// `SystemcActivity.*` checks equality with the SystemC chip.
 #pragma once
 
 #include <algorithm>
@@ -23,7 +23,7 @@ class ActivityModel {
   ActivityModel(const ChipConfig& chip, const ref::NetworkDesc& desc);
 
   HwCounters load_rho() const;  // ρ over the host link into the ρ SRAMs
-  HwCounters sample() const;    // SAMPLE: draw θ (θ-independent part; see with_theta)
+  HwCounters sample() const;    // SAMPLE: draw θ (θ-independent part; see theta_counts)
   HwCounters reset() const;     // RESET: v(0)
   HwCounters env_step() const;  // one environment step (θ-independent part)
 

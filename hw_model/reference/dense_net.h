@@ -1,5 +1,5 @@
 // A float32 RSNN with real-valued weights: the datapath of the paper's ES-RSNN baseline
-// (ec-reference §4.2): same LIF equations as the float ConnSNN, dense weight matrices.
+// (the authors' es_dense.py models): same LIF equations as the float ConnSNN, dense weight matrices.
 // Used by ES training and by the 1-bit vs float benchmarks. Weights carry the presynaptic
 // sign, spikes are 0/1 (no E/I split unless the weights encode one).
 #pragma once

@@ -486,7 +486,7 @@ ECSIM_IO void input_projection_avx512(const CompiledNet& net, FixedState& st) {
   }
 }
 
-// spec §5.3: masked 64-bit sums of the signed rates, then the scalar scale and clamp
+// spec §4.3: masked 64-bit sums of the signed rates, then the scalar scale and clamp
 ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* action) {
   const NetworkDesc& d = net.desc();
   const int nb = net.n_padded() / 16;

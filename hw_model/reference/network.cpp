@@ -424,7 +424,7 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
   c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
   c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;
 
-  // readout (spec §5.3): signed rates through K_out, scaled, clamped to [-1, 1]
+  // readout (spec §4.3): signed rates through K_out, scaled, clamped to [-1, 1]
   if (vector_io)
     detail::readout_avx512(net, st, action);
   else

@@ -24,7 +24,7 @@ struct NetworkShape {
   int64_t total_synapses() const { return in_synapses() + rec_synapses() + out_synapses(); }
 };
 
-// The paper's constants (ec-reference §3), in ms and dimensionless gains.
+// The paper's constants (the authors' networks/conn_snn.py), in ms and dimensionless gains.
 struct NetworkConstants {
   double tau_syn_ms = 5.0;
   double tau_m_ms = 10.0;

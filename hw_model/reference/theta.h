@@ -64,7 +64,7 @@ void sample_canonical_words(const std::vector<uint32_t>& rho_q, int rho_bits, ui
 // θ from canonical words (total_synapses() bits)
 Theta theta_from_canonical_words(const NetworkShape& s, const uint64_t* words);
 
-// θ* = (ρ > 0.5), the deterministic network of EC (ec-reference §2.5).
+// θ* = (ρ > 0.5), the deterministic network of EC (the authors' ec.py, final network extraction).
 Theta threshold_theta(const NetworkShape& s, const std::vector<float>& rho);
 
 }  // namespace ecsim::ref

@@ -23,7 +23,7 @@ struct ChipContext;
 class ChipSim {
  public:
   // throws ecsim::Error if one already exists. `popcount` builds every core's popcount unit
-  // (empty: the unit model; `--backend rtl` passes the Verilated core, rtl/chip/).
+  // (empty: the unit model; `--backend rtl` passes the Verilated core, rtl/sc_bridge/).
   explicit ChipSim(const chip::ChipConfig& config, PopcountFactory popcount = {});
   ~ChipSim();
   ChipSim(const ChipSim&) = delete;
