@@ -42,7 +42,8 @@ void BM_ChipStep(benchmark::State& state) {
   }
   state.counters["chip_cycles_per_step"] =
       benchmark::Counter(static_cast<double>(sim.cycles() - c0), benchmark::Counter::kAvgIterations);
-  state.counters["sim_cycles_per_s"] = benchmark::Counter(static_cast<double>(sim.cycles() - c0), benchmark::Counter::kIsRate);
+  state.counters["sim_cycles_per_s"] =
+      benchmark::Counter(static_cast<double>(sim.cycles() - c0), benchmark::Counter::kIsRate);
   state.counters["spikes_per_step"] =
       benchmark::Counter(static_cast<double>(sim.events().spikes() - s0), benchmark::Counter::kAvgIterations);
 }

@@ -36,7 +36,8 @@ Setup make_setup(const char* task) {
   const mjModel* m = s.model->mj();
   s.actions.resize(static_cast<size_t>(kEpisode) * m->nu);
   for (int k = 0; k < kEpisode; ++k)
-    for (int j = 0; j < m->nu; ++j) s.actions[k * m->nu + j] = m->actuator_ctrlrange[2 * j + 1] * std::sin(0.05 * k + j);
+    for (int j = 0; j < m->nu; ++j)
+      s.actions[k * m->nu + j] = m->actuator_ctrlrange[2 * j + 1] * std::sin(0.05 * k + j);
   return s;
 }
 

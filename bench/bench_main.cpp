@@ -11,8 +11,8 @@ namespace {
 
 struct Ratio {
   std::string numerator, denominator, label;
-  double target;      // 0: no target, report only
-  bool at_least;      // target is a minimum (true) or a maximum (false)
+  double target;  // 0: no target, report only
+  bool at_least;  // target is a minimum (true) or a maximum (false)
 };
 
 // name patterns are exact benchmark run names (as printed in the table)
@@ -44,8 +44,9 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     // single runs are keyed by name; with --benchmark_repetitions the median stands for the name
     for (const Run& run : runs) {
       if (run.error_occurred) continue;
-      const double ns = run.GetAdjustedRealTime() *
-          (run.time_unit == benchmark::kMicrosecond ? 1e3 : run.time_unit == benchmark::kMillisecond ? 1e6 : 1.0);
+      const double ns = run.GetAdjustedRealTime() * (run.time_unit == benchmark::kMicrosecond   ? 1e3
+                                                     : run.time_unit == benchmark::kMillisecond ? 1e6
+                                                                                                : 1.0);
       const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       if (!single && !median) continue;
@@ -74,7 +75,8 @@ int main(int argc, char** argv) {
     const char* label;
     double max_ns;
   };
-  for (const Absolute& t : {Absolute{"BM_NetworkStep/256", "one env step of the default network (N=256, 33 inner steps)", 4000.0}}) {
+  for (const Absolute& t :
+       {Absolute{"BM_NetworkStep/256", "one env step of the default network (N=256, 33 inner steps)", 4000.0}}) {
     auto it = reporter.ns_per_iter.find(t.name);
     if (it == reporter.ns_per_iter.end()) continue;
     std::printf("\n  TARGET %-58s %8.3f us   target <= %.2f us: %s\n", t.label, it->second / 1e3, t.max_ns / 1e3,
@@ -99,8 +101,8 @@ int main(int argc, char** argv) {
   }
   // training throughput against raw physics replaying the same episodes (bench_train.cpp)
   for (const auto& [name, f] : reporter.fraction)
-    std::printf("  TARGET %-58s %8.3f     target >= 0.95: %s\n", ("training frames/s / physics on the same work, " + name).c_str(), f,
-                f >= 0.95 ? "MET" : "NOT MET");
+    std::printf("  TARGET %-58s %8.3f     target >= 0.95: %s\n",
+                ("training frames/s / physics on the same work, " + name).c_str(), f, f >= 0.95 ? "MET" : "NOT MET");
   // rates (frames/s counters): the cycle-level chip against the reference model, one core each.
   // Both evaluate the same population with the same seeds; a rate ratio, since the two run
   // different numbers of iterations.
@@ -108,8 +110,8 @@ int main(int argc, char** argv) {
   const auto fn = reporter.frames_per_s.find("BM_TrainEvaluator/1/real_time");
   if (chip != reporter.frames_per_s.end() && fn != reporter.frames_per_s.end()) {
     const double ratio = chip->second / fn->second;
-    std::printf("  RATIO %-62s %8.3f   target >= 0.20: %s\n", "systemc backend frames/s / functional, one core each", ratio,
-                ratio >= 0.20 ? "MET" : "NOT MET");
+    std::printf("  RATIO %-62s %8.3f   target >= 0.20: %s\n", "systemc backend frames/s / functional, one core each",
+                ratio, ratio >= 0.20 ? "MET" : "NOT MET");
   }
   benchmark::Shutdown();
   return 0;

@@ -108,7 +108,8 @@ void run_dense(benchmark::State& state, DenseMode mode, bool ftz = true) {
     step(net, st, f.obs_at(i++), action, mode);
     benchmark::DoNotOptimize(action);
   }
-  report(state, st.spikes, static_cast<uint64_t>(i) * static_cast<uint64_t>(net.inner_steps) * static_cast<uint64_t>(net.n));
+  report(state, st.spikes,
+         static_cast<uint64_t>(i) * static_cast<uint64_t>(net.inner_steps) * static_cast<uint64_t>(net.n));
 }
 
 void BM_NetworkStepFloatDense(benchmark::State& state) { run_dense(state, DenseMode::kDense); }

@@ -178,7 +178,8 @@ void replay_episode(tasks::Env& env, const Episode& e) {
 
 // Raw physics, one thread per core: T threads take the episodes from one queue and replay each.
 // Seconds.
-double replay_seconds(const std::shared_ptr<const tasks::Model>& model, const std::vector<Episode>& episodes, int threads) {
+double replay_seconds(const std::shared_ptr<const tasks::Model>& model, const std::vector<Episode>& episodes,
+                      int threads) {
   const auto t0 = std::chrono::steady_clock::now();
   std::atomic<size_t> next{0};
   auto replay = [&]() {
@@ -247,7 +248,8 @@ void BM_TrainVsReplay(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     const eval::BatchResult res = ev->evaluate(jobs);
     for (size_t i = 0; i < jobs.size(); ++i)
-      if (res.results[i].steps * static_cast<size_t>(model->mj()->nu) != episodes[i].ctrl.size()) state.SkipWithError("the recorded episodes differ from the evaluator's");
+      if (res.results[i].steps * static_cast<size_t>(model->mj()->nu) != episodes[i].ctrl.size())
+        state.SkipWithError("the recorded episodes differ from the evaluator's");
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   const uint64_t steps = episode_steps(episodes, model->mj()->nu);
@@ -311,14 +313,16 @@ void BM_TrainRunVsReplay(benchmark::State& state) {
       for (int k = 0; k < threads; ++k)  // job i goes to part i % threads
         pool.emplace_back([&, k]() {
           std::vector<eval::Job> mine;
-          for (size_t i = static_cast<size_t>(k); i < jobs.size(); i += static_cast<size_t>(threads)) mine.push_back(jobs[i]);
+          for (size_t i = static_cast<size_t>(k); i < jobs.size(); i += static_cast<size_t>(threads))
+            mine.push_back(jobs[i]);
           parts[static_cast<size_t>(k)] = record_episodes(ec, model, before.params, before.norm, mine);
         });
       for (auto& th : pool) th.join();
       std::vector<Episode> gen;
       for (size_t i = 0; i < jobs.size(); ++i)
         gen.push_back(std::move(parts[i % static_cast<size_t>(threads)][i / static_cast<size_t>(threads)]));
-      if (episode_steps(gen, model->mj()->nu) != s.frames) state.SkipWithError("the recorded episodes differ from the training's");
+      if (episode_steps(gen, model->mj()->nu) != s.frames)
+        state.SkipWithError("the recorded episodes differ from the training's");
       const double gen_physics_s = replay_seconds_per_core(model, gen, threads);
       physics_s += gen_physics_s;
       gen_fraction.push_back(gen_physics_s / gen_train_s);

@@ -59,8 +59,9 @@ class BinReader {
   std::vector<T> vec(uint64_t expected) {
     const uint64_t n = get<uint64_t>();
     if (n != expected)
-      throw Error(what_ + ": holds " + std::to_string(n) + " values where " + std::to_string(expected) + " were expected",
-                  "it belongs to a different configuration; start a new run or resume the matching one");
+      throw Error(
+          what_ + ": holds " + std::to_string(n) + " values where " + std::to_string(expected) + " were expected",
+          "it belongs to a different configuration; start a new run or resume the matching one");
     need(n * sizeof(T));
     std::vector<T> v(n);
     std::memcpy(v.data(), d.data() + pos, n * sizeof(T));
@@ -76,7 +77,8 @@ class BinReader {
   }
   void need(uint64_t n) const {
     if (n > d.size() || pos + n > d.size())
-      throw Error(what_ + " is truncated (" + std::to_string(d.size()) + " bytes)", "the file is damaged; restore it or start over");
+      throw Error(what_ + " is truncated (" + std::to_string(d.size()) + " bytes)",
+                  "the file is damaged; restore it or start over");
   }
   const std::string& what() const { return what_; }
   bool at_end() const { return pos == d.size(); }
@@ -89,7 +91,8 @@ class BinReader {
 
 // checks the trailing CRC-32 of a blob; throws ecsim::Error naming `what` when it does not match
 inline void check_crc(const std::string& data, const std::string& what) {
-  if (data.size() < 4) throw Error(what + " is truncated (" + std::to_string(data.size()) + " bytes)", "the file is damaged");
+  if (data.size() < 4)
+    throw Error(what + " is truncated (" + std::to_string(data.size()) + " bytes)", "the file is damaged");
   uint32_t stored;
   std::memcpy(&stored, data.data() + data.size() - 4, 4);
   if (stored != crc32(data.data(), data.size() - 4))

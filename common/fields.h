@@ -32,9 +32,9 @@
 namespace ecsim::fields {
 
 struct Info {
-  const char* name;            // the C++ member
-  const char* doc;             // one line, with units
-  const char* key = nullptr;   // external name (JSON key, flag stem) when it differs from name
+  const char* name;           // the C++ member
+  const char* doc;            // one line, with units
+  const char* key = nullptr;  // external name (JSON key, flag stem) when it differs from name
   double lo = -std::numeric_limits<double>::infinity();  // static range of a numeric field
   double hi = std::numeric_limits<double>::infinity();
   std::string_view external() const { return key ? key : name; }
@@ -50,18 +50,20 @@ struct Info {
 
 // S is described when it has S::for_each_field(f), calling f(Info, &S::member) for each field
 template <class S>
-concept Described = requires { S::for_each_field([](const Info&, auto) {}); };
+concept Described = requires {
+  S::for_each_field([](const Info&, auto) {});
+};
 
 #define ECSIM_FIELD_MEMBER_(type, name, init, ...) type name = init;
 #define ECSIM_FIELD_VISIT_(type, name, init, doc, ...) \
   f(::ecsim::fields::Info{#name, doc __VA_OPT__(, ) __VA_ARGS__}, &Self_::name);
 // inside a struct: declares the members of LIST with their defaults, and for_each_field
-#define ECSIM_DESCRIBE(Struct, LIST)               \
-  LIST(ECSIM_FIELD_MEMBER_)                        \
-  template <class F>                               \
-  static constexpr void for_each_field(F&& f) {    \
-    using Self_ = Struct;                          \
-    LIST(ECSIM_FIELD_VISIT_)                       \
+#define ECSIM_DESCRIBE(Struct, LIST)            \
+  LIST(ECSIM_FIELD_MEMBER_)                     \
+  template <class F>                            \
+  static constexpr void for_each_field(F&& f) { \
+    using Self_ = Struct;                       \
+    LIST(ECSIM_FIELD_VISIT_)                    \
   }
 
 template <class S>
@@ -125,7 +127,7 @@ S scaled(const S& a, uint64_t k) {
 // visits every leaf field with its dotted path ("synapse_sram.words_read"), its Info and a
 // reference (const when s is const)
 template <class Ref, class F>
-  requires Described<std::remove_cvref_t<Ref>>
+requires Described<std::remove_cvref_t<Ref>>
 void for_each_leaf(Ref&& s, F&& f, const std::string& prefix = {}) {
   using S = std::remove_cvref_t<Ref>;
   S::for_each_field([&](const Info& info, auto m) {
@@ -154,18 +156,24 @@ boost::json::value to_value(const T& v, const std::string& path) {
       return static_cast<uint64_t>(v);
   } else if constexpr (std::is_floating_point_v<T>) {
     // JSON has no Infinity or NaN: a writer that met one would make a file no reader accepts
-    if (!std::isfinite(v)) throw Error("internal: " + path + " is not finite and cannot be written as JSON", "this is a bug; please report it");
+    if (!std::isfinite(v))
+      throw Error("internal: " + path + " is not finite and cannot be written as JSON",
+                  "this is a bug; please report it");
     return static_cast<double>(v);
   } else {
-    static_assert(std::is_same_v<T, std::string>, "a described field is a number, a bool, a string or a described struct");
+    static_assert(std::is_same_v<T, std::string>,
+                  "a described field is a number, a bool, a string or a described struct");
     return boost::json::string(v);
   }
 }
 
 // what: the file or message as errors name it
 template <class T>
-void from_value(const boost::json::value& jv, T& out, const Info& info, const std::string& path, const std::string& what) {
-  auto fail = [&](const std::string& msg, const std::string& fix) -> void { throw Error(what + ": " + path + " " + msg, fix); };
+void from_value(const boost::json::value& jv, T& out, const Info& info, const std::string& path,
+                const std::string& what) {
+  auto fail = [&](const std::string& msg, const std::string& fix) -> void {
+    throw Error(what + ": " + path + " " + msg, fix);
+  };
   if constexpr (std::is_same_v<T, bool>) {
     if (!jv.is_bool()) fail("must be true or false", "write \"" + std::string(info.external()) + "\": true or false");
     out = jv.as_bool();
@@ -184,22 +192,32 @@ void from_value(const boost::json::value& jv, T& out, const Info& info, const st
       ok = std::isfinite(d) && d == std::floor(d);
       x = d;
     }
-    if (!jv.is_number()) fail("must be a number", "write \"" + std::string(info.external()) + "\": <integer> without quotes");
+    if (!jv.is_number())
+      fail("must be a number", "write \"" + std::string(info.external()) + "\": <integer> without quotes");
     const long double lo = std::max<long double>(static_cast<long double>(std::numeric_limits<T>::min()), info.lo);
     const long double hi = std::min<long double>(static_cast<long double>(std::numeric_limits<T>::max()), info.hi);
     if (!ok || x < lo || x > hi) {
       std::string range = "[" + std::to_string(static_cast<long long>(std::max<long double>(lo, -9.2e18L))) + ", ";
-      range += (hi >= 1.8e19L ? std::to_string(std::numeric_limits<T>::max()) : std::to_string(static_cast<unsigned long long>(std::max<long double>(hi, 0)))) + "]";
-      if (hi < 0) range = "[" + std::to_string(static_cast<long long>(lo)) + ", " + std::to_string(static_cast<long long>(hi)) + "]";
+      range += (hi >= 1.8e19L ? std::to_string(std::numeric_limits<T>::max())
+                              : std::to_string(static_cast<unsigned long long>(std::max<long double>(hi, 0)))) +
+               "]";
+      if (hi < 0)
+        range =
+            "[" + std::to_string(static_cast<long long>(lo)) + ", " + std::to_string(static_cast<long long>(hi)) + "]";
       fail("= " + boost::json::serialize(jv) + " must be an integer in " + range, info.doc);
     }
-    out = static_cast<T>(jv.is_uint64() ? static_cast<T>(jv.as_uint64()) : jv.is_int64() ? static_cast<T>(jv.as_int64()) : static_cast<T>(jv.as_double()));
+    out = static_cast<T>(jv.is_uint64()  ? static_cast<T>(jv.as_uint64())
+                         : jv.is_int64() ? static_cast<T>(jv.as_int64())
+                                         : static_cast<T>(jv.as_double()));
   } else if constexpr (std::is_floating_point_v<T>) {
-    if (!jv.is_number()) fail("must be a number", "write \"" + std::string(info.external()) + "\": <number> without quotes");
+    if (!jv.is_number())
+      fail("must be a number", "write \"" + std::string(info.external()) + "\": <number> without quotes");
     const double d = jv.to_number<double>();
     if (!std::isfinite(d) || d < info.lo || d > info.hi)
       fail("= " + boost::json::serialize(jv) + " must be a finite number" +
-               (info.has_range() ? " in [" + boost::json::serialize(boost::json::value(info.lo)) + ", " + boost::json::serialize(boost::json::value(info.hi)) + "]" : std::string()),
+               (info.has_range() ? " in [" + boost::json::serialize(boost::json::value(info.lo)) + ", " +
+                                       boost::json::serialize(boost::json::value(info.hi)) + "]"
+                                 : std::string()),
            info.doc);
     out = static_cast<T>(d);
   } else {
@@ -232,7 +250,8 @@ void from_json(const boost::json::object& o, S& s, const std::string& what, bool
     bool known = false;
     S::for_each_field([&](const Info& info, auto) { known = known || info.external() == kv.key(); });
     for (const auto& k : ignore) known = known || k == kv.key();
-    if (!known) throw Error(what + ": " + prefix + std::string(kv.key()) + " is not a known setting", "check its spelling");
+    if (!known)
+      throw Error(what + ": " + prefix + std::string(kv.key()) + " is not a known setting", "check its spelling");
   }
   S::for_each_field([&](const Info& info, auto m) {
     using T = detail::member_type_t<decltype(m)>;
@@ -243,7 +262,9 @@ void from_json(const boost::json::object& o, S& s, const std::string& what, bool
       return;
     }
     if constexpr (Described<T>) {
-      if (!jv->is_object()) throw Error(what + ": " + path + " must be a JSON object", "write \"" + std::string(info.external()) + "\": { ... }");
+      if (!jv->is_object())
+        throw Error(what + ": " + path + " must be a JSON object",
+                    "write \"" + std::string(info.external()) + "\": { ... }");
       from_json(jv->as_object(), s.*m, what, require_all, {}, path + ".");
     } else {
       detail::from_value(*jv, s.*m, info, path, what);
@@ -259,25 +280,39 @@ enum class Type : uint8_t { kU64 = 1, kI64 = 2, kF64 = 3, kBool = 4, kString = 5
 namespace detail {
 template <class T>
 constexpr Type type_of() {
-  if constexpr (std::is_same_v<T, bool>) return Type::kBool;
-  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return Type::kU64;
-  else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) return Type::kI64;
-  else if constexpr (std::is_floating_point_v<T>) return Type::kF64;
-  else return Type::kString;
+  if constexpr (std::is_same_v<T, bool>)
+    return Type::kBool;
+  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>)
+    return Type::kU64;
+  else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>)
+    return Type::kI64;
+  else if constexpr (std::is_floating_point_v<T>)
+    return Type::kF64;
+  else
+    return Type::kString;
 }
 template <class T>
 void put_value(BinWriter& w, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) w.put<uint8_t>(v ? 1 : 0);
-  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) w.put<uint64_t>(v);
-  else if constexpr (std::is_enum_v<T>) w.put<int64_t>(static_cast<int64_t>(v));
-  else if constexpr (std::is_integral_v<T>) w.put<int64_t>(v);
-  else if constexpr (std::is_floating_point_v<T>) w.put<double>(static_cast<double>(v));
-  else w.str(v);
+  if constexpr (std::is_same_v<T, bool>)
+    w.put<uint8_t>(v ? 1 : 0);
+  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>)
+    w.put<uint64_t>(v);
+  else if constexpr (std::is_enum_v<T>)
+    w.put<int64_t>(static_cast<int64_t>(v));
+  else if constexpr (std::is_integral_v<T>)
+    w.put<int64_t>(v);
+  else if constexpr (std::is_floating_point_v<T>)
+    w.put<double>(static_cast<double>(v));
+  else
+    w.str(v);
 }
 inline void skip_value(BinReader& r, Type t) {
-  if (t == Type::kBool) r.get<uint8_t>();
-  else if (t == Type::kString) r.str();
-  else r.get<uint64_t>();
+  if (t == Type::kBool)
+    r.get<uint8_t>();
+  else if (t == Type::kString)
+    r.str();
+  else
+    r.get<uint64_t>();
 }
 template <class T>
 void get_value(BinReader& r, T& out, const std::string& path) {
@@ -285,13 +320,15 @@ void get_value(BinReader& r, T& out, const std::string& path) {
     out = r.get<uint8_t>() != 0;
   } else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
     const uint64_t v = r.get<uint64_t>();
-    if (v > std::numeric_limits<T>::max()) throw Error(r.what() + ": field " + path + " = " + std::to_string(v) + " is out of range", "the data is damaged");
+    if (v > std::numeric_limits<T>::max())
+      throw Error(r.what() + ": field " + path + " = " + std::to_string(v) + " is out of range", "the data is damaged");
     out = static_cast<T>(v);
   } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
     const int64_t v = r.get<int64_t>();
     if constexpr (std::is_integral_v<T>)
       if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max())
-        throw Error(r.what() + ": field " + path + " = " + std::to_string(v) + " is out of range", "the data is damaged");
+        throw Error(r.what() + ": field " + path + " = " + std::to_string(v) + " is out of range",
+                    "the data is damaged");
     out = static_cast<T>(v);
   } else if constexpr (std::is_floating_point_v<T>) {
     out = static_cast<T>(r.get<double>());
@@ -341,7 +378,8 @@ class Schema {
       for (size_t j = 0; j < mine.size(); ++j)
         if (mine[j].first == name) {
           if (mine[j].second != type)
-            throw Error(r.what() + ": field " + name + " has another type than this ecsim's", "the data was written by an incompatible ecsim");
+            throw Error(r.what() + ": field " + name + " has another type than this ecsim's",
+                        "the data was written by an incompatible ecsim");
           index = static_cast<int>(j);
         }
       m_fields.push_back({std::move(name), type, index});

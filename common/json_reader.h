@@ -24,7 +24,10 @@ class StrictJsonObject {
     m_obj = &v.as_object();
   }
   StrictJsonObject(StrictJsonObject&& o) noexcept
-      : m_obj(o.m_obj), m_path(std::move(o.m_path)), m_what(std::move(o.m_what)), m_docs(std::move(o.m_docs)),
+      : m_obj(o.m_obj),
+        m_path(std::move(o.m_path)),
+        m_what(std::move(o.m_what)),
+        m_docs(std::move(o.m_docs)),
         m_seen(std::move(o.m_seen)) {
     o.m_obj = nullptr;  // the moved-from reader checks nothing
   }
@@ -62,13 +65,15 @@ class StrictJsonObject {
   int integer(const std::string& k, int lo, int hi, const char* why) {
     const double d = number(k);
     if (d != static_cast<double>(static_cast<int64_t>(d)) || d < lo || d > hi)
-      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
+      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
+           why);
     return static_cast<int>(d);
   }
   int64_t integer64(const std::string& k, int64_t lo, int64_t hi, const char* why) {
     const double d = number(k);
     if (d != static_cast<double>(static_cast<int64_t>(d)) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
-      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]", why);
+      fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
+           why);
     return static_cast<int64_t>(d);
   }
   double positive(const std::string& k, const char* why) {

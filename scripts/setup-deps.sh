@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   yosys iverilog gnuplot-nox
+  clang-format
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

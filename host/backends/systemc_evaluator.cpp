@@ -135,7 +135,8 @@ sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chi
     sim = make_chip(path, backend);
     kind = {backend, path};
   } else if (kind.backend != backend || kind.path != path) {
-    throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'; SystemC elaborates once per process",
+    throw Error("this process already built a " + kind.backend + " chip from '" + kind.path +
+                    "'; SystemC elaborates once per process",
                 "use one backend and one chip config per process (run another process for another chip)");
   }
   return *sim;

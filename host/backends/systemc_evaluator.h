@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
+#include "chip/hw_counters.h"
 #include "eval/evaluator.h"
 #include "systemc/chip.h"
-#include "chip/hw_counters.h"
 
 namespace ecsim::backends {
 

@@ -29,15 +29,16 @@ int cmd_eval(const Args& args_in) {
       "usage: ecsim eval RUN_DIR|IMAGE [options]\n"
       "Evaluate a trained policy: mean ± std return over N seeded episodes (episode k uses\n"
       "seed eval_seed(--seed, k), docs/training.md).");
-  desc.add_options()
-    ("policy", po::value(&path), "run directory, policy image directory or its policy.json (or give it first)")
-    ("episodes", po::value(&episodes)->default_value(episodes), "number of episodes")
-    ("seed", po::value(&seed)->default_value(seed), "seed of the episode starts")
-    ("threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")
-    ("max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")
-    ("backend", po::value(&backend)->default_value(backend), ("evaluator backend: " + backend_flag_help()).c_str())
-    ("chip", po::value(&chip_path), chip_flag_help("checks the policy against it and counts its activity (no cycles)").c_str())
-    ("model", po::value(&model), "MJCF file instead of the project's model");
+  desc.add_options()("policy", po::value(&path),
+                     "run directory, policy image directory or its policy.json (or give it first)")(
+      "episodes", po::value(&episodes)->default_value(episodes), "number of episodes")(
+      "seed", po::value(&seed)->default_value(seed), "seed of the episode starts")(
+      "threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")(
+      "max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")(
+      "backend", po::value(&backend)->default_value(backend), ("evaluator backend: " + backend_flag_help()).c_str())(
+      "chip", po::value(&chip_path),
+      chip_flag_help("checks the policy against it and counts its activity (no cycles)").c_str())(
+      "model", po::value(&model), "MJCF file instead of the project's model");
   po::variables_map vm;
   if (!parse_flags("eval", args, desc, vm)) return 0;
   if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
@@ -68,11 +69,12 @@ int cmd_eval(const Args& args_in) {
   }
   for (const auto& r : res.results) var += (r.ret - mean) * (r.ret - mean) / episodes;
   char line[512];
-  std::snprintf(line, sizeof line,
-                "eval %s (%s, %s, generation %llu): return %.2f ± %.2f over %d episodes (min %.2f, max %.2f, mean length %.1f)\n",
-                img.task.c_str(), eval::method_name(img.net.method),
-                img.net.method == eval::Method::kES ? "float-dense" : (img.net.arith == ref::Arith::kFixed ? "fixed" : "float"),
-                static_cast<unsigned long long>(img.generation), mean, std::sqrt(var), episodes, lo, hi, steps);
+  std::snprintf(
+      line, sizeof line,
+      "eval %s (%s, %s, generation %llu): return %.2f ± %.2f over %d episodes (min %.2f, max %.2f, mean length %.1f)\n",
+      img.task.c_str(), eval::method_name(img.net.method),
+      img.net.method == eval::Method::kES ? "float-dense" : (img.net.arith == ref::Arith::kFixed ? "fixed" : "float"),
+      static_cast<unsigned long long>(img.generation), mean, std::sqrt(var), episodes, lo, hi, steps);
   std::cout << line;
   if (const double clock = ev->clock_hz(); clock > 0) {
     uint64_t cycles = 0, total_steps = 0;
@@ -94,9 +96,9 @@ int cmd_eval(const Args& args_in) {
       hw += r.hw;
       total_steps += r.steps;
     }
-    std::cout << "chip activity counted by the " << ev->name() << " backend (" << chip_path << ", no cycles): synapse SRAM "
-              << hw.synapse_sram.words_read << " words read, popcount unit " << hw.popcount_words << " words, NoC "
-              << hw.noc_flits << " flits over " << total_steps << " env steps\n";
+    std::cout << "chip activity counted by the " << ev->name() << " backend (" << chip_path
+              << ", no cycles): synapse SRAM " << hw.synapse_sram.words_read << " words read, popcount unit "
+              << hw.popcount_words << " words, NoC " << hw.noc_flits << " flits over " << total_steps << " env steps\n";
   }
   return 0;
 }

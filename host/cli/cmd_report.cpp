@@ -36,20 +36,23 @@ RunCurve read_run(const std::string& dir) {
   RunCurve r;
   r.dir = dir;
   const fs::path config = fs::path(dir) / "config.json";
-  if (!fs::exists(config)) throw Error("--compare-runs: '" + dir + "' has no config.json", "give run directories of `ecsim train`");
+  if (!fs::exists(config))
+    throw Error("--compare-runs: '" + dir + "' has no config.json", "give run directories of `ecsim train`");
   const train::TrainConfig c =
       train::TrainConfig::from_json(boost::json::parse(read_file(config.string(), "run config")), dir + "/config.json");
   r.label = std::string(eval::method_name(c.net.method)) + " " + c.task + " pop " + std::to_string(c.pop) + " seed " +
             std::to_string(c.seed) + " (" + c.backend + ")";
   const train::MetricsTable m = train::read_metrics(dir);
-  const size_t gen = m.column("generation"), secs = m.column("seconds"), el = m.column("elapsed"), ev = m.column("eval_mean");
+  const size_t gen = m.column("generation"), secs = m.column("seconds"), el = m.column("elapsed"),
+               ev = m.column("eval_mean");
   for (const auto& row : m.rows) {
     r.generation.push_back(row[gen]);
     r.seconds.push_back(row[secs]);
     r.elapsed.push_back(row[el]);
     r.eval.push_back(row[ev]);
   }
-  if (r.generation.empty()) throw Error("--compare-runs: '" + dir + "' has no generations yet", "let the run train first");
+  if (r.generation.empty())
+    throw Error("--compare-runs: '" + dir + "' has no generations yet", "let the run train first");
   return r;
 }
 
@@ -58,7 +61,8 @@ int compare_runs(const std::string& list, const std::string& plot) {
   std::stringstream ss(list);
   for (std::string d; std::getline(ss, d, ',');)
     if (!d.empty()) runs.push_back(read_run(d));
-  if (runs.size() < 2) throw Error("--compare-runs needs at least two run directories", "e.g. --compare-runs runs/ec,runs/es");
+  if (runs.size() < 2)
+    throw Error("--compare-runs needs at least two run directories", "e.g. --compare-runs runs/ec,runs/es");
   // the equal wall-clock window: the shortest run's elapsed time
   double window = INFINITY;
   for (const auto& r : runs) window = std::min(window, r.elapsed.back());
@@ -83,8 +87,10 @@ int compare_runs(const std::string& list, const std::string& plot) {
     // each run's metrics.csv goes beside the script as run<i>.csv: no user path inside the script
     std::vector<std::pair<std::string, std::string>> data;
     std::ostringstream gp;
-    gp << "set terminal pngcairo noenhanced size 1000,600\nset output \"" << io::kPlotOutput << "\"\nset datafile separator ','\n"
-       << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (theta* or mu)'\n"
+    gp << "set terminal pngcairo noenhanced size 1000,600\nset output \"" << io::kPlotOutput
+       << "\"\nset datafile separator ','\n"
+       << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (theta* or "
+          "mu)'\n"
        << "set grid\nset key bottom right\nset arrow from " << window / 60 << ", graph 0 to " << window / 60
        << ", graph 1 nohead dt 2\nplot ";
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -111,29 +117,34 @@ int cmd_report(const Args& args) {
       "usage: ecsim report --compare-methods [options] | --compare-runs DIR1,DIR2 [--plot FILE.png]\n"
       "Memory footprint of the training methods (paper §8): EC and ES hold N parameter sets, O(N|θ|),\n"
       "at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|). docs/energy.md.");
-  desc.add_options()
-    ("compare-methods", "print the footprint of EC, ES and BPTT")
-    ("compare-runs", po::value<std::string>(), "DIR1,DIR2,...: training runs at equal wall-clock (eval curves, time per generation)")
-    ("plot", po::value<std::string>(), "with --compare-runs: write the curves to this PNG")
-    ("task", po::value(&task)->default_value(task), "take d_in and d_out from this task")
-    ("neurons", po::value(&neurons)->default_value(neurons), "recurrent neurons")
-    ("d-in", po::value(&d_in), "observation size (instead of --task)")
-    ("d-out", po::value(&d_out), "action size (instead of --task)")
-    ("inner-steps", po::value(&inner)->default_value(inner), "network steps per environment step")
-    ("pop", po::value(&in.population)->default_value(in.population), "N: individuals or parallel environments (paper: 10240)")
-    ("horizon", po::value(&in.horizon)->default_value(in.horizon), "environment steps per episode (BPTT's H is this × inner steps)")
-    ("rho-bits", po::value(&in.rho_bits)->default_value(in.rho_bits), "q: ρ is stored in q + 1 bits");
+  desc.add_options()("compare-methods", "print the footprint of EC, ES and BPTT")(
+      "compare-runs", po::value<std::string>(),
+      "DIR1,DIR2,...: training runs at equal wall-clock (eval curves, time per generation)")(
+      "plot", po::value<std::string>(), "with --compare-runs: write the curves to this PNG")(
+      "task", po::value(&task)->default_value(task), "take d_in and d_out from this task")(
+      "neurons", po::value(&neurons)->default_value(neurons), "recurrent neurons")(
+      "d-in", po::value(&d_in), "observation size (instead of --task)")("d-out", po::value(&d_out),
+                                                                        "action size (instead of --task)")(
+      "inner-steps", po::value(&inner)->default_value(inner), "network steps per environment step")(
+      "pop", po::value(&in.population)->default_value(in.population),
+      "N: individuals or parallel environments (paper: 10240)")(
+      "horizon", po::value(&in.horizon)->default_value(in.horizon),
+      "environment steps per episode (BPTT's H is this × inner steps)")(
+      "rho-bits", po::value(&in.rho_bits)->default_value(in.rho_bits), "q: ρ is stored in q + 1 bits");
   po::variables_map vm;
   if (!parse_flags("report", args, desc, vm)) return 0;
   if (vm.count("compare-runs"))
     return compare_runs(vm["compare-runs"].as<std::string>(), vm.count("plot") ? vm["plot"].as<std::string>() : "");
   if (!vm.count("compare-methods"))
-    throw Error("ecsim report needs --compare-methods or --compare-runs", "e.g. ecsim report --compare-methods --task humanoid");
+    throw Error("ecsim report needs --compare-methods or --compare-runs",
+                "e.g. ecsim report --compare-methods --task humanoid");
   if (neurons < 2 || neurons > 1 << 20) throw Error("--neurons must be in [2, 1048576]", "e.g. --neurons 256");
   if (inner < 1) throw Error("--inner-steps must be at least 1", "e.g. --inner-steps 33");
-  if (in.population < 1 || in.horizon < 1) throw Error("--pop and --horizon must be at least 1", "e.g. --pop 10240 --horizon 1000");
+  if (in.population < 1 || in.horizon < 1)
+    throw Error("--pop and --horizon must be at least 1", "e.g. --pop 10240 --horizon 1000");
   if (in.rho_bits < 1 || in.rho_bits > 30) throw Error("--rho-bits must be in [1, 30]", "e.g. --rho-bits 10");
-  if (vm.count("d-in") != vm.count("d-out")) throw Error("give both --d-in and --d-out, or neither (then --task sets them)", "e.g. --d-in 11 --d-out 3");
+  if (vm.count("d-in") != vm.count("d-out"))
+    throw Error("give both --d-in and --d-out, or neither (then --task sets them)", "e.g. --d-in 11 --d-out 3");
   if (!vm.count("d-in")) {
     const tasks::TaskSpec& spec = tasks::make_task_spec(task);
     d_in = spec.obs_size;
@@ -146,14 +157,16 @@ int cmd_report(const Args& args) {
   in.shape.d_out = d_out;
   in.shape.inner_steps = inner;
   const auto rows = energy::compare_methods(in);
-  std::printf("memory footprint of the training methods (paper §8): N = %llu, |θ| = %lld connections (N_neurons %d, d_in %d, "
-              "d_out %d), H = %llu × %d steps\n\n",
-              static_cast<unsigned long long>(in.population), static_cast<long long>(in.shape.total_synapses()), neurons, d_in, d_out,
-              static_cast<unsigned long long>(in.horizon), inner);
+  std::printf(
+      "memory footprint of the training methods (paper §8): N = %llu, |θ| = %lld connections (N_neurons %d, d_in %d, "
+      "d_out %d), H = %llu × %d steps\n\n",
+      static_cast<unsigned long long>(in.population), static_cast<long long>(in.shape.total_synapses()), neurons, d_in,
+      d_out, static_cast<unsigned long long>(in.horizon), inner);
   std::printf("  %-28s %16s %12s   %s\n", "method", "MiB", "vs EC", "formula");
   const double ec = rows.front().bits;
   for (const auto& r : rows)
-    std::printf("  %-28s %16.3f %11.4gx   %s\n", r.method.c_str(), r.bits / 8 / 1048576, r.bits / ec, r.formula.c_str());
+    std::printf("  %-28s %16.3f %11.4gx   %s\n", r.method.c_str(), r.bits / 8 / 1048576, r.bits / ec,
+                r.formula.c_str());
   std::printf("\n");
   for (const auto& r : rows) std::printf("  %s: %s\n", r.method.c_str(), r.note.c_str());
   return 0;

@@ -9,10 +9,10 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
-#include "io/atomic_file.h"
-#include "io/csv.h"
 #include "eval/agent.h"
 #include "eval/policy_image.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
 #include "tasks/env.h"
 
 namespace po = boost::program_options;
@@ -77,21 +77,22 @@ int cmd_rollout(const Args& args) {
   po::options_description desc(
       "Run one episode of a MuJoCo locomotion task and write its trajectory as CSV:\n"
       "step, obs_*, act_*, reward_* components, reward, terminated, truncated, reason");
-  desc.add_options()
-      ("task", po::value<std::string>(), ("task id: " + task_list()).c_str())
-      ("model", po::value<std::string>(), "MJCF file to load instead of the project's model")
-      ("seed", po::value<std::string>(), "episode seed (drives the reset noise)")
-      ("actions", po::value<std::string>(), "CSV with columns act_0..act_{n-1}, one row per step")
-      ("policy", po::value<std::string>(), "trained policy: a run directory of `ecsim train` or its policy/ image (the network's v(0) uses --seed)")
-      ("reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0 = deterministic start)")
-      ("out", po::value<std::string>(), "trajectory CSV to write");
+  desc.add_options()("task", po::value<std::string>(), ("task id: " + task_list()).c_str())(
+      "model", po::value<std::string>(), "MJCF file to load instead of the project's model")(
+      "seed", po::value<std::string>(), "episode seed (drives the reset noise)")(
+      "actions", po::value<std::string>(), "CSV with columns act_0..act_{n-1}, one row per step")(
+      "policy", po::value<std::string>(),
+      "trained policy: a run directory of `ecsim train` or its policy/ image (the network's v(0) uses --seed)")(
+      "reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0 = deterministic start)")(
+      "out", po::value<std::string>(), "trajectory CSV to write");
   po::variables_map vm;
   if (!parse_flags("rollout", args, desc, vm)) return 0;
 
   // flags
   const auto require = [&](const char* flag, const std::string& example) {
     if (!vm.count(flag))
-      throw Error(std::string("ecsim rollout: --") + flag + " is required", "add --" + std::string(flag) + " " + example);
+      throw Error(std::string("ecsim rollout: --") + flag + " is required",
+                  "add --" + std::string(flag) + " " + example);
     return vm[flag].as<std::string>();
   };
   const std::string task = require("task", "hopper (one of: " + task_list() + ")");
@@ -129,7 +130,8 @@ int cmd_rollout(const Args& args) {
     else
       eval::fill_dense_net(policy->net.desc, policy->params.data(), agent->dense());
     agent->reset(seed);
-    actions.assign(static_cast<size_t>(spec.max_episode_steps), std::vector<double>(static_cast<size_t>(spec.act_size)));
+    actions.assign(static_cast<size_t>(spec.max_episode_steps),
+                   std::vector<double>(static_cast<size_t>(spec.act_size)));
   }
 
   // header

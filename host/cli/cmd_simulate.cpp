@@ -48,7 +48,8 @@ std::pair<int64_t, int64_t> parse_window(const std::string& s) {
     if (a < 0 || b < a) throw std::invalid_argument(s);
     return {a, b};
   } catch (const std::exception&) {
-    throw Error("--vcd-steps '" + s + "' is not a window A:B of environment steps with 0 <= A <= B", "e.g. --vcd-steps 0:4");
+    throw Error("--vcd-steps '" + s + "' is not a window A:B of environment steps with 0 <= A <= B",
+                "e.g. --vcd-steps 0:4");
   }
 }
 
@@ -61,7 +62,8 @@ std::vector<int> parse_list(const std::string& s) {
       out.push_back(std::stoi(f, &used));
       if (used != f.size()) throw std::invalid_argument(f);
     } catch (const std::exception&) {
-      throw Error("--trace-neurons: '" + f + "' is not a neuron index", "give indices separated by commas, e.g. 0,5,130");
+      throw Error("--trace-neurons: '" + f + "' is not a neuron index",
+                  "give indices separated by commas, e.g. 0,5,130");
     }
   }
   return out;
@@ -93,14 +95,16 @@ std::string count_chip_activity(const std::string& chip_path, const ref::Network
   return os.str();
 }
 
-int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
-                const io::NumericTable& trace, const std::vector<size_t>& obs_cols, uint64_t init_seed,
-                const std::string& out_path, const std::string& raster_path, ref::Arith arith, const VcdRequest& vcd,
-                const std::string& energy_table_path) {
+int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd,
+                const ref::Theta& theta, const io::NumericTable& trace, const std::vector<size_t>& obs_cols,
+                uint64_t init_seed, const std::string& out_path, const std::string& raster_path, ref::Arith arith,
+                const VcdRequest& vcd, const std::string& energy_table_path) {
   if (arith != ref::Arith::kFixed)
-    throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float, or use --backend functional");
+    throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic",
+                "drop --arith float, or use --backend functional");
   if (!raster_path.empty())
-    throw Error("--raster is not available with --backend " + backend + " yet", "record rasters with --backend functional (same bits)");
+    throw Error("--raster is not available with --backend " + backend + " yet",
+                "record rasters with --backend functional (same bits)");
   const std::unique_ptr<sc::ChipSim> chip_sim = backends::make_chip(chip_path, backend);  // as the chip evaluator's
   sc::ChipSim& sim = *chip_sim;
   const chip::ChipConfig& cfg = sim.config();
@@ -114,7 +118,8 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
     sim.trace_vcd(vcd.path, first, last, parse_list(vcd.neurons));
   }
   std::vector<float> rho(static_cast<size_t>(desc.shape.total_synapses()));
-  for (int64_t g = 0; g < desc.shape.total_synapses(); ++g) rho[static_cast<size_t>(g)] = theta.get_global(desc.shape, g) ? 1.0f : 0.0f;
+  for (int64_t g = 0; g < desc.shape.total_synapses(); ++g)
+    rho[static_cast<size_t>(g)] = theta.get_global(desc.shape, g) ? 1.0f : 0.0f;
   sim.load_rho(rho);
   sim.sample(0);
   sim.reset(init_seed);
@@ -144,38 +149,45 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
   } catch (const Error& e) {
     std::cerr << "ecsim simulate: warning: " << e.what() << "\n";
   }
-  std::cout << sim.report() << energy::format_report(er, 1) << "wrote     " << out_path << (vcd.path.empty() ? "" : ", " + vcd.path)
-            << ", " << stem << ".energy.json" << plot_note << "\n";
+  std::cout << sim.report() << energy::format_report(er, 1) << "wrote     " << out_path
+            << (vcd.path.empty() ? "" : ", " + vcd.path) << ", " << stem << ".energy.json" << plot_note << "\n";
   return 0;
 }
 
 }  // namespace
 
 int cmd_simulate(const Args& args) {
-  std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path, backend = "functional", chip_path;
+  std::string trace_path, theta_path, rho_path, out_path, raster_path, save_theta_path, backend = "functional",
+                                                                                        chip_path;
   std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path;
   double rho_const = -1.0;
   uint64_t seed = 0, init_seed = 0;
   int d_out = 0;
   NetworkFlags nf;
   po::options_description desc("ecsim simulate");
-  desc.add_options()
-    ("trace", po::value(&trace_path)->required(), "observation trace CSV: columns obs_0..obs_{d-1}, one row per env step (normalized observations)")
-    ("theta", po::value(&theta_path), "θ bit file (from --save-theta or a training run); fixes the network shape")
-    ("rho", po::value(&rho_path), "ρ text file, one probability per synapse (canonical order, docs/spec.md §6.2)")
-    ("rho-const", po::value(&rho_const), "the same ρ for every synapse, e.g. 0.5")
-    ("seed", po::value(&seed)->default_value(0), "64-bit seed that samples θ from ρ")
-    ("init-seed", po::value(&init_seed), "64-bit seed of the initial membrane potentials (default: --seed)")
-    ("d-out", po::value(&d_out), "action size (needed unless --theta gives it)")
-    ("out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")
-    ("raster", po::value(&raster_path), "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")
-    ("save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")
-    ("backend", po::value(&backend)->default_value(backend), backend_flag_help().c_str())
-    ("chip", po::value(&chip_path), chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())
-    ("vcd", po::value(&vcd_path), "--backend systemc/rtl: write a VCD waveform (controller phase, core activity, traced neurons)")
-    ("vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "environment steps A:B (inclusive) the waveform covers")
-    ("trace-neurons", po::value(&trace_neurons), "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")
-    ("energy-table", po::value(&energy_table_path), "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
+  desc.add_options()("trace", po::value(&trace_path)->required(),
+                     "observation trace CSV: columns obs_0..obs_{d-1}, one row per env step (normalized observations)")(
+      "theta", po::value(&theta_path), "θ bit file (from --save-theta or a training run); fixes the network shape")(
+      "rho", po::value(&rho_path), "ρ text file, one probability per synapse (canonical order, docs/spec.md §6.2)")(
+      "rho-const", po::value(&rho_const), "the same ρ for every synapse, e.g. 0.5")(
+      "seed", po::value(&seed)->default_value(0), "64-bit seed that samples θ from ρ")(
+      "init-seed", po::value(&init_seed), "64-bit seed of the initial membrane potentials (default: --seed)")(
+      "d-out", po::value(&d_out), "action size (needed unless --theta gives it)")(
+      "out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")(
+      "raster", po::value(&raster_path),
+      "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike")(
+      "save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")(
+      "backend", po::value(&backend)->default_value(backend), backend_flag_help().c_str())(
+      "chip", po::value(&chip_path),
+      chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())(
+      "vcd", po::value(&vcd_path),
+      "--backend systemc/rtl: write a VCD waveform (controller phase, core activity, traced neurons)")(
+      "vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps),
+      "environment steps A:B (inclusive) the waveform covers")(
+      "trace-neurons", po::value(&trace_neurons),
+      "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")(
+      "energy-table", po::value(&energy_table_path),
+      "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
   nf.add_to(desc);
   po::variables_map vm;
   if (!parse_flags("simulate", args, desc, vm)) return 0;
@@ -198,12 +210,13 @@ int cmd_simulate(const Args& args) {
     ref::NetworkShape s;
     theta = io::load_theta(theta_path, &s);
     if (s.d_in != d_in)
-      throw Error("the θ file is for d_in = " + std::to_string(s.d_in) + " but the trace has " +
-                      std::to_string(d_in) + " obs columns",
+      throw Error("the θ file is for d_in = " + std::to_string(s.d_in) + " but the trace has " + std::to_string(d_in) +
+                      " obs columns",
                   "use a trace recorded for the same task");
     if (vm.count("d-out") && d_out != s.d_out)
-      throw Error("--d-out " + std::to_string(d_out) + " contradicts the θ file (d_out = " + std::to_string(s.d_out) + ")",
-                  "drop --d-out; the θ file fixes the shape");
+      throw Error(
+          "--d-out " + std::to_string(d_out) + " contradicts the θ file (d_out = " + std::to_string(s.d_out) + ")",
+          "drop --d-out; the θ file fixes the shape");
     if (!vm["neurons"].defaulted() && nf.shape.n_neurons != s.n_neurons)
       throw Error("--neurons contradicts the θ file (N = " + std::to_string(s.n_neurons) + ")",
                   "drop --neurons; the θ file fixes the shape");
@@ -228,12 +241,14 @@ int cmd_simulate(const Args& args) {
   const eval::BackendInfo& info = eval::backend_info(backend);
   const std::string chip_backends = eval::backend_list(eval::simulates_chip);
   if (!info.simulates_chip && !vcd_path.empty())
-    throw Error("--vcd needs --backend " + chip_backends, "add --backend systemc (waveforms come from the cycle-level chip)");
+    throw Error("--vcd needs --backend " + chip_backends,
+                "add --backend systemc (waveforms come from the cycle-level chip)");
   if (!info.simulates_chip && vm.count("energy-table"))
-    throw Error("--energy-table needs --backend " + chip_backends, "add --backend systemc (energy comes from the chip's counters)");
+    throw Error("--energy-table needs --backend " + chip_backends,
+                "add --backend systemc (energy comes from the chip's counters)");
   if (info.simulates_chip)
-    return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path, nf.arith_kind(),
-                       VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path);
+    return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path,
+                       nf.arith_kind(), VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path);
   const std::string chip_line =
       vm.count("chip") ? count_chip_activity(chip_path, nd, theta, nf.arith_kind(), trace.rows.size()) : std::string();
 
@@ -257,7 +272,8 @@ int cmd_simulate(const Args& args) {
   ref::SpikeRaster raster;
   const int sw = net.spike_words();
   for (size_t r = 0; r < trace.rows.size(); ++r) {
-    for (int i = 0; i < d_in; ++i) obs[static_cast<size_t>(i)] = static_cast<float>(trace.rows[r][obs_cols[static_cast<size_t>(i)]]);
+    for (int i = 0; i < d_in; ++i)
+      obs[static_cast<size_t>(i)] = static_cast<float>(trace.rows[r][obs_cols[static_cast<size_t>(i)]]);
     raster.clear();
     ref::SpikeRaster* rp = raster_path.empty() ? nullptr : &raster;
     // spikes are counted from the raster, so it is always recorded here (cheap next to file I/O)

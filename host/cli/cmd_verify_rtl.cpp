@@ -17,11 +17,12 @@ int cmd_verify_rtl(const Args& args) {
   int width = 0;
   std::string fail_dir = ".";
   po::options_description desc("ecsim verify-rtl");
-  desc.add_options()
-    ("vectors", po::value(&vectors)->default_value(vectors), "random words per parameter set (corner cases come on top)")
-    ("seed", po::value(&seed)->default_value(seed), "seed of the random vectors")
-    ("width", po::value(&width)->default_value(0), "only this word width (0: every built-in parameter set)")
-    ("fail-dir", po::value(&fail_dir)->default_value(fail_dir), "where a mismatch writes its vector (CSV) and waveform (VCD)");
+  desc.add_options()("vectors", po::value(&vectors)->default_value(vectors),
+                     "random words per parameter set (corner cases come on top)")(
+      "seed", po::value(&seed)->default_value(seed), "seed of the random vectors")(
+      "width", po::value(&width)->default_value(0), "only this word width (0: every built-in parameter set)")(
+      "fail-dir", po::value(&fail_dir)->default_value(fail_dir),
+      "where a mismatch writes its vector (CSV) and waveform (VCD)");
   po::variables_map vm;
   if (!parse_flags("verify-rtl", args, desc, vm)) return 0;
   if (vectors == 0) throw Error("--vectors must be at least 1", "e.g. --vectors 1000000");
@@ -49,7 +50,8 @@ int cmd_verify_rtl(const Args& args) {
     }
   }
   if (width && !rtl::popcount_parameter_sets().count(width))
-    throw Error("no RTL parameter set with word width " + std::to_string(width), "use --width " + rtl::built_widths("or --width"));
+    throw Error("no RTL parameter set with word width " + std::to_string(width),
+                "use --width " + rtl::built_widths("or --width"));
   std::cout << "\n" << (all_pass ? "PASS" : "FAIL") << "\n";
   return all_pass ? 0 : 1;
 }

@@ -19,8 +19,7 @@ int cmd_sweep(const Args& args);
 
 // Parses args against desc; bad or unknown flags become an ecsim::Error that names the flag
 // and points at `ecsim <command> --help`. Returns false when --help was asked (usage printed).
-bool parse_flags(const std::string& command, const Args& args,
-                 const boost::program_options::options_description& desc,
+bool parse_flags(const std::string& command, const Args& args, const boost::program_options::options_description& desc,
                  boost::program_options::variables_map& vm);
 
 // Help of the flags every backend-taking subcommand shares, from the backend registry:

@@ -18,10 +18,8 @@ struct Command {
 };
 
 static const Command kCommands[] = {
-    {"simulate", "run the chip's network on an observation trace; write actions and spike rasters",
-     cmd_simulate},
-    {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV",
-     cmd_rollout},
+    {"simulate", "run the chip's network on an observation trace; write actions and spike rasters", cmd_simulate},
+    {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV", cmd_rollout},
     {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train},
     {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval},
     {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl},
@@ -51,7 +49,10 @@ std::string backend_flag_help() {
   const std::vector<std::string> names = eval::backend_names();
   std::string s;
   for (size_t i = 0; i < names.size(); ++i)
-    s += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i] + " (" + eval::backend_info(names[i]).summary + ")";
+    s += (i == 0                  ? ""
+          : i + 1 == names.size() ? " or "
+                                  : ", ") +
+         names[i] + " (" + eval::backend_info(names[i]).summary + ")";
   return s;
 }
 
@@ -66,9 +67,11 @@ std::string chip_flag_help(const std::string& functional_does) {
 }
 
 static void usage(std::ostream& os) {
-  os << "ecsim " << "— neuromorphic chip emulator for Evolving Connectivity\n\n"
+  os << "ecsim "
+     << "— neuromorphic chip emulator for Evolving Connectivity\n\n"
      << "usage: ecsim <command> [options]   (ecsim <command> --help for its flags)\n\ncommands:\n";
-  for (const auto& c : kCommands) os << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+  for (const auto& c : kCommands)
+    os << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
 }
 
 }  // namespace ecsim::cli
@@ -76,8 +79,7 @@ static void usage(std::ostream& os) {
 int main(int argc, char** argv) {
   using namespace ecsim::cli;
   ecsim::backends::register_backends();
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
-      !std::strcmp(argv[1], "help")) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     usage(argc < 2 ? std::cerr : std::cout);
     return argc < 2 ? 2 : 0;
   }

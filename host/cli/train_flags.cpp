@@ -68,19 +68,21 @@ po::options_description train_options(TrainFlags& f) {
       "ES (--method es) on a MuJoCo task. Writes a run directory: config.json, metrics.csv,\n"
       "checkpoint.ckpt, policy/ (the deploy image) and curve.png. See docs/training.md.");
   add_field_flags(desc, c, &C::task, &C::model_path);
-  desc.add_options()("method", po::value(&f.method)->default_value(f.method), "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
-  add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::chip_path, &C::energy_table);
-  desc.add_options()
-    ("out", po::value(&f.out), "run directory to create")
-    ("resume", po::value(&f.resume), "continue the run in this directory (bit-identical to an uninterrupted run)");
-  add_field_flags(desc, c, &C::lr, &C::eps, &C::rho_init, &C::weight_decay, &C::beta1, &C::beta2, &C::adam_eps, &C::es_sigma,
-                  &C::es_weight_decay, &C::eval_episodes, &C::episodes_per_individual, &C::max_steps, &C::obs_every,
-                  &C::checkpoint_every);
-  desc.add_options()
-    ("time-limit", po::value(&f.time_limit_min), "minutes of training (summed over resumes) after which the run ends at the end of a generation, with a checkpoint, the deploy image and the plot; --resume continues it")
-    ("no-plot", "do not run gnuplot for curve.png")
-    ("progress", po::value(&f.progress)->default_value(f.progress), "progress line: auto (when stderr is a terminal), always, never")
-    ("stop-after", po::value(&f.stop_after), "testing: stop after this generation as if killed (no final files)");
+  desc.add_options()("method", po::value(&f.method)->default_value(f.method),
+                     "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
+  add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::chip_path,
+                  &C::energy_table);
+  desc.add_options()("out", po::value(&f.out), "run directory to create")(
+      "resume", po::value(&f.resume), "continue the run in this directory (bit-identical to an uninterrupted run)");
+  add_field_flags(desc, c, &C::lr, &C::eps, &C::rho_init, &C::weight_decay, &C::beta1, &C::beta2, &C::adam_eps,
+                  &C::es_sigma, &C::es_weight_decay, &C::eval_episodes, &C::episodes_per_individual, &C::max_steps,
+                  &C::obs_every, &C::checkpoint_every);
+  desc.add_options()("time-limit", po::value(&f.time_limit_min),
+                     "minutes of training (summed over resumes) after which the run ends at the end of a generation, "
+                     "with a checkpoint, the deploy image and the plot; --resume continues it")(
+      "no-plot", "do not run gnuplot for curve.png")("progress", po::value(&f.progress)->default_value(f.progress),
+                                                     "progress line: auto (when stderr is a terminal), always, never")(
+      "stop-after", po::value(&f.stop_after), "testing: stop after this generation as if killed (no final files)");
   f.net.add_to(desc);
   return desc;
 }
@@ -98,15 +100,16 @@ train::Trainer make_trainer(TrainFlags& f, const po::variables_map& vm) {
     if (vm.count("out")) throw Error("--out and --resume are exclusive", "--resume DIR continues the run in DIR");
     for (const auto& [name, val] : vm) {
       if (val.defaulted()) continue;
-      if (name != "resume" && name != "generations" && name != "threads" && name != "progress" && name != "stop-after" &&
-          name != "time-limit")
+      if (name != "resume" && name != "generations" && name != "threads" && name != "progress" &&
+          name != "stop-after" && name != "time-limit")
         throw Error("--" + name + " cannot be changed when resuming (the run's config.json fixes it)",
                     "resume with only --resume DIR [--generations N] [--threads T]");
     }
     return train::Trainer::resume(f.resume, vm["generations"].defaulted() ? 0 : c.generations,
                                   vm["threads"].defaulted() ? 0 : c.threads);
   }
-  if (!vm.count("out")) throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");
+  if (!vm.count("out"))
+    throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");
   c.net.method = eval::parse_method(f.method);
   c.plot = !vm.count("no-plot");
   c.kernel = f.net.kernel;

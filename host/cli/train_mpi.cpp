@@ -81,7 +81,8 @@ std::string TrainMpi::wire_summary() const {
   const dist::WireStats& w = m_evaluator->wire();
   const double g = static_cast<double>(w.generations);
   return "MPI: " + std::to_string(m_world->size()) + " ranks; bytes on the wire per generation: " +
-         std::to_string(static_cast<long>(static_cast<double>(w.broadcast_bytes) / g)) + " broadcast (ρ, normalizer, seeds) + " +
+         std::to_string(static_cast<long>(static_cast<double>(w.broadcast_bytes) / g)) +
+         " broadcast (ρ, normalizer, seeds) + " +
          std::to_string(static_cast<long>(static_cast<double>(w.gathered_bytes) / g)) +
          " gathered (returns, counters, statistics); sending every θ instead: " +
          std::to_string(static_cast<long>(static_cast<double>(w.theta_bytes_equivalent) / g)) + "\n";

@@ -13,12 +13,15 @@ std::string duration_text(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   const long t = std::lround(s);
   char b[32];
-  if (t >= 3600) std::snprintf(b, sizeof b, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-  else std::snprintf(b, sizeof b, "%ldm%02lds", t / 60, t % 60);
+  if (t >= 3600)
+    std::snprintf(b, sizeof b, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else
+    std::snprintf(b, sizeof b, "%ldm%02lds", t / 60, t % 60);
   return b;
 }
 
-ProgressLine::ProgressLine(const std::string& mode) : m_tty(mode == "always" || (mode == "auto" && isatty(fileno(stderr)))) {}
+ProgressLine::ProgressLine(const std::string& mode)
+    : m_tty(mode == "always" || (mode == "auto" && isatty(fileno(stderr)))) {}
 
 void ProgressLine::update(const train::GenerationStats& s, int generations) {
   // the mean of the first 10 generations, then an exponential average
@@ -27,9 +30,10 @@ void ProgressLine::update(const train::GenerationStats& s, int generations) {
   if (!m_tty) return;
   const double eta = m_recent * static_cast<double>(static_cast<uint64_t>(generations) - s.generation);
   char line[320];
-  int n = std::snprintf(line, sizeof line, "\r\033[Kgen %llu/%d  %.1fk frames/s  pop mean %.1f best %.1f  eval %.1f  ETA %s",
-                        static_cast<unsigned long long>(s.generation), generations, s.fps / 1000.0, s.pop_mean, s.pop_best,
-                        s.eval_mean, duration_text(eta).c_str());
+  int n = std::snprintf(line, sizeof line,
+                        "\r\033[Kgen %llu/%d  %.1fk frames/s  pop mean %.1f best %.1f  eval %.1f  ETA %s",
+                        static_cast<unsigned long long>(s.generation), generations, s.fps / 1000.0, s.pop_mean,
+                        s.pop_best, s.eval_mean, duration_text(eta).c_str());
   if (s.has_chip && n > 0 && n < static_cast<int>(sizeof line))
     std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "  chip %.0f cycles/step", s.cycles_per_step);
   std::fputs(line, stderr);
@@ -47,8 +51,8 @@ void print_start(const train::Trainer& trainer) {
     std::cout << "run already has " << first << " of " << generations << " generations; nothing to do\n";
 }
 
-void print_summary(const train::Trainer& trainer, const train::GenerationStats& last, bool timed_out, const TrainFlags& f,
-                   const TrainMpi& mpi) {
+void print_summary(const train::Trainer& trainer, const train::GenerationStats& last, bool timed_out,
+                   const TrainFlags& f, const TrainMpi& mpi) {
   const train::TrainConfig& cfg = trainer.config();
   const uint64_t done = trainer.state().generation;
   if (timed_out)
@@ -59,18 +63,19 @@ void print_summary(const train::Trainer& trainer, const train::GenerationStats& 
     return;
   }
   if (last.generation)
-    std::cout << "trained " << cfg.task << " (" << eval::method_name(cfg.net.method) << ", pop " << cfg.pop << ") to generation "
-              << last.generation << " in " << duration_text(last.elapsed) << ": eval return " << last.eval_mean << " ± "
-              << last.eval_std << ", population mean " << last.pop_mean << ", " << static_cast<long>(last.fps)
-              << " frames/s\n";
+    std::cout << "trained " << cfg.task << " (" << eval::method_name(cfg.net.method) << ", pop " << cfg.pop
+              << ") to generation " << last.generation << " in " << duration_text(last.elapsed) << ": eval return "
+              << last.eval_mean << " ± " << last.eval_std << ", population mean " << last.pop_mean << ", "
+              << static_cast<long>(last.fps) << " frames/s\n";
   if (last.generation && last.has_energy && !last.has_chip)
-    std::cout << "chip activity counted by the functional backend: energy " << last.energy_pj * 1e-6 << " uJ per generation, "
-              << last.energy_per_step_pj * 1e-3 << " nJ per env step, dynamic only (energy.json, docs/energy.md)\n";
+    std::cout << "chip activity counted by the functional backend: energy " << last.energy_pj * 1e-6
+              << " uJ per generation, " << last.energy_per_step_pj * 1e-3
+              << " nJ per env step, dynamic only (energy.json, docs/energy.md)\n";
   if (last.generation && last.has_chip)
-    std::cout << "chip (" << cfg.backend << "), last generation: " << last.chip_cycles << " cycles (" << last.chip_seconds
-              << " s at the chip clock), " << last.cycles_per_step << " per env step, " << last.cycles_per_episode
-              << " per episode; energy " << last.energy_pj * 1e-6 << " uJ per generation, " << last.energy_per_step_pj * 1e-3
-              << " nJ per env step (energy.json, docs/energy.md)\n";
+    std::cout << "chip (" << cfg.backend << "), last generation: " << last.chip_cycles << " cycles ("
+              << last.chip_seconds << " s at the chip clock), " << last.cycles_per_step << " per env step, "
+              << last.cycles_per_episode << " per episode; energy " << last.energy_pj * 1e-6 << " uJ per generation, "
+              << last.energy_per_step_pj * 1e-3 << " nJ per env step (energy.json, docs/energy.md)\n";
   if (last.generation && last.has_energy) std::cout << trainer.energy_table_text();
   std::cout << mpi.wire_summary();
 }

@@ -72,7 +72,7 @@ class ProgressLine {
 // the line before the run when there is nothing to do
 void print_start(const train::Trainer& trainer);
 // the lines after the run: how it ended, the last generation, the chip and energy, MPI
-void print_summary(const train::Trainer& trainer, const train::GenerationStats& last, bool timed_out, const TrainFlags& f,
-                   const TrainMpi& mpi);
+void print_summary(const train::Trainer& trainer, const train::GenerationStats& last, bool timed_out,
+                   const TrainFlags& f, const TrainMpi& mpi);
 
 }  // namespace ecsim::cli

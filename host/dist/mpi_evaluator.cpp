@@ -96,7 +96,9 @@ void decode_results(const std::string& s, eval::BatchResult* out) {
     events.get_values(r, e.counters);
     e.chip_cycles = r.get<uint64_t>();
     if (r.get<uint8_t>()) {
-      if (!hw) throw Error(std::string(kResults) + " has hardware counters without their schema", "all ranks must run the same ecsim binary");
+      if (!hw)
+        throw Error(std::string(kResults) + " has hardware counters without their schema",
+                    "all ranks must run the same ecsim binary");
       hw->get_values(r, e.hw);
     }
     out->results.push_back(e);
@@ -165,7 +167,10 @@ bool launched_by_mpi() {
 
 MpiEvaluator::MpiEvaluator(boost::mpi::communicator comm, std::unique_ptr<eval::Evaluator> local, int64_t param_count,
                            size_t obs_size, int rho_bits)
-    : m_comm(std::move(comm)), m_local(std::move(local)), m_param_count(param_count), m_obs_size(obs_size),
+    : m_comm(std::move(comm)),
+      m_local(std::move(local)),
+      m_param_count(param_count),
+      m_obs_size(obs_size),
       m_rho_bits(rho_bits) {
   if (rho_bits < 0 || rho_bits > 30) throw Error("internal: MpiEvaluator rho_bits " + std::to_string(rho_bits));
 }
@@ -178,7 +183,9 @@ MpiEvaluator::~MpiEvaluator() {
   }
 }
 
-std::string MpiEvaluator::name() const { return "mpi(" + m_local->name() + " x " + std::to_string(m_comm.size()) + ")"; }
+std::string MpiEvaluator::name() const {
+  return "mpi(" + m_local->name() + " x " + std::to_string(m_comm.size()) + ")";
+}
 
 void MpiEvaluator::load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) {
   auto cmd = static_cast<uint8_t>(Command::kLoad);
@@ -241,7 +248,8 @@ void serve(boost::mpi::communicator comm, eval::Evaluator& local) {
       if (q > 0) {
         params = unpack_rho(p, n, q);
       } else {
-        if (p.size() != n * sizeof(float)) throw Error("MPI: the parameters have the wrong size", "this is a bug; please report it");
+        if (p.size() != n * sizeof(float))
+          throw Error("MPI: the parameters have the wrong size", "this is a bug; please report it");
         params.resize(n);
         std::memcpy(params.data(), p.data(), p.size());
       }

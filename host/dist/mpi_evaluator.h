@@ -27,8 +27,8 @@ bool launched_by_mpi();
 
 // Bytes moved by one MpiEvaluator, as the program counts them (payloads, not MPI headers).
 struct WireStats {
-  uint64_t broadcast_bytes = 0;  // parameters, normalizer and jobs, counted once per receiving rank
-  uint64_t gathered_bytes = 0;   // results, counters and statistics from ranks > 0
+  uint64_t broadcast_bytes = 0;         // parameters, normalizer and jobs, counted once per receiving rank
+  uint64_t gathered_bytes = 0;          // results, counters and statistics from ranks > 0
   uint64_t theta_bytes_equivalent = 0;  // what sending each sampled θ to its rank would have cost
   uint64_t generations = 0;
 };

@@ -22,8 +22,8 @@ Method parse_method(const std::string& s);  // "ec" | "es"; throws ecsim::Error
 // What every network of a run shares: its description and how it is computed.
 struct NetSpec {
   Method method = Method::kEC;
-  ref::NetworkDesc desc;                 // shape (d_in = obs size, d_out = act size), widths, constants
-  ref::Arith arith = ref::Arith::kFixed; // EC only; ES is always float32 dense
+  ref::NetworkDesc desc;                  // shape (d_in = obs size, d_out = act size), widths, constants
+  ref::Arith arith = ref::Arith::kFixed;  // EC only; ES is always float32 dense
   ref::Kernel kernel = ref::Kernel::kAuto;
   // number of parameters: EC total_synapses(); ES d_in·N + N·N + N·d_out (no [x,-x] duplication)
   int64_t param_count() const;

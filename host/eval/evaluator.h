@@ -36,12 +36,12 @@ struct Job {
   uint64_t seed = 0;        // episode seed: env reset noise (stream 2) and v(0) (stream 1)
   uint64_t param_seed = 0;  // θ sampling (EC, stream 0) or ES noise (stream 3)
   JobKind kind = JobKind::kSample;
-  bool observe = true;      // contribute observations to the normalizer statistics
+  bool observe = true;  // contribute observations to the normalizer statistics
 };
 
 struct EpisodeResult {
-  double ret = 0;     // mean return over the job's episodes
-  uint64_t steps = 0; // env steps over the job's episodes
+  double ret = 0;                                     // mean return over the job's episodes
+  uint64_t steps = 0;                                 // env steps over the job's episodes
   tasks::EndReason reason = tasks::EndReason::kNone;  // of the last episode
   ref::EventCounters counters;
   uint64_t chip_cycles = 0;  // chip backends: cycles the chip spent on the job (sample, reset,
@@ -60,15 +60,15 @@ struct BatchResult {
 
 struct EvaluatorConfig {
   NetSpec net;
-  std::string task;                   // task id
-  std::string model_path;             // empty: the project's MJCF file
+  std::string task;        // task id
+  std::string model_path;  // empty: the project's MJCF file
   int threads = 1;
-  int episodes_per_job = 1;           // each from seed mix(job seed, e) for e > 0
-  int max_steps = 0;                  // 0: the task's limit (1000)
-  int obs_every = 1;                  // observe every k-th observation the network sees
+  int episodes_per_job = 1;  // each from seed mix(job seed, e) for e > 0
+  int max_steps = 0;         // 0: the task's limit (1000)
+  int obs_every = 1;         // observe every k-th observation the network sees
   float es_sigma = 0.3f;
-  std::string chip_path;              // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
-                                      // the functional backend counts its activity (empty: none)
+  std::string chip_path;  // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
+                          // the functional backend counts its activity (empty: none)
 };
 
 class Evaluator {
@@ -121,7 +121,8 @@ uint64_t episode_seed(uint64_t job_seed, int e);
 
 // The statistics of a batch: the per-job ones merged in job order (the same on every backend and
 // for any thread or rank count).
-inline tasks::RunningNormalizer merge_job_stats(const std::vector<tasks::RunningNormalizer>& job_stats, size_t obs_size) {
+inline tasks::RunningNormalizer merge_job_stats(const std::vector<tasks::RunningNormalizer>& job_stats,
+                                                size_t obs_size) {
   tasks::RunningNormalizer merged(obs_size);
   for (const auto& s : job_stats)
     if (s.count() > 0) merged.merge(s);

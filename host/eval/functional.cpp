@@ -44,8 +44,10 @@ class FunctionalEvaluator final : public Evaluator {
     m_max_steps = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
     if (!cfg.chip_path.empty()) {  // count the chip's hardware activity (docs/energy.md)
       if (cfg.net.method != Method::kEC || cfg.net.arith != ref::Arith::kFixed)
-        throw Error("--chip on the functional backend counts the 1-bit chip's activity: it needs --method ec and fixed-point arithmetic",
-                    "drop --chip, or use --method ec without --arith float");
+        throw Error(
+            "--chip on the functional backend counts the 1-bit chip's activity: it needs --method ec and fixed-point "
+            "arithmetic",
+            "drop --chip, or use --method ec without --arith float");
       const chip::ChipConfig c = chip::load_chip_config(cfg.chip_path);
       chip::check_network_arith(c, cfg.net.desc.arith);
       m_activity = std::make_shared<const chip::ActivityModel>(c, cfg.net.desc);

@@ -5,8 +5,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "common/error.h"
 #include "common/binio.h"
+#include "common/error.h"
 #include "common/file.h"
 #include "io/atomic_file.h"
 #include "io/network_files.h"
@@ -87,8 +87,10 @@ void save_policy_image(const std::string& dir, const PolicyImage& img) {
 
 PolicyImage load_policy_image(const std::string& path_in) {
   fs::path p(path_in);
-  if (fs::is_directory(p) && fs::exists(p / "policy" / "policy.json")) p = p / "policy" / "policy.json";
-  else if (fs::is_directory(p)) p = p / "policy.json";
+  if (fs::is_directory(p) && fs::exists(p / "policy" / "policy.json"))
+    p = p / "policy" / "policy.json";
+  else if (fs::is_directory(p))
+    p = p / "policy.json";
   if (!fs::exists(p))
     throw Error("'" + path_in + "' is not a policy image or a run directory (no " + p.string() + ")",
                 "pass a run directory written by `ecsim train --out DIR`, or its policy/ folder");
@@ -111,7 +113,8 @@ PolicyImage load_policy_image(const std::string& path_in) {
     img.generation = o.at("generation").to_number<uint64_t>();
     img.net = net_from_json(o.at("network"), where);
     const json::object& files = o.at("files").as_object();
-    img.norm = tasks::RunningNormalizer::from_json(read_file(dir + "/" + std::string(files.at("normalizer").as_string()), "normalizer"));
+    img.norm = tasks::RunningNormalizer::from_json(
+        read_file(dir + "/" + std::string(files.at("normalizer").as_string()), "normalizer"));
     if (img.net.method == Method::kEC) {
       ref::NetworkShape s;
       const ref::Theta t = io::load_theta(dir + "/" + std::string(files.at("theta").as_string()), &s);
@@ -119,14 +122,16 @@ PolicyImage load_policy_image(const std::string& path_in) {
       if (s.n_neurons != ns.n_neurons || s.d_in != ns.d_in || s.d_out != ns.d_out || s.n_exc != ns.n_exc)
         throw Error("the θ file of '" + where + "' does not match its manifest's network", "regenerate the image");
       img.params.resize(static_cast<size_t>(ns.total_synapses()));
-      for (int64_t g = 0; g < ns.total_synapses(); ++g) img.params[static_cast<size_t>(g)] = t.get_global(ns, g) ? 1.0f : 0.0f;
+      for (int64_t g = 0; g < ns.total_synapses(); ++g)
+        img.params[static_cast<size_t>(g)] = t.get_global(ns, g) ? 1.0f : 0.0f;
     } else {
       const std::string wpath = dir + "/" + std::string(files.at("weights").as_string());
       const std::string data = read_file(wpath, "weights file");
       check_crc(data, "weights file '" + wpath + "'");
       BinReader r(data, "weights file '" + wpath + "'");
       r.need(8);
-      if (data.compare(0, 8, "ECSIMW01") != 0) throw Error("'" + wpath + "' is not an ecsim weights file", "regenerate the image");
+      if (data.compare(0, 8, "ECSIMW01") != 0)
+        throw Error("'" + wpath + "' is not an ecsim weights file", "regenerate the image");
       r.pos = 8;
       if (r.get<uint32_t>() != 1) throw Error("'" + wpath + "' has an unknown version", "regenerate the image");
       img.params = r.vec<float>(static_cast<uint64_t>(img.net.param_count()));
@@ -138,7 +143,8 @@ PolicyImage load_policy_image(const std::string& path_in) {
   }
   if (img.norm.size() != static_cast<size_t>(img.net.desc.shape.d_in))
     throw Error("the normalizer of '" + where + "' has " + std::to_string(img.norm.size()) + " entries, the network " +
-                std::to_string(img.net.desc.shape.d_in), "regenerate the image");
+                    std::to_string(img.net.desc.shape.d_in),
+                "regenerate the image");
   return img;
 }
 

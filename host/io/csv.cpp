@@ -33,8 +33,7 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 size_t NumericTable::column(const std::string& name) const {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i] == name) return i;
-  throw Error(path + ": no column named '" + name + "' in the header",
-              "add a '" + name + "' column to the header row");
+  throw Error(path + ": no column named '" + name + "' in the header", "add a '" + name + "' column to the header row");
 }
 
 std::vector<size_t> NumericTable::numbered_columns(const std::string& prefix) const {
@@ -52,7 +51,8 @@ std::vector<size_t> NumericTable::numbered_columns(const std::string& prefix) co
 
 NumericTable read_numeric_csv(const std::string& path, bool allow_nan) {
   // a missing file keeps the "cannot open" message that scripts and tests match
-  if (!std::filesystem::exists(path)) throw Error("cannot open '" + path + "'", "check that the file exists and is readable");
+  if (!std::filesystem::exists(path))
+    throw Error("cannot open '" + path + "'", "check that the file exists and is readable");
   return parse_numeric_csv(read_file(path, "CSV file"), path, allow_nan);
 }
 
@@ -88,9 +88,9 @@ NumericTable parse_numeric_csv(const std::string& text, const std::string& path,
       errno = 0;
       double v = f.empty() ? 0.0 : std::strtod(f.c_str(), &end);
       if (f.empty() || end != f.c_str() + f.size())
-        throw Error(path + ":" + std::to_string(lineno) + ": column '" + t.columns[c] + "': '" + f +
-                        "' is not a number",
-                    "write plain decimal numbers such as 0.25 or -1e-3");
+        throw Error(
+            path + ":" + std::to_string(lineno) + ": column '" + t.columns[c] + "': '" + f + "' is not a number",
+            "write plain decimal numbers such as 0.25 or -1e-3");
       if (std::isnan(v) && !allow_nan)
         throw Error(path + ":" + std::to_string(lineno) + ": column '" + t.columns[c] + "' is NaN",
                     "replace NaN values with numbers");

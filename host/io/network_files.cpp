@@ -56,8 +56,8 @@ ref::Theta load_theta(const std::string& path, ref::NetworkShape* shape) {
   s.d_in = in.get<int32_t>();
   s.d_out = in.get<int32_t>();
   const uint64_t bits = in.get<uint64_t>();
-  if (s.n_neurons < 2 || s.n_neurons > 65536 || s.n_exc < 0 || s.n_exc > s.n_neurons || s.d_in < 1 ||
-      s.d_in > 65536 || s.d_out < 1 || s.d_out > 65536 || bits != static_cast<uint64_t>(s.total_synapses()))
+  if (s.n_neurons < 2 || s.n_neurons > 65536 || s.n_exc < 0 || s.n_exc > s.n_neurons || s.d_in < 1 || s.d_in > 65536 ||
+      s.d_out < 1 || s.d_out > 65536 || bits != static_cast<uint64_t>(s.total_synapses()))
     throw Error("θ file '" + path + "' has an inconsistent header", "the file is damaged; re-create it");
   const size_t payload = static_cast<size_t>((bits + 7) / 8);
   if (data.size() != header + payload + 4)

@@ -58,8 +58,8 @@ std::string plot_png(const std::string& png_path, const std::string& script,
     for (const auto& [name, content] : data_files) std::ofstream(tmp.path / name, std::ios::binary) << content;
     std::ofstream(tmp.path / "plot.gp", std::ios::binary) << script;
     const fs::path err_path = tmp.path / "gnuplot.err";
-    bp::child c(gnuplot.string(), "plot.gp", bp::start_dir(tmp.path.string()), bp::std_in < bp::null,
-                bp::std_out > bp::null, bp::std_err > err_path.string());
+    bp::child c(gnuplot.string(), "plot.gp", bp::start_dir(tmp.path.string()),
+                bp::std_in<bp::null, bp::std_out> bp::null, bp::std_err > err_path.string());
     c.wait();
     const fs::path out = tmp.path / kPlotOutput;
     if (c.exit_code() != 0 || !fs::exists(out)) {

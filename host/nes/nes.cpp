@@ -106,8 +106,7 @@ std::vector<float> ec_gradient(const std::vector<uint32_t>& rho_q, int q, const 
 }
 
 std::vector<float> ec_gradient_from_bits(const std::vector<uint32_t>& rho_q, int q,
-                                         const std::vector<std::vector<uint64_t>>& bits,
-                                         const std::vector<double>& w) {
+                                         const std::vector<std::vector<uint64_t>>& bits, const std::vector<double>& w) {
   std::vector<double> acc(rho_q.size(), 0.0);
   for (size_t i = 0; i < bits.size(); ++i) accumulate_bits(bits[i], w[i], acc);
   return finish_ec(rho_q, q, acc, w);

@@ -43,8 +43,7 @@ std::vector<float> ec_gradient(const std::vector<uint32_t>& rho_q, int q, const 
                                const std::vector<double>& w, int threads = 1);
 // the same from explicit samples (packed as sample_bits returns them); for tests and tools
 std::vector<float> ec_gradient_from_bits(const std::vector<uint32_t>& rho_q, int q,
-                                         const std::vector<std::vector<uint64_t>>& bits,
-                                         const std::vector<double>& w);
+                                         const std::vector<std::vector<uint64_t>>& bits, const std::vector<double>& w);
 
 // ---- ES estimator --------------------------------------------------------------------------------
 inline constexpr uint32_t kEsNoiseStream = 3;  // Philox stream of ES Gaussian noise

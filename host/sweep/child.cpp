@@ -19,7 +19,7 @@ ChildExit run_logged(const std::vector<std::string>& argv, const std::string& lo
   }
   try {
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
-    bp::child c(bp::exe = argv.front(), bp::args = args, bp::std_in < bp::null, (bp::std_out & bp::std_err) > log_path);
+    bp::child c(bp::exe = argv.front(), bp::args = args, bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_path);
     c.wait();
     const int status = c.native_exit_code();
     if (WIFEXITED(status)) {
@@ -46,8 +46,10 @@ std::string first_error_line(const std::string& log_path) {
   std::istringstream in(text);
   std::string line, found;
   while (std::getline(in, line))
-    if (line.find("error") != std::string::npos) return line;
-    else if (!line.empty()) found = line;
+    if (line.find("error") != std::string::npos)
+      return line;
+    else if (!line.empty())
+      found = line;
   return found;
 }
 

@@ -65,7 +65,8 @@ std::vector<double> parse_values(const std::string& name, const std::string& lis
       out.push_back(std::stod(f, &used));
       if (used != f.size()) throw std::invalid_argument(f);
     } catch (const std::exception&) {
-      throw Error("--param " + name + ": '" + f + "' is not a number", "give numbers separated by commas, e.g. --param cores=1,2,4");
+      throw Error("--param " + name + ": '" + f + "' is not a number",
+                  "give numbers separated by commas, e.g. --param cores=1,2,4");
     }
   }
   if (out.empty()) throw Error("--param " + name + " has no values", "e.g. --param cores=1,2,4");
@@ -93,32 +94,42 @@ std::string number_text(double v) {
   return b;
 }
 
-std::vector<Axis> make_axes(const std::vector<std::string>& params, const std::string& grid_file, const json::object& base) {
+std::vector<Axis> make_axes(const std::vector<std::string>& params, const std::string& grid_file,
+                            const json::object& base) {
   std::vector<Axis> axes;
   for (const std::string& p : params) {
     const size_t eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) throw Error("--param '" + p + "' is not KEY=v1,v2,...", "e.g. --param cores=1,2,4");
+    if (eq == std::string::npos || eq == 0)
+      throw Error("--param '" + p + "' is not KEY=v1,v2,...", "e.g. --param cores=1,2,4");
     axes.push_back(make_axis(p.substr(0, eq), parse_values(p.substr(0, eq), p.substr(eq + 1)), base));
   }
   if (!grid_file.empty()) {
-    if (!std::filesystem::exists(grid_file)) throw Error("cannot open --grid-file '" + grid_file + "'", "check the path");
+    if (!std::filesystem::exists(grid_file))
+      throw Error("cannot open --grid-file '" + grid_file + "'", "check the path");
     json::error_code ec;
     const json::value g = json::parse(read_file(grid_file, "--grid-file"), ec);
-    if (ec || !g.is_object()) throw Error("--grid-file '" + grid_file + "' is not a JSON object", "write {\"cores\": [1, 2, 4]}");
+    if (ec || !g.is_object())
+      throw Error("--grid-file '" + grid_file + "' is not a JSON object", "write {\"cores\": [1, 2, 4]}");
     for (const auto& kv : g.as_object()) {
       std::vector<double> vals;
-      if (!kv.value().is_array()) throw Error("--grid-file: '" + std::string(kv.key()) + "' must be an array of numbers", "e.g. \"cores\": [1, 2, 4]");
+      if (!kv.value().is_array())
+        throw Error("--grid-file: '" + std::string(kv.key()) + "' must be an array of numbers",
+                    "e.g. \"cores\": [1, 2, 4]");
       for (const auto& x : kv.value().as_array()) {
-        if (!x.is_number()) throw Error("--grid-file: '" + std::string(kv.key()) + "' has a value that is not a number", "e.g. \"cores\": [1, 2, 4]");
+        if (!x.is_number())
+          throw Error("--grid-file: '" + std::string(kv.key()) + "' has a value that is not a number",
+                      "e.g. \"cores\": [1, 2, 4]");
         vals.push_back(x.to_number<double>());
       }
-      if (vals.empty()) throw Error("--grid-file: '" + std::string(kv.key()) + "' has no values", "e.g. \"cores\": [1, 2, 4]");
+      if (vals.empty())
+        throw Error("--grid-file: '" + std::string(kv.key()) + "' has no values", "e.g. \"cores\": [1, 2, 4]");
       axes.push_back(make_axis(std::string(kv.key()), vals, base));
     }
   }
   for (size_t i = 0; i < axes.size(); ++i)
     for (size_t j = 0; j < i; ++j)
-      if (axes[i].path == axes[j].path) throw Error("sweep parameter '" + axes[i].name + "' is given twice", "give each setting once");
+      if (axes[i].path == axes[j].path)
+        throw Error("sweep parameter '" + axes[i].name + "' is given twice", "give each setting once");
   return axes;
 }
 
@@ -133,7 +144,8 @@ std::vector<std::vector<double>> grid_points(const std::vector<Axis>& axes) {
       }
     points = std::move(next);
   }
-  if (points.size() > 10000) throw Error("the grid has " + std::to_string(points.size()) + " points", "sweep at most 10000 points at a time");
+  if (points.size() > 10000)
+    throw Error("the grid has " + std::to_string(points.size()) + " points", "sweep at most 10000 points at a time");
   return points;
 }
 

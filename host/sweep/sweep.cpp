@@ -64,7 +64,8 @@ void read_simulation(const SweepConfig& cfg, const fs::path& dir, PointResult& r
   }
   r.cycles_per_step = rows ? cyc / rows : NAN;
   r.energy_per_step_nj = e.at("total_pj").to_number<double>() / env_steps * 1e-3;
-  r.energy_per_generation_mj = r.energy_per_step_nj * 1e-6 * static_cast<double>(cfg.pop) * static_cast<double>(cfg.horizon);
+  r.energy_per_generation_mj =
+      r.energy_per_step_nj * 1e-6 * static_cast<double>(cfg.pop) * static_cast<double>(cfg.horizon);
 }
 
 PointResult run_point(const SweepConfig& cfg, const json::object& point_cfg, const fs::path& dir, int act_size) {
@@ -111,14 +112,16 @@ std::string results_csv(const std::vector<Axis>& axes, const std::vector<std::ve
     csv << k;
     for (double v : points[k]) csv << ',' << number_text(v);
     csv << ',' << csv_cell(r.status) << ',' << num(r.cycles_per_step) << ',' << num(r.energy_per_step_nj) << ','
-        << num(r.energy_per_generation_mj) << ',' << num(r.sram_bits) << ',' << num(r.eval_return) << ',' << csv_cell(r.error) << '\n';
+        << num(r.energy_per_generation_mj) << ',' << num(r.sram_bits) << ',' << num(r.eval_return) << ','
+        << csv_cell(r.error) << '\n';
   }
   return csv.str();
 }
 
 // the results against the point index (its settings as tick labels); "" when drawn, else why not
-std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes, const std::vector<std::vector<double>>& points,
-                         const std::vector<PointResult>& results, const std::string& png) {
+std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes,
+                         const std::vector<std::vector<double>>& points, const std::vector<PointResult>& results,
+                         const std::string& png) {
   std::ostringstream dat;
   for (size_t k = 0; k < points.size(); ++k) {
     const PointResult& r = results[k];
@@ -127,7 +130,8 @@ std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes, 
   }
   const bool train = cfg.train_generations > 0;
   std::ostringstream gp;
-  gp << "set terminal pngcairo noenhanced size 1200," << (train ? 1000 : 800) << "\nset output \"" << io::kPlotOutput << "\"\n"
+  gp << "set terminal pngcairo noenhanced size 1200," << (train ? 1000 : 800) << "\nset output \"" << io::kPlotOutput
+     << "\"\n"
      << "set multiplot layout " << (train ? 4 : 3) << ",1 title "
      << io::gnuplot_quote("ecsim sweep (" + cfg.task + ", N = " + std::to_string(cfg.neurons) + ")") << "\n"
      << "set style data linespoints\nset grid\nset xtics rotate by -20 font ',8'\nunset key\n"
@@ -143,7 +147,8 @@ std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes, 
 
 void SweepConfig::validate() const {
   if (out.empty()) throw Error("ecsim sweep needs --out DIR", "e.g. --out runs/sweep-cores");
-  if (params.empty() && grid_file.empty()) throw Error("ecsim sweep needs at least one --param or a --grid-file", "e.g. --param cores=1,2,4");
+  if (params.empty() && grid_file.empty())
+    throw Error("ecsim sweep needs at least one --param or a --grid-file", "e.g. --param cores=1,2,4");
   if (jobs < 1 || jobs > 256) throw Error("--jobs must be in [1, 256]", "e.g. --jobs 2");
   if (steps < 1 || pop < 1 || horizon < 1 || train_generations < 0)
     throw Error("--steps, --pop and --horizon must be >= 1 and --train-generations >= 0", "e.g. --steps 20");
@@ -161,21 +166,31 @@ std::vector<std::string> arith_args(const SweepConfig& cfg, const chip::ChipConf
   return a;
 }
 
-std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipConfig& chip, const std::string& point_dir,
-                                       int act_size) {
+std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipConfig& chip,
+                                       const std::string& point_dir, int act_size) {
   const fs::path dir(point_dir);
-  std::vector<std::string> a{cfg.ecsim, "simulate", "--backend", "systemc", "--chip", (dir / "chip.json").string(),
-                             "--trace", (fs::path(cfg.out) / "trace.csv").string(), "--rho-const", number_text(cfg.rho),
-                             "--seed", std::to_string(cfg.seed), "--d-out", std::to_string(act_size)};
+  std::vector<std::string> a{cfg.ecsim,     "simulate",
+                             "--backend",   "systemc",
+                             "--chip",      (dir / "chip.json").string(),
+                             "--trace",     (fs::path(cfg.out) / "trace.csv").string(),
+                             "--rho-const", number_text(cfg.rho),
+                             "--seed",      std::to_string(cfg.seed),
+                             "--d-out",     std::to_string(act_size)};
   for (std::string& s : arith_args(cfg, chip)) a.push_back(std::move(s));
   a.insert(a.end(), {"--out", (dir / "actions.csv").string()});
   return a;
 }
 
-std::vector<std::string> train_args(const SweepConfig& cfg, const chip::ChipConfig& chip, const std::string& point_dir) {
-  std::vector<std::string> a{cfg.ecsim, "train", "--task", cfg.task, "--pop", std::to_string(cfg.pop), "--generations",
-                             std::to_string(cfg.train_generations), "--seed", std::to_string(cfg.seed), "--threads", "1",
-                             "--no-plot", "--progress", "never"};
+std::vector<std::string> train_args(const SweepConfig& cfg, const chip::ChipConfig& chip,
+                                    const std::string& point_dir) {
+  std::vector<std::string> a{cfg.ecsim,       "train",
+                             "--task",        cfg.task,
+                             "--pop",         std::to_string(cfg.pop),
+                             "--generations", std::to_string(cfg.train_generations),
+                             "--seed",        std::to_string(cfg.seed),
+                             "--threads",     "1",
+                             "--no-plot",     "--progress",
+                             "never"};
   for (std::string& s : arith_args(cfg, chip)) a.push_back(std::move(s));
   a.insert(a.end(), {"--out", (fs::path(point_dir) / "train").string()});
   return a;
@@ -221,8 +236,8 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
   const bool plotted = plot_results(cfg, axes, points, results, png.string()).empty();
   size_t ok = 0;
   for (const auto& r : results) ok += r.status == "ok";
-  log << "swept " << points.size() << " points (" << ok << " ok, " << points.size() - ok << " not): wrote " << csv_path.string()
-      << (plotted ? " and " + png.string() : " (gnuplot failed: no plot)") << "\n";
+  log << "swept " << points.size() << " points (" << ok << " ok, " << points.size() - ok << " not): wrote "
+      << csv_path.string() << (plotted ? " and " + png.string() : " (gnuplot failed: no plot)") << "\n";
   return ok == points.size() ? 0 : 3;
 }
 

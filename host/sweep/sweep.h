@@ -31,14 +31,15 @@ struct SweepConfig {
 
 struct PointResult {
   std::string status = "ok", error;
-  double cycles_per_step = NAN, energy_per_step_nj = NAN, energy_per_generation_mj = NAN, sram_bits = NAN, eval_return = NAN;
+  double cycles_per_step = NAN, energy_per_step_nj = NAN, energy_per_generation_mj = NAN, sram_bits = NAN,
+         eval_return = NAN;
 };
 
 // The child argument vectors of one point (argv[0] is cfg.ecsim): the point's arithmetic is
 // passed as the flags of ref::ArithConfig's fields (--rho-bits 10 ...) after --neurons.
 std::vector<std::string> arith_args(const SweepConfig& cfg, const chip::ChipConfig& chip);
-std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipConfig& chip, const std::string& point_dir,
-                                       int act_size);
+std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipConfig& chip,
+                                       const std::string& point_dir, int act_size);
 std::vector<std::string> train_args(const SweepConfig& cfg, const chip::ChipConfig& chip, const std::string& point_dir);
 
 // Runs the sweep, printing a line per finished point and a summary to `log`. Returns the exit

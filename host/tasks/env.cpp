@@ -12,16 +12,21 @@ namespace ecsim::tasks {
 
 const char* reason_name(EndReason r) {
   switch (r) {
-    case EndReason::kNone: return "none";
-    case EndReason::kUnhealthy: return "unhealthy";
-    case EndReason::kTimeLimit: return "time_limit";
-    case EndReason::kNanState: return "nan_state";
-    case EndReason::kMujocoWarning: return "mujoco_warning";
-    case EndReason::kBadAction: return "bad_action";
+    case EndReason::kNone:
+      return "none";
+    case EndReason::kUnhealthy:
+      return "unhealthy";
+    case EndReason::kTimeLimit:
+      return "time_limit";
+    case EndReason::kNanState:
+      return "nan_state";
+    case EndReason::kMujocoWarning:
+      return "mujoco_warning";
+    case EndReason::kBadAction:
+      return "bad_action";
   }
   return "unknown";
 }
-
 
 Env::Env(std::shared_ptr<const Model> model)
     : m_model(std::move(model)), m_spec(&m_model->spec()), m_mj(m_model->mj()), m_data(mj_makeData(m_mj)) {
@@ -37,9 +42,7 @@ Env::Env(std::shared_ptr<const Model> model)
   reset(0);
 }
 
-
 void Env::reset(uint64_t seed) { reset(seed, m_spec->reset_noise_scale); }
-
 
 void Env::reset(uint64_t seed, double noise_scale) {
   mjData* d = m_data.get();
@@ -48,19 +51,16 @@ void Env::reset(uint64_t seed, double noise_scale) {
   // qpos = qpos0 + U[-s, s), qvel = 0 + U[-s, s): draws 0..nq-1, then nq..nq+nv-1
   ResetNoise noise(seed, noise_scale);
   for (int i = 0; i < m_mj->nq; ++i) d->qpos[i] = m_mj->qpos0[i] + noise.draw(static_cast<uint64_t>(i));
-  for (int i = 0; i < m_mj->nv; ++i)
-    d->qvel[i] = 0.0 + noise.draw(static_cast<uint64_t>(m_mj->nq + i));
+  for (int i = 0; i < m_mj->nv; ++i) d->qvel[i] = 0.0 + noise.draw(static_cast<uint64_t>(m_mj->nq + i));
   mj_forward(m_mj, d);
   m_steps = 0;
 }
-
 
 void Env::set_state(const double* qpos, const double* qvel) {
   mju_copy(m_data->qpos, qpos, m_mj->nq);
   mju_copy(m_data->qvel, qvel, m_mj->nv);
   mj_forward(m_mj, m_data.get());
 }
-
 
 double Env::x_position() const {
   const mjData* d = m_data.get();
@@ -72,7 +72,6 @@ double Env::x_position() const {
   return s / m_model->total_mass();
 }
 
-
 bool Env::is_healthy() const {
   const TaskSpec& s = *m_spec;
   const double* qpos = m_data->qpos;
@@ -82,12 +81,10 @@ bool Env::is_healthy() const {
   if (s.check_state) {
     // hopper: state_vector()[2:] = qpos[2:] and the unclipped qvel
     for (int i = 2; i < m_mj->nq; ++i) ok = ok && s.state_min < qpos[i] && qpos[i] < s.state_max;
-    for (int i = 0; i < m_mj->nv; ++i)
-      ok = ok && s.state_min < m_data->qvel[i] && m_data->qvel[i] < s.state_max;
+    for (int i = 0; i < m_mj->nv; ++i) ok = ok && s.state_min < m_data->qvel[i] && m_data->qvel[i] < s.state_max;
   }
   return ok;
 }
-
 
 StepResult Env::step(const double* action) {
   const TaskSpec& s = *m_spec;
@@ -149,8 +146,7 @@ StepResult Env::step(const double* action) {
   double reward = (forward + healthy_reward) - ctrl_cost;
   double contact_cost = 0.0;
   if (s.contact_weight != 0.0) {
-    contact_cost = s.contact_weight *
-                   detail::numpy_sum_squares(d->cfrc_ext, static_cast<size_t>(6 * m_mj->nbody));
+    contact_cost = s.contact_weight * detail::numpy_sum_squares(d->cfrc_ext, static_cast<size_t>(6 * m_mj->nbody));
     if (contact_cost > s.contact_cost_max) contact_cost = s.contact_cost_max;  // np.clip(., -inf, max)
     reward = reward - contact_cost;
   }
@@ -164,7 +160,6 @@ StepResult Env::step(const double* action) {
   r.reason = !healthy ? EndReason::kUnhealthy : (r.truncated ? EndReason::kTimeLimit : EndReason::kNone);
   return r;
 }
-
 
 void Env::observation(double* out) const {
   const TaskSpec& s = *m_spec;

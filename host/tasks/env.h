@@ -20,36 +20,36 @@ enum class Robot { kHopper, kWalker2d, kHumanoid };
 
 // Static description of one task id. Values are Gymnasium's defaults (docs/tasks.md).
 struct TaskSpec {
-  std::string name;        // the id users type: "hopper", "hopper-v5", ...
+  std::string name;  // the id users type: "hopper", "hopper-v5", ...
   Robot robot;
-  int version;             // 4 or 5 (Gymnasium environment version)
-  int obs_size;            // observation length (x position excluded)
-  int act_size;            // number of actuators
-  int frame_skip;          // mj_step calls per env step
-  int max_episode_steps;   // truncation limit (1000)
+  int version;            // 4 or 5 (Gymnasium environment version)
+  int obs_size;           // observation length (x position excluded)
+  int act_size;           // number of actuators
+  int frame_skip;         // mj_step calls per env step
+  int max_episode_steps;  // truncation limit (1000)
 
   // reward weights
-  double forward_weight;       // times the x velocity (qpos[0], or the center of mass for humanoid)
-  double ctrl_weight;          // times sum(action^2) (raw action, not clipped)
-  double healthy_reward;       // per step; v4 pays it on the terminating step too, v5 does not
-  double contact_weight;       // humanoid-v5 only: times sum(cfrc_ext^2); 0 elsewhere
-  double contact_cost_max;     // humanoid-v5 only: the contact cost is clipped to this
+  double forward_weight;    // times the x velocity (qpos[0], or the center of mass for humanoid)
+  double ctrl_weight;       // times sum(action^2) (raw action, not clipped)
+  double healthy_reward;    // per step; v4 pays it on the terminating step too, v5 does not
+  double contact_weight;    // humanoid-v5 only: times sum(cfrc_ext^2); 0 elsewhere
+  double contact_cost_max;  // humanoid-v5 only: the contact cost is clipped to this
   // the observation or the reward reads cfrc_ext (humanoid): only then does a step end with
   // mj_rnePostConstraint, whose outputs (cacc, cfrc_int, cfrc_ext) nothing else reads
   bool reads_constraint_forces;
 
   // healthy rules, all strict: lo < value < hi
-  int z_index;                 // qpos index of the torso height (1, or 2 for humanoid)
+  int z_index;  // qpos index of the torso height (1, or 2 for humanoid)
   double z_min, z_max;
-  bool check_angle;            // hopper, walker2d: lo < qpos[2] < hi
+  bool check_angle;  // hopper, walker2d: lo < qpos[2] < hi
   double angle_min, angle_max;
-  bool check_state;            // hopper: lo < (qpos[2:], qvel) < hi elementwise
+  bool check_state;  // hopper: lo < (qpos[2:], qvel) < hi elementwise
   double state_min, state_max;
 
-  double reset_noise_scale;    // uniform U[-s, s) on every qpos and qvel entry
-  double obs_qvel_clip;        // observation clips qvel to [-c, c]; 0 means no clipping
+  double reset_noise_scale;  // uniform U[-s, s) on every qpos and qvel entry
+  double obs_qvel_clip;      // observation clips qvel to [-c, c]; 0 means no clipping
 
-  std::string model_file;      // the project's MJCF file for this task (in the models directory)
+  std::string model_file;                    // the project's MJCF file for this task (in the models directory)
   std::vector<std::string> joints;           // every joint, in qpos order
   std::vector<std::string> actuated_joints;  // the joint each actuator drives, in ctrl order
   int nbody;                                 // bodies including the world (fixes humanoid's obs size)
@@ -89,7 +89,7 @@ class Model {
   const mjModel* mj() const { return m_mj.get(); }
   const std::string& path() const { return m_path; }
   double dt() const { return m_mj->opt.timestep * m_spec.frame_skip; }  // Gymnasium's dt
-  double total_mass() const { return m_total_mass; }  // numpy-order sum of body_mass
+  double total_mass() const { return m_total_mass; }                    // numpy-order sum of body_mass
 
  private:
   Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, std::string path);
@@ -125,8 +125,8 @@ struct RewardComponents {
 struct StepResult {
   double reward = 0;
   RewardComponents components;
-  bool terminated = false;  // unhealthy or a physics failure
-  bool truncated = false;   // the step count reached max_episode_steps
+  bool terminated = false;              // unhealthy or a physics failure
+  bool truncated = false;               // the step count reached max_episode_steps
   EndReason reason = EndReason::kNone;  // terminated reasons win over kTimeLimit
 };
 
@@ -157,7 +157,7 @@ class Env {
 
   int obs_size() const { return m_spec->obs_size; }
   int act_size() const { return m_spec->act_size; }
-  int steps() const { return m_steps; }  // env steps since reset
+  int steps() const { return m_steps; }                           // env steps since reset
   const double* ctrl_low() const { return m_ctrl_low.data(); }    // per actuator
   const double* ctrl_high() const { return m_ctrl_high.data(); }  // per actuator
   const TaskSpec& spec() const { return *m_spec; }

@@ -30,11 +30,16 @@ void install_warning_handler() {
 
 const char* joint_type_name(int t) {
   switch (t) {
-    case mjJNT_FREE: return "free";
-    case mjJNT_BALL: return "ball";
-    case mjJNT_SLIDE: return "slide";
-    case mjJNT_HINGE: return "hinge";
-    default: return "unknown";
+    case mjJNT_FREE:
+      return "free";
+    case mjJNT_BALL:
+      return "ball";
+    case mjJNT_SLIDE:
+      return "slide";
+    case mjJNT_HINGE:
+      return "hinge";
+    default:
+      return "unknown";
   }
 }
 
@@ -65,8 +70,8 @@ std::string default_model_dir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (const fs::path& dir : {exe.parent_path() / "models",
-                                exe.parent_path() / ".." / "share" / "ecsim" / "models"}) {
+    for (const fs::path& dir :
+         {exe.parent_path() / "models", exe.parent_path() / ".." / "share" / "ecsim" / "models"}) {
       if (fs::is_directory(dir)) return dir.lexically_normal().string();
       tried.push_back(dir.lexically_normal().string());
     }
@@ -83,14 +88,13 @@ Model::Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, s
 
 std::shared_ptr<const Model> Model::load(const TaskSpec& spec, const std::string& path_in) {
   install_warning_handler();
-  const std::string path = path_in.empty() ? (fs::path(default_model_dir()) / spec.model_file).string()
-                                           : path_in;
+  const std::string path = path_in.empty() ? (fs::path(default_model_dir()) / spec.model_file).string() : path_in;
   std::error_code ec;
   if (!fs::exists(path, ec))
     throw Error("model file '" + path + "' does not exist",
-                path_in.empty() ? "reinstall ecsim (models/ must sit beside the binary) or pass --model FILE"
-                                : "pass an existing MJCF file, or omit --model to use the project's " +
-                                      spec.name + " model");
+                path_in.empty()
+                    ? "reinstall ecsim (models/ must sit beside the binary) or pass --model FILE"
+                    : "pass an existing MJCF file, or omit --model to use the project's " + spec.name + " model");
   if (fs::is_directory(path, ec))
     throw Error("model file '" + path + "' is a directory", "pass the path of an MJCF .xml file");
 
@@ -126,20 +130,20 @@ void Model::validate(const TaskSpec& spec, const mjModel* m, const std::string& 
     std::string detail;
     if (!missing.empty()) detail += "missing: " + join(missing);
     if (!extra.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + join(extra);
-    throw Error(who + " has " + std::to_string(m->njnt) + " joints (" + join(have) + "), " + task +
-                    " needs " + join(spec.joints) + " (" + detail + ")",
+    throw Error(who + " has " + std::to_string(m->njnt) + " joints (" + join(have) + "), " + task + " needs " +
+                    join(spec.joints) + " (" + detail + ")",
                 "use a " + task + " MJCF file with exactly these joint names");
   }
   for (size_t k = 0; k < spec.joints.size(); ++k) {
     const int j = static_cast<int>(k);
     if (have[k] != spec.joints[k])
-      throw Error(who + " declares its joints in the order " + join(have) + ", " + task +
-                      " needs " + join(spec.joints) + " (the observation follows qpos order)",
+      throw Error(who + " declares its joints in the order " + join(have) + ", " + task + " needs " +
+                      join(spec.joints) + " (the observation follows qpos order)",
                   "reorder the joints in the MJCF file");
     const int want_type = expected_joint_type(spec.joints[k]);
     if (m->jnt_type[j] != want_type)
-      throw Error(who + ": joint '" + spec.joints[k] + "' is a " + joint_type_name(m->jnt_type[j]) +
-                      " joint, " + task + " needs a " + joint_type_name(want_type) + " joint",
+      throw Error(who + ": joint '" + spec.joints[k] + "' is a " + joint_type_name(m->jnt_type[j]) + " joint, " + task +
+                      " needs a " + joint_type_name(want_type) + " joint",
                   "fix the joint's type in the MJCF file");
   }
 
@@ -159,9 +163,8 @@ void Model::validate(const TaskSpec& spec, const mjModel* m, const std::string& 
   if (m->nu != spec.act_size || !act_missing.empty()) {
     std::string detail = act_missing.empty() ? "" : " (missing: actuator on " + join(act_missing) + ")";
     throw Error(who + " has " + std::to_string(m->nu) + " actuators" +
-                    (acts.empty() ? std::string() : " (on " + join(acts) + ")") + ", " + task +
-                    " needs " + std::to_string(spec.act_size) + " joint motors on " +
-                    join(spec.actuated_joints) + detail,
+                    (acts.empty() ? std::string() : " (on " + join(acts) + ")") + ", " + task + " needs " +
+                    std::to_string(spec.act_size) + " joint motors on " + join(spec.actuated_joints) + detail,
                 "add one <motor joint=...> per listed joint, in this order");
   }
   for (int a = 0; a < m->nu; ++a)
@@ -176,9 +179,8 @@ void Model::validate(const TaskSpec& spec, const mjModel* m, const std::string& 
 
   // bodies: humanoid's observation has one block per body
   if (spec.robot == Robot::kHumanoid && m->nbody != spec.nbody)
-    throw Error(who + " has " + std::to_string(m->nbody) + " bodies (world included), " + task +
-                    " needs " + std::to_string(spec.nbody) +
-                    " (the observation has one cinert/cvel/cfrc_ext block per body)",
+    throw Error(who + " has " + std::to_string(m->nbody) + " bodies (world included), " + task + " needs " +
+                    std::to_string(spec.nbody) + " (the observation has one cinert/cvel/cfrc_ext block per body)",
                 "use the humanoid body tree: torso, lwaist, pelvis, thighs, shins, feet, arms");
 }
 

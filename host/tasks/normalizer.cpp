@@ -13,9 +13,7 @@ namespace ecsim::tasks {
 
 static_assert(std::endian::native == std::endian::little, "the binary blob format assumes little-endian");
 
-RunningNormalizer::RunningNormalizer(size_t size)
-    : m_mean(size, 0.0), m_summed_var(size, 0.0), m_std32(size, 1.0f) {}
-
+RunningNormalizer::RunningNormalizer(size_t size) : m_mean(size, 0.0), m_summed_var(size, 0.0), m_std32(size, 1.0f) {}
 
 double RunningNormalizer::std(size_t i) const {
   if (m_count == 0) return 1.0;
@@ -23,11 +21,9 @@ double RunningNormalizer::std(size_t i) const {
   return std::clamp(v, kStdMin, kStdMax);
 }
 
-
 void RunningNormalizer::refresh_std() {
   for (size_t i = 0; i < size(); ++i) m_std32[i] = static_cast<float>(std(i));
 }
-
 
 void RunningNormalizer::update(const double* batch, size_t rows) {
   if (rows == 0) return;
@@ -49,11 +45,10 @@ void RunningNormalizer::update(const double* batch, size_t rows) {
   refresh_std();
 }
 
-
 void RunningNormalizer::merge(const RunningNormalizer& other) {
   if (other.size() != size())
-    throw Error("cannot merge normalizer statistics of size " + std::to_string(other.size()) +
-                    " into size " + std::to_string(size()),
+    throw Error("cannot merge normalizer statistics of size " + std::to_string(other.size()) + " into size " +
+                    std::to_string(size()),
                 "merge normalizers of the same task");
   if (other.m_count == 0) return;
   if (m_count == 0) {
@@ -72,17 +67,13 @@ void RunningNormalizer::merge(const RunningNormalizer& other) {
   refresh_std();
 }
 
-
 void RunningNormalizer::normalize(const double* x, float* out) const {
-  for (size_t i = 0; i < size(); ++i)
-    out[i] = (static_cast<float>(x[i]) - static_cast<float>(m_mean[i])) / m_std32[i];
+  for (size_t i = 0; i < size(); ++i) out[i] = (static_cast<float>(x[i]) - static_cast<float>(m_mean[i])) / m_std32[i];
 }
-
 
 void RunningNormalizer::normalize(const float* x, float* out) const {
   for (size_t i = 0; i < size(); ++i) out[i] = (x[i] - static_cast<float>(m_mean[i])) / m_std32[i];
 }
-
 
 namespace {
 
@@ -115,7 +106,6 @@ void check_version(uint64_t v) {
 
 }  // namespace
 
-
 std::string RunningNormalizer::to_binary() const {
   std::string s(kMagic, sizeof(kMagic));
   put<uint32_t>(s, kFormatVersion);
@@ -127,7 +117,6 @@ std::string RunningNormalizer::to_binary() const {
   return s;
 }
 
-
 RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
   if (blob.size() < sizeof(kMagic) || std::memcmp(blob.data(), kMagic, sizeof(kMagic)) != 0)
     throw Error("not an ecsim normalizer blob (bad magic)", "pass the normalizer part of an ecsim checkpoint");
@@ -137,8 +126,8 @@ RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
   const uint64_t n = get<uint64_t>(blob, pos);
   const uint64_t count = get<uint64_t>(blob, pos);
   if (blob.size() != pos + 16 * n)
-    throw Error("normalizer blob has " + std::to_string(blob.size()) + " bytes, size " + std::to_string(n) +
-                    " needs " + std::to_string(pos + 16 * n),
+    throw Error("normalizer blob has " + std::to_string(blob.size()) + " bytes, size " + std::to_string(n) + " needs " +
+                    std::to_string(pos + 16 * n),
                 "the checkpoint file is damaged; use another checkpoint");
   RunningNormalizer r(n);
   r.m_count = count;
@@ -147,7 +136,6 @@ RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
   r.refresh_std();
   return r;
 }
-
 
 std::string RunningNormalizer::to_json() const {
   boost::json::object o;
@@ -160,7 +148,6 @@ std::string RunningNormalizer::to_json() const {
   return boost::json::serialize(o);
 }
 
-
 RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
   const auto bad = [](const std::string& what) {
     return Error("normalizer JSON: " + what, "pass the normalizer part of an ecsim checkpoint");
@@ -172,8 +159,7 @@ RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
     throw bad(std::string("not valid JSON (") + e.what() + ")");
   }
   const auto* o = v.if_object();
-  if (!o || !o->contains("format") || !o->at("format").is_string() ||
-      o->at("format").as_string() != "ecsim-normalizer")
+  if (!o || !o->contains("format") || !o->at("format").is_string() || o->at("format").as_string() != "ecsim-normalizer")
     throw bad("missing \"format\": \"ecsim-normalizer\"");
   try {
     check_version(boost::json::value_to<uint64_t>(o->at("version")));

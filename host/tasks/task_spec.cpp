@@ -71,9 +71,8 @@ TaskSpec walker2d(int version) {
   s.reset_noise_scale = 5e-3;
   s.obs_qvel_clip = 10.0;
   s.model_file = version == 4 ? "walker2d.xml" : "walker2d_v5.xml";  // v5: both feet friction 1.9
-  s.joints = {"rootx",       "rootz",     "rooty",
-              "thigh_joint", "leg_joint", "foot_joint",
-              "thigh_left_joint", "leg_left_joint", "foot_left_joint"};
+  s.joints = {"rootx",          "rootz",          "rooty", "thigh_joint", "leg_joint", "foot_joint", "thigh_left_joint",
+              "leg_left_joint", "foot_left_joint"};
   s.actuated_joints = {"thigh_joint",      "leg_joint",      "foot_joint",
                        "thigh_left_joint", "leg_left_joint", "foot_left_joint"};
   s.nbody = 8;
@@ -109,23 +108,20 @@ TaskSpec humanoid(int version) {
   s.reset_noise_scale = 1e-2;
   s.obs_qvel_clip = 0.0;  // humanoid's qvel is not clipped
   s.model_file = "humanoid.xml";
-  s.joints = {"root",           "abdomen_z",       "abdomen_y",   "abdomen_x",
-              "right_hip_x",    "right_hip_z",     "right_hip_y", "right_knee",
-              "left_hip_x",     "left_hip_z",      "left_hip_y",  "left_knee",
-              "right_shoulder1", "right_shoulder2", "right_elbow",
-              "left_shoulder1",  "left_shoulder2",  "left_elbow"};
-  s.actuated_joints = {"abdomen_y",      "abdomen_z",       "abdomen_x",   "right_hip_x",
-                       "right_hip_z",    "right_hip_y",     "right_knee",  "left_hip_x",
-                       "left_hip_z",     "left_hip_y",      "left_knee",   "right_shoulder1",
-                       "right_shoulder2", "right_elbow",    "left_shoulder1",
+  s.joints = {"root",           "abdomen_z",      "abdomen_y",       "abdomen_x",       "right_hip_x",
+              "right_hip_z",    "right_hip_y",    "right_knee",      "left_hip_x",      "left_hip_z",
+              "left_hip_y",     "left_knee",      "right_shoulder1", "right_shoulder2", "right_elbow",
+              "left_shoulder1", "left_shoulder2", "left_elbow"};
+  s.actuated_joints = {"abdomen_y",      "abdomen_z",       "abdomen_x",       "right_hip_x", "right_hip_z",
+                       "right_hip_y",    "right_knee",      "left_hip_x",      "left_hip_z",  "left_hip_y",
+                       "left_knee",      "right_shoulder1", "right_shoulder2", "right_elbow", "left_shoulder1",
                        "left_shoulder2", "left_elbow"};
   s.nbody = 14;
   return s;
 }
 
 const std::vector<TaskSpec>& table() {
-  static const std::vector<TaskSpec> specs = {hopper(4),   walker2d(4), humanoid(4),
-                                              hopper(5),   walker2d(5), humanoid(5)};
+  static const std::vector<TaskSpec> specs = {hopper(4), walker2d(4), humanoid(4), hopper(5), walker2d(5), humanoid(5)};
   return specs;
 }
 

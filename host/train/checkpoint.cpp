@@ -80,7 +80,8 @@ class Sections {
   const std::string& payload(const std::string& name, Kind kind) const {
     const auto it = m_sections.find(name);
     if (it == m_sections.end()) throw Error(m_what + " has no section '" + name + "'", kDamaged);
-    if (it->second.kind != kind) throw Error(m_what + ": section '" + name + "' has another kind than this ecsim's", kDamaged);
+    if (it->second.kind != kind)
+      throw Error(m_what + ": section '" + name + "' has another kind than this ecsim's", kDamaged);
     return it->second.payload;
   }
   std::string m_what;
@@ -97,14 +98,16 @@ void get_raw_words(BinReader& r, S& s, size_t words) {
     static_assert(std::is_same_v<std::remove_cvref_t<decltype(v)>, uint64_t>, "version-2 counters were all u64");
     if (i++ < words) v = r.get<uint64_t>();
   });
-  if (i < words) throw Error(r.what() + " holds more counters than this ecsim knows", "resume it with the ecsim that wrote it");
+  if (i < words)
+    throw Error(r.what() + " holds more counters than this ecsim knows", "resume it with the ecsim that wrote it");
 }
 
 // checked before the state is read: a wrong config gives this error, not a size mismatch
 void check_run(const CheckpointRun& run, const TrainConfig& cfg, const std::string& what) {
   if (run.method != method_code(cfg))
     throw Error(what + " was written by a --method " + (run.method ? "es" : "ec") + " run, the config says --method " +
-                eval::method_name(cfg.net.method), "the run directory is inconsistent; start a new run");
+                    eval::method_name(cfg.net.method),
+                "the run directory is inconsistent; start a new run");
   if (run.identity_crc != cfg.identity_crc())
     throw Error(what + " belongs to a different configuration than the run's config.json",
                 "config.json was edited or replaced; restore it or start a new run");
@@ -123,7 +126,8 @@ tasks::RunningNormalizer get_normalizer(const std::string& blob, const TrainConf
   } catch (const Error& e) {
     throw Error(what + ": the normalizer blob is bad (" + e.what() + ")", kDamaged);
   }
-  if (norm.size() != static_cast<size_t>(cfg.net.desc.shape.d_in)) throw Error(what + ": the normalizer has the wrong size", kDamaged);
+  if (norm.size() != static_cast<size_t>(cfg.net.desc.shape.d_in))
+    throw Error(what + ": the normalizer has the wrong size", kDamaged);
   return norm;
 }
 
@@ -193,7 +197,8 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
   const uint32_t version = r.get<uint32_t>();
   if (version < 1 || version > kCheckpointVersion)
     throw Error(what + " has format version " + std::to_string(version) + ", this ecsim reads versions 1 to " +
-                std::to_string(kCheckpointVersion), "resume it with the ecsim that wrote it");
+                    std::to_string(kCheckpointVersion),
+                "resume it with the ecsim that wrote it");
   if (version < 3) return decode_raw(r, version, cfg, what);
 
   const Sections sections(r, what);

@@ -19,7 +19,8 @@ namespace ecsim::train {
   X(double, elapsed, 0, "training wall time of the run so far in s (summed over resumes)") \
   X(uint64_t, frames_total, 0, "env steps of the run so far")                              \
   X(uint64_t, run_episodes, 0, "episodes behind run_hw and run_events")                    \
-  X(uint64_t, run_first_generation, 1, "first generation of run_hw and run_events (> 1 when resumed from a version-1 checkpoint)")
+  X(uint64_t, run_first_generation, 1,                                                     \
+    "first generation of run_hw and run_events (> 1 when resumed from a version-1 checkpoint)")
 
 struct ControllerScalars {
   ECSIM_DESCRIBE(ControllerScalars, ECSIM_CONTROLLER_SCALAR_FIELDS)

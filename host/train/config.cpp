@@ -38,7 +38,8 @@ void check_ranges(const S& part) {
       const std::string flag = "--" + train_flag(info);
       if (!std::isfinite(x)) throw Error(flag + " must be a finite number", info.doc);
       if (x < info.lo || x > info.hi)
-        throw Error(flag + " must be in [" + json::serialize(json::value(info.lo)) + ", " + json::serialize(json::value(info.hi)) + "]",
+        throw Error(flag + " must be in [" + json::serialize(json::value(info.lo)) + ", " +
+                        json::serialize(json::value(info.hi)) + "]",
                     info.doc);
     }
   });
@@ -80,9 +81,10 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
     const json::object& o = v.as_object();
     const json::value* format = o.if_contains("format");
     const json::value* version = o.if_contains("version");
-    if (!format || !format->is_string() || format->as_string() != "ecsim-train-config" || !version || !version->is_number() ||
-        version->to_number<double>() != 1)
-      throw Error("'" + where + "' is not an ecsim-train-config version 1 file", "is this a run directory of `ecsim train`?");
+    if (!format || !format->is_string() || format->as_string() != "ecsim-train-config" || !version ||
+        !version->is_number() || version->to_number<double>() != 1)
+      throw Error("'" + where + "' is not an ecsim-train-config version 1 file",
+                  "is this a run directory of `ecsim train`?");
     const json::object& id = o.at("identity").as_object();
     std::vector<std::string> not_task = keys_of<TrainOptimizer>(), not_optimizer = keys_of<TrainTask>();
     not_task.emplace_back("network");
@@ -97,7 +99,8 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(what + " is incomplete or malformed (" + e.what() + ")", "the run directory is damaged; start a new run");
+    throw Error(what + " is incomplete or malformed (" + e.what() + ")",
+                "the run directory is damaged; start a new run");
   }
   c.validate();
   return c;
@@ -106,13 +109,15 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
 void TrainConfig::validate() const {
   auto bad = [](const std::string& what, const std::string& fix) { throw Error(what, fix); };
   if (pop < 2) bad("--pop " + std::to_string(pop) + " is too small", "use --pop 2 or more (default 64)");
-  if (net.method == eval::Method::kES && pop % 2) bad("--pop " + std::to_string(pop) + " is odd; ES uses antithetic pairs", "use an even --pop");
+  if (net.method == eval::Method::kES && pop % 2)
+    bad("--pop " + std::to_string(pop) + " is odd; ES uses antithetic pairs", "use an even --pop");
   if (generations < 1) bad("--generations must be at least 1", "e.g. --generations 100");
   if (threads < 1 || threads > 1024) bad("--threads must be in [1, 1024]", "e.g. --threads 2");
   if (!(lr > 0) || !std::isfinite(lr)) bad("--lr must be a positive number", "e.g. --lr 0.15");
   if (!(eps > 0 && eps < 0.5)) bad("--eps must be in (0, 0.5)", "e.g. --eps 0.001");
   if (!(rho_init >= 0 && rho_init <= 1)) bad("--rho-init must be in [0, 1]", "e.g. --rho-init 0.5");
-  if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) bad("--beta1/--beta2 must be in [0, 1)", "e.g. 0.9 and 0.999");
+  if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1))
+    bad("--beta1/--beta2 must be in [0, 1)", "e.g. 0.9 and 0.999");
   if (!(adam_eps > 0)) bad("--adam-eps must be positive", "e.g. 1e-8");
   if (!(weight_decay >= 0) || !(es_weight_decay >= 0)) bad("weight decay must be >= 0", "e.g. --weight-decay 0");
   if (!(es_sigma > 0) || !std::isfinite(es_sigma)) bad("--sigma must be a positive number", "e.g. --sigma 0.3");

@@ -11,15 +11,15 @@ namespace ecsim::train {
 
 struct GenerationStats {
   uint64_t generation = 0;
-  double seconds = 0;        // wall time of this generation
-  double elapsed = 0;        // wall time of the run so far (across resumes)
-  uint64_t frames = 0;       // env steps of this generation (population + eval)
+  double seconds = 0;   // wall time of this generation
+  double elapsed = 0;   // wall time of the run so far (across resumes)
+  uint64_t frames = 0;  // env steps of this generation (population + eval)
   uint64_t frames_total = 0;
-  double fps = 0;            // frames / seconds
+  double fps = 0;  // frames / seconds
   double pop_mean = 0, pop_best = 0, pop_min = 0;
   double eval_mean = 0, eval_std = 0;
-  double mean_steps = 0;     // mean episode length of the population
-  double param_mean = 0;     // EC: mean ρ ("sparsity"); ES: mean |μ|
+  double mean_steps = 0;       // mean episode length of the population
+  double param_mean = 0;       // EC: mean ρ ("sparsity"); ES: mean |μ|
   double spikes_per_step = 0;  // population spikes per env step
   double synops_per_step = 0;
   // chip backends (systemc, rtl) only; has_chip is false on the functional backend

@@ -29,8 +29,8 @@ void warn_once(bool& warned, const std::string& msg) {
 
 void check_new_run_dir(const std::string& dir) {
   if (fs::exists(fs::path(dir) / "config.json"))
-    throw Error("--out '" + dir + "' already holds a training run", "continue it with --resume " + dir +
-                                                                        ", or pick a new --out directory");
+    throw Error("--out '" + dir + "' already holds a training run",
+                "continue it with --resume " + dir + ", or pick a new --out directory");
   if (fs::exists(dir) && !fs::is_directory(dir))
     throw Error("--out '" + dir + "' exists and is not a directory", "pick a new --out directory");
 }
@@ -45,7 +45,8 @@ void check_run_dir(const std::string& dir) {
   if (!fs::is_directory(dir))
     throw Error("--resume '" + dir + "' is not a directory", "pass the --out directory of an earlier `ecsim train`");
   if (!fs::exists(dir + "/config.json"))
-    throw Error("--resume '" + dir + "' is not a run directory (no config.json)", "pass the --out directory of an earlier `ecsim train`");
+    throw Error("--resume '" + dir + "' is not a run directory (no config.json)",
+                "pass the --out directory of an earlier `ecsim train`");
 }
 
 TrainConfig read_run_config(const std::string& dir) {
@@ -56,7 +57,8 @@ TrainConfig read_run_config(const std::string& dir) {
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error("run config '" + path + "' is not valid JSON (" + e.what() + ")", "the run directory is damaged; start a new run");
+    throw Error("run config '" + path + "' is not valid JSON (" + e.what() + ")",
+                "the run directory is damaged; start a new run");
   }
   return TrainConfig::from_json(v, path);
 }
@@ -95,22 +97,29 @@ void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vect
   const std::string x = col("generation");
   const std::string gp =
       "set terminal pngcairo size 900,540\n"
-      "set output \"" + std::string(io::kPlotOutput) + "\"\n"
+      "set output \"" +
+      std::string(io::kPlotOutput) +
+      "\"\n"
       "set datafile separator ','\n"
       "set key autotitle columnhead bottom right\n"
-      "set title 'ecsim train " + cfg.task + " --method " + eval::method_name(cfg.net.method) + " --pop " +
-      std::to_string(cfg.pop) + " --seed " + std::to_string(cfg.seed) + "'\n"
+      "set title 'ecsim train " +
+      cfg.task + " --method " + eval::method_name(cfg.net.method) + " --pop " + std::to_string(cfg.pop) + " --seed " +
+      std::to_string(cfg.seed) +
+      "'\n"
       "set xlabel 'generation'\nset ylabel 'return'\nset grid\n"
-      "plot 'metrics.csv' using " + x + ":" + col("eval_mean") + " with lines lw 2 title 'eval return (theta*)', "
-      "'' using " + x + ":" + col("pop_mean") + " with lines title 'population mean', '' using " + x + ":" + col("pop_best") +
+      "plot 'metrics.csv' using " +
+      x + ":" + col("eval_mean") +
+      " with lines lw 2 title 'eval return (theta*)', "
+      "'' using " +
+      x + ":" + col("pop_mean") + " with lines title 'population mean', '' using " + x + ":" + col("pop_best") +
       " with lines title 'population best'\n";
   const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", metrics_csv(rows)}});
   static bool warned = false;
   if (!why.empty()) warn_once(warned, "gnuplot failed; curve.png not written (" + why + ")");
 }
 
-void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st, const energy::EnergyReport& last,
-                  uint64_t last_episodes, const energy::EnergyReport& run) {
+void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st,
+                  const energy::EnergyReport& last, uint64_t last_episodes, const energy::EnergyReport& run) {
   // the last generation's report, per generation, episode and env step, and the run's total
   json::object o = energy::report_json(last, last_episodes, 1);
   o["generation"] = st.generation;

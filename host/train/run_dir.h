@@ -38,7 +38,7 @@ void write_policy(const std::string& dir, const TrainConfig& cfg, const Controll
 // curve.png from metrics.csv's rows; a warning (once) if gnuplot cannot draw it
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows);
 // energy.json (the last generation's report and the whole run's, `run`) and energy.png (cfg.plot)
-void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st, const energy::EnergyReport& last,
-                  uint64_t last_episodes, const energy::EnergyReport& run);
+void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st,
+                  const energy::EnergyReport& last, uint64_t last_episodes, const energy::EnergyReport& run);
 
 }  // namespace ecsim::train

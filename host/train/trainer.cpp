@@ -107,13 +107,15 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     cnt += res.results[i].counters;
   }
   for (const auto& r : res.results) s.frames += r.steps;
-  for (int k = 0; k < c.eval_episodes; ++k) s.eval_mean += res.results[pop + static_cast<size_t>(k)].ret / c.eval_episodes;
+  for (int k = 0; k < c.eval_episodes; ++k)
+    s.eval_mean += res.results[pop + static_cast<size_t>(k)].ret / c.eval_episodes;
   for (int k = 0; k < c.eval_episodes; ++k) {
     const double d = res.results[pop + static_cast<size_t>(k)].ret - s.eval_mean;
     s.eval_std += d * d / c.eval_episodes;
   }
   s.eval_std = std::sqrt(s.eval_std);
-  s.mean_steps = static_cast<double>(pop_steps) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
+  s.mean_steps =
+      static_cast<double>(pop_steps) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
   s.spikes_per_step = pop_steps ? static_cast<double>(cnt.spikes()) / static_cast<double>(pop_steps) : 0;
   s.synops_per_step = pop_steps ? static_cast<double>(cnt.synops()) / static_cast<double>(pop_steps) : 0;
   if (const double clock = ev.clock_hz(); clock > 0) {
@@ -124,7 +126,8 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
       if (i < pop) pop_cycles += res.results[i].chip_cycles;
     }
     s.cycles_per_step = s.frames ? static_cast<double>(s.chip_cycles) / static_cast<double>(s.frames) : 0;
-    s.cycles_per_episode = static_cast<double>(pop_cycles) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
+    s.cycles_per_episode =
+        static_cast<double>(pop_cycles) / static_cast<double>(pop * static_cast<size_t>(c.episodes_per_individual));
     s.chip_seconds = static_cast<double>(s.chip_cycles) / clock;
   }
   if (m_energy) {  // the jobs' hardware counts (simulated, or counted by the functional backend)
@@ -187,12 +190,14 @@ void Trainer::load_energy_setup() {
   // energy needs the chip's counts: a chip backend, or the functional backend counting for --chip
   if (!backend_counts_hardware(m_cfg.backend) && m_cfg.chip_path.empty()) {
     if (!m_cfg.energy_table.empty())
-      throw Error("--energy-table needs the chip's counts", "add --chip FILE (the functional backend then counts them) or --backend systemc");
+      throw Error("--energy-table needs the chip's counts",
+                  "add --chip FILE (the functional backend then counts them) or --backend systemc");
     return;
   }
   auto e = std::make_shared<EnergySetup>();
   e->chip = chip::load_chip_config(m_cfg.chip_path.empty() ? chip::default_chip_config_path() : m_cfg.chip_path);
-  e->table = energy::load_energy_table(m_cfg.energy_table.empty() ? energy::default_energy_table_path() : m_cfg.energy_table);
+  e->table =
+      energy::load_energy_table(m_cfg.energy_table.empty() ? energy::default_energy_table_path() : m_cfg.energy_table);
   m_energy = std::move(e);
 }
 
@@ -202,13 +207,15 @@ energy::EnergyReport Trainer::run_energy() const {
 
 std::string Trainer::energy_table_text() const {
   if (!m_energy || m_st.run_hw == chip::HwCounters{}) return "";
-  return "whole run (generations " + std::to_string(m_st.run_first_generation) + " to " + std::to_string(m_st.generation) +
-         "), " + energy::format_report(run_energy(), m_st.run_episodes, m_st.generation + 1 - m_st.run_first_generation);
+  return "whole run (generations " + std::to_string(m_st.run_first_generation) + " to " +
+         std::to_string(m_st.generation) + "), " +
+         energy::format_report(run_energy(), m_st.run_episodes, m_st.generation + 1 - m_st.run_first_generation);
 }
 
 void Trainer::write_outputs() const {
   write_metrics();
-  if (m_energy && !m_last_energy.lines.empty()) write_energy(m_dir, m_cfg, m_st, m_last_energy, m_last_episodes, run_energy());
+  if (m_energy && !m_last_energy.lines.empty())
+    write_energy(m_dir, m_cfg, m_st, m_last_energy, m_last_episodes, run_energy());
   write_policy(m_dir, m_cfg, m_st);
   if (m_cfg.plot && !m_metrics.empty()) write_curve(m_dir, m_cfg, m_metrics);
 }
@@ -221,7 +228,8 @@ bool Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uin
   while (m_st.generation < last) {
     const GenerationStats s = step(ev);
     const bool out_of_time = time_limit_s > 0 && s.elapsed >= time_limit_s;
-    const bool ckpt = s.generation % static_cast<uint64_t>(m_cfg.checkpoint_every) == 0 || s.generation == last || out_of_time;
+    const bool ckpt =
+        s.generation % static_cast<uint64_t>(m_cfg.checkpoint_every) == 0 || s.generation == last || out_of_time;
     if (ckpt) {
       write_checkpoint();
       write_outputs();

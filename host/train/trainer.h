@@ -50,7 +50,7 @@ class Trainer {
   std::string m_dir;
   ControllerState m_st;
   std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
-  std::vector<std::string> m_metrics;  // CSV rows without header, one per completed generation
+  std::vector<std::string> m_metrics;     // CSV rows without header, one per completed generation
   // energy runs: the chip and energy table that turn each generation's counters into energy
   std::shared_ptr<const EnergySetup> m_energy;
   energy::EnergyReport m_last_energy;  // the last generation's
@@ -65,6 +65,7 @@ bool backend_counts_hardware(const std::string& backend);
 // The jobs of generation g (1-based): the population (EC: one sampled θ per seed; ES: antithetic
 // pairs), then the eval starts of θ* (or μ). param_seeds, if given, gets the seeds the estimate
 // regenerates (EC: one per individual; ES: one per pair).
-std::vector<eval::Job> generation_jobs(const TrainConfig& cfg, uint64_t g, std::vector<uint64_t>* param_seeds = nullptr);
+std::vector<eval::Job> generation_jobs(const TrainConfig& cfg, uint64_t g,
+                                       std::vector<uint64_t>* param_seeds = nullptr);
 
 }  // namespace ecsim::train

@@ -77,7 +77,8 @@ HwCounters ActivityModel::env_step() const {
   each_core([&](int lo, int hi) {
     const uint64_t n = u(hi - lo);
     // INPUT, T × STEP, READOUT: every row read whatever the spikes
-    h.synapse_sram.add_reads(n * u(m_words_in) + T * n * u(m_words_rec) + n * u(m_words_out), m_chip.synapse_sram.word_bits);
+    h.synapse_sram.add_reads(n * u(m_words_in) + T * n * u(m_words_rec) + n * u(m_words_out),
+                             m_chip.synapse_sram.word_bits);
     const uint64_t state = T * n * u(m_state_words);
     h.state_sram.add_reads(state, m_chip.state_sram.word_bits);
     h.state_sram.add_writes(state, m_chip.state_sram.word_bits);

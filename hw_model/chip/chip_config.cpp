@@ -49,7 +49,8 @@ void note_deprecated_key(const std::string& label, const std::string& old_key, c
   static std::set<std::string> noted;
   const std::lock_guard<std::mutex> lock(mutex);
   if (!noted.insert(label + "\n" + old_key).second) return;
-  std::cerr << "note: chip config " << label << ": key \"" << old_key << "\" is deprecated, write \"" << new_key << "\"\n";
+  std::cerr << "note: chip config " << label << ": key \"" << old_key << "\" is deprecated, write \"" << new_key
+            << "\"\n";
 }
 
 }  // namespace
@@ -64,11 +65,13 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
     ObjectReader r(root, "", label);
     const std::string format = r.text("format");
     if (format != "ecsim-chip/1")
-      r.reject("format", "is \"" + format + "\", this ecsim reads \"ecsim-chip/1\"", "set \"format\": \"ecsim-chip/1\"");
+      r.reject("format", "is \"" + format + "\", this ecsim reads \"ecsim-chip/1\"",
+               "set \"format\": \"ecsim-chip/1\"");
     c.name = r.text("name");
     c.clock_hz = r.positive("clock_hz", "the clock frequency in Hz, e.g. 2e8");
     if (r.has("synapse_weights")) {  // the key before weight_bits: "1bit" or "float32"
-      if (r.has("weight_bits")) r.reject("synapse_weights", "and weight_bits are both given", "keep only \"weight_bits\"");
+      if (r.has("weight_bits"))
+        r.reject("synapse_weights", "and weight_bits are both given", "keep only \"weight_bits\"");
       note_deprecated_key(label, "synapse_weights", "weight_bits");
       const std::string wts = r.text("synapse_weights");
       if (wts != "1bit" && wts != "float32")
@@ -89,7 +92,8 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
       ObjectReader a = r.object("arith");
       ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
         if (chip_fixes(m))
-          c.arith.*m = a.integer(std::string(info.external()), static_cast<int>(info.lo), static_cast<int>(info.hi), "docs/spec.md §3.1");
+          c.arith.*m = a.integer(std::string(info.external()), static_cast<int>(info.lo), static_cast<int>(info.hi),
+                                 "docs/spec.md §3.1");
       });
     }
     {
@@ -118,9 +122,9 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
       c.noc.link_latency_cycles = n.integer("link_latency_cycles", 0, 1000, "cycles per link");
       c.noc.barrier_cycles = n.integer("barrier_cycles", 0, 100000, "cycles of the end-of-step barrier");
       if (c.noc.columns * c.noc.rows != c.cores)
-        n.reject("columns × rows", "= " + std::to_string(c.noc.columns * c.noc.rows) + " but cores.count = " +
-                                    std::to_string(c.cores),
-               "make the mesh hold exactly one router per core");
+        n.reject("columns × rows",
+                 "= " + std::to_string(c.noc.columns * c.noc.rows) + " but cores.count = " + std::to_string(c.cores),
+                 "make the mesh hold exactly one router per core");
     }
     {
       ObjectReader h = r.object("host_link");
@@ -166,12 +170,12 @@ void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network
   std::string diff;
   ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
     if (chip_fixes(m) && network.*m != chip.arith.*m)
-      diff += (diff.empty() ? "" : ", ") + std::string(info.name) + " = " + std::to_string(network.*m) + " (the chip's: " +
-              std::to_string(chip.arith.*m) + ")";
+      diff += (diff.empty() ? "" : ", ") + std::string(info.name) + " = " + std::to_string(network.*m) +
+              " (the chip's: " + std::to_string(chip.arith.*m) + ")";
   });
   if (!diff.empty())
-    throw Error("the network's arithmetic differs from " + (chip.path.empty() ? "chip " + chip.name : "chip config " + chip.path) +
-                    ": " + diff,
+    throw Error("the network's arithmetic differs from " +
+                    (chip.path.empty() ? "chip " + chip.name : "chip config " + chip.path) + ": " + diff,
                 "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
 }
 
@@ -187,18 +191,19 @@ Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {
   m.cores_used = (s.n_neurons + chip.neurons_per_core - 1) / chip.neurons_per_core;
   const int npc = chip.neurons_per_core, w = chip.synapse_sram.word_bits, b = chip.weight_bits;
   if (chip.float_weights() && w % 32 != 0)
-    throw Error("chip config " + chip.path + ": float32 weights need synapse SRAM words of a multiple of 32 bits, not " +
-                    std::to_string(w),
+    throw Error("chip config " + chip.path +
+                    ": float32 weights need synapse SRAM words of a multiple of 32 bits, not " + std::to_string(w),
                 "set memories.synapse_sram.word_bits to 32 or 64");
   // per neuron: its recurrent row (N presynaptic weights), its input column (2·d_in), its output row
   // (d_out), b bits each
-  const int64_t syn_words = int64_t{npc} * (words_for(int64_t{s.n_neurons} * b, w) + words_for(int64_t{2} * s.d_in * b, w) +
-                                            words_for(int64_t{s.d_out} * b, w));
+  const int64_t syn_words = int64_t{npc} * (words_for(int64_t{s.n_neurons} * b, w) +
+                                            words_for(int64_t{2} * s.d_in * b, w) + words_for(int64_t{s.d_out} * b, w));
   const int64_t synapses = int64_t{npc} * (s.n_neurons + 2 * s.d_in + s.d_out);
   m.synapse_bits_per_core = syn_words * w;
   const int rho_per_word = chip.rho_sram.word_bits / (a.rho_bits + 1);
   if (rho_per_word < 1)
-    throw Error("chip config " + chip.path + ": memories.rho_sram.word_bits = " + std::to_string(chip.rho_sram.word_bits) +
+    throw Error("chip config " + chip.path +
+                    ": memories.rho_sram.word_bits = " + std::to_string(chip.rho_sram.word_bits) +
                     " cannot hold one ρ of rho_bits + 1 = " + std::to_string(a.rho_bits + 1) + " bits",
                 "widen the ρ SRAM word or lower arith.rho_bits");
   const int64_t rho_words = (synapses + rho_per_word - 1) / rho_per_word;
@@ -208,10 +213,10 @@ Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {
   m.state_bits_per_core = state_words * chip.state_sram.word_bits;
   auto check = [&](const char* mem, int64_t need, const SramConfig& sram) {
     if (need > sram.words)
-      throw Error("chip config " + chip.path + ": the " + std::string(mem) + " of a core needs " + std::to_string(need) +
-                      " words of " + std::to_string(sram.word_bits) + " bits for this network (N=" +
-                      std::to_string(s.n_neurons) + ", d_in=" + std::to_string(s.d_in) + ", d_out=" +
-                      std::to_string(s.d_out) + ") but has " + std::to_string(sram.words),
+      throw Error("chip config " + chip.path + ": the " + std::string(mem) + " of a core needs " +
+                      std::to_string(need) + " words of " + std::to_string(sram.word_bits) +
+                      " bits for this network (N=" + std::to_string(s.n_neurons) + ", d_in=" + std::to_string(s.d_in) +
+                      ", d_out=" + std::to_string(s.d_out) + ") but has " + std::to_string(sram.words),
                   "raise memories." + std::string(mem) + ".words to at least " + std::to_string(need) +
                       ", or spread the network over more cores");
   };
@@ -225,7 +230,8 @@ std::string describe(const ChipConfig& c) {
   std::ostringstream os;
   os << c.name << ": " << c.cores << " cores × " << c.neurons_per_core << " neurons, " << c.clock_hz / 1e6
      << " MHz, mesh " << c.noc.columns << "×" << c.noc.rows << ", synapse SRAM " << c.synapse_sram.words << " × "
-     << c.synapse_sram.word_bits << " b per core, " << (c.float_weights() ? "float32 weights (MAC), " : "") << c.arith.describe();
+     << c.synapse_sram.word_bits << " b per core, " << (c.float_weights() ? "float32 weights (MAC), " : "")
+     << c.arith.describe();
   return os.str();
 }
 

@@ -16,10 +16,10 @@ namespace ecsim::chip {
 // requires every key, so the in-code values only serve code that builds a config by hand. Members
 // that differ per SRAM or unit (words, latency_cycles) get their values in ChipConfig.
 struct SramConfig {
-  int word_bits = 64;     // bits per word (one access)
-  int64_t words = 0;      // words per core
-  int read_cycles = 1;    // cycles per word read
-  int write_cycles = 1;   // cycles per word write
+  int word_bits = 64;    // bits per word (one access)
+  int64_t words = 0;     // words per core
+  int read_cycles = 1;   // cycles per word read
+  int write_cycles = 1;  // cycles per word write
   int64_t bits() const { return int64_t{word_bits} * words; }
   bool operator==(const SramConfig&) const = default;
 };

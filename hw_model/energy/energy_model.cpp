@@ -67,7 +67,8 @@ EnergyReport estimate(const chip::ChipConfig& c, const EnergyTable& t, const ref
   const int w = c.arith.state_bits;
   add("popcount unit", "word", u(h.popcount_words), t.popcount_64b_word_pj * c.synapse_sram.word_bits / 64.0);
   if (h.mac_ops)  // the float32-weight chip: a float32 multiply and add per weight
-    add("MAC unit", "multiply-accumulate", u(h.mac_ops), t.op_pj(t.fp_mult_pj, 32, "fp_mult") + t.op_pj(t.fp_add_pj, 32, "fp_add"));
+    add("MAC unit", "multiply-accumulate", u(h.mac_ops),
+        t.op_pj(t.fp_mult_pj, 32, "fp_mult") + t.op_pj(t.fp_add_pj, 32, "fp_add"));
   add("LIF unit", "multiply", u(h.lif_multiplies), t.op_pj(t.mult_pj, w, "mult"));
   add("LIF unit", "add", u(h.lif_adds), t.op_pj(t.add_pj, w, "add"));
   add("LIF unit", "compare", u(h.lif_compares), t.op_pj(t.compare_pj, w, "compare"));
@@ -111,9 +112,11 @@ std::string format_report(const EnergyReport& r, uint64_t episodes, uint64_t gen
   os << "energy (" << r.technology << ", chip " << r.chip << "): " << energy_text(r.total_pj) << " = dynamic "
      << energy_text(r.dynamic_pj) << " + static " << energy_text(r.static_pj) << " over " << r.cycles << " cycles ("
      << fmt("%.6g", r.seconds()) << " s)\n";
-  if (r.cycles == 0) os << "  (no cycles were simulated: static energy is not included; counted by the functional backend)\n";
+  if (r.cycles == 0)
+    os << "  (no cycles were simulated: static energy is not included; counted by the functional backend)\n";
   char line[200];
-  std::snprintf(line, sizeof line, "  %-22s %-18s %16s %14s %14s %7s\n", "unit", "action", "count", "pJ each", "energy", "share");
+  std::snprintf(line, sizeof line, "  %-22s %-18s %16s %14s %14s %7s\n", "unit", "action", "count", "pJ each", "energy",
+                "share");
   os << line;
   for (const std::string& unit : r.units())
     for (const EnergyLine& l : r.lines) {
@@ -121,7 +124,8 @@ std::string format_report(const EnergyReport& r, uint64_t episodes, uint64_t gen
       const std::string count = l.action == "leakage" ? fmt("%.6g s", l.count) : fmt("%.0f", l.count);
       const std::string each = l.action == "leakage" ? fmt("%.4g uW", l.pj_each * 1e-6) : fmt("%.4g", l.pj_each);
       std::snprintf(line, sizeof line, "  %-22s %-18s %16s %14s %14s %6.2f%%\n", l.unit.c_str(), l.action.c_str(),
-                    count.c_str(), each.c_str(), energy_text(l.pj).c_str(), r.total_pj > 0 ? 100.0 * l.pj / r.total_pj : 0.0);
+                    count.c_str(), each.c_str(), energy_text(l.pj).c_str(),
+                    r.total_pj > 0 ? 100.0 * l.pj / r.total_pj : 0.0);
       os << line;
     }
   const chip::HwCounters& h = r.hw;
@@ -134,8 +138,8 @@ std::string format_report(const EnergyReport& r, uint64_t episodes, uint64_t gen
      << "), activation sparsity " << fmt("%.4f", nb.activation_sparsity) << ", connection sparsity "
      << (nb.connection_sparsity < 0 ? std::string("n/a") : fmt("%.4f", nb.connection_sparsity)) << ", footprint "
      << nb.footprint_bits << " bits\n";
-  os << "per synaptic operation " << (nb.synops_ac ? energy_text(r.total_pj / static_cast<double>(nb.synops_ac)) : "n/a")
-     << ", per neuron update "
+  os << "per synaptic operation "
+     << (nb.synops_ac ? energy_text(r.total_pj / static_cast<double>(nb.synops_ac)) : "n/a") << ", per neuron update "
      << (r.events.neuron_updates ? energy_text(r.total_pj / static_cast<double>(r.events.neuron_updates)) : "n/a");
   if (r.events.env_steps) os << ", per env step " << energy_text(r.total_pj / static_cast<double>(r.events.env_steps));
   if (episodes) os << ", per episode " << energy_text(r.total_pj / static_cast<double>(episodes));
@@ -156,7 +160,8 @@ boost::json::object report_json(const EnergyReport& r, uint64_t episodes, uint64
   o["seconds"] = r.seconds();
   json::array lines;
   for (const EnergyLine& l : r.lines)
-    lines.push_back(json::object{{"unit", l.unit}, {"action", l.action}, {"count", l.count}, {"pj_each", l.pj_each}, {"pj", l.pj}});
+    lines.push_back(
+        json::object{{"unit", l.unit}, {"action", l.action}, {"count", l.count}, {"pj_each", l.pj_each}, {"pj", l.pj}});
   o["lines"] = std::move(lines);
   json::object by_unit;
   for (const std::string& u : r.units()) by_unit[u] = r.unit_pj(u);
@@ -164,19 +169,31 @@ boost::json::object report_json(const EnergyReport& r, uint64_t episodes, uint64
   o["dynamic_pj"] = r.dynamic_pj;
   o["static_pj"] = r.static_pj;
   o["total_pj"] = r.total_pj;
-  if (r.cycles == 0) o["note"] = "no cycles were simulated (the functional backend counts actions, not time): static energy is not included";
+  if (r.cycles == 0)
+    o["note"] =
+        "no cycles were simulated (the functional backend counts actions, not time): static energy is not included";
   const chip::HwCounters& h = r.hw;
   auto mem = [](const chip::MemoryCounters& m) {
-    return json::object{{"words_read", m.words_read}, {"words_written", m.words_written}, {"bits_read", m.bits_read}, {"bits_written", m.bits_written}};
+    return json::object{{"words_read", m.words_read},
+                        {"words_written", m.words_written},
+                        {"bits_read", m.bits_read},
+                        {"bits_written", m.bits_written}};
   };
-  o["traffic"] = json::object{{"synapse_sram", mem(h.synapse_sram)}, {"rho_sram", mem(h.rho_sram)}, {"state_sram", mem(h.state_sram)},
-                              {"noc_packets", h.noc_packets}, {"noc_flits", h.noc_flits}, {"noc_flit_hops", h.noc_flit_hops},
-                              {"host_link_bytes_in", h.host_bytes_in}, {"host_link_bytes_out", h.host_bytes_out}};
+  o["traffic"] = json::object{{"synapse_sram", mem(h.synapse_sram)},
+                              {"rho_sram", mem(h.rho_sram)},
+                              {"state_sram", mem(h.state_sram)},
+                              {"noc_packets", h.noc_packets},
+                              {"noc_flits", h.noc_flits},
+                              {"noc_flit_hops", h.noc_flit_hops},
+                              {"host_link_bytes_in", h.host_bytes_in},
+                              {"host_link_bytes_out", h.host_bytes_out}};
   const NeuroBenchMetrics& nb = r.neurobench;
-  o["neurobench"] = json::object{{"synaptic_operations_ac", nb.synops_ac}, {"synaptic_operations_dense", nb.synops_dense},
-                                 {"activation_sparsity", nb.activation_sparsity},
-                                 {"connection_sparsity", nb.connection_sparsity < 0 ? json::value(nullptr) : json::value(nb.connection_sparsity)},
-                                 {"footprint_bits", nb.footprint_bits}};
+  o["neurobench"] = json::object{
+      {"synaptic_operations_ac", nb.synops_ac},
+      {"synaptic_operations_dense", nb.synops_dense},
+      {"activation_sparsity", nb.activation_sparsity},
+      {"connection_sparsity", nb.connection_sparsity < 0 ? json::value(nullptr) : json::value(nb.connection_sparsity)},
+      {"footprint_bits", nb.footprint_bits}};
   json::object per;
   if (nb.synops_ac) per["synaptic_operation_pj"] = r.total_pj / static_cast<double>(nb.synops_ac);
   if (r.events.neuron_updates) per["neuron_update_pj"] = r.total_pj / static_cast<double>(r.events.neuron_updates);

@@ -31,10 +31,13 @@ std::map<int, double> read_widths(common::StrictJsonObject r, const char* op) {
       bits = 0;
     }
     if (bits < 1 || bits > 64)
-      r.reject(k, std::string("is not an operand width: ") + op + " energies are keyed by width in bits", "use keys such as \"8\", \"16\", \"32\"");
+      r.reject(k, std::string("is not an operand width: ") + op + " energies are keyed by width in bits",
+               "use keys such as \"8\", \"16\", \"32\"");
     m[bits] = r.non_negative(k, "energy in pJ");
   }
-  if (m.empty()) r.fail(r.key(""), "has no widths", std::string("give the ") + op + " energy for at least one width, e.g. \"32\": 0.1");
+  if (m.empty())
+    r.fail(r.key(""), "has no widths",
+           std::string("give the ") + op + " energy for at least one width, e.g. \"32\": 0.1");
   return m;
 }
 
@@ -60,8 +63,8 @@ double EnergyTable::sram_read_pj(double macro_bits, int bits) const {
 double EnergyTable::op_pj(const std::map<int, double>& by_width, int bits, const char* op) const {
   const auto it = by_width.lower_bound(bits);
   if (it == by_width.end())
-    throw Error("energy table " + path + ": no " + op + " energy for " + std::to_string(bits) + "-bit operands (the widest is " +
-                    std::to_string(by_width.rbegin()->first) + " bits)",
+    throw Error("energy table " + path + ": no " + op + " energy for " + std::to_string(bits) +
+                    "-bit operands (the widest is " + std::to_string(by_width.rbegin()->first) + " bits)",
                 std::string("add a \"") + std::to_string(bits) + "\" entry to \"" + op + "_pj\"");
   return it->second;
 }
@@ -75,11 +78,13 @@ EnergyTable parse_energy_table(const std::string& text, const std::string& label
   common::StrictJsonObject r(root, "", "energy table " + label, kDocs);
   const std::string format = r.text("format");
   if (format != kFormat)
-    r.reject("format", "is \"" + format + "\", this ecsim reads \"" + kFormat + "\"", std::string("set \"format\": \"") + kFormat + "\"");
+    r.reject("format", "is \"" + format + "\", this ecsim reads \"" + kFormat + "\"",
+             std::string("set \"format\": \"") + kFormat + "\"");
   t.technology = r.text("technology");
   t.description = r.text("description");
   if (r.has("sources")) {  // free-form provenance per key; docs/energy.md has the full story
-    if (!r.raw().at("sources").is_object()) r.reject("sources", "must be a JSON object", "write \"sources\": {\"key\": \"where it comes from\"}");
+    if (!r.raw().at("sources").is_object())
+      r.reject("sources", "must be a JSON object", "write \"sources\": {\"key\": \"where it comes from\"}");
     r.mark_seen("sources");
   }
   const json::array& pts = r.array("sram_read_64b_pj");
@@ -92,14 +97,16 @@ EnergyTable parse_energy_table(const std::string& text, const std::string& label
       e.reject("kbytes", "is not larger than the previous point's", "list the SRAM points by increasing size");
     t.sram_read_64b.push_back(p);
   }
-  if (t.sram_read_64b.empty()) r.reject("sram_read_64b_pj", "is empty", "give at least one {\"kbytes\": 8, \"pj\": 10} point");
+  if (t.sram_read_64b.empty())
+    r.reject("sram_read_64b_pj", "is empty", "give at least one {\"kbytes\": 8, \"pj\": 10} point");
   t.sram_write_over_read = r.positive("sram_write_over_read", "write energy relative to a read, e.g. 1.0");
   t.add_pj = read_widths(r.object("add_pj"), "add");
   t.mult_pj = read_widths(r.object("mult_pj"), "mult");
   t.compare_pj = read_widths(r.object("compare_pj"), "compare");
   t.fp_add_pj = read_widths(r.object("fp_add_pj"), "fp_add");
   t.fp_mult_pj = read_widths(r.object("fp_mult_pj"), "fp_mult");
-  t.popcount_64b_word_pj = r.non_negative("popcount_64b_word_pj", "energy of one 64-bit word through the popcount unit");
+  t.popcount_64b_word_pj =
+      r.non_negative("popcount_64b_word_pj", "energy of one 64-bit word through the popcount unit");
   t.philox_block_pj = r.non_negative("philox_block_pj", "energy of one Philox4x32-10 block");
   t.register_access_pj = r.non_negative("register_access_pj", "energy of one register access");
   t.noc_router_flit_pj = r.non_negative("noc_router_flit_pj", "energy of one 64-bit flit through a router");

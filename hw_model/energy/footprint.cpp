@@ -13,10 +13,11 @@ std::vector<FootprintRow> compare_methods(const FootprintInputs& in) {
   rows.push_back({"EC, on-chip sampling", "|θ|·(q+1) bits (ρ) + N·64 bits (seeds)",
                   "θ drawn from ρ and a seed where it is evaluated: only ρ and seeds are stored",
                   theta * (in.rho_bits + 1) + N * 64});
-  rows.push_back({"ES", "N·|θ|·32 bits + |θ|·32 bits (μ)", "the population's float32 weights",
-                  N * theta * vb + theta * vb});
+  rows.push_back(
+      {"ES", "N·|θ|·32 bits + |θ|·32 bits (μ)", "the population's float32 weights", N * theta * vb + theta * vb});
   rows.push_back({"BPTT (surrogate gradient)", "N·H·S·32 bits + |θ|·32 bits",
-                  "H = episode steps × inner steps, S = 3 values per neuron (i_syn, v, spike)", N * H * S * vb + theta * vb});
+                  "H = episode steps × inner steps, S = 3 values per neuron (i_syn, v, spike)",
+                  N * H * S * vb + theta * vb});
   return rows;
 }
 

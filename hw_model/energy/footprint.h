@@ -13,12 +13,12 @@
 namespace ecsim::energy {
 
 struct FootprintInputs {
-  ref::NetworkShape shape;     // |θ| = shape.total_synapses()
-  uint64_t population = 10240; // N: individuals (EC, ES) or parallel environments (BPTT)
-  uint64_t horizon = 1000;     // environment steps of an episode; BPTT keeps H = horizon × inner steps
-  int rho_bits = 10;           // q: the chip's ρ is q + 1 bits
-  int state_values = 3;        // S per neuron and inner step for BPTT: i_syn, v and the spike
-  int value_bits = 32;         // float32 parameters and intermediate results
+  ref::NetworkShape shape;      // |θ| = shape.total_synapses()
+  uint64_t population = 10240;  // N: individuals (EC, ES) or parallel environments (BPTT)
+  uint64_t horizon = 1000;      // environment steps of an episode; BPTT keeps H = horizon × inner steps
+  int rho_bits = 10;            // q: the chip's ρ is q + 1 bits
+  int state_values = 3;         // S per neuron and inner step for BPTT: i_syn, v and the spike
+  int value_bits = 32;          // float32 parameters and intermediate results
 };
 
 struct FootprintRow {

@@ -24,7 +24,8 @@ constexpr RangeRule kRangeRules[] = {
     {"state_bits", "states are signed and at most 32 bits"},
     {"frac_bits", "V_th = 2^frac_bits must fit below the state maximum", &ArithConfig::state_bits, -2},
     {"rate_bits", "the rate trace is signed and at most 32 bits"},
-    {"rate_frac_bits", "the rate trace reaches ±2 spikes/ms at dt = 0.5 ms, so it needs 2 integer bits", &ArithConfig::rate_bits, -3},
+    {"rate_frac_bits", "the rate trace reaches ±2 spikes/ms at dt = 0.5 ms, so it needs 2 integer bits",
+     &ArithConfig::rate_bits, -3},
     {"const_bits", "decay factors are unsigned fractions"},
     {"input_bits", "quantized observations are signed"},
     {"input_frac_bits", "needs a sign bit", &ArithConfig::input_bits, -1},
@@ -46,13 +47,14 @@ static_assert(every_field_has_a_rule(), "a field of ECSIM_ARITH_FIELDS needs its
 const RangeRule& rule_for(std::string_view field) {
   for (const RangeRule& r : kRangeRules)
     if (field == r.field) return r;
-  throw Error("internal: ArithConfig field " + std::string(field) + " has no range rule", "this is a bug; please report it");
+  throw Error("internal: ArithConfig field " + std::string(field) + " has no range rule",
+              "this is a bug; please report it");
 }
 
 void check_range(const char* name, int value, int lo, int hi, const char* why) {
   if (value < lo || value > hi)
-    throw Error(std::string("arithmetic parameter ") + name + " = " + std::to_string(value) +
-                    " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
+    throw Error(std::string("arithmetic parameter ") + name + " = " + std::to_string(value) + " is out of range [" +
+                    std::to_string(lo) + ", " + std::to_string(hi) + "]",
                 std::string("choose ") + name + " in that range (" + why + ")");
 }
 
@@ -78,10 +80,10 @@ void ArithConfig::validate() const {
 
 std::string ArithConfig::describe() const {
   std::ostringstream os;
-  os << "q=" << rho_bits << " state=Q" << state_bits - frac_bits << "." << frac_bits << "(" << state_bits
-     << "b) rate=Q" << rate_bits - rate_frac_bits << "." << rate_frac_bits << " const=" << const_bits
-     << "b input=Q" << input_bits - input_frac_bits << "." << input_frac_bits << " action=2^-"
-     << action_frac_bits << " word=" << syn_word_bits << "b";
+  os << "q=" << rho_bits << " state=Q" << state_bits - frac_bits << "." << frac_bits << "(" << state_bits << "b) rate=Q"
+     << rate_bits - rate_frac_bits << "." << rate_frac_bits << " const=" << const_bits << "b input=Q"
+     << input_bits - input_frac_bits << "." << input_frac_bits << " action=2^-" << action_frac_bits
+     << " word=" << syn_word_bits << "b";
   return os.str();
 }
 

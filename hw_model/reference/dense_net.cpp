@@ -151,14 +151,16 @@ ECSIM_F512 static uint64_t lif_avx512(const DenseFloatNet& net, DenseFloatState&
     const __m512 is = _mm512_add_ps(_mm512_mul_ps(a_syn, _mm512_loadu_ps(&st.i_syn[static_cast<size_t>(j)])),
                                     _mm512_loadu_ps(&st.i_spike[static_cast<size_t>(j)]));
     _mm512_storeu_ps(&st.i_syn[static_cast<size_t>(j)], is);
-    const __m512 v = _mm512_add_ps(_mm512_mul_ps(a_m, _mm512_loadu_ps(&st.v[static_cast<size_t>(j)])),
-                                   _mm512_mul_ps(b_m, _mm512_add_ps(is, _mm512_loadu_ps(&st.i_in[static_cast<size_t>(j)]))));
+    const __m512 v =
+        _mm512_add_ps(_mm512_mul_ps(a_m, _mm512_loadu_ps(&st.v[static_cast<size_t>(j)])),
+                      _mm512_mul_ps(b_m, _mm512_add_ps(is, _mm512_loadu_ps(&st.i_in[static_cast<size_t>(j)]))));
     const __mmask16 fired = _mm512_cmp_ps_mask(v, one, _CMP_GT_OQ);
     _mm512_storeu_ps(&st.v[static_cast<size_t>(j)], _mm512_mask_mov_ps(v, fired, zero));
     const __m512 sp = _mm512_maskz_mov_ps(fired, one);
     _mm512_storeu_ps(&st.s[static_cast<size_t>(j)], sp);
     _mm512_storeu_ps(&st.rate[static_cast<size_t>(j)],
-                     _mm512_add_ps(_mm512_mul_ps(a_out, _mm512_loadu_ps(&st.rate[static_cast<size_t>(j)])), _mm512_mul_ps(gamma, sp)));
+                     _mm512_add_ps(_mm512_mul_ps(a_out, _mm512_loadu_ps(&st.rate[static_cast<size_t>(j)])),
+                                   _mm512_mul_ps(gamma, sp)));
     spikes += static_cast<uint64_t>(__builtin_popcount(fired));
     for (unsigned m = fired; m; m &= m - 1) active[n_active++] = j + __builtin_ctz(m);
   }
@@ -177,15 +179,16 @@ void step(const DenseFloatNet& net, DenseFloatState& st, const float* obs, float
     for (int j = 0; j < N; ++j) st.i_in[static_cast<size_t>(j)] = 0.0f;
     for (int i = 0; i < net.d_in; ++i)
       for (int j = 0; j < N; ++j)
-        st.i_in[static_cast<size_t>(j)] += obs[i] * net.w_in[static_cast<size_t>(i) * static_cast<size_t>(N) + static_cast<size_t>(j)];
+        st.i_in[static_cast<size_t>(j)] +=
+            obs[i] * net.w_in[static_cast<size_t>(i) * static_cast<size_t>(N) + static_cast<size_t>(j)];
   }
   for (int t = 0; t < net.inner_steps; ++t) {
     if (mode == DenseMode::kDense) {
       (avx512 ? matvec_dense_avx512 : matvec_dense_portable)(net.w_h.data(), st.s.data(), st.i_spike.data(), N);
     } else {
       // st.active holds the neurons that spiked in the previous inner step (written by the LIF)
-      (avx512 ? add_rows_avx512 : add_rows_portable)(net.w_h.data(), st.active.data(),
-                                                      st.n_active, st.i_spike.data(), N);
+      (avx512 ? add_rows_avx512 : add_rows_portable)(net.w_h.data(), st.active.data(), st.n_active, st.i_spike.data(),
+                                                     N);
     }
     st.n_active = 0;
     st.spikes += (avx512 ? lif_avx512 : lif_portable)(net, st);
@@ -193,7 +196,8 @@ void step(const DenseFloatNet& net, DenseFloatState& st, const float* obs, float
   for (int k = 0; k < net.d_out; ++k) {
     float acc = 0.0f;
     for (int j = 0; j < N; ++j)
-      acc += st.rate[static_cast<size_t>(j)] * net.w_out[static_cast<size_t>(j) * static_cast<size_t>(net.d_out) + static_cast<size_t>(k)];
+      acc += st.rate[static_cast<size_t>(j)] *
+             net.w_out[static_cast<size_t>(j) * static_cast<size_t>(net.d_out) + static_cast<size_t>(k)];
     action[k] = std::clamp(acc, -1.0f, 1.0f);
   }
 }

@@ -15,9 +15,9 @@ namespace ecsim::ref {
 struct DenseFloatNet {
   int n = 0, d_in = 0, d_out = 0, inner_steps = 33;
   float alpha_syn = 0, alpha_m = 0, alpha_out = 0, gamma = 0;  // gamma = (1-α_out)/dt
-  std::vector<float> w_in;   // (d_in × N), scale folded in
-  std::vector<float> w_h;    // (N × N) pre-major, scale folded in
-  std::vector<float> w_out;  // (N × d_out), scale folded in
+  std::vector<float> w_in;                                     // (d_in × N), scale folded in
+  std::vector<float> w_h;                                      // (N × N) pre-major, scale folded in
+  std::vector<float> w_out;                                    // (N × d_out), scale folded in
 
   // Sets the dynamics of desc (sizes, decays, rate increment); the weights are left as they are.
   void set_dynamics(const NetworkDesc& desc);

@@ -59,7 +59,8 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
           const bool exc = i < d.shape.n_exc;
           for (int b = 0; b < nb; ++b) {
             if (!chunks[b]) continue;
-            const __m256i sel = _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16(static_cast<int16_t>(chunks[b])), lane_bit), lane_bit);
+            const __m256i sel = _mm256_cmpeq_epi16(
+                _mm256_and_si256(_mm256_set1_epi16(static_cast<int16_t>(chunks[b])), lane_bit), lane_bit);
             __m256i* p = reinterpret_cast<__m256i*>(diff16 + 16 * b);
             const __m256i dv = _mm256_loadu_si256(p);  // sel lanes are -1: subtracting adds one
             _mm256_storeu_si256(p, exc ? _mm256_sub_epi16(dv, sel) : _mm256_add_epi16(dv, sel));
@@ -67,8 +68,8 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
         }
     } else {
       for (int j = 0; j < N; ++j)
-        diff16[j] = static_cast<int16_t>(popcount_accumulate(net.rec_post.data() + static_cast<size_t>(j) * static_cast<size_t>(sw),
-                                                             s64, net.exc_mask.data(), sw));
+        diff16[j] = static_cast<int16_t>(popcount_accumulate(
+            net.rec_post.data() + static_cast<size_t>(j) * static_cast<size_t>(sw), s64, net.exc_mask.data(), sw));
     }
     const bool product_fits = int64_t{n_spikes} * f.r_h_q <= 32767;
     uint64_t* const next64 = st.spikes_next.data();
@@ -85,7 +86,8 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
         const __m256i sat = _mm256_xor_si256(_mm256_srai_epi16(hi, 15), _mm256_set1_epi16(0x7fff));
         p = _mm256_blendv_epi8(sat, lo, fits);
       }
-      const __m256i is = _mm256_adds_epi16(_mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn16 + o)), alpha_syn), p);
+      const __m256i is = _mm256_adds_epi16(
+          _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn16 + o)), alpha_syn), p);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(i_syn16 + o), is);
       const __m256i u = _mm256_adds_epi16(is, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in16 + o)));
       __m256i vv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v16 + o));
@@ -96,8 +98,8 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
       __m256i r = _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rate16 + o)), alpha_out);
       r = _mm256_adds_epi16(r, _mm256_and_si256(fired, exc ? gamma_e : gamma_i));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(rate16 + o), r);
-      const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(
-          _mm_packs_epi16(_mm256_castsi256_si128(fired), _mm256_extracti128_si256(fired, 1))));
+      const auto mask = static_cast<uint32_t>(
+          _mm_movemask_epi8(_mm_packs_epi16(_mm256_castsi256_si128(fired), _mm256_extracti128_si256(fired, 1))));
       next64[b >> 2] |= static_cast<uint64_t>(mask) << (16 * (b & 3));
       (exc ? tally.exc : tally.inh) += static_cast<uint64_t>(std::popcount(mask));
     }

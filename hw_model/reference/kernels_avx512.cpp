@@ -15,10 +15,10 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <utility>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "reference/network.h"
 #include "reference/neuron.h"
@@ -136,11 +136,13 @@ ECSIM_AVX512 void inner_step_avx512_wide(const CompiledNet& net, FixedState& st)
       int z = 0;
       for (; z < nnz_exc; ++z) {
         const __m512i w = _mm512_loadu_si512(blk + nz_k[z] * 16);
-        pos = _mm512_add_epi32(pos, _mm512_popcnt_epi32(_mm512_and_si512(w, _mm512_set1_epi32(static_cast<int32_t>(nz_w[z])))));
+        pos = _mm512_add_epi32(
+            pos, _mm512_popcnt_epi32(_mm512_and_si512(w, _mm512_set1_epi32(static_cast<int32_t>(nz_w[z])))));
       }
       for (; z < nnz; ++z) {
         const __m512i w = _mm512_loadu_si512(blk + nz_k[z] * 16);
-        neg = _mm512_add_epi32(neg, _mm512_popcnt_epi32(_mm512_and_si512(w, _mm512_set1_epi32(static_cast<int32_t>(nz_w[z])))));
+        neg = _mm512_add_epi32(
+            neg, _mm512_popcnt_epi32(_mm512_and_si512(w, _mm512_set1_epi32(static_cast<int32_t>(nz_w[z])))));
       }
       diff = _mm512_sub_epi32(pos, neg);
     }
@@ -167,9 +169,12 @@ struct NarrowConsts {
 ECSIM_NARROW static inline NarrowConsts narrow_consts(const NetworkDesc& d) {
   const FixedConstants& f = d.fixed;
   const int up = 15 - d.arith.const_bits;
-  return {_mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up)), _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up)),
-          _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up)), _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q)),
-          _mm512_set1_epi16(static_cast<int16_t>(f.theta_q)), _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q)),
+  return {_mm512_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.beta_m_q << up)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.r_h_q)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.theta_q)),
+          _mm512_set1_epi16(static_cast<int16_t>(f.gamma_q)),
           _mm512_set1_epi16(static_cast<int16_t>(-f.gamma_q))};
 }
 
@@ -258,14 +263,16 @@ ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState&
         const uint16_t* col = rec + nz_k[z];
 #pragma GCC unroll 16
         for (int b = 0; b < NB; ++b)
-          diff[b] = _mm512_add_epi16(diff[b], _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
+          diff[b] = _mm512_add_epi16(diff[b],
+                                     _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
       }
       for (int z = nnz_exc; z < nnz; ++z) {
         const __m512i bc = _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]));
         const uint16_t* col = rec + nz_k[z];
 #pragma GCC unroll 16
         for (int b = 0; b < NB; ++b)
-          diff[b] = _mm512_sub_epi16(diff[b], _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
+          diff[b] = _mm512_sub_epi16(diff[b],
+                                     _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(col + b * stride), bc)));
       }
 #pragma GCC unroll 16
       for (int b = 0; b < NB; ++b) lif(b, diff[b]);
@@ -274,8 +281,8 @@ ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState&
         __m512i diff = zero;
         const uint16_t* blk = rec + static_cast<size_t>(b) * stride;
         for (int z = 0; z < nnz; ++z) {
-          const __m512i hit = _mm512_popcnt_epi16(_mm512_and_si512(_mm512_loadu_si512(blk + nz_k[z]),
-                                                                   _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]))));
+          const __m512i hit = _mm512_popcnt_epi16(
+              _mm512_and_si512(_mm512_loadu_si512(blk + nz_k[z]), _mm512_set1_epi16(static_cast<int16_t>(nz_w[z]))));
           diff = z < nnz_exc ? _mm512_add_epi16(diff, hit) : _mm512_sub_epi16(diff, hit);
         }
         lif(b, diff);
@@ -303,7 +310,8 @@ ECSIM_NARROW static NarrowTally narrow_steps(const CompiledNet& net, FixedState&
 #define ECSIM_EVENT __attribute__((target("avx512f,avx512bw,avx512dq,avx512bitalg,avx512vbmi2")))
 
 template <int NB>
-ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
+ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedState& st, int steps,
+                                                  SpikeRaster* raster) {
   constexpr int N = 32 * NB, NW16 = N / 16, ROW = NB;  // ROW: 32-bit masks per presynaptic row
   static_assert(N % 64 == 0, "the spike vector is whole 64-bit words");
   const NetworkDesc& d = net.desc();
@@ -337,7 +345,8 @@ ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedS
   uint64_t words[N / 64];
   for (int w = 0; w < N / 64; ++w) {
     words[w] = st.spikes[static_cast<size_t>(w)];
-    for (uint64_t bits = words[w]; bits; bits &= bits - 1) list[cnt++] = static_cast<int16_t>(64 * w + std::countr_zero(bits));
+    for (uint64_t bits = words[w]; bits; bits &= bits - 1)
+      list[cnt++] = static_cast<int16_t>(64 * w + std::countr_zero(bits));
   }
 
   __m512i IS[NB], V[NB];
@@ -350,7 +359,7 @@ ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedS
   NarrowTally tally;
   for (int t = 0; t < steps; ++t) {
     const bool product_fits = int64_t{cnt} * f.r_h_q <= 32767;  // |diff| <= cnt
-    __m512i P[NB];  // diff·R_h (fits) or diff (does not)
+    __m512i P[NB];                                              // diff·R_h (fits) or diff (does not)
 #pragma GCC unroll 16
     for (int b = 0; b < NB; ++b) P[b] = zero;
     if (cnt <= 3 * N / 16) {
@@ -401,7 +410,9 @@ ECSIM_EVENT static NarrowTally narrow_event_steps(const CompiledNet& net, FixedS
       __m512i r = _mm512_mulhrs_epi16(_mm512_loadu_si512(rate16 + o), alpha_out);
       r = _mm512_mask_adds_epi16(r, fired, r, b < nb_exc ? gamma_e : gamma_i);
       _mm512_storeu_si512(rate16 + o, r);
-      _mm512_storeu_si512(next + n_next, _mm512_maskz_compress_epi16(fired, _mm512_add_epi16(iota, _mm512_set1_epi16(static_cast<int16_t>(o)))));
+      _mm512_storeu_si512(
+          next + n_next,
+          _mm512_maskz_compress_epi16(fired, _mm512_add_epi16(iota, _mm512_set1_epi16(static_cast<int16_t>(o)))));
       fired_bits[b] = _cvtmask32_u32(fired);
       const int pc = std::popcount(fired_bits[b]);
       n_next += pc;
@@ -431,7 +442,8 @@ ECSIM_IO void narrow_pack(const CompiledNet& net, FixedState& st) {
       {&st.v, &st.v16}, {&st.i_syn, &st.i_syn16}, {&st.i_in, &st.i_in16}, {&st.rate, &st.rate16}};
   for (auto [from, to] : pairs)
     for (size_t j = 0; j < np; j += 16)
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to->data() + j), _mm512_cvtepi32_epi16(_mm512_loadu_si512(from->data() + j)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(to->data() + j),
+                          _mm512_cvtepi32_epi16(_mm512_loadu_si512(from->data() + j)));
 }
 
 ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
@@ -440,16 +452,20 @@ ECSIM_IO void narrow_unpack(const CompiledNet& net, FixedState& st) {
       {&st.v16, &st.v}, {&st.i_syn16, &st.i_syn}, {&st.rate16, &st.rate}};
   for (auto [from, to] : pairs)
     for (size_t j = 0; j < np; j += 16)
-      _mm512_storeu_si512(to->data() + j, _mm512_cvtepi16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(from->data() + j))));
+      _mm512_storeu_si512(to->data() + j, _mm512_cvtepi16_epi32(
+                                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(from->data() + j))));
 }
 
 NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster, NarrowForm form) {
   static const bool vbmi2 = cpu_has_avx512_vbmi2();
   const bool event = form != NarrowForm::kPopcount && vbmi2;
   switch (net.n()) {
-    case 256: return event ? narrow_event_steps<8>(net, st, steps, raster) : narrow_steps<8>(net, st, steps, raster);
-    case 512: return event ? narrow_event_steps<16>(net, st, steps, raster) : narrow_steps<16>(net, st, steps, raster);
-    default: return narrow_steps<0>(net, st, steps, raster);
+    case 256:
+      return event ? narrow_event_steps<8>(net, st, steps, raster) : narrow_steps<8>(net, st, steps, raster);
+    case 512:
+      return event ? narrow_event_steps<16>(net, st, steps, raster) : narrow_steps<16>(net, st, steps, raster);
+    default:
+      return narrow_steps<0>(net, st, steps, raster);
   }
 }
 
@@ -467,7 +483,8 @@ ECSIM_IO void input_projection_avx512(const CompiledNet& net, FixedState& st) {
   uint32_t xp[32768];
   for (int p = 0; p < pairs; ++p) {
     const auto x0 = static_cast<uint16_t>(st.x_q[static_cast<size_t>(2 * p)]);
-    const auto x1 = 2 * p + 1 < d.shape.d_in ? static_cast<uint16_t>(st.x_q[static_cast<size_t>(2 * p + 1)]) : uint16_t{0};
+    const auto x1 =
+        2 * p + 1 < d.shape.d_in ? static_cast<uint16_t>(st.x_q[static_cast<size_t>(2 * p + 1)]) : uint16_t{0};
     xp[p] = x0 | (uint32_t{x1} << 16);
   }
   const int32_t* sign = net.in_pairs.data();
@@ -503,7 +520,8 @@ ECSIM_IO void readout_avx512(const CompiledNet& net, FixedState& st, float* acti
     __m512i sum = _mm512_setzero_si512();
     for (int b = 0; b < nb; ++b) {
       const __m512i r = _mm512_loadu_si512(st.rate.data() + 16 * b);
-      sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b]), sum, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(r)));
+      sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b]), sum,
+                                  _mm512_cvtepi32_epi64(_mm512_castsi512_si256(r)));
       sum = _mm512_mask_add_epi64(sum, static_cast<__mmask8>(mask[b] >> 8), sum,
                                   _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(r, 1)));
     }
@@ -569,16 +587,21 @@ ECSIM_AVX512 void float_lif_avx512(const CompiledNet& net, const FloatLif& k, Fl
     const int exc_lanes = std::clamp(n_exc - j, 0, 16);
     const __mmask16 exc = static_cast<__mmask16>((1u << exc_lanes) - 1u);
     const __m512 sgn = _mm512_maskz_mov_ps(fired, _mm512_mask_mov_ps(minus_one, exc, one));
-    _mm512_storeu_ps(&st.rate[J], _mm512_add_ps(_mm512_mul_ps(a_out, _mm512_loadu_ps(&st.rate[J])), _mm512_mul_ps(g_out, sgn)));
+    _mm512_storeu_ps(&st.rate[J],
+                     _mm512_add_ps(_mm512_mul_ps(a_out, _mm512_loadu_ps(&st.rate[J])), _mm512_mul_ps(g_out, sgn)));
     st.spikes_next[J >> 6] |= static_cast<uint64_t>(fired) << (j & 63);
   }
   float_lif_tail(net, k, st, n16);
 }
 
 #else
-void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, float* i_in) { float_input_portable(net, obs, r_in, i_in, 0); }
+void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, float* i_in) {
+  float_input_portable(net, obs, r_in, i_in, 0);
+}
 void float_lif_avx512(const CompiledNet& net, const FloatLif& k, FloatState& st) { float_lif_tail(net, k, st, 0); }
-void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff) { recurrent_diff_portable(net, spikes, diff); }
+void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff) {
+  recurrent_diff_portable(net, spikes, diff);
+}
 void narrow_pack(const CompiledNet&, FixedState&) {}
 void narrow_unpack(const CompiledNet&, FixedState&) {}
 void input_projection_avx512(const CompiledNet&, FixedState&) {}

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "common/error.h"
-#include "reference/philox.h"
 #include "reference/neuron.h"
+#include "reference/philox.h"
 #include "reference/popcount.h"
 
 namespace ecsim::ref {
@@ -63,22 +63,31 @@ bool cpu_has_avx512_io() {
 
 const char* kernel_name(Kernel k) {
   switch (k) {
-    case Kernel::kAuto: return "auto";
-    case Kernel::kPortable: return "portable";
-    case Kernel::kAvx512Wide: return "avx512-wide";
-    case Kernel::kAvx512Narrow: return "avx512-narrow";
-    case Kernel::kAvx2Narrow: return "avx2-narrow";
+    case Kernel::kAuto:
+      return "auto";
+    case Kernel::kPortable:
+      return "portable";
+    case Kernel::kAvx512Wide:
+      return "avx512-wide";
+    case Kernel::kAvx512Narrow:
+      return "avx512-narrow";
+    case Kernel::kAvx2Narrow:
+      return "avx2-narrow";
   }
   return "?";
 }
 
 bool CompiledNet::allows(Kernel k) const {
   switch (k) {
-    case Kernel::kPortable: return true;
-    case Kernel::kAvx512Wide: return m_wide_ok;
+    case Kernel::kPortable:
+      return true;
+    case Kernel::kAvx512Wide:
+      return m_wide_ok;
     case Kernel::kAvx512Narrow:
-    case Kernel::kAvx2Narrow: return m_narrow_ok;
-    case Kernel::kAuto: return true;
+    case Kernel::kAvx2Narrow:
+      return m_narrow_ok;
+    case Kernel::kAuto:
+      return true;
   }
   return false;
 }
@@ -108,10 +117,10 @@ static void transpose64(uint64_t a[64]) {
 CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(desc), m_theta(theta) {
   const NetworkShape& s = desc.shape;
   const int N = s.n_neurons;
-  if (theta.in.rows() != 2 * s.d_in || theta.in.cols() != N || theta.rec.rows() != N ||
-      theta.rec.cols() != N || theta.out.rows() != N || theta.out.cols() != s.d_out)
-    throw Error("θ dimensions do not match the network (N=" + std::to_string(N) + ", d_in=" +
-                    std::to_string(s.d_in) + ", d_out=" + std::to_string(s.d_out) + ")",
+  if (theta.in.rows() != 2 * s.d_in || theta.in.cols() != N || theta.rec.rows() != N || theta.rec.cols() != N ||
+      theta.out.rows() != N || theta.out.cols() != s.d_out)
+    throw Error("θ dimensions do not match the network (N=" + std::to_string(N) + ", d_in=" + std::to_string(s.d_in) +
+                    ", d_out=" + std::to_string(s.d_out) + ")",
                 "sample θ for this network shape, or load a θ file saved for it");
   m_npad = static_cast<int>(ceil_div(N, 64) * 64);
   const int sw = spike_words();
@@ -148,8 +157,7 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
     for (int j = 0; j < N; ++j)
       in_sign[static_cast<size_t>(i) * N + j] =
           static_cast<int8_t>(int{theta.in.get(i, j)} - int{theta.in.get(s.d_in + i, j)});
-    in_fanout[static_cast<size_t>(i)] =
-        static_cast<int32_t>(theta.in.count_row(i) + theta.in.count_row(s.d_in + i));
+    in_fanout[static_cast<size_t>(i)] = static_cast<int32_t>(theta.in.count_row(i) + theta.in.count_row(s.d_in + i));
   }
   rec_fanout.assign(static_cast<size_t>(m_npad), 0);  // padded: vector code reads whole blocks
   out_fanout.assign(static_cast<size_t>(m_npad), 0);
@@ -172,7 +180,8 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
   out_mask16.assign(static_cast<size_t>(s.d_out) * (m_npad / 16), 0);
   for (int k = 0; k < s.d_out; ++k)
     for (int j = 0; j < N; ++j)
-      if (theta.out.get(j, k)) out_mask16[static_cast<size_t>(k) * (m_npad / 16) + j / 16] |= static_cast<uint16_t>(1u << (j % 16));
+      if (theta.out.get(j, k))
+        out_mask16[static_cast<size_t>(k) * (m_npad / 16) + j / 16] |= static_cast<uint16_t>(1u << (j % 16));
 
   const int64_t w = desc.arith.syn_word_bits;
   words_per_inner_step = static_cast<uint64_t>(N * ceil_div(N, w));
@@ -205,8 +214,8 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
 }
 
 uint32_t initial_membrane_word(uint64_t init_seed, int neuron) {
-  return philox_block(init_seed, PhiloxStream::kInitialMembrane, static_cast<uint64_t>(neuron) >> 2)
-      [static_cast<size_t>(neuron & 3)];
+  return philox_block(init_seed, PhiloxStream::kInitialMembrane,
+                      static_cast<uint64_t>(neuron) >> 2)[static_cast<size_t>(neuron & 3)];
 }
 
 template <typename T>
@@ -321,8 +330,8 @@ static void narrow_unpack_portable(const CompiledNet& net, FixedState& st) {
 
 // the per-environment-step parts in plain C++, compiled once more for AVX2 (chosen by ifunc):
 // integer code, so every clone gives the same bits
-__attribute__((target_clones("avx2", "default")))
-static void input_projection_portable(const CompiledNet& net, FixedState& st) {
+__attribute__((target_clones("avx2", "default"))) static void input_projection_portable(const CompiledNet& net,
+                                                                                        FixedState& st) {
   const NetworkDesc& d = net.desc();
   const int N = d.shape.n_neurons;
   int64_t* acc = st.acc_in.data();
@@ -336,13 +345,14 @@ static void input_projection_portable(const CompiledNet& net, FixedState& st) {
   for (int j = 0; j < N; ++j) st.i_in[static_cast<size_t>(j)] = input_current(d, acc[j]);
 }
 
-__attribute__((target_clones("avx2", "default")))
-static void readout_portable(const CompiledNet& net, FixedState& st, float* action) {
+__attribute__((target_clones("avx2", "default"))) static void readout_portable(const CompiledNet& net, FixedState& st,
+                                                                               float* action) {
   const NetworkDesc& d = net.desc();
   const int N = d.shape.n_neurons;
   EventCounters& c = st.counters;
   for (int j = 0; j < N; ++j)
-    if (st.rate[static_cast<size_t>(j)] != 0) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+    if (st.rate[static_cast<size_t>(j)] != 0)
+      c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
   for (int k = 0; k < d.shape.d_out; ++k) {
     int64_t sum = 0;
     const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
@@ -355,8 +365,7 @@ static void readout_portable(const CompiledNet& net, FixedState& st, float* acti
   }
 }
 
-void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster,
-          Kernel kernel) {
+void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster, Kernel kernel) {
   const NetworkDesc& d = net.desc();
   const NetworkShape& s = d.shape;
   const ArithConfig& a = d.arith;
@@ -365,10 +374,12 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
 
   if (kernel == Kernel::kAuto) kernel = net.best_kernel();
   if (!net.allows(kernel) || (kernel == Kernel::kAvx512Wide && !cpu_has_avx512_wide()) ||
-      (kernel == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()) || (kernel == Kernel::kAvx2Narrow && !cpu_has_avx2()))
-    throw Error(std::string("the ") + kernel_name(kernel) + " kernel cannot run this network on this CPU",
-                "use --kernel auto or portable (avx512-wide needs N, N_E multiples of 32 and W + C <= 30; "
-                "avx512-narrow and avx2-narrow need W = W_r = 16 and C <= 15; each needs its instruction set in the CPU)");
+      (kernel == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()) ||
+      (kernel == Kernel::kAvx2Narrow && !cpu_has_avx2()))
+    throw Error(
+        std::string("the ") + kernel_name(kernel) + " kernel cannot run this network on this CPU",
+        "use --kernel auto or portable (avx512-wide needs N, N_E multiples of 32 and W + C <= 30; "
+        "avx512-narrow and avx2-narrow need W = W_r = 16 and C <= 15; each needs its instruction set in the CPU)");
 
   // input projection (spec §4.2): integer sum of ±x_q, scaled once per environment step
   for (int i = 0; i < s.d_in; ++i) {
@@ -376,7 +387,8 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
     st.x_q[static_cast<size_t>(i)] = quantize_input(obs[i], a, &sat, &nonfinite);
     c.input_saturations += sat;
     c.input_nonfinite += nonfinite;
-    if (st.x_q[static_cast<size_t>(i)] != 0) c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
+    if (st.x_q[static_cast<size_t>(i)] != 0)
+      c.in_synops += static_cast<uint64_t>(net.in_fanout[static_cast<size_t>(i)]);
   }
   static const bool io_cpu = cpu_has_avx512_io();
   const bool vector_io = kernel != Kernel::kPortable && kernel != Kernel::kAvx2Narrow && io_cpu && net.vector_io_ok;
@@ -393,8 +405,9 @@ void step(const CompiledNet& net, FixedState& st, const float* obs, float* actio
     narrow_pack_portable(net, st);
   // each inner step accumulates the previous step's spikes: the fan-out of s(t-1) counts at t
   if (narrow) {
-    const detail::NarrowTally tl = kernel == Kernel::kAvx512Narrow ? detail::run_avx512_narrow(net, st, s.inner_steps, raster)
-                                                                   : detail::run_avx2_narrow(net, st, s.inner_steps, raster);
+    const detail::NarrowTally tl = kernel == Kernel::kAvx512Narrow
+                                       ? detail::run_avx512_narrow(net, st, s.inner_steps, raster)
+                                       : detail::run_avx2_narrow(net, st, s.inner_steps, raster);
     c.spikes_exc += tl.exc;
     c.spikes_inh += tl.inh;
     c.rec_synops += tl.rec_synops;
@@ -520,7 +533,8 @@ void step(const CompiledNet& net, FloatState& st, const float* obs, float* actio
   c.neuron_updates += static_cast<uint64_t>(s.inner_steps) * static_cast<uint64_t>(N);
   c.syn_words_read += static_cast<uint64_t>(s.inner_steps) * net.words_per_inner_step + net.words_per_env_step_io;
   for (int j = 0; j < N; ++j)
-    if (st.rate[static_cast<size_t>(j)] != 0.0f) c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+    if (st.rate[static_cast<size_t>(j)] != 0.0f)
+      c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
   for (int o = 0; o < s.d_out; ++o) {
     float acc = 0.0f;
     for (int j = 0; j < N; ++j)

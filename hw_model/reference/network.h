@@ -54,17 +54,17 @@ class CompiledNet {
   std::vector<uint16_t> rec_blk16;
   // recurrent, pre-major in 16-bit chunks: row i (pre) bits over post, for the wide event path
   std::vector<uint16_t> rec_pre16;
-  std::vector<uint64_t> exc_mask;       // spike-vector mask of excitatory neurons
-  std::vector<int8_t> in_sign;          // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
-  std::vector<int32_t> in_fanout;       // (d_in): ones in rows i and d_in+i of K_in
-  std::vector<int32_t> rec_fanout;      // (N_pad): ones in row i of K_h (0 in the padding)
-  std::vector<uint8_t> out_bits;        // (d_out × N): K_out[j][k] stored output-major
-  std::vector<int32_t> out_fanout;      // (N_pad): ones in row j of K_out (0 in the padding)
-  std::vector<int32_t> in_pairs;        // (ceil(d_in/2) × N_pad): int16 signs of inputs 2p, 2p+1
-  bool vector_io_ok = false;            // the AVX-512 VNNI projection is exact for these widths
-  std::vector<uint16_t> out_mask16;     // (d_out × N_pad/16): K_out column k as 16-bit masks
-  uint64_t words_per_inner_step = 0;    // spec §7: N·ceil(N/w)
-  uint64_t words_per_env_step_io = 0;   // spec §7: N·ceil(2·d_in/w) + N·ceil(d_out/w)
+  std::vector<uint64_t> exc_mask;      // spike-vector mask of excitatory neurons
+  std::vector<int8_t> in_sign;         // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
+  std::vector<int32_t> in_fanout;      // (d_in): ones in rows i and d_in+i of K_in
+  std::vector<int32_t> rec_fanout;     // (N_pad): ones in row i of K_h (0 in the padding)
+  std::vector<uint8_t> out_bits;       // (d_out × N): K_out[j][k] stored output-major
+  std::vector<int32_t> out_fanout;     // (N_pad): ones in row j of K_out (0 in the padding)
+  std::vector<int32_t> in_pairs;       // (ceil(d_in/2) × N_pad): int16 signs of inputs 2p, 2p+1
+  bool vector_io_ok = false;           // the AVX-512 VNNI projection is exact for these widths
+  std::vector<uint16_t> out_mask16;    // (d_out × N_pad/16): K_out column k as 16-bit masks
+  uint64_t words_per_inner_step = 0;   // spec §7: N·ceil(N/w)
+  uint64_t words_per_env_step_io = 0;  // spec §7: N·ceil(2·d_in/w) + N·ceil(d_out/w)
 
  private:
   NetworkDesc m_desc;
@@ -75,15 +75,15 @@ class CompiledNet {
 
 // Per-run state of the fixed-point chip (like mjData). Vectors are padded to n_padded().
 struct FixedState {
-  std::vector<int32_t> v, i_syn, i_in, rate;  // Q.F, Q.F, Q.F, Q.F_r
-  std::vector<int32_t> diff;                  // scratch: popcount difference of the current step
-  std::vector<int64_t> acc_in;                // scratch: input projection sums
+  std::vector<int32_t> v, i_syn, i_in, rate;          // Q.F, Q.F, Q.F, Q.F_r
+  std::vector<int32_t> diff;                          // scratch: popcount difference of the current step
+  std::vector<int64_t> acc_in;                        // scratch: input projection sums
   std::vector<int16_t> v16, i_syn16, i_in16, rate16;  // narrow-kernel copies during a step
   std::vector<int16_t> diff16;                        // scratch of the AVX2 narrow kernel
-  std::vector<uint64_t> spikes;               // spikes of the last inner step (bit j = neuron j)
-  std::vector<uint64_t> spikes_next;          // scratch
-  std::vector<int32_t> x_q;                   // last quantized observation (d_in)
-  std::vector<int32_t> a_q;                   // last action, Q.F_a (d_out)
+  std::vector<uint64_t> spikes;                       // spikes of the last inner step (bit j = neuron j)
+  std::vector<uint64_t> spikes_next;                  // scratch
+  std::vector<int32_t> x_q;                           // last quantized observation (d_in)
+  std::vector<int32_t> a_q;                           // last action, Q.F_a (d_out)
   EventCounters counters;
 };
 
@@ -107,10 +107,9 @@ int32_t quantize_input(float x, const ArithConfig& a, bool* saturated, bool* non
 
 // One environment step: T inner steps, then the readout (spec §4–5). obs has d_in normalized
 // components, action receives d_out floats in [-1, 1]. If raster is given, spikes are appended.
-void step(const CompiledNet& net, FixedState& st, const float* obs, float* action,
-          SpikeRaster* raster = nullptr, Kernel kernel = Kernel::kAuto);
-void step(const CompiledNet& net, FloatState& st, const float* obs, float* action,
-          SpikeRaster* raster = nullptr);
+void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster = nullptr,
+          Kernel kernel = Kernel::kAuto);
+void step(const CompiledNet& net, FloatState& st, const float* obs, float* action, SpikeRaster* raster = nullptr);
 
 // v(0) draws shared by both arithmetics: 32-bit word j%4 of Philox block j/4 on stream 1.
 uint32_t initial_membrane_word(uint64_t init_seed, int neuron);

@@ -7,20 +7,14 @@
 
 namespace ecsim::ref {
 
-double NetworkConstants::r_in(int d_in) const {
-  return k_in * 1.0 * tau_m_ms * std::sqrt(2.0 / (0.5 * d_in));
-}
-double NetworkConstants::r_h(int n) const {
-  return k_h * 1.0 * tau_m_ms / tau_syn_ms * std::sqrt(2.0 / (0.5 * n));
-}
+double NetworkConstants::r_in(int d_in) const { return k_in * 1.0 * tau_m_ms * std::sqrt(2.0 / (0.5 * d_in)); }
+double NetworkConstants::r_h(int n) const { return k_h * 1.0 * tau_m_ms / tau_syn_ms * std::sqrt(2.0 / (0.5 * n)); }
 double NetworkConstants::r_out(int n) const { return k_out * std::sqrt(1.0 / (0.5 * n)); }
 double NetworkConstants::alpha_syn() const { return std::exp(-dt_ms / tau_syn_ms); }
 double NetworkConstants::alpha_m() const { return std::exp(-dt_ms / tau_m_ms); }
 double NetworkConstants::alpha_out() const { return std::exp(-dt_ms / tau_out_ms); }
 
-static int64_t quantize(double value, int bits) {
-  return static_cast<int64_t>(std::llround(std::ldexp(value, bits)));
-}
+static int64_t quantize(double value, int bits) { return static_cast<int64_t>(std::llround(std::ldexp(value, bits))); }
 
 static void check(bool ok, const std::string& what, const std::string& fix) {
   if (!ok) throw Error(what, fix);
@@ -39,10 +33,9 @@ NetworkDesc make_network_desc(const NetworkShape& s, const ArithConfig& a, const
   check(s.d_out >= 1 && s.d_out <= 65536, "output size d_out = " + std::to_string(s.d_out) + " must be >= 1",
         "the action must have at least one component");
   check(s.inner_steps >= 1 && s.inner_steps <= 100000,
-        "inner steps T = " + std::to_string(s.inner_steps) + " must be in [1, 100000]",
-        "the paper uses T = 33");
-  check(c.tau_syn_ms > 0 && c.tau_m_ms > 0 && c.tau_out_ms > 0 && c.dt_ms > 0,
-        "time constants and dt must be positive", "use τ_syn = 5, τ_m = τ_out = 10, dt = 0.5 ms");
+        "inner steps T = " + std::to_string(s.inner_steps) + " must be in [1, 100000]", "the paper uses T = 33");
+  check(c.tau_syn_ms > 0 && c.tau_m_ms > 0 && c.tau_out_ms > 0 && c.dt_ms > 0, "time constants and dt must be positive",
+        "use τ_syn = 5, τ_m = τ_out = 10, dt = 0.5 ms");
 
   NetworkDesc d{s, a, c, {}};
   FixedConstants& f = d.fixed;
@@ -59,27 +52,24 @@ NetworkDesc make_network_desc(const NetworkShape& s, const ArithConfig& a, const
 
   // constants must be representable and non-degenerate at the chosen widths
   const int64_t one_c = int64_t{1} << a.const_bits;
-  check(f.alpha_syn_q > 0 && f.alpha_syn_q < one_c && f.alpha_out_q > 0 && f.alpha_out_q < one_c &&
-            f.beta_m_q > 0 && f.beta_m_q < one_c,
+  check(f.alpha_syn_q > 0 && f.alpha_syn_q < one_c && f.alpha_out_q > 0 && f.alpha_out_q < one_c && f.beta_m_q > 0 &&
+            f.beta_m_q < one_c,
         "a decay factor rounds to 0 or 1 at const_bits = " + std::to_string(a.const_bits),
         "raise const_bits so that every decay factor lies strictly between 0 and 1");
   check(f.gamma_q > 0 && f.gamma_q <= smax(a.rate_bits),
-        "the rate increment per spike rounds to 0 or overflows at rate_frac_bits = " +
-            std::to_string(a.rate_frac_bits),
+        "the rate increment per spike rounds to 0 or overflows at rate_frac_bits = " + std::to_string(a.rate_frac_bits),
         "choose rate_frac_bits so that (1-α_out)/dt · 2^F_r is at least 1");
-  check(f.r_h_q > 0 && f.r_in_q > 0 && f.r_out_q > 0,
-        "a scale constant (R, R_in or R_out) rounds to 0 at these widths",
+  check(f.r_h_q > 0 && f.r_in_q > 0 && f.r_out_q > 0, "a scale constant (R, R_in or R_out) rounds to 0 at these widths",
         "raise frac_bits or const_bits");
-  check(f.r_h_q * s.n_neurons <= (int64_t{1} << 40) && f.r_in_q < (int64_t{1} << 31) &&
-            f.r_out_q < (int64_t{1} << 31),
+  check(f.r_h_q * s.n_neurons <= (int64_t{1} << 40) && f.r_in_q < (int64_t{1} << 31) && f.r_out_q < (int64_t{1} << 31),
         "a scale constant is too large for the datapath", "lower frac_bits or const_bits");
   return d;
 }
 
 std::string NetworkDesc::describe() const {
   std::ostringstream os;
-  os << "N=" << shape.n_neurons << " (E=" << shape.n_exc << ") d_in=" << shape.d_in
-     << " d_out=" << shape.d_out << " T=" << shape.inner_steps << " | " << arith.describe();
+  os << "N=" << shape.n_neurons << " (E=" << shape.n_exc << ") d_in=" << shape.d_in << " d_out=" << shape.d_out
+     << " T=" << shape.inner_steps << " | " << arith.describe();
   return os.str();
 }
 

@@ -11,11 +11,11 @@
 namespace ecsim::ref {
 
 struct NetworkShape {
-  int n_neurons = 256;     // N
-  int n_exc = 128;         // N_E: neurons [0, N_E) are excitatory (+1 spikes), the rest inhibitory
-  int d_in = 11;           // raw observation size (the input matrix has 2·d_in rows: [x, -x])
-  int d_out = 3;           // action size
-  int inner_steps = 33;    // T: LIF steps per environment step = round(16.6 ms / 0.5 ms)
+  int n_neurons = 256;   // N
+  int n_exc = 128;       // N_E: neurons [0, N_E) are excitatory (+1 spikes), the rest inhibitory
+  int d_in = 11;         // raw observation size (the input matrix has 2·d_in rows: [x, -x])
+  int d_out = 3;         // action size
+  int inner_steps = 33;  // T: LIF steps per environment step = round(16.6 ms / 0.5 ms)
 
   // synapse counts per matrix, in the canonical order of the sampler (spec §6.2)
   int64_t in_synapses() const { return int64_t{2} * d_in * n_neurons; }
@@ -34,12 +34,12 @@ struct NetworkConstants {
   double k_h = 1.0;
   double k_out = 5.0;
   // derived, paper formulas (V_th = 1, V_r = 0, expected sparsity 0.5)
-  double r_in(int d_in) const;    // K_in·V_th·τ_m·sqrt(2/(0.5·d_in))
-  double r_h(int n) const;        // K_h·V_th·τ_m/τ_syn·sqrt(2/(0.5·N))
-  double r_out(int n) const;      // K_out·sqrt(1/(0.5·N))
-  double alpha_syn() const;       // exp(-dt/τ_syn)
-  double alpha_m() const;         // exp(-dt/τ_m)
-  double alpha_out() const;       // exp(-dt/τ_out)
+  double r_in(int d_in) const;  // K_in·V_th·τ_m·sqrt(2/(0.5·d_in))
+  double r_h(int n) const;      // K_h·V_th·τ_m/τ_syn·sqrt(2/(0.5·N))
+  double r_out(int n) const;    // K_out·sqrt(1/(0.5·N))
+  double alpha_syn() const;     // exp(-dt/τ_syn)
+  double alpha_m() const;       // exp(-dt/τ_m)
+  double alpha_out() const;     // exp(-dt/τ_out)
 };
 
 // Integer constants of the datapath (spec §3.2), each round-half-away(value · 2^bits).

@@ -28,7 +28,8 @@ inline bool lif_update(const NetworkDesc& d, int64_t diff, int32_t i_in, bool ex
   const int64_t sgn = fired ? (excitatory ? 1 : -1) : 0;
   s.i_syn = static_cast<int32_t>(i_syn);
   s.v = static_cast<int32_t>(v);
-  s.rate = static_cast<int32_t>(saturate(round_shift(int64_t{s.rate} * f.alpha_out_q, C) + sgn * f.gamma_q, a.rate_bits));
+  s.rate =
+      static_cast<int32_t>(saturate(round_shift(int64_t{s.rate} * f.alpha_out_q, C) + sgn * f.gamma_q, a.rate_bits));
   return fired;
 }
 

@@ -19,8 +19,8 @@ enum class PhiloxStream : uint32_t {
 // One Philox4x32-10 block: key = (seed lo, seed hi), counter = (index lo, index hi, stream, 0).
 inline std::array<uint32_t, 4> philox_block(uint64_t seed, PhiloxStream stream, uint64_t index) {
   using G = r123::Philox4x32;
-  G::ctr_type ctr = {{static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32),
-                      static_cast<uint32_t>(stream), 0u}};
+  G::ctr_type ctr = {
+      {static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32), static_cast<uint32_t>(stream), 0u}};
   G::key_type key = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
   G::ctr_type r = G()(ctr, key);
   return {r[0], r[1], r[2], r[3]};

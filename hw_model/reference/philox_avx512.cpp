@@ -17,8 +17,8 @@ namespace ecsim::ref::detail {
 namespace {
 
 ECSIM_PHILOX inline __m512i mulhi32(__m512i a, __m512i m) {
-  const __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, m), 32);          // hi of lanes 0,2,..
-  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);           // hi of lanes 1,3,.. in place
+  const __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, m), 32);  // hi of lanes 0,2,..
+  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);   // hi of lanes 1,3,.. in place
   return _mm512_mask_blend_epi32(0xAAAA, even, odd);
 }
 
@@ -87,7 +87,8 @@ void bernoulli_bytes(const uint32_t* words, const uint32_t* rho_q, int drop, siz
   static const bool avx512 = __builtin_cpu_supports("avx512f");
   size_t b = 0;
   if (avx512)
-    for (; b + 2 <= blocks && 8 * (b + 2) <= synapses; b += 2) bernoulli16(words + 4 * b, rho_q + 8 * b, drop, bits + b);
+    for (; b + 2 <= blocks && 8 * (b + 2) <= synapses; b += 2)
+      bernoulli16(words + 4 * b, rho_q + 8 * b, drop, bits + b);
   for (; b < blocks; ++b) {
     unsigned byte = 0;
     for (size_t l = 0; l < 8 && 8 * b + l < synapses; ++l)

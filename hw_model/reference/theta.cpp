@@ -11,7 +11,9 @@
 namespace ecsim::ref {
 
 BitMatrix::BitMatrix(int rows, int cols)
-    : m_rows(rows), m_cols(cols), m_wpr((cols + 63) / 64),
+    : m_rows(rows),
+      m_cols(cols),
+      m_wpr((cols + 63) / 64),
       m_words(static_cast<size_t>(rows) * static_cast<size_t>((cols + 63) / 64), 0) {}
 
 void BitMatrix::set(int r, int c, bool v) {
@@ -49,9 +51,7 @@ static auto with_global(const NetworkShape& s, int64_t g, F&& f) {
 }
 
 bool Theta::get_global(const NetworkShape& s, int64_t g) const {
-  return with_global(s, g, [&](int m, int r, int c) {
-    return (m == 0 ? in : m == 1 ? rec : out).get(r, c);
-  });
+  return with_global(s, g, [&](int m, int r, int c) { return (m == 0 ? in : m == 1 ? rec : out).get(r, c); });
 }
 
 void Theta::set_global(const NetworkShape& s, int64_t g, bool v) {
@@ -98,14 +98,15 @@ void sample_canonical_words(const std::vector<uint32_t>& rho_q, int rho_bits, ui
   constexpr int64_t kBatch = 256;  // Philox blocks generated at a time (32 words)
   uint32_t philox[4 * kBatch];
   uint8_t bytes[kBatch];
-  const int64_t first = static_cast<int64_t>(word_begin) * 8, last = std::min<int64_t>(static_cast<int64_t>(word_end) * 8, (total + 7) / 8);
+  const int64_t first = static_cast<int64_t>(word_begin) * 8,
+                last = std::min<int64_t>(static_cast<int64_t>(word_end) * 8, (total + 7) / 8);
   std::memset(words, 0, (word_end - word_begin) * sizeof(uint64_t));
   auto* out = reinterpret_cast<unsigned char*>(words);
   for (int64_t b0 = first; b0 < last; b0 += kBatch) {
     const int64_t nblk = std::min(kBatch, last - b0);
     detail::philox_blocks(seed, PhiloxStream::kSynapses, static_cast<uint64_t>(b0), static_cast<size_t>(nblk), philox);
-    detail::bernoulli_bytes(philox, rho_q.data() + 8 * b0, drop, static_cast<size_t>(nblk), static_cast<size_t>(total - 8 * b0),
-                            bytes);
+    detail::bernoulli_bytes(philox, rho_q.data() + 8 * b0, drop, static_cast<size_t>(nblk),
+                            static_cast<size_t>(total - 8 * b0), bytes);
     std::memcpy(out + (b0 - first), bytes, static_cast<size_t>(nblk));  // little endian: bytes in word order
   }
 }
@@ -120,13 +121,12 @@ Theta theta_from_canonical_words(const NetworkShape& s, const uint64_t* words) {
   return t;
 }
 
-Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
-                   uint64_t seed) {
+Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q, uint64_t seed) {
   const int64_t total = s.total_synapses();
   if (static_cast<int64_t>(rho_q.size()) != total)
-    throw Error("ρ has " + std::to_string(rho_q.size()) + " entries but the network has " +
-                    std::to_string(total) + " synapses",
-                "give one probability per synapse in the canonical order of docs/spec.md §6.2");
+    throw Error(
+        "ρ has " + std::to_string(rho_q.size()) + " entries but the network has " + std::to_string(total) + " synapses",
+        "give one probability per synapse in the canonical order of docs/spec.md §6.2");
   std::vector<uint64_t> words(static_cast<size_t>((total + 63) / 64));
   sample_canonical_words(rho_q, rho_bits, seed, 0, words.size(), words.data());
   return theta_from_canonical_words(s, words.data());

@@ -21,9 +21,7 @@ class BitMatrix {
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
   int words_per_row() const { return m_wpr; }
-  bool get(int r, int c) const {
-    return (m_words[static_cast<size_t>(r) * m_wpr + (c >> 6)] >> (c & 63)) & 1u;
-  }
+  bool get(int r, int c) const { return (m_words[static_cast<size_t>(r) * m_wpr + (c >> 6)] >> (c & 63)) & 1u; }
   void set(int r, int c, bool v);
   const uint64_t* row(int r) const { return m_words.data() + static_cast<size_t>(r) * m_wpr; }
   uint64_t* mutable_row(int r) { return m_words.data() + static_cast<size_t>(r) * m_wpr; }
@@ -53,8 +51,7 @@ struct Theta {
 std::vector<uint32_t> quantize_rho(const std::vector<float>& rho, int rho_bits);
 
 // θ_g = (lane16_g >> (16 - q)) < ρ_q[g], lane g%8 of Philox block g/8 on stream kSynapses.
-Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q,
-                   uint64_t seed);
+Theta sample_theta(const NetworkShape& s, int rho_bits, const std::vector<uint32_t>& rho_q, uint64_t seed);
 
 // The same bits in canonical order (bit g%64 of word g/64 is θ_g), for words [word_begin,
 // word_end) only, so that the host can split the regeneration of θ over threads. Bits past the

@@ -3,10 +3,10 @@
 // offset. Each hop costs no extra cycles beyond the controller's access time (chip config).
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include "firmware/register_map.h"
 
@@ -18,7 +18,8 @@ class Bus : public sc_core::sc_module {
   tlm_utils::simple_target_socket<Bus> from_controller;
   tlm_utils::multi_passthrough_initiator_socket<Bus> to_cores;
 
-  explicit Bus(const sc_core::sc_module_name& name) : sc_module(name), from_controller("from_controller"), to_cores("to_cores") {
+  explicit Bus(const sc_core::sc_module_name& name)
+      : sc_module(name), from_controller("from_controller"), to_cores("to_cores") {
     from_controller.register_b_transport(this, &Bus::b_transport);
   }
 

@@ -62,14 +62,16 @@ ChipSim::~ChipSim() {
   g_exists = false;
 }
 
-void ChipSim::trace_vcd(const std::string& path, int64_t first_step, int64_t last_step, const std::vector<int>& neurons) {
+void ChipSim::trace_vcd(const std::string& path, int64_t first_step, int64_t last_step,
+                        const std::vector<int>& neurons) {
   if (m_started || m_vcd)
-    throw Error("a VCD waveform must be opened before the chip's first command", "call trace_vcd right after load_network");
+    throw Error("a VCD waveform must be opened before the chip's first command",
+                "call trace_vcd right after load_network");
   if (m_ctx->desc.shape.n_neurons == 0) throw Error("load a network before tracing it", "call load_network first");
   for (int j : neurons)
     if (j < 0 || j >= m_ctx->desc.shape.n_neurons)
-      throw Error("--trace-neurons: neuron " + std::to_string(j) + " is outside the network (N = " +
-                      std::to_string(m_ctx->desc.shape.n_neurons) + ")",
+      throw Error("--trace-neurons: neuron " + std::to_string(j) +
+                      " is outside the network (N = " + std::to_string(m_ctx->desc.shape.n_neurons) + ")",
                   "give neuron indices in [0, N)");
   std::string base = path;
   if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
@@ -119,7 +121,8 @@ void ChipSim::load_network(const ref::NetworkDesc& desc) {
   if (c.config.neurons_per_core % 8 != 0)
     throw Error("the SystemC sampler draws 8 synapses per Philox block: neurons_per_core must be a multiple of 8",
                 "set cores.neurons_per_core to a multiple of 8");
-  if (4u * static_cast<uint32_t>(desc.shape.d_in) > regs::kCoreStride - static_cast<uint32_t>(regs::CoreReg::INPUT_BASE) ||
+  if (4u * static_cast<uint32_t>(desc.shape.d_in) >
+          regs::kCoreStride - static_cast<uint32_t>(regs::CoreReg::INPUT_BASE) ||
       desc.shape.d_in > 0x3c0 || desc.shape.d_out > 0x3c0)
     throw Error("the network's d_in or d_out exceeds the register windows of the chip", "use d_in, d_out <= 960");
   for (auto& core : m_chip->cores) core->load_network();
@@ -139,24 +142,28 @@ void ChipSim::run_until_idle() {
 void ChipSim::load_rho(const std::vector<float>& rho) {
   m_ctx->rho_q = ref::quantize_rho(rho, m_ctx->desc.arith.rho_bits);
   if (static_cast<int64_t>(m_ctx->rho_q.size()) != m_ctx->desc.shape.total_synapses())
-    throw Error("ρ has " + std::to_string(rho.size()) + " entries, the network " + std::to_string(m_ctx->desc.shape.total_synapses()),
+    throw Error("ρ has " + std::to_string(rho.size()) + " entries, the network " +
+                    std::to_string(m_ctx->desc.shape.total_synapses()),
                 "give one probability per synapse");
   // (q + 1) bits per synapse cross the link; each core writes its ρ SRAM
   const uint64_t bits = static_cast<uint64_t>(rho.size()) * static_cast<uint64_t>(m_ctx->desc.arith.rho_bits + 1);
-  m_chip->hw.rho_sram.add_writes(static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core / m_ctx->config.rho_sram.word_bits) *
-                                     static_cast<uint64_t>(m_ctx->mapping.cores_used),
-                                 m_ctx->config.rho_sram.word_bits);
+  m_chip->hw.rho_sram.add_writes(
+      static_cast<uint64_t>(m_ctx->mapping.rho_bits_per_core / m_ctx->config.rho_sram.word_bits) *
+          static_cast<uint64_t>(m_ctx->mapping.cores_used),
+      m_ctx->config.rho_sram.word_bits);
   m_chip->host_link.dma((bits + 7) / 8);
   run_until_idle();
 }
 
 void ChipSim::sample(uint64_t seed) {
-  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kSample), seed, {}, 0, &m_chip->controller->command_done());
+  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kSample), seed, {}, 0,
+                            &m_chip->controller->command_done());
   run_until_idle();
 }
 
 void ChipSim::reset(uint64_t seed) {
-  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kReset), seed, {}, 0, &m_chip->controller->command_done());
+  m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kReset), seed, {}, 0,
+                            &m_chip->controller->command_done());
   run_until_idle();
 }
 
@@ -229,16 +236,17 @@ std::string ChipSim::report() const {
   mem("synapse SRAM", h.synapse_sram);
   mem("rho SRAM", h.rho_sram);
   mem("state SRAM", h.state_sram);
-  os << "popcount unit: " << h.popcount_words << " words; MAC unit (float32 weights): " << h.mac_ops << " multiply-accumulates; LIF unit: " << h.lif_updates << " updates, " << h.lif_multiplies
-     << " multiplies, " << h.lif_adds << " adds, " << h.lif_compares << " compares\n"
+  os << "popcount unit: " << h.popcount_words << " words; MAC unit (float32 weights): " << h.mac_ops
+     << " multiply-accumulates; LIF unit: " << h.lif_updates << " updates, " << h.lif_multiplies << " multiplies, "
+     << h.lif_adds << " adds, " << h.lif_compares << " compares\n"
      << "input stage: " << h.input_adds << " adds; readout: " << h.readout_adds << " adds; sampler: " << h.philox_blocks
      << " Philox blocks\n"
      << "NoC: " << h.noc_packets << " packets, " << h.noc_flits << " flits, " << h.noc_flit_hops << " flit-hops\n"
      << "host link: " << h.host_bytes_in << " B in, " << h.host_bytes_out << " B out; register accesses "
      << h.register_accesses << "\n"
      << "events: " << e.env_steps << " env steps, " << e.inner_steps << " inner steps, " << e.neuron_updates
-     << " neuron updates, spikes " << e.spikes_exc << " E + " << e.spikes_inh << " I, synops " << e.rec_synops << " rec + "
-     << e.in_synops << " in + " << e.out_synops << " out, " << e.syn_words_read << " synapse words read\n";
+     << " neuron updates, spikes " << e.spikes_exc << " E + " << e.spikes_inh << " I, synops " << e.rec_synops
+     << " rec + " << e.in_synops << " in + " << e.out_synops << " out, " << e.syn_words_read << " synapse words read\n";
   return os.str();
 }
 

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "chip/chip_config.h"
+#include "chip/hw_counters.h"
 #include "reference/counters.h"
 #include "reference/network_desc.h"
 #include "reference/theta.h"
-#include "chip/hw_counters.h"
 #include "systemc/popcount_unit.h"
 
 namespace ecsim::sc {
@@ -43,8 +43,8 @@ class ChipSim {
   double simulated_seconds() const;
   uint64_t cycles() const;
   const chip::ChipConfig& config() const;
-  std::string report() const;                // a human-readable summary of cycles and counters
-  std::string popcount_unit() const;         // which popcount unit the cores use
+  std::string report() const;         // a human-readable summary of cycles and counters
+  std::string popcount_unit() const;  // which popcount unit the cores use
   // Writes a VCD waveform (sc_trace) of the controller phase and inner step, every core's busy
   // flag and spike count, and the v, i_syn and rate of `neurons`, for environment steps
   // [first_step, last_step] (counted from 0 by step()). Call after load_network() and before the

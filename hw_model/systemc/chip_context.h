@@ -16,9 +16,9 @@ struct ChipContext {
   chip::ChipConfig config;
   ref::NetworkDesc desc;
   chip::Mapping mapping;
-  std::vector<uint32_t> rho_q;       // canonical order (docs/spec.md §6.2), loaded over the host link
-  std::vector<uint64_t> exc_mask;    // spike-vector words: bit i set if neuron i is excitatory
-  int spike_words = 0;               // 64-bit words of a spike vector
+  std::vector<uint32_t> rho_q;     // canonical order (docs/spec.md §6.2), loaded over the host link
+  std::vector<uint64_t> exc_mask;  // spike-vector words: bit i set if neuron i is excitatory
+  int spike_words = 0;             // 64-bit words of a spike vector
   // synapse SRAM layout of one neuron: recurrent row, input column, output row (words of w bits)
   int words_rec = 0, words_in = 0, words_out = 0;
   int words_per_neuron() const { return words_rec + words_in + words_out; }

@@ -57,8 +57,12 @@ void Controller::enter_phase(uint64_t* counter) {
   m_phase = counter;
   TraceProbe& p = m_ctx.probe;
   if (p.active()) {
-    p.phase = counter == &m_hw.cycles_sample ? 1 : counter == &m_hw.cycles_reset ? 2 : counter == &m_hw.cycles_input ? 3
-            : counter == &m_hw.cycles_inner ? 4 : counter == &m_hw.cycles_readout ? 5 : 0;
+    p.phase = counter == &m_hw.cycles_sample    ? 1
+              : counter == &m_hw.cycles_reset   ? 2
+              : counter == &m_hw.cycles_input   ? 3
+              : counter == &m_hw.cycles_inner   ? 4
+              : counter == &m_hw.cycles_readout ? 5
+                                                : 0;
     p.inner_step = 0;
   }
 }
@@ -70,7 +74,8 @@ void Controller::finish_phase() {
   if (m_phase) {
     *m_phase += now - m_phase_start;
     m_hw.core_busy_cycles += busy - m_phase_busy_start;
-    m_hw.core_idle_cycles += (now - m_phase_start) * static_cast<uint64_t>(m_ctx.mapping.cores_used) - (busy - m_phase_busy_start);
+    m_hw.core_idle_cycles +=
+        (now - m_phase_start) * static_cast<uint64_t>(m_ctx.mapping.cores_used) - (busy - m_phase_busy_start);
   }
   m_phase = nullptr;
   if (m_ctx.probe.active()) m_ctx.probe.phase = 0;
@@ -87,7 +92,8 @@ uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
     return reg;
   }
   tlm::tlm_generic_payload trans;
-  sc_core::sc_time delay(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s, sc_core::SC_SEC);
+  sc_core::sc_time delay(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s,
+                         sc_core::SC_SEC);
   trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   trans.set_address(addr);
   trans.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
@@ -107,7 +113,8 @@ uint32_t Controller::read32(uint32_t addr) {
   // A STATUS read of a busy core stalls until the core is done (wait-for-event), then completes:
   // every poll is exactly one register access, whatever the timing. (Reading first and re-reading
   // after the done event made the count depend on which of two same-time events SystemC ran first.)
-  if (addr >= regs::kCoreBase && (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
+  if (addr >= regs::kCoreBase &&
+      (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
     NeuronCore* core = m_cores[(addr - regs::kCoreBase) / regs::kCoreStride];
     if (core->busy()) sc_core::wait(core->done_event());
   }
@@ -132,16 +139,24 @@ void Controller::wait_host_command() {
   finish_phase();
   // everything the firmware does for a host command belongs to a phase, from its first access
   switch (static_cast<regs::HostCommand>(m_mailbox[static_cast<size_t>(MailboxReg::HOST_CMD) / 4])) {
-    case regs::HostCommand::kSample: enter_phase(&m_hw.cycles_sample); break;
-    case regs::HostCommand::kReset: enter_phase(&m_hw.cycles_reset); break;
-    case regs::HostCommand::kStep: enter_phase(&m_hw.cycles_input); break;
-    case regs::HostCommand::kNone: break;
+    case regs::HostCommand::kSample:
+      enter_phase(&m_hw.cycles_sample);
+      break;
+    case regs::HostCommand::kReset:
+      enter_phase(&m_hw.cycles_reset);
+      break;
+    case regs::HostCommand::kStep:
+      enter_phase(&m_hw.cycles_input);
+      break;
+    case regs::HostCommand::kNone:
+      break;
   }
 }
 
 void Controller::barrier() {
   if (m_ctx.probe.active()) ++m_ctx.probe.inner_step;
-  const uint64_t cycles = m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
+  const uint64_t cycles =
+      m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
   sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
 }
 

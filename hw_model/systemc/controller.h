@@ -3,16 +3,16 @@
 // each timed and counted. It owns the host mailbox, which the host link writes.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 #include <vector>
 
+#include "chip/hw_counters.h"
 #include "firmware/hal.h"
 #include "reference/counters.h"
 #include "systemc/chip_context.h"
-#include "chip/hw_counters.h"
 
 namespace ecsim::sc {
 

@@ -16,7 +16,8 @@ HostLink::HostLink(const sc_core::sc_module_name& name, const ChipContext& ctx, 
 
 sc_core::sc_time HostLink::link_time(uint64_t bytes) {
   // whole cycles, so that the cycle report adds up exactly
-  const double s = m_ctx.config.host_link.latency_ns * 1e-9 + static_cast<double>(bytes) / m_ctx.config.host_link.bytes_per_second;
+  const double s =
+      m_ctx.config.host_link.latency_ns * 1e-9 + static_cast<double>(bytes) / m_ctx.config.host_link.bytes_per_second;
   const auto cycles = static_cast<uint64_t>(std::ceil(s / m_ctx.period_s));
   m_hw.cycles_host_link += cycles;
   return sc_core::sc_time(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);

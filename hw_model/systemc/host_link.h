@@ -3,13 +3,13 @@
 // link latency plus bytes / bandwidth each way (chip config), and its bytes are counted.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
-#include "systemc/chip_context.h"
 #include "chip/hw_counters.h"
+#include "systemc/chip_context.h"
 
 namespace ecsim::sc {
 

@@ -5,8 +5,8 @@
 #include <systemc>
 
 #include "chip/chip_config.h"
-#include "reference/neuron.h"
 #include "chip/hw_counters.h"
+#include "reference/neuron.h"
 
 namespace ecsim::sc {
 

@@ -107,7 +107,8 @@ void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     m_input[(off - in_base) / 4] = static_cast<int32_t>(*data);
   } else if (!write && off == static_cast<uint32_t>(CoreReg::STATUS)) {
     *data = m_busy ? 1u : 0u;
-  } else if (!write && (off == static_cast<uint32_t>(CoreReg::SUM_LO) || off == static_cast<uint32_t>(CoreReg::SUM_HI))) {
+  } else if (!write &&
+             (off == static_cast<uint32_t>(CoreReg::SUM_LO) || off == static_cast<uint32_t>(CoreReg::SUM_HI))) {
     const auto v = static_cast<uint64_t>(m_out_index < m_partial.size() ? m_partial[m_out_index] : 0);
     *data = static_cast<uint32_t>(off == static_cast<uint32_t>(CoreReg::SUM_LO) ? v : v >> 32);
   } else if (!write && off == static_cast<uint32_t>(CoreReg::SPIKES)) {
@@ -122,11 +123,21 @@ void NeuronCore::run() {
     sc_core::wait(m_start);
     uint64_t cycles = 0;
     switch (static_cast<CoreCommand>(m_cmd)) {
-      case CoreCommand::kSample: cycles = do_sample(); break;
-      case CoreCommand::kReset: cycles = do_reset(); break;
-      case CoreCommand::kInput: cycles = do_input(); break;
-      case CoreCommand::kStep: cycles = do_step(); break;
-      case CoreCommand::kReadout: cycles = do_readout(); break;
+      case CoreCommand::kSample:
+        cycles = do_sample();
+        break;
+      case CoreCommand::kReset:
+        cycles = do_reset();
+        break;
+      case CoreCommand::kInput:
+        cycles = do_input();
+        break;
+      case CoreCommand::kStep:
+        cycles = do_step();
+        break;
+      case CoreCommand::kReadout:
+        cycles = do_readout();
+        break;
       default:
         SC_REPORT_ERROR(name(), ("unknown core command " + std::to_string(m_cmd)).c_str());
     }
@@ -226,7 +237,8 @@ uint64_t NeuronCore::do_step() {
   // the rows stream from the synapse SRAM through the popcount unit into the LIF unit
   const int wr = m_ctx.words_rec;
   for (int j = m_lo; j < m_hi; ++j)
-    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr, m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
+    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr,
+                              m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
   uint64_t hits = 0, fired_count = 0;
   uint64_t pop = 0;
   if (m_ctx.config.float_weights()) {
@@ -250,8 +262,8 @@ uint64_t NeuronCore::do_step() {
   }
   for (int j = m_lo; j < m_hi; ++j) {
     const bool excitatory = j < m_ctx.desc.shape.n_exc;
-    if (m_lif.update(m_ctx.desc, m_sums[static_cast<size_t>(j - m_lo)], m_i_in[static_cast<size_t>(j - m_lo)], excitatory,
-                     m_state[static_cast<size_t>(j - m_lo)])) {
+    if (m_lif.update(m_ctx.desc, m_sums[static_cast<size_t>(j - m_lo)], m_i_in[static_cast<size_t>(j - m_lo)],
+                     excitatory, m_state[static_cast<size_t>(j - m_lo)])) {
       m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
       ++fired_count;
       (excitatory ? m_events.spikes_exc : m_events.spikes_inh) += 1;
@@ -278,7 +290,7 @@ uint64_t NeuronCore::do_readout() {
   for (int j = m_lo; j < m_hi; ++j) {
     const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec + m_ctx.words_in;
     const int32_t r = m_state[static_cast<size_t>(j - m_lo)].rate;
-    if (m_ctx.config.float_weights()) {  // one multiply-accumulate per output weight
+    if (m_ctx.config.float_weights()) {       // one multiply-accumulate per output weight
       std::vector<uint64_t>& out = m_rows_w;  // scratch: the output row's words
       out.resize(std::max(out.size(), static_cast<size_t>(m_ctx.words_out)));
       for (int k = 0; k < m_ctx.words_out; ++k) out[static_cast<size_t>(k)] = m_synapse_sram.read(base + k);

@@ -4,10 +4,10 @@
 // timed action: the core computes it, waits the cycles it costs, then clears STATUS.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 #include <memory>
+#include <systemc>
+#include <tlm>
 #include <vector>
 
 #include "reference/counters.h"
@@ -28,13 +28,13 @@ class NeuronCore : public sc_core::sc_module {
   NeuronCore(const sc_core::sc_module_name& name, int index, const ChipContext& ctx, HwCounters& hw,
              ref::EventCounters& events);
 
-  void load_network();                 // sizes the SRAMs for ctx's network (a config change is fatal)
+  void load_network();  // sizes the SRAMs for ctx's network (a config change is fatal)
   int lo() const { return m_lo; }
   int hi() const { return m_hi; }
   bool busy() const { return m_busy; }
   const sc_core::sc_event& done_event() const { return m_done; }
   const std::vector<uint64_t>& spikes_out() const { return m_spikes_out; }  // its neurons' last spikes
-  std::vector<uint64_t>& spikes_in() { return m_spikes_in; }               // every neuron's, from the NoC
+  std::vector<uint64_t>& spikes_in() { return m_spikes_in; }                // every neuron's, from the NoC
   uint64_t busy_cycles() const { return m_busy_cycles; }
   uint64_t peek_synapse_word(int64_t addr) const { return m_synapse_sram.peek(addr); }  // backdoor
   const PopcountUnit& popcount_unit() const { return *m_popcount; }
@@ -63,8 +63,8 @@ class NeuronCore : public sc_core::sc_module {
 
   // registers
   uint32_t m_cmd = 0, m_seed_lo = 0, m_seed_hi = 0, m_out_index = 0;
-  std::vector<int32_t> m_input;        // x_q
-  std::vector<int64_t> m_partial;      // readout partial sums per output
+  std::vector<int32_t> m_input;    // x_q
+  std::vector<int64_t> m_partial;  // readout partial sums per output
   uint32_t m_last_spikes = 0;
 
   // neuron state (kept in the state SRAM: its accesses are counted there)
@@ -72,7 +72,7 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<int32_t> m_i_in;
   std::vector<uint64_t> m_spikes_in, m_spikes_out;
   std::vector<uint64_t> m_exc_w, m_spk_w, m_rows_w;  // E mask, spikes and the recurrent rows in SRAM words
-  std::vector<int64_t> m_sums;                        // popcount unit output, one per row
+  std::vector<int64_t> m_sums;                       // popcount unit output, one per row
   int64_t m_state_words_per_neuron = 1;
 
   bool m_busy = false;

@@ -12,7 +12,8 @@ Noc::Noc(const sc_core::sc_module_name& name, const ChipContext& ctx, HwCounters
   const int cols = ctx.config.noc.columns, rows = ctx.config.noc.rows;
   for (int y = 0; y < rows; ++y)
     for (int x = 0; x < cols; ++x)
-      m_routers.push_back(std::make_unique<Router>(("router_" + std::to_string(x) + "_" + std::to_string(y)).c_str(), x, y));
+      m_routers.push_back(
+          std::make_unique<Router>(("router_" + std::to_string(x) + "_" + std::to_string(y)).c_str(), x, y));
 }
 
 int Noc::hops(int a, int b) const {
@@ -22,7 +23,8 @@ int Noc::hops(int a, int b) const {
 
 uint64_t Noc::idle_latency(int a, int b, uint64_t flits) const {
   const auto& n = m_ctx.config.noc;
-  return static_cast<uint64_t>(hops(a, b)) * static_cast<uint64_t>(n.router_latency_cycles + n.link_latency_cycles) + flits;
+  return static_cast<uint64_t>(hops(a, b)) * static_cast<uint64_t>(n.router_latency_cycles + n.link_latency_cycles) +
+         flits;
 }
 
 uint64_t Noc::exchange(std::vector<NeuronCore*>& cores, int cores_used) {
@@ -41,7 +43,8 @@ uint64_t Noc::exchange(std::vector<NeuronCore*>& cores, int cores_used) {
   }
   // timing: packets injected in source order, each to the destinations in order, XY routes
   for (int s = 0; s < cores_used; ++s) {
-    const uint64_t bits = static_cast<uint64_t>(cores[static_cast<size_t>(s)]->hi() - cores[static_cast<size_t>(s)]->lo());
+    const uint64_t bits =
+        static_cast<uint64_t>(cores[static_cast<size_t>(s)]->hi() - cores[static_cast<size_t>(s)]->lo());
     const uint64_t flits = 1 + (bits + static_cast<uint64_t>(n.flit_bits) - 1) / static_cast<uint64_t>(n.flit_bits);
     for (int d = 0; d < cores_used; ++d) {
       if (d == s) continue;

@@ -9,8 +9,8 @@
 #include <systemc>
 #include <vector>
 
-#include "systemc/chip_context.h"
 #include "chip/hw_counters.h"
+#include "systemc/chip_context.h"
 #include "systemc/router.h"
 
 namespace ecsim::sc {

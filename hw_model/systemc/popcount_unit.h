@@ -14,8 +14,8 @@
 #include <systemc>
 
 #include "chip/chip_config.h"
-#include "reference/popcount.h"
 #include "chip/hw_counters.h"
+#include "reference/popcount.h"
 
 namespace ecsim::sc {
 

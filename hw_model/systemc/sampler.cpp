@@ -13,12 +13,13 @@ void Sampler::draw(const ChipContext& ctx, uint64_t seed, int64_t g0, int64_t g1
   const int64_t b0 = g0 / 8, b1 = (g1 + 7) / 8;
   std::vector<uint32_t> words(static_cast<size_t>(4 * (b1 - b0)));
   std::vector<uint8_t> bytes(static_cast<size_t>(b1 - b0));
-  ref::detail::philox_blocks(seed, ref::PhiloxStream::kSynapses, static_cast<uint64_t>(b0), static_cast<size_t>(b1 - b0),
-                             words.data());
+  ref::detail::philox_blocks(seed, ref::PhiloxStream::kSynapses, static_cast<uint64_t>(b0),
+                             static_cast<size_t>(b1 - b0), words.data());
   ref::detail::bernoulli_bytes(words.data(), ctx.rho_q.data() + 8 * b0, 16 - ctx.desc.arith.rho_bits,
                                static_cast<size_t>(b1 - b0), static_cast<size_t>(total - 8 * b0), bytes.data());
   m_counters.philox_blocks += static_cast<uint64_t>(b1 - b0);
-  for (int64_t g = g0; g < g1; ++g) out[static_cast<size_t>(g - g0)] = (bytes[static_cast<size_t>(g / 8 - b0)] >> (g % 8)) & 1u;
+  for (int64_t g = g0; g < g1; ++g)
+    out[static_cast<size_t>(g - g0)] = (bytes[static_cast<size_t>(g / 8 - b0)] >> (g % 8)) & 1u;
 }
 
 uint64_t Sampler::sample(const ChipContext& ctx, uint64_t seed, int lo, int hi, Sram& syn, Sram& rho) {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "chip/chip_config.h"
-#include "common/error.h"
 #include "chip/hw_counters.h"
+#include "common/error.h"
 
 namespace ecsim::sc {
 

@@ -14,13 +14,13 @@ struct TraceProbe {
   int64_t env_step = -1;                   // current environment step (set by ChipSim)
   bool active() const { return enabled && env_step >= first_step && env_step <= last_step; }
 
-  int phase = 0;                            // controller: 0 idle, 1 sample, 2 reset, 3 input, 4 inner, 5 readout
-  int inner_step = 0;                       // controller: inner step within the environment step
-  std::vector<char> core_busy;              // per core
-  std::vector<uint32_t> core_spikes;        // per core: spikes of its last inner step
-  std::vector<int> neurons;                 // traced neurons
-  std::vector<int32_t> v, i_syn, rate;      // their state after each inner step
-  std::vector<char> fired;                  // whether they fired in it
+  int phase = 0;                        // controller: 0 idle, 1 sample, 2 reset, 3 input, 4 inner, 5 readout
+  int inner_step = 0;                   // controller: inner step within the environment step
+  std::vector<char> core_busy;          // per core
+  std::vector<uint32_t> core_spikes;    // per core: spikes of its last inner step
+  std::vector<int> neurons;             // traced neurons
+  std::vector<int32_t> v, i_syn, rate;  // their state after each inner step
+  std::vector<char> fired;              // whether they fired in it
 };
 
 }  // namespace ecsim::sc

@@ -74,7 +74,8 @@ class ModelOf final : public PopcountDriver::Model {
  private:
   int64_t sign_extend(uint64_t raw) const {
     raw &= (uint64_t{1} << m_acc_width) - 1;
-    return (raw >> (m_acc_width - 1)) ? static_cast<int64_t>(raw) - (int64_t{1} << m_acc_width) : static_cast<int64_t>(raw);
+    return (raw >> (m_acc_width - 1)) ? static_cast<int64_t>(raw) - (int64_t{1} << m_acc_width)
+                                      : static_cast<int64_t>(raw);
   }
 
   // destroyed in reverse: the model, then its trace, then the context both belong to

@@ -14,8 +14,8 @@ namespace {
 // the rows are in, and the LIF unit takes every sum the cycle it appears (out_ready = 1).
 // Cycles: the clock edges from the one that takes the first word to the one that hands the last
 // sum on, inclusive (the unit model's ⌈rows·words/P_p⌉ + L_p).
-uint64_t stream_rows(PopcountDriver& core, const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
-                     const uint64_t* exc, int64_t* sums) {
+uint64_t stream_rows(PopcountDriver& core, const uint64_t* syn, int64_t stride, int rows, int words,
+                     const uint64_t* spk, const uint64_t* exc, int64_t* sums) {
   if (rows <= 0) return 0;
   int r = 0, w = 0, out = 0;
   uint64_t cycles = 0;
@@ -67,8 +67,8 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
     }
   }
 
-  uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk, const uint64_t* exc,
-                           int64_t* sums, uint64_t* hits) override {
+  uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                           const uint64_t* exc, int64_t* sums, uint64_t* hits) override {
     if (!m_core) throw Error("internal: the RTL popcount unit ran before a network was mapped");
     // the synaptic-event counter is a monitor beside the core (the reference popcount): the core
     // computes only the signed sum
@@ -101,9 +101,10 @@ void check_rtl_chip_config(const chip::ChipConfig& cfg, const std::string& where
                     "), not " + std::to_string(w),
                 "set memories.synapse_sram.word_bits to " + built_widths("or"));
   if (cfg.popcount.per_cycle != kRtlWordsPerCycle || cfg.popcount.latency_cycles != kRtlLatencyCycles)
-    throw Error(where + ": the chip config's popcount unit (" + std::to_string(cfg.popcount.per_cycle) + " words/cycle, latency " +
-                    std::to_string(cfg.popcount.latency_cycles) + ") is not the RTL core (" + std::to_string(kRtlWordsPerCycle) +
-                    " word/cycle, latency " + std::to_string(kRtlLatencyCycles) + ")",
+    throw Error(where + ": the chip config's popcount unit (" + std::to_string(cfg.popcount.per_cycle) +
+                    " words/cycle, latency " + std::to_string(cfg.popcount.latency_cycles) + ") is not the RTL core (" +
+                    std::to_string(kRtlWordsPerCycle) + " word/cycle, latency " + std::to_string(kRtlLatencyCycles) +
+                    ")",
                 "set units.popcount to {\"words_per_cycle\": 1, \"latency_cycles\": 2} to describe the RTL core");
 }
 

@@ -15,7 +15,7 @@ struct CampaignConfig {
   int width = 64;              // which Verilated parameter set (its W; rtl_parameter_sets.h)
   uint64_t vectors = 1000000;  // random words to stream (corner cases come on top)
   uint64_t seed = 1;
-  std::string fail_dir;        // where a mismatch writes its vector (CSV) and waveform (VCD); empty: none
+  std::string fail_dir;  // where a mismatch writes its vector (CSV) and waveform (VCD); empty: none
 };
 
 struct CampaignReport {

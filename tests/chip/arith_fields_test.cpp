@@ -43,9 +43,10 @@ TEST(ArithFields, EveryFieldRoundTripsThroughThePolicyImage) {
   const boost::json::object o = eval::net_to_json(eval::NetSpec{eval::Method::kEC, ref::make_network_desc(s, {})});
   std::vector<std::string> keys;
   for (const auto& kv : o) keys.emplace_back(kv.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"method", "arith", "neurons", "exc", "d_in", "d_out", "inner_steps", "rho_bits",
-                                            "state_bits", "frac_bits", "rate_bits", "rate_frac_bits", "const_bits", "input_bits",
-                                            "input_frac_bits", "action_frac_bits", "word_bits"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"method", "arith", "neurons", "exc", "d_in", "d_out", "inner_steps", "rho_bits",
+                                      "state_bits", "frac_bits", "rate_bits", "rate_frac_bits", "const_bits",
+                                      "input_bits", "input_frac_bits", "action_frac_bits", "word_bits"}));
 }
 
 TEST(ArithFields, EveryFieldHasAWidthFlag) {
@@ -64,8 +65,9 @@ TEST(ArithFields, EveryFieldHasAWidthFlag) {
     po::notify(vm);
     EXPECT_TRUE(f.arith == with_one_changed(m)) << flag;
   });
-  const std::vector<std::string> flags = {"rho-bits", "state-bits", "frac-bits", "rate-bits", "rate-frac-bits", "const-bits",
-                                          "input-bits", "input-frac-bits", "action-frac-bits", "word-bits"};
+  const std::vector<std::string> flags = {"rho-bits",         "state-bits", "frac-bits",  "rate-bits",
+                                          "rate-frac-bits",   "const-bits", "input-bits", "input-frac-bits",
+                                          "action-frac-bits", "word-bits"};
   cli::NetworkFlags f;
   po::options_description desc;
   f.add_to(desc);

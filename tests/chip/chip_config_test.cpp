@@ -89,7 +89,8 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
     EXPECT_NE(std::string(e.what()).find("holds 256"), std::string::npos) << e.what();
   }
   const ChipConfig tiny = parse_chip_config(
-      edited([](boost::json::object& o) { o["memories"].as_object()["synapse_sram"].as_object()["words"] = 100; }), "'tiny.json'");
+      edited([](boost::json::object& o) { o["memories"].as_object()["synapse_sram"].as_object()["words"] = 100; }),
+      "'tiny.json'");
   try {
     map_network(tiny, shape(256, 11, 3));
     FAIL();
@@ -97,7 +98,8 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
     EXPECT_NE(std::string(e.what()).find("synapse_sram of a core needs 384 words"), std::string::npos) << e.what();
   }
   const ChipConfig narrow = parse_chip_config(
-      edited([](boost::json::object& o) { o["memories"].as_object()["rho_sram"].as_object()["word_bits"] = 8; }), "'n.json'");
+      edited([](boost::json::object& o) { o["memories"].as_object()["rho_sram"].as_object()["word_bits"] = 8; }),
+      "'n.json'");
   EXPECT_THROW(map_network(narrow, shape(256, 11, 3)), Error);
   // float32 weights: 32 times the synapse words; the default chip's SRAM cannot hold them
   const ChipConfig fl = parse_chip_config(edited([](boost::json::object& o) { o["weight_bits"] = 32; }), "'f.json'");
@@ -105,12 +107,14 @@ TEST(ChipConfig, NetworksThatDoNotFitAreRejectedWithTheShortfall) {
     map_network(fl, shape(256, 11, 3));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("needs " + std::to_string(64 * (128 + 11 + 2))), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("needs " + std::to_string(64 * (128 + 11 + 2))), std::string::npos)
+        << e.what();
   }
   const ChipConfig fl16 = parse_chip_config(edited([](boost::json::object& o) {
-    o["weight_bits"] = 32;
-    o["memories"].as_object()["synapse_sram"].as_object()["word_bits"] = 16;
-  }), "'f16.json'");
+                                              o["weight_bits"] = 32;
+                                              o["memories"].as_object()["synapse_sram"].as_object()["word_bits"] = 16;
+                                            }),
+                                            "'f16.json'");
   try {
     map_network(fl16, shape(256, 11, 3));
     FAIL();
@@ -123,21 +127,25 @@ TEST(ChipConfig, BadConfigsNameTheKey) {
   expect_error("{ not json", "not valid JSON");
   expect_error(edited([](boost::json::object& o) { o["weight_bits"] = 16; }), "weight_bits = 16 must be 1 or 32");
   expect_error(edited([](boost::json::object& o) {
-    o.erase("weight_bits");
-    o["synapse_weights"] = "float16";
-  }), "synapse_weights is \"float16\"");
-  expect_error(edited([](boost::json::object& o) { o["synapse_weights"] = "float32"; }), "synapse_weights and weight_bits are both given");
+                 o.erase("weight_bits");
+                 o["synapse_weights"] = "float16";
+               }),
+               "synapse_weights is \"float16\"");
+  expect_error(edited([](boost::json::object& o) { o["synapse_weights"] = "float32"; }),
+               "synapse_weights and weight_bits are both given");
   expect_error(edited([](boost::json::object& o) { o["format"] = "ecsim-chip/9"; }), "format");
   expect_error(edited([](boost::json::object& o) { o.erase("noc"); }), "noc is missing");
   expect_error(edited([](boost::json::object& o) { o["clock_mhz"] = 5; }), "clock_mhz is not a known setting");
   expect_error(edited([](boost::json::object& o) { o["clock_hz"] = -1; }), "clock_hz = -1 must be positive");
-  expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = "4"; }), "cores.count must be a number");
+  expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = "4"; }),
+               "cores.count must be a number");
   expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = 2.5; }), "cores.count = 2.5");
   expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["columns"] = 3; }), "columns × rows");
   expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["topology"] = "torus"; }), "noc.topology");
   expect_error(edited([](boost::json::object& o) { o["arith"].as_object()["frac_bits"] = 15; }), "frac_bits");
-  expect_error(edited([](boost::json::object& o) { o["memories"].as_object()["state_sram"].as_object().erase("words"); }),
-               "memories.state_sram.words is missing");
+  expect_error(
+      edited([](boost::json::object& o) { o["memories"].as_object()["state_sram"].as_object().erase("words"); }),
+      "memories.state_sram.words is missing");
   EXPECT_THROW(load_chip_config("/nonexistent/chip.json"), Error);
 }
 
@@ -158,12 +166,14 @@ TEST(ChipConfig, TheOldWeightKeyStillLoadsWithANoteOnce) {
   const ChipConfig again = parse_chip_config(old_key, "'old.json'");
   const std::string note = testing::internal::GetCapturedStderr();
   EXPECT_EQ(note, "note: chip config 'old.json': key \"synapse_weights\" is deprecated, write \"weight_bits\"\n");
-  ChipConfig new_config = parse_chip_config(edited([](boost::json::object& o) { o["weight_bits"] = 32; }), "'old.json'");
+  ChipConfig new_config =
+      parse_chip_config(edited([](boost::json::object& o) { o["weight_bits"] = 32; }), "'old.json'");
   EXPECT_TRUE(old_config == new_config);
   EXPECT_TRUE(again == new_config);
   EXPECT_EQ(old_config.weight_bits, 32);
   // a config without either key has 1-bit weights
-  EXPECT_EQ(parse_chip_config(edited([](boost::json::object& o) { o.erase("weight_bits"); }), "'t.json'").weight_bits, 1);
+  EXPECT_EQ(parse_chip_config(edited([](boost::json::object& o) { o.erase("weight_bits"); }), "'t.json'").weight_bits,
+            1);
 }
 
 // the arith section has one key per field of ECSIM_ARITH_FIELDS the chip fixes, with the list's range
@@ -174,19 +184,23 @@ TEST(ChipConfig, EveryArithFieldIsReadFromItsKey) {
     const std::string key(info.external());
     if (!chip_fixes(m)) {
       EXPECT_EQ(base.arith.*m, base.synapse_sram.word_bits) << key << " comes from memories.synapse_sram.word_bits";
-      expect_error(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = 64; }), "arith." + key + " is not a known setting");
+      expect_error(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = 64; }),
+                   "arith." + key + " is not a known setting");
       return;
     }
     ++fixed;
     const int value = base.arith.*m - 1;  // one below the default: in range, and valid with the other defaults
-    const ChipConfig c = parse_chip_config(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = value; }), "'t.json'");
+    const ChipConfig c =
+        parse_chip_config(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = value; }), "'t.json'");
     ref::ArithConfig want = base.arith;
     want.*m = value;
     EXPECT_TRUE(c.arith == want) << key;
     const int lo = static_cast<int>(info.lo), hi = static_cast<int>(info.hi);
     expect_error(edited([&](boost::json::object& o) { o["arith"].as_object()[key] = lo - 1; }),
-                 "arith." + key + " = " + std::to_string(lo - 1) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    expect_error(edited([&](boost::json::object& o) { o["arith"].as_object().erase(key); }), "arith." + key + " is missing");
+                 "arith." + key + " = " + std::to_string(lo - 1) + " must be an integer in [" + std::to_string(lo) +
+                     ", " + std::to_string(hi) + "]");
+    expect_error(edited([&](boost::json::object& o) { o["arith"].as_object().erase(key); }),
+                 "arith." + key + " is missing");
   });
   EXPECT_EQ(fixed, static_cast<int>(fields::count<ref::ArithConfig>()) - 1);
 }
@@ -205,7 +219,8 @@ TEST(ChipConfig, OneArithmeticCheckNamesEveryDifferingField) {
       check_network_arith(chip, net);
       ADD_FAILURE() << info.name << " differs and passed";
     } catch (const Error& e) {
-      const std::string want = std::string(info.name) + " = " + std::to_string(net.*m) + " (the chip's: " + std::to_string(chip.arith.*m) + ")";
+      const std::string want = std::string(info.name) + " = " + std::to_string(net.*m) +
+                               " (the chip's: " + std::to_string(chip.arith.*m) + ")";
       EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
       EXPECT_NE(std::string(e.what()).find(chip.path), std::string::npos) << e.what();
     }
@@ -217,6 +232,8 @@ TEST(ChipConfig, OneArithmeticCheckNamesEveryDifferingField) {
     check_network_arith(chip, two);
     ADD_FAILURE();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("state_bits = 12 (the chip's: 16), action_frac_bits = 8 (the chip's: 12)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("state_bits = 12 (the chip's: 16), action_frac_bits = 8 (the chip's: 12)"),
+              std::string::npos)
+        << e.what();
   }
 }

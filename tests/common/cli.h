@@ -49,8 +49,10 @@ inline CliResult run_ecsim(const std::vector<std::string>& args) {
   std::array<char, 4096> buf{};
   for (;;) {
     const ssize_t n = ::read(fd[0], buf.data(), buf.size());
-    if (n > 0) r.output.append(buf.data(), static_cast<size_t>(n));
-    else if (n == 0 || errno != EINTR) break;
+    if (n > 0)
+      r.output.append(buf.data(), static_cast<size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      break;
   }
   ::close(fd[0]);
   int status = 0;
@@ -101,9 +103,7 @@ class ScratchDir {
   std::filesystem::path m_path;
 };
 
-inline void write_text(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream(p) << text;
-}
+inline void write_text(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
 // the file's text; empty if it cannot be read
 inline std::string read_text(const std::filesystem::path& p) {

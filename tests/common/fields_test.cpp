@@ -70,9 +70,9 @@ TEST(Fields, JsonRoundTripAndStrictReading) {
   EXPECT_EQ(m.task, "walker2d");
 
   auto parse = [](const char* text) { return boost::json::parse(text).as_object(); };
-  EXPECT_THROW(fields::from_json(parse(R"({"stepz": 1})"), m, "test"), Error);         // unknown key
+  EXPECT_THROW(fields::from_json(parse(R"({"stepz": 1})"), m, "test"), Error);            // unknown key
   EXPECT_THROW(fields::from_json(parse(R"({"spikes": 4294967304})"), m, "test"), Error);  // not truncated to 8
-  EXPECT_THROW(fields::from_json(parse(R"({"steps": -1})"), m, "test"), Error);        // no unsigned wrap
+  EXPECT_THROW(fields::from_json(parse(R"({"steps": -1})"), m, "test"), Error);           // no unsigned wrap
   EXPECT_THROW(fields::from_json(parse(R"({"steps": 1.5})"), m, "test"), Error);
   EXPECT_THROW(fields::from_json(parse(R"({"task": 3})"), m, "test"), Error);
   EXPECT_THROW(fields::from_json(parse(R"({})"), m, "test", /*require_all=*/true), Error);
@@ -84,7 +84,9 @@ TEST(Fields, JsonRoundTripAndStrictReading) {
     fields::from_json(parse(R"({"rho_bits": 0})"), r, "chip config 'x.json'");
     FAIL();
   } catch (const Error& err) {
-    EXPECT_NE(std::string(err.what()).find("chip config 'x.json': rho_bits = 0 must be an integer in [1, 16]"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("chip config 'x.json': rho_bits = 0 must be an integer in [1, 16]"),
+              std::string::npos)
+        << err.what();
   }
   EXPECT_EQ(fields::count<Ranged>(), 1u);
 

@@ -29,7 +29,8 @@ class FakeEvaluator final : public eval::Evaluator {
     }
     const std::vector<uint32_t> rq = ref::quantize_rho(params, m_rho_bits);
     for (size_t i = 0; i < params.size(); ++i)
-      m_sum += static_cast<double>(rq[i]) * static_cast<double>(i % 7 + 1) + (params[i] > 0.5f ? 1000.0 * static_cast<double>(i % 5 + 1) : 0.0);
+      m_sum += static_cast<double>(rq[i]) * static_cast<double>(i % 7 + 1) +
+               (params[i] > 0.5f ? 1000.0 * static_cast<double>(i % 5 + 1) : 0.0);
   }
   eval::BatchResult evaluate(const std::vector<eval::Job>& jobs) override {
     eval::BatchResult b;
@@ -44,7 +45,8 @@ class FakeEvaluator final : public eval::Evaluator {
       tasks::RunningNormalizer s(3);
       if (j.observe)
         for (uint64_t k = 0; k < 5; ++k) {
-          const double x[3] = {std::sin(static_cast<double>(j.seed + k)), static_cast<double>((j.seed * 31 + k) % 17) * 0.1,
+          const double x[3] = {std::sin(static_cast<double>(j.seed + k)),
+                               static_cast<double>((j.seed * 31 + k) % 17) * 0.1,
                                1.0 / static_cast<double>(1 + (j.param_seed + k) % 11)};
           s.update(x);
         }
@@ -65,14 +67,25 @@ class FakeEvaluator final : public eval::Evaluator {
 // just either side of 0.5 that quantize to 2^(q-1) (where θ* differs)
 std::vector<float> ec_params(size_t n, int gen) {
   std::vector<float> p(n);
-  const float cases[] = {0.0f, 1.0f, 0.001f, 0.999f, 0.5f, std::nextafter(0.5f, 1.0f), std::nextafter(0.5f, 0.0f),
-                         511.6f / 1024, 512.4f / 1024, 512.5f / 1024, 511.5f / 1024, 0.25f};
+  const float cases[] = {0.0f,
+                         1.0f,
+                         0.001f,
+                         0.999f,
+                         0.5f,
+                         std::nextafter(0.5f, 1.0f),
+                         std::nextafter(0.5f, 0.0f),
+                         511.6f / 1024,
+                         512.4f / 1024,
+                         512.5f / 1024,
+                         511.5f / 1024,
+                         0.25f};
   uint64_t x = 88172645463325252ull + static_cast<uint64_t>(gen);
   for (size_t i = 0; i < n; ++i) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    p[i] = i % 3 == 0 ? cases[(i / 3) % std::size(cases)] : static_cast<float>(x >> 40) / static_cast<float>(1ull << 24);
+    p[i] =
+        i % 3 == 0 ? cases[(i / 3) % std::size(cases)] : static_cast<float>(x >> 40) / static_cast<float>(1ull << 24);
   }
   return p;
 }
@@ -104,43 +117,47 @@ int main(int argc, char** argv) {
   boost::mpi::environment env(argc, argv);
   boost::mpi::communicator world;
   for (int rho_bits : {0, 10}) {  // ES's float parameters, then EC's quantized ρ
-  if (world.rank() != 0) {
-    FakeEvaluator local(rho_bits);
-    dist::serve(world, local);
-    continue;
-  }
-  FakeEvaluator reference(rho_bits);
-  {
-    dist::MpiEvaluator mpi(world, std::make_unique<FakeEvaluator>(rho_bits), 4096, 3, rho_bits);
-    for (int gen = 0; gen < 3; ++gen) {
-      const std::vector<float> params = rho_bits ? ec_params(4096, gen) : std::vector<float>(4096, 0.25f + static_cast<float>(gen));
-      mpi.load(params, tasks::RunningNormalizer(3));
-      reference.load(params, tasks::RunningNormalizer(3));
-      for (size_t n : {size_t{1}, size_t{2}, size_t{17}, size_t{64}}) {  // fewer jobs than ranks too
-        const auto jobs = make_jobs(n, static_cast<uint64_t>(gen));
-        const eval::BatchResult a = mpi.evaluate(jobs), b = reference.evaluate(jobs);
-        const std::string tag = "q " + std::to_string(rho_bits) + " gen " + std::to_string(gen) + " n " + std::to_string(n);
-        check(a.results.size() == b.results.size(), tag + ": result count");
-        for (size_t i = 0; i < std::min(a.results.size(), b.results.size()); ++i) {
-          check(a.results[i].ret == b.results[i].ret && a.results[i].steps == b.results[i].steps &&
-                    a.results[i].reason == b.results[i].reason && a.results[i].counters == b.results[i].counters,
-                tag + ": result " + std::to_string(i));
-          check(a.job_stats[i].count() == b.job_stats[i].count() &&
-                    (b.job_stats[i].count() == 0 || a.job_stats[i].to_binary() == b.job_stats[i].to_binary()),
-                tag + ": statistics of job " + std::to_string(i));
-        }
-        check(a.obs_stats.to_binary() == b.obs_stats.to_binary(), tag + ": merged statistics, bit for bit");
-      }
+    if (world.rank() != 0) {
+      FakeEvaluator local(rho_bits);
+      dist::serve(world, local);
+      continue;
     }
-    const dist::WireStats& w = mpi.wire();
-    std::printf("q %d, ranks %d: broadcast %llu B, gathered %llu B, sending θ instead %llu B\n", rho_bits, world.size(),
-                static_cast<unsigned long long>(w.broadcast_bytes), static_cast<unsigned long long>(w.gathered_bytes),
-                static_cast<unsigned long long>(w.theta_bytes_equivalent));
-    check(world.size() == 1 || w.gathered_bytes > 0, "ranks > 0 sent results");
-    // EC's ρ goes out in 11 bits per synapse, not 32
-    if (rho_bits && world.size() > 1)
-      check(w.broadcast_bytes / 3 / static_cast<uint64_t>(world.size() - 1) < 4096 * 11 / 8 + 2048, "quantized ρ is compact");
-  }  // ~MpiEvaluator stops the serving ranks
+    FakeEvaluator reference(rho_bits);
+    {
+      dist::MpiEvaluator mpi(world, std::make_unique<FakeEvaluator>(rho_bits), 4096, 3, rho_bits);
+      for (int gen = 0; gen < 3; ++gen) {
+        const std::vector<float> params =
+            rho_bits ? ec_params(4096, gen) : std::vector<float>(4096, 0.25f + static_cast<float>(gen));
+        mpi.load(params, tasks::RunningNormalizer(3));
+        reference.load(params, tasks::RunningNormalizer(3));
+        for (size_t n : {size_t{1}, size_t{2}, size_t{17}, size_t{64}}) {  // fewer jobs than ranks too
+          const auto jobs = make_jobs(n, static_cast<uint64_t>(gen));
+          const eval::BatchResult a = mpi.evaluate(jobs), b = reference.evaluate(jobs);
+          const std::string tag =
+              "q " + std::to_string(rho_bits) + " gen " + std::to_string(gen) + " n " + std::to_string(n);
+          check(a.results.size() == b.results.size(), tag + ": result count");
+          for (size_t i = 0; i < std::min(a.results.size(), b.results.size()); ++i) {
+            check(a.results[i].ret == b.results[i].ret && a.results[i].steps == b.results[i].steps &&
+                      a.results[i].reason == b.results[i].reason && a.results[i].counters == b.results[i].counters,
+                  tag + ": result " + std::to_string(i));
+            check(a.job_stats[i].count() == b.job_stats[i].count() &&
+                      (b.job_stats[i].count() == 0 || a.job_stats[i].to_binary() == b.job_stats[i].to_binary()),
+                  tag + ": statistics of job " + std::to_string(i));
+          }
+          check(a.obs_stats.to_binary() == b.obs_stats.to_binary(), tag + ": merged statistics, bit for bit");
+        }
+      }
+      const dist::WireStats& w = mpi.wire();
+      std::printf("q %d, ranks %d: broadcast %llu B, gathered %llu B, sending θ instead %llu B\n", rho_bits,
+                  world.size(), static_cast<unsigned long long>(w.broadcast_bytes),
+                  static_cast<unsigned long long>(w.gathered_bytes),
+                  static_cast<unsigned long long>(w.theta_bytes_equivalent));
+      check(world.size() == 1 || w.gathered_bytes > 0, "ranks > 0 sent results");
+      // EC's ρ goes out in 11 bits per synapse, not 32
+      if (rho_bits && world.size() > 1)
+        check(w.broadcast_bytes / 3 / static_cast<uint64_t>(world.size() - 1) < 4096 * 11 / 8 + 2048,
+              "quantized ρ is compact");
+    }  // ~MpiEvaluator stops the serving ranks
   }
 
   // a rank with another configuration stops everyone before any work

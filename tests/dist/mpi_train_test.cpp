@@ -18,7 +18,9 @@ namespace {
 const std::string kSmall =
     "--task hopper --neurons 64 --pop 8 --max-steps 40 --eval-episodes 2 --no-plot --progress never --threads 1 ";
 
-std::string mpirun(int np) { return std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np " + std::to_string(np) + " "; }
+std::string mpirun(int np) {
+  return std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np " + std::to_string(np) + " ";
+}
 
 test::CliResult run(const std::string& cmd) {
   test::CliResult r;
@@ -133,9 +135,9 @@ TEST(MpiTrain, ResumeWithAnotherRankCount) {
 
 TEST(MpiTrain, RanksWithOtherFlagsStopAtStartUp) {
   const test::ScratchDir d("mpi_mismatch");
-  const std::string cmd = std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 1 " + ECSIM_BINARY + " train " +
-                          kSmall + "--generations 2 --seed 1 --out " + (d / "a").string() + " : -np 1 " + ECSIM_BINARY +
-                          " train " + kSmall + "--generations 2 --seed 2 --out " + (d / "a").string();
+  const std::string cmd = std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np 1 " + ECSIM_BINARY +
+                          " train " + kSmall + "--generations 2 --seed 1 --out " + (d / "a").string() + " : -np 1 " +
+                          ECSIM_BINARY + " train " + kSmall + "--generations 2 --seed 2 --out " + (d / "a").string();
   auto r = run(cmd);
   EXPECT_NE(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("different configuration or ecsim binary"), std::string::npos) << r.output;

@@ -74,11 +74,11 @@ TEST(Energy, HandComputedCounters) {
   h.readout_adds = 3;                 // 3 (32-bit)
   h.philox_blocks = 2;                // 100
   h.noc_flits = 5;
-  h.noc_flit_hops = 7;                // routers 12 × 1 = 12, links 7 × 3 = 21
+  h.noc_flit_hops = 7;  // routers 12 × 1 = 12, links 7 × 3 = 21
   h.host_bytes_in = 9;
-  h.host_bytes_out = 1;               // 1000
-  h.register_accesses = 25;           // 100
-  h.cycles_total = 1000;              // 1 ms
+  h.host_bytes_out = 1;      // 1000
+  h.register_accesses = 25;  // 100
+  h.cycles_total = 1000;     // 1 ms
   ref::EventCounters e;
   const energy::EnergyReport r = energy::estimate(c, t, ref::NetworkShape{}, h, e);
   EXPECT_DOUBLE_EQ(r.dynamic_pj, 1000 + 200 + 100 + 40 + 80 + 14 + 12 + 5 + 1 + 3 + 3 + 100 + 12 + 21 + 1000 + 100);
@@ -127,7 +127,8 @@ TEST(Energy, TotalsAreTheSumOfTheirParts) {
   // NeuroBench: dense = env steps × (2·d_in·N + N·d_out) + inner steps × N²
   EXPECT_EQ(r.neurobench.synops_dense, 3u * (2 * 11 * 256 + 256 * 3) + 99u * 256 * 256);
   EXPECT_DOUBLE_EQ(r.neurobench.activation_sparsity, 1.0 - 120.0 / (99 * 256));
-  EXPECT_DOUBLE_EQ(r.neurobench.connection_sparsity, 1.0 - static_cast<double>(h.synapses_present) / static_cast<double>(h.synapses_drawn));
+  EXPECT_DOUBLE_EQ(r.neurobench.connection_sparsity,
+                   1.0 - static_cast<double>(h.synapses_present) / static_cast<double>(h.synapses_drawn));
   const std::string text = energy::format_report(r, 2, 1);
   EXPECT_NE(text.find("per generation"), std::string::npos) << text;
   EXPECT_NE(text.find("NeuroBench"), std::string::npos) << text;
@@ -139,9 +140,9 @@ TEST(Energy, SramInterpolationAndWidths) {
   EXPECT_DOUBLE_EQ(t.sram_read_pj(8 * kb, 64), 10);
   EXPECT_DOUBLE_EQ(t.sram_read_pj(32 * kb, 64), 20);
   EXPECT_NEAR(t.sram_read_pj(16 * kb, 64), 10 * std::sqrt(2.0), 1e-12);  // log-log midway
-  EXPECT_DOUBLE_EQ(t.sram_read_pj(1 * kb, 64), 10);                       // clamped below
-  EXPECT_DOUBLE_EQ(t.sram_read_pj(1024 * kb, 64), 20);                    // and above
-  EXPECT_DOUBLE_EQ(t.sram_read_pj(8 * kb, 16), 2.5);                      // per bit
+  EXPECT_DOUBLE_EQ(t.sram_read_pj(1 * kb, 64), 10);                      // clamped below
+  EXPECT_DOUBLE_EQ(t.sram_read_pj(1024 * kb, 64), 20);                   // and above
+  EXPECT_DOUBLE_EQ(t.sram_read_pj(8 * kb, 16), 2.5);                     // per bit
   EXPECT_DOUBLE_EQ(t.sram_write_pj(8 * kb, 64), 20);
   EXPECT_DOUBLE_EQ(t.op_pj(t.add_pj, 10, "add"), 0.5);  // the smallest width that holds 10 bits
   EXPECT_DOUBLE_EQ(t.op_pj(t.add_pj, 17, "add"), 1.0);
@@ -160,7 +161,8 @@ TEST(Energy, ShippedAndUserTablesLoad) {
     EXPECT_EQ(t.sram_read_64b.size(), 3u) << f;
   }
   // 7 nm is cheaper than 45 nm for every datapath action (Jouppi's lesson: SRAM least so)
-  const auto a = energy::load_energy_table(kDir + "energy_45nm.json"), b = energy::load_energy_table(kDir + "energy_7nm.json");
+  const auto a = energy::load_energy_table(kDir + "energy_45nm.json"),
+             b = energy::load_energy_table(kDir + "energy_7nm.json");
   EXPECT_LT(b.op_pj(b.mult_pj, 16, "mult"), a.op_pj(a.mult_pj, 16, "mult"));
   EXPECT_LT(b.sram_read_pj(8 * 8192.0, 64), a.sram_read_pj(8 * 8192.0, 64));
   // a user's table from a file
@@ -174,14 +176,18 @@ TEST(Energy, BadTablesAreClearErrors) {
   const std::string t = kTable;
   EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
   EXPECT_NE(error_of(replace(t, "ecsim-energy/1", "ecsim-energy/9")).find("format"), std::string::npos);
-  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0", "\"philox_block_pj\": -1")).find("philox_block_pj"), std::string::npos);
-  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0", "\"philox_block_pj\": 50.0, \"philox_blok_pj\": 5")).find("philox_blok_pj is not a known setting"),
+  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0", "\"philox_block_pj\": -1")).find("philox_block_pj"),
             std::string::npos);
-  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0,", "")).find("philox_block_pj is missing"), std::string::npos);
+  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0", "\"philox_block_pj\": 50.0, \"philox_blok_pj\": 5"))
+                .find("philox_blok_pj is not a known setting"),
+            std::string::npos);
+  EXPECT_NE(error_of(replace(t, "\"philox_block_pj\": 50.0,", "")).find("philox_block_pj is missing"),
+            std::string::npos);
   EXPECT_NE(error_of(replace(t, "{\"kbytes\": 32", "{\"kbytes\": 4")).find("by increasing size"), std::string::npos);
   EXPECT_NE(error_of(replace(t, "\"16\": 3.0", "\"wide\": 3.0")).find("mult_pj.wide"), std::string::npos);
-  EXPECT_NE(error_of(replace(t, "\"router_uw\": 3.0", "\"router_uw\": \"3\"")).find("leakage.router_uw must be a number"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(replace(t, "\"router_uw\": 3.0", "\"router_uw\": \"3\"")).find("leakage.router_uw must be a number"),
+      std::string::npos);
   EXPECT_EQ(error_of(t), "");
 }
 
@@ -193,12 +199,12 @@ TEST(Energy, TrainingMethodFootprintsByHand) {
   in.shape.d_out = 1;
   in.shape.inner_steps = 2;  // |θ| = 2·1·4 + 4·4 + 4·1 = 28
   in.population = 3;
-  in.horizon = 5;            // H = 10
+  in.horizon = 5;  // H = 10
   in.rho_bits = 10;
   const auto rows = energy::compare_methods(in);
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_DOUBLE_EQ(rows[0].bits, 3 * 28 + 28 * 11);            // EC
-  EXPECT_DOUBLE_EQ(rows[1].bits, 28 * 11 + 3 * 64);            // EC with on-chip sampling
-  EXPECT_DOUBLE_EQ(rows[2].bits, 3 * 28 * 32 + 28 * 32);       // ES
+  EXPECT_DOUBLE_EQ(rows[0].bits, 3 * 28 + 28 * 11);                 // EC
+  EXPECT_DOUBLE_EQ(rows[1].bits, 28 * 11 + 3 * 64);                 // EC with on-chip sampling
+  EXPECT_DOUBLE_EQ(rows[2].bits, 3 * 28 * 32 + 28 * 32);            // ES
   EXPECT_DOUBLE_EQ(rows[3].bits, 3 * 10 * (3 * 4) * 32 + 28 * 32);  // BPTT: N·H·S·32 + |θ|·32
 }

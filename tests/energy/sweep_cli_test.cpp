@@ -26,8 +26,9 @@ std::vector<std::string> lines_of(const std::string& s) {
 TEST(EnergySweep, OneRowPerPointAndInvalidPointsReported) {
   const test::ScratchDir d("sweep");
   // 3 × 2 points; with 128 neurons the 1-core points cannot hold the network
-  auto r = test::run_ecsim("sweep --param cores=1,2,4 --param state_bits=12,16 --neurons 128 --steps 4 --jobs 2 --out " +
-                           (d / "s").string());
+  auto r =
+      test::run_ecsim("sweep --param cores=1,2,4 --param state_bits=12,16 --neurons 128 --steps 4 --jobs 2 --out " +
+                      (d / "s").string());
   EXPECT_EQ(r.code, 3) << r.output;  // not every point is ok
   const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
   ASSERT_EQ(rows.size(), 7u) << r.output;  // header + 6
@@ -59,8 +60,10 @@ TEST(EnergySweep, OneRowPerPointAndInvalidPointsReported) {
 
 TEST(EnergySweep, TrainsEveryPointWhenAsked) {
   const test::ScratchDir d("sweep_train");
-  auto r = test::run_ecsim("sweep --param rho_bits=6,8,10 --neurons 64 --steps 3 --train-generations 1 --pop 4 --horizon 50 --jobs 2 --out " +
-                           (d / "s").string());
+  auto r = test::run_ecsim(
+      "sweep --param rho_bits=6,8,10 --neurons 64 --steps 3 --train-generations 1 --pop 4 --horizon 50 --jobs 2 "
+      "--out " +
+      (d / "s").string());
   ASSERT_EQ(r.code, 0) << r.output;
   const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
   ASSERT_EQ(rows.size(), 4u);
@@ -90,7 +93,8 @@ TEST(EnergySweep, BadGridsAreClearErrors) {
 TEST(EnergyReport, CompareMethodsPrintsEveryMethod) {
   auto r = test::run_ecsim("report --compare-methods --task hopper --pop 64");
   ASSERT_EQ(r.code, 0) << r.output;
-  for (const char* m : {"EC ", "EC, on-chip sampling", "ES ", "BPTT"}) EXPECT_NE(r.output.find(m), std::string::npos) << m;
+  for (const char* m : {"EC ", "EC, on-chip sampling", "ES ", "BPTT"})
+    EXPECT_NE(r.output.find(m), std::string::npos) << m;
   EXPECT_NE(r.output.find("|θ| = 71936"), std::string::npos) << r.output;  // 2·11·256 + 256² + 256·3
   auto bad = test::run_ecsim("report");
   EXPECT_EQ(bad.code, 2);
@@ -99,7 +103,9 @@ TEST(EnergyReport, CompareMethodsPrintsEveryMethod) {
 
 TEST(EnergyReport, CompareRunsAtEqualWallClock) {
   const test::ScratchDir d("compare_runs");
-  const std::string common = " --task hopper --neurons 64 --pop 4 --generations 2 --max-steps 20 --eval-episodes 1 --threads 1 --no-plot --progress never --out ";
+  const std::string common =
+      " --task hopper --neurons 64 --pop 4 --generations 2 --max-steps 20 --eval-episodes 1 --threads 1 --no-plot "
+      "--progress never --out ";
   ASSERT_EQ(test::run_ecsim("train" + common + (d / "ec").string()).code, 0);
   ASSERT_EQ(test::run_ecsim("train --method es" + common + (d / "es").string()).code, 0);
   auto r = test::run_ecsim("report --compare-runs " + (d / "ec").string() + "," + (d / "es").string() + " --plot " +
@@ -119,8 +125,8 @@ TEST(EnergyReport, CompareRunsAtEqualWallClock) {
 TEST(EnergySweep, GridFromAFile) {
   const test::ScratchDir d("sweep_file");
   test::write_text(d / "grid.json", R"({"word_bits": [32, 64], "noc.barrier_cycles": [2, 8]})");
-  auto r = test::run_ecsim("sweep --grid-file " + (d / "grid.json").string() + " --neurons 64 --steps 3 --jobs 2 --out " +
-                           (d / "s").string());
+  auto r = test::run_ecsim("sweep --grid-file " + (d / "grid.json").string() +
+                           " --neurons 64 --steps 3 --jobs 2 --out " + (d / "s").string());
   ASSERT_EQ(r.code, 0) << r.output;
   const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
   ASSERT_EQ(rows.size(), 5u);
@@ -139,8 +145,8 @@ TEST(EnergySweep, AnOutputDirectoryWithQuotesAndShellSyntaxIsJustAName) {
   fs::remove(marker);
   const fs::path out = d / "bob's \"sweep\" ; $(touch ecsim_sweep_injected) `touch ecsim_sweep_injected` and spaces";
   auto r = test::run_ecsim(std::vector<std::string>{"sweep", "--param", "cores=4", "--neurons", "64", "--steps", "2",
-                                                    "--train-generations", "1", "--pop", "4", "--horizon", "20", "--jobs",
-                                                    "1", "--out", out.string()});
+                                                    "--train-generations", "1", "--pop", "4", "--horizon", "20",
+                                                    "--jobs", "1", "--out", out.string()});
   ASSERT_EQ(r.code, 0) << r.output;
   const auto rows = lines_of(test::read_text(out / "sweep.csv"));
   ASSERT_EQ(rows.size(), 2u) << r.output;

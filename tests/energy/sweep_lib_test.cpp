@@ -53,9 +53,11 @@ TEST(SweepLib, ChildrenGetTheArithmeticAsFlagsAndPathsAsSingleArguments) {
   cfg.ecsim = "/opt/ecsim";
   cfg.out = "/tmp/bob's sweep; $(touch X)";
   const std::vector<std::string> arith = sweep::arith_args(cfg, chip);
-  EXPECT_EQ(arith, (std::vector<std::string>{"--neurons", "128", "--rho-bits", "10", "--state-bits", "16", "--frac-bits", "10",
-                                             "--rate-bits", "16", "--rate-frac-bits", "12", "--const-bits", "15", "--input-bits",
-                                             "10", "--input-frac-bits", "6", "--action-frac-bits", "12", "--word-bits", "64"}));
+  EXPECT_EQ(arith,
+            (std::vector<std::string>{"--neurons",          "128", "--rho-bits",   "10", "--state-bits",      "16",
+                                      "--frac-bits",        "10",  "--rate-bits",  "16", "--rate-frac-bits",  "12",
+                                      "--const-bits",       "15",  "--input-bits", "10", "--input-frac-bits", "6",
+                                      "--action-frac-bits", "12",  "--word-bits",  "64"}));
   const std::string dir = cfg.out + "/point_0";
   const std::vector<std::string> sim = sweep::simulate_args(cfg, chip, dir, 3);
   ASSERT_GE(sim.size(), 4u);

@@ -68,7 +68,8 @@ TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
                            "/configs/chip_default.json --out " + (dir / "c.csv").string());
   ASSERT_EQ(c.code, 0) << c.output;
   EXPECT_NE(c.output.find("cycles: total"), std::string::npos) << c.output;
-  const io::NumericTable a = io::read_numeric_csv((dir / "f.csv").string()), b = io::read_numeric_csv((dir / "c.csv").string());
+  const io::NumericTable a = io::read_numeric_csv((dir / "f.csv").string()),
+                         b = io::read_numeric_csv((dir / "c.csv").string());
   ASSERT_EQ(a.rows.size(), b.rows.size());
   for (size_t r = 0; r < a.rows.size(); ++r)
     for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
@@ -80,14 +81,15 @@ TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
   ASSERT_EQ(v.code, 0) << v.output;
   const std::string vcd = test::read_text(dir / "w.vcd");
   // SystemC writes a.b as variable b in scope a
-  for (const char* scope : {"$scope module controller", "$scope module core_3", "$scope module neuron_200", "$scope module neuron_0"})
+  for (const char* scope :
+       {"$scope module controller", "$scope module core_3", "$scope module neuron_200", "$scope module neuron_0"})
     EXPECT_NE(vcd.find(scope), std::string::npos) << scope;
   for (const char* var : {" phase ", " busy ", " spikes ", " v ", " i_syn ", " rate ", " spike "})
     EXPECT_NE(vcd.find(var), std::string::npos) << var;
   EXPECT_NE(vcd.find("#"), std::string::npos) << "the waveform has time stamps";
   for (const char* bad_window : {"3", "5:2", "a:b"}) {
-    auto w = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "x.vcd").string() + " --vcd-steps " + bad_window +
-                             " --out " + (dir / "x.csv").string());
+    auto w = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "x.vcd").string() + " --vcd-steps " +
+                             bad_window + " --out " + (dir / "x.csv").string());
     EXPECT_EQ(w.code, 2) << bad_window;
     EXPECT_NE(w.output.find("--vcd-steps"), std::string::npos) << w.output;
   }
@@ -121,16 +123,21 @@ TEST(SimulateCli, EveryBackendTakesChipWithOneMeaning) {
   auto s = test::run_ecsim(base + "--backend systemc --chip " + chip + " --out " + (dir / "s.csv").string());
   ASSERT_EQ(s.code, 0) << s.output;
   // the number after the first `key` after `after` in text (-1 if absent)
-  const auto number_after = [](const std::string& text, const std::string& key, const std::string& after = "") -> long long {
+  const auto number_after = [](const std::string& text, const std::string& key,
+                               const std::string& after = "") -> long long {
     const size_t from = text.find(after);
     const size_t at = from == std::string::npos ? from : text.find(key, from + after.size());
     return at == std::string::npos ? -1 : std::stoll(text.substr(at + key.size()));
   };
-  EXPECT_NE(f.output.find("chip      ecsim-4core-256 (" + chip + "): the network uses 4 of 4 cores\n"), std::string::npos) << f.output;
+  EXPECT_NE(f.output.find("chip      ecsim-4core-256 (" + chip + "): the network uses 4 of 4 cores\n"),
+            std::string::npos)
+      << f.output;
   const std::string counted = "activity  of that chip, counted";
   EXPECT_GT(number_after(f.output, "synapse SRAM ", counted), 0) << f.output;
-  EXPECT_EQ(number_after(f.output, "synapse SRAM ", counted), number_after(s.output, "synapse SRAM: ")) << f.output << s.output;
-  EXPECT_EQ(number_after(f.output, "popcount unit ", counted), number_after(s.output, "popcount unit: ", "state SRAM")) << s.output;
+  EXPECT_EQ(number_after(f.output, "synapse SRAM ", counted), number_after(s.output, "synapse SRAM: "))
+      << f.output << s.output;
+  EXPECT_EQ(number_after(f.output, "popcount unit ", counted), number_after(s.output, "popcount unit: ", "state SRAM"))
+      << s.output;
   EXPECT_EQ(number_after(f.output, "NoC ", counted), number_after(s.output, "packets, ")) << f.output << s.output;
   for (const std::string backend : {"functional", "systemc", "rtl"}) {
     auto r = test::run_ecsim(base + "--backend " + backend + " --chip " + (dir / "none.json").string() + " --out " +
@@ -145,7 +152,8 @@ TEST(SimulateCli, EveryBackendTakesChipWithOneMeaning) {
   std::istringstream help_text(test::run_ecsim("simulate --help").output);
   for (std::string word; help_text >> word;) help += word + ' ';
   EXPECT_NE(help.find("the same chip on every backend: --backend systemc/rtl simulate it"), std::string::npos) << help;
-  EXPECT_NE(help.find("functional (the reference model), systemc (the cycle-level chip) or rtl"), std::string::npos) << help;
+  EXPECT_NE(help.find("functional (the reference model), systemc (the cycle-level chip) or rtl"), std::string::npos)
+      << help;
 }
 
 TEST(SimulateCli, BadInputGetsClearErrors) {
@@ -162,8 +170,10 @@ TEST(SimulateCli, BadInputGetsClearErrors) {
       {"simulate --trace " + trace + " --rho-const 0.5" + out, "--d-out is required"},
       {"simulate --trace " + trace + " --rho-const 1.5 --d-out 2" + out, "not a probability"},
       {"simulate --trace " + (dir / "nope.csv").string() + " --rho-const 0.5 --d-out 2" + out, "cannot open"},
-      {"simulate --trace " + (dir / "ragged.csv").string() + " --rho-const 0.5 --d-out 2" + out, "values but the header has"},
-      {"simulate --trace " + (dir / "noobs.csv").string() + " --rho-const 0.5 --d-out 2" + out, "no observation columns"},
+      {"simulate --trace " + (dir / "ragged.csv").string() + " --rho-const 0.5 --d-out 2" + out,
+       "values but the header has"},
+      {"simulate --trace " + (dir / "noobs.csv").string() + " --rho-const 0.5 --d-out 2" + out,
+       "no observation columns"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --state-bits 99" + out, "state_bits"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 1" + out, "out of range"},
       // the one arithmetic check names every field the chip fixes, not only a few of them
@@ -174,9 +184,11 @@ TEST(SimulateCli, BadInputGetsClearErrors) {
        "state_bits = 15 (the chip's: 16), rate_bits = 15 (the chip's: 16)"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --arith double" + out, "--arith"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --kernel gpu" + out, "--kernel"},
-      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 50 --kernel avx512-narrow" + out, "cannot run"},
+      {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --neurons 50 --kernel avx512-narrow" + out,
+       "cannot run"},
       {"simulate --trace " + trace + " --rho-const 0.5 --d-out 2 --bogus 1" + out, "unrecognised option"},
-      {"simulate --trace " + trace + " --rho " + (dir / "nope.txt").string() + " --d-out 2" + out, "cannot open ρ file"},
+      {"simulate --trace " + trace + " --rho " + (dir / "nope.txt").string() + " --d-out 2" + out,
+       "cannot open ρ file"},
       {"simulate --trace " + trace + " --theta " + trace + out, "not an ecsim θ file"},
       {"simulate --rho-const 0.5 --d-out 2" + out, "--trace"},
       {"nosuchcommand", "unknown command"},

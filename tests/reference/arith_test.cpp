@@ -20,7 +20,8 @@ TEST(Arith, RoundShiftIsRoundHalfUp) {
   EXPECT_EQ(round_shift(6, 2), 2);    // 1.5 -> 2
   for (int64_t x = -1000; x <= 1000; ++x)
     for (int s = 1; s < 6; ++s)
-      EXPECT_EQ(round_shift(x, s), static_cast<int64_t>(std::floor((static_cast<double>(x) + std::ldexp(1.0, s - 1)) / std::ldexp(1.0, s))))
+      EXPECT_EQ(round_shift(x, s), static_cast<int64_t>(std::floor((static_cast<double>(x) + std::ldexp(1.0, s - 1)) /
+                                                                   std::ldexp(1.0, s))))
           << x << " >> " << s;
 }
 
@@ -41,11 +42,11 @@ TEST(Arith, InputQuantizerRoundsAndSaturates) {
   bool sat = false, nan = false;
   EXPECT_EQ(quantize_input(1.0f, a, &sat, &nan), 64);
   EXPECT_FALSE(sat);
-  EXPECT_EQ(quantize_input(1.0f / 128.0f, a, &sat, &nan), 1);       // exactly half an LSB rounds up
-  EXPECT_EQ(quantize_input(-1.0f / 128.0f, a, &sat, &nan), 0);      // -0.5 LSB rounds up to 0
+  EXPECT_EQ(quantize_input(1.0f / 128.0f, a, &sat, &nan), 1);   // exactly half an LSB rounds up
+  EXPECT_EQ(quantize_input(-1.0f / 128.0f, a, &sat, &nan), 0);  // -0.5 LSB rounds up to 0
   EXPECT_EQ(quantize_input(511.0f / 64.0f, a, &sat, &nan), 511);
   EXPECT_FALSE(sat);
-  EXPECT_EQ(quantize_input(511.5f / 64.0f, a, &sat, &nan), 511);    // rounds to 512, saturates
+  EXPECT_EQ(quantize_input(511.5f / 64.0f, a, &sat, &nan), 511);  // rounds to 512, saturates
   EXPECT_TRUE(sat);
   EXPECT_EQ(quantize_input(-8.0f, a, &sat, &nan), -512);
   EXPECT_FALSE(sat);
@@ -125,8 +126,8 @@ TEST(Arith, RecurrentInputSaturatesIdenticallyInEveryKernel) {
 TEST(Arith, ActionClampsAtPlusMinusOneAndCounts) {
   const NetworkDesc d = test::desc_for(64, 32, 1, 2, 1);
   Theta t = Theta::zeros(d.shape);
-  for (int j = 0; j < 32; ++j) t.out.set(j, 0, true);       // excitatory -> output 0 (positive)
-  for (int j = 32; j < 64; ++j) t.out.set(j, 1, true);      // inhibitory -> output 1 (negative)
+  for (int j = 0; j < 32; ++j) t.out.set(j, 0, true);   // excitatory -> output 0 (positive)
+  for (int j = 32; j < 64; ++j) t.out.set(j, 1, true);  // inhibitory -> output 1 (negative)
   const CompiledNet net(d, t);
   for (Kernel k : {Kernel::kPortable, Kernel::kAuto}) {
     FixedState st;
@@ -159,8 +160,9 @@ TEST(Arith, ValidateUsesTheListsRangesAndTheDependentOnes) {
       ArithConfig a;
       a.*m = v;
       const std::string msg = message(a);
-      EXPECT_NE(msg.find(std::string("arithmetic parameter ") + info.name + " = " + std::to_string(v) + " is out of range ["),
-                std::string::npos)
+      EXPECT_NE(
+          msg.find(std::string("arithmetic parameter ") + info.name + " = " + std::to_string(v) + " is out of range ["),
+          std::string::npos)
           << msg;
       EXPECT_NE(msg.find(std::string("choose ") + info.name + " in that range ("), std::string::npos) << msg;
     }
@@ -177,9 +179,12 @@ TEST(Arith, ValidateUsesTheListsRangesAndTheDependentOnes) {
   EXPECT_NE(message(x).find("input_frac_bits = 10 is out of range [0, 9]"), std::string::npos) << message(x);
   ArithConfig q;
   q.rho_bits = 17;
-  EXPECT_EQ(message(q), "arithmetic parameter rho_bits = 17 is out of range [1, 16]\n  fix: choose rho_bits in that range (the sampler draws 16-bit uniforms)");
+  EXPECT_EQ(message(q),
+            "arithmetic parameter rho_bits = 17 is out of range [1, 16]\n  fix: choose rho_bits in that range (the "
+            "sampler draws 16-bit uniforms)");
   ArithConfig d;
   d.const_bits = 4;  // input_frac_bits + const_bits = 6 + 4 < frac_bits
   d.frac_bits = 11;
-  EXPECT_NE(message(d).find("input_frac_bits + const_bits (10) must be >= frac_bits (11)"), std::string::npos) << message(d);
+  EXPECT_NE(message(d).find("input_frac_bits + const_bits (10) must be >= frac_bits (11)"), std::string::npos)
+      << message(d);
 }

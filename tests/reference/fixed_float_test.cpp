@@ -59,9 +59,10 @@ Agreement compare(int n, int d_in, int d_out, int steps, int trials, uint64_t se
 
 TEST(FixedVsFloat, ActionsAgreeWithinTheDocumentedBound) {
   const Agreement ag = compare(256, 11, 3, 50, 20, 100);
-  std::printf("fixed vs float (N=256, d_in=11, 20 networks x 50 steps): mean |Δa| first step %.4f, "
-              "all steps %.4f, spike ratio %.4f\n",
-              ag.mean_abs_diff_first_step, ag.mean_abs_diff, ag.spike_ratio);
+  std::printf(
+      "fixed vs float (N=256, d_in=11, 20 networks x 50 steps): mean |Δa| first step %.4f, "
+      "all steps %.4f, spike ratio %.4f\n",
+      ag.mean_abs_diff_first_step, ag.mean_abs_diff, ag.spike_ratio);
   // docs/spec.md §8: measured 0.075 / 0.077 / 1.014 at the default widths; bounds with margin.
   // Spike timing is chaotic, so any rounding difference grows to this level within a step.
   EXPECT_LT(ag.mean_abs_diff_first_step, 0.12);

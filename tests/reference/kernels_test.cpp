@@ -66,7 +66,7 @@ TEST(Kernels, AllKernelsGiveIdenticalBits) {
     cases.push_back({160, 96, 7, 4, wide, rho, 1.5f});  // E/I split inside a 64-bit word
     cases.push_back({128, 64, 4, 2, narrow_w, rho, 4.0f});
     cases.push_back({1024, 512, 3, 1, {}, rho, 1.0f});
-    cases.push_back({50, 25, 3, 2, {}, rho, 1.0f});     // portable only
+    cases.push_back({50, 25, 3, 2, {}, rho, 1.0f});  // portable only
   }
   uint64_t seed = 1;
   int compared = 0;
@@ -79,11 +79,12 @@ TEST(Kernels, AllKernelsGiveIdenticalBits) {
     const KernelRun ref = run(net, Kernel::kPortable, obs, steps, seed * 7);
     for (Kernel k : {Kernel::kAvx512Wide, Kernel::kAvx512Narrow, Kernel::kAvx2Narrow, Kernel::kAuto}) {
       if (k != Kernel::kAuto && !net.allows(k)) continue;
-      if ((k == Kernel::kAvx512Wide && !cpu_has_avx512_wide()) || (k == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()) ||
-          (k == Kernel::kAvx2Narrow && !cpu_has_avx2()))
+      if ((k == Kernel::kAvx512Wide && !cpu_has_avx512_wide()) ||
+          (k == Kernel::kAvx512Narrow && !cpu_has_avx512_narrow()) || (k == Kernel::kAvx2Narrow && !cpu_has_avx2()))
         continue;
       const KernelRun got = run(net, k, obs, steps, seed * 7);
-      const std::string what = std::string(kernel_name(k)) + " N=" + std::to_string(c.n) + " ρ=" + std::to_string(c.rho);
+      const std::string what =
+          std::string(kernel_name(k)) + " N=" + std::to_string(c.n) + " ρ=" + std::to_string(c.rho);
       EXPECT_EQ(got.actions, ref.actions) << what;
       EXPECT_EQ(got.raster, ref.raster) << what;
       EXPECT_EQ(got.state.v, ref.state.v) << what;
@@ -127,7 +128,8 @@ TEST(Kernels, CountersFollowTheirDefinitions) {
       if ((prev[static_cast<size_t>(j / 64)] >> (j % 64)) & 1u) rec += static_cast<uint64_t>(t.rec.count_row(j));
       if ((r.raster[t0 + static_cast<size_t>(j / 64)] >> (j % 64)) & 1u) ++spikes;
     }
-    std::copy(r.raster.begin() + static_cast<long>(t0), r.raster.begin() + static_cast<long>(t0) + net.spike_words(), prev.begin());
+    std::copy(r.raster.begin() + static_cast<long>(t0), r.raster.begin() + static_cast<long>(t0) + net.spike_words(),
+              prev.begin());
   }
   EXPECT_EQ(c.spikes(), spikes);
   EXPECT_EQ(c.rec_synops, rec);
@@ -185,7 +187,8 @@ TEST(Kernels, RecurrentDiffEventFormEqualsPopcountDifference) {
       for (int j = 0; j < n; ++j) {
         int expect = 0;  // the definition: Σ over spiking i of sign(i)·K_h[i][j]
         for (int i = 0; i < n; ++i)
-          if ((spikes[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u) expect += net.theta().rec.get(i, j) ? (i < n_exc ? 1 : -1) : 0;
+          if ((spikes[static_cast<size_t>(i / 64)] >> (i % 64)) & 1u)
+            expect += net.theta().rec.get(i, j) ? (i < n_exc ? 1 : -1) : 0;
         ASSERT_EQ(a[static_cast<size_t>(j)], expect) << "portable N=" << n << " j=" << j;
         if (cpu_has_avx512()) {
           ASSERT_EQ(b[static_cast<size_t>(j)], expect) << "avx512 N=" << n << " j=" << j;
@@ -232,7 +235,8 @@ TEST(Kernels, NarrowEventAndPopcountFormsGiveIdenticalBits) {
         // most neurons fire every few inner steps
         const float unit = static_cast<float>(1 << a.frac_bits);
         std::normal_distribution<float> normal(drive * unit, 0.5f * unit);
-        for (int j = 0; j < n; ++j) x.i_in[static_cast<size_t>(j)] = std::clamp(static_cast<int32_t>(normal(gen)), -32768, 32767);
+        for (int j = 0; j < n; ++j)
+          x.i_in[static_cast<size_t>(j)] = std::clamp(static_cast<int32_t>(normal(gen)), -32768, 32767);
         detail::narrow_pack(net, x);
         FixedState y = x;
         SpikeRaster rx, ry;
@@ -240,7 +244,8 @@ TEST(Kernels, NarrowEventAndPopcountFormsGiveIdenticalBits) {
         const detail::NarrowTally ty = detail::run_avx512_narrow(net, y, 99, &ry, detail::NarrowForm::kPopcount);
         detail::narrow_unpack(net, x);
         detail::narrow_unpack(net, y);
-        const std::string what = "N=" + std::to_string(n) + " F=" + std::to_string(a.frac_bits) + " drive=" + std::to_string(drive);
+        const std::string what =
+            "N=" + std::to_string(n) + " F=" + std::to_string(a.frac_bits) + " drive=" + std::to_string(drive);
         EXPECT_EQ(rx, ry) << what;
         EXPECT_EQ(x.v, y.v) << what;
         EXPECT_EQ(x.i_syn, y.i_syn) << what;
@@ -251,7 +256,8 @@ TEST(Kernels, NarrowEventAndPopcountFormsGiveIdenticalBits) {
         EXPECT_EQ(tx.rec_synops, ty.rec_synops) << what;
         EXPECT_GT(tx.exc + tx.inh, 0u) << what << ": a silent network tests nothing";
         if (drive == 6.0f && a.frac_bits == 10) {  // (at F = 14 the int16 range caps the drive at 2)
-          EXPECT_GT(tx.exc + tx.inh, 99u * 3u * static_cast<uint64_t>(n) / 16u) << what << ": meant to take the many-spike path";
+          EXPECT_GT(tx.exc + tx.inh, 99u * 3u * static_cast<uint64_t>(n) / 16u)
+              << what << ": meant to take the many-spike path";
         }
         ++compared;
       }

@@ -14,9 +14,9 @@ TEST(Sampler, QuantizeRhoEndpointsAndRounding) {
   EXPECT_EQ(q[0], 0u);
   EXPECT_EQ(q[1], 1024u);
   EXPECT_EQ(q[2], 512u);
-  EXPECT_EQ(q[3], 1u);     // ε = 1e-3 stays explorable at q = 10
+  EXPECT_EQ(q[3], 1u);  // ε = 1e-3 stays explorable at q = 10
   EXPECT_EQ(q[4], 1023u);
-  EXPECT_EQ(q[5], 1u);     // exactly half an LSB rounds up
+  EXPECT_EQ(q[5], 1u);  // exactly half an LSB rounds up
   EXPECT_EQ(q[6], 307u);
   EXPECT_THROW(quantize_rho({std::nanf("")}, 10), Error);
 }
@@ -58,7 +58,8 @@ TEST(Sampler, EachSynapseUsesItsOwnDraw) {
 
 TEST(Sampler, SameSeedSameBitsOtherSeedOtherBits) {
   const NetworkDesc d = test::desc_for(256, 128, 11, 3);
-  const Theta a = test::sampled_theta(d, 0.5f, 42), b = test::sampled_theta(d, 0.5f, 42), c = test::sampled_theta(d, 0.5f, 43);
+  const Theta a = test::sampled_theta(d, 0.5f, 42), b = test::sampled_theta(d, 0.5f, 42),
+              c = test::sampled_theta(d, 0.5f, 43);
   EXPECT_EQ(a, b);
   EXPECT_FALSE(a == c);
   FixedState s1, s2;

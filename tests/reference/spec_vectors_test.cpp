@@ -10,7 +10,8 @@ using namespace ecsim::ref;
 
 TEST(SpecVectors, PhiloxMatchesRandom123KnownAnswers) {
   // Random123 kat_vectors: philox4x32 10 rounds, counter 0, key 0
-  EXPECT_EQ(philox_block(0, PhiloxStream::kSynapses, 0), (std::array<uint32_t, 4>{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
+  EXPECT_EQ(philox_block(0, PhiloxStream::kSynapses, 0),
+            (std::array<uint32_t, 4>{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}));
   // Random123 kat_vectors: philox4x32 10 rounds, counter and key all ones
   r123::Philox4x32 g;
   r123::Philox4x32::ctr_type c = {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}};
@@ -86,8 +87,8 @@ TEST(SpecVectors, Kat1HandCheckableFourNeurons) {
   for (int j = 0; j < 4; ++j) st.v[static_cast<size_t>(j)] = v0[j];
   const float obs[3] = {0.9f, 0.75f, -0.6f};
   const int32_t want_aq[3] = {1987, 2326, 1556};
-  const Raster want_raster[3] = {{{0, 1}, {}, {}, {}, {}, {}, {}, {}}, {{1}, {}, {}, {}, {}, {}, {}, {}},
-                                 {{}, {}, {}, {}, {}, {}, {}, {}}};
+  const Raster want_raster[3] = {
+      {{0, 1}, {}, {}, {}, {}, {}, {}, {}}, {{1}, {}, {}, {}, {}, {}, {}, {}}, {{}, {}, {}, {}, {}, {}, {}, {}}};
   for (int e = 0; e < 3; ++e) {
     float action = 0;
     SpikeRaster raster;
@@ -108,14 +109,13 @@ TEST(SpecVectors, Kat2SampledEightNeurons) {
   const CompiledNet net(d, t);
   FixedState st;
   reset(net, st, 7);
-  EXPECT_EQ(st.v, (std::vector<int32_t>{506, 175, 318, 230, 908, 870, 786, 355, 0, 0, 0, 0, 0, 0, 0, 0,
-                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                        0, 0, 0, 0}));
+  EXPECT_EQ(st.v,
+            (std::vector<int32_t>{506, 175, 318, 230, 908, 870, 786, 355, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                  0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
   const float obs[3][2] = {{4.0f, -3.0f}, {5.0f, 4.0f}, {-4.0f, 3.0f}};
   const int32_t want_aq[3][2] = {{950, 903}, {703, 668}, {520, 495}};
-  const Raster want_raster[3] = {{{5}, {7}, {}, {0}, {2, 7}, {5}}, {{}, {}, {}, {5}, {}, {}},
-                                 {{}, {}, {}, {}, {}, {}}};
+  const Raster want_raster[3] = {{{5}, {7}, {}, {0}, {2, 7}, {5}}, {{}, {}, {}, {5}, {}, {}}, {{}, {}, {}, {}, {}, {}}};
   for (int e = 0; e < 3; ++e) {
     float action[2];
     SpikeRaster raster;

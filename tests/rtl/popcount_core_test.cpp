@@ -44,7 +44,8 @@ TEST(RtlPopcountCore, UnknownWidthIsAClearError) {
 }
 
 TEST(RtlPopcountCore, TheDriverSumsARowAndWritesItsWaveform) {
-  const std::filesystem::path vcd = std::filesystem::temp_directory_path() / ("ecsim_driver_" + std::to_string(::getpid()) + ".vcd");
+  const std::filesystem::path vcd =
+      std::filesystem::temp_directory_path() / ("ecsim_driver_" + std::to_string(::getpid()) + ".vcd");
   for (const ParameterSet& set : kParameterSets) {
     {
       PopcountDriver core(set.width, vcd.string());

@@ -7,10 +7,10 @@
 #include <random>
 
 #include "../host/cli_util.h"
-#include "rtl_parameter_sets.h"
-#include "sc_bridge/rtl_popcount_unit.h"
 #include "common/error.h"
 #include "reference/popcount.h"
+#include "rtl_parameter_sets.h"
+#include "sc_bridge/rtl_popcount_unit.h"
 
 using namespace ecsim;
 
@@ -44,10 +44,11 @@ TEST(RtlChip, UnitGivesReferenceSumsAndTheFormulasCycles) {
       rtl_unit->configure(words, width);
       for (int rows : {0, 1, 2, 3, 64, 200}) {
         const int64_t stride = words + static_cast<int64_t>(g() % 3);  // rows need not be contiguous
-        std::vector<uint64_t> syn(static_cast<size_t>(std::max<int64_t>(1, rows * stride))), spk(static_cast<size_t>(words)),
-            exc(static_cast<size_t>(words));
+        std::vector<uint64_t> syn(static_cast<size_t>(std::max<int64_t>(1, rows * stride))),
+            spk(static_cast<size_t>(words)), exc(static_cast<size_t>(words));
         const int density = static_cast<int>(g() % 4);
-        for (auto& w : syn) w = (density == 3 ? ~uint64_t{0} : g()) & mask_of(width);  // dense rows reach the largest sums
+        for (auto& w : syn)
+          w = (density == 3 ? ~uint64_t{0} : g()) & mask_of(width);  // dense rows reach the largest sums
         for (auto& w : spk) {
           w = g();
           for (int k = 0; k < 2 - std::min(density, 2); ++k) w &= g();
@@ -56,9 +57,12 @@ TEST(RtlChip, UnitGivesReferenceSumsAndTheFormulasCycles) {
         for (auto& w : exc) w = (g() % 2 ? g() : ~uint64_t{0}) & mask_of(width);
         std::vector<int64_t> sums_model(static_cast<size_t>(rows) + 1, 99), sums_rtl(static_cast<size_t>(rows) + 1, 99);
         uint64_t hits_model = 0, hits_rtl = 0;
-        const uint64_t c_model = model.accumulate_rows(syn.data(), stride, rows, words, spk.data(), exc.data(), sums_model.data(), &hits_model);
-        const uint64_t c_rtl = rtl_unit->accumulate_rows(syn.data(), stride, rows, words, spk.data(), exc.data(), sums_rtl.data(), &hits_rtl);
-        const std::string at = "W=" + std::to_string(width) + " words=" + std::to_string(words) + " rows=" + std::to_string(rows);
+        const uint64_t c_model = model.accumulate_rows(syn.data(), stride, rows, words, spk.data(), exc.data(),
+                                                       sums_model.data(), &hits_model);
+        const uint64_t c_rtl = rtl_unit->accumulate_rows(syn.data(), stride, rows, words, spk.data(), exc.data(),
+                                                         sums_rtl.data(), &hits_rtl);
+        const std::string at =
+            "W=" + std::to_string(width) + " words=" + std::to_string(words) + " rows=" + std::to_string(rows);
         EXPECT_EQ(sums_rtl, sums_model) << at;
         EXPECT_EQ(hits_rtl, hits_model) << at;
         EXPECT_EQ(c_rtl, c_model) << at << ": the RTL core's measured cycles differ from the unit model's formula";
@@ -82,7 +86,7 @@ TEST(RtlChip, ConfigsTheCoreIsNotAreClearErrors) {
   EXPECT_NE(error_of([&] { u->configure(4, 16); }).find("64 and 32"), std::string::npos);
   EXPECT_NE(error_of([&] { u->configure(1000, 64); }).find("16-bit accumulator"), std::string::npos);  // ±64000
   EXPECT_NE(error_of([&] { u->configure(100, 32); }).find("12-bit accumulator"), std::string::npos);   // ±3200
-  EXPECT_EQ(error_of([&] { u->configure(63, 32); }), "");                                               // ±2016 fits
+  EXPECT_EQ(error_of([&] { u->configure(63, 32); }), "");                                              // ±2016 fits
 
   chip::ChipConfig cfg = chip::load_chip_config(std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json");
   EXPECT_EQ(error_of([&] { rtl::check_rtl_chip_config(cfg, "chip_default.json"); }), "");
@@ -91,7 +95,8 @@ TEST(RtlChip, ConfigsTheCoreIsNotAreClearErrors) {
   EXPECT_NE(error_of([&] { rtl::check_rtl_chip_config(slow, "slow.json"); }).find("latency 3"), std::string::npos);
   chip::ChipConfig wide = cfg;
   wide.popcount.per_cycle = 2;
-  EXPECT_NE(error_of([&] { rtl::check_rtl_chip_config(wide, "wide.json"); }).find("words_per_cycle"), std::string::npos);
+  EXPECT_NE(error_of([&] { rtl::check_rtl_chip_config(wide, "wide.json"); }).find("words_per_cycle"),
+            std::string::npos);
   chip::ChipConfig narrow = cfg;
   narrow.synapse_sram.word_bits = 16;
   EXPECT_NE(error_of([&] { rtl::check_rtl_chip_config(narrow, "narrow.json"); }).find("64 or 32"), std::string::npos);
@@ -116,8 +121,9 @@ TEST(RtlChip, SimulateRtlEqualsSystemcInEveryCounter) {
   }
   test::write_text(d / "trace.csv", trace);
   for (const std::string chip : {"chip_default.json", "chip_16core_1024.json"}) {
-    const std::string base = "simulate --trace " + (d / "trace.csv").string() + " --rho-const 0.4 --seed 11 --d-out 3 --chip " +
-                             std::string(ECSIM_SOURCE_DIR) + "/configs/" + chip + " ";
+    const std::string base = "simulate --trace " + (d / "trace.csv").string() +
+                             " --rho-const 0.4 --seed 11 --d-out 3 --chip " + std::string(ECSIM_SOURCE_DIR) +
+                             "/configs/" + chip + " ";
     auto sc = test::run_ecsim(base + "--backend systemc --out " + (d / "sc.csv").string());
     ASSERT_EQ(sc.code, 0) << sc.output;
     auto rt = test::run_ecsim(base + "--backend rtl --out " + (d / "rtl.csv").string());
@@ -127,7 +133,8 @@ TEST(RtlChip, SimulateRtlEqualsSystemcInEveryCounter) {
       std::string out;
       std::istringstream in(report);
       for (std::string line; std::getline(in, line);)
-        if ((line.rfind("popcount unit: ", 0) != 0 || line.find("words;") != std::string::npos) && line.rfind("wrote", 0) != 0)
+        if ((line.rfind("popcount unit: ", 0) != 0 || line.find("words;") != std::string::npos) &&
+            line.rfind("wrote", 0) != 0)
           out += line + "\n";
       return out;
     };

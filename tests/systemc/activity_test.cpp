@@ -21,7 +21,8 @@ std::string diff_fields(const chip::HwCounters& a, const chip::HwCounters& b) {
   fields::for_each_leaf(a, [&](const std::string& path, const fields::Info&, uint64_t v) { x.emplace_back(path, v); });
   size_t i = 0;
   fields::for_each_leaf(b, [&](const std::string&, const fields::Info&, uint64_t v) {
-    if (x[i].second != v) out += " " + x[i].first + ": " + std::to_string(x[i].second) + " vs " + std::to_string(v) + ";";
+    if (x[i].second != v)
+      out += " " + x[i].first + ": " + std::to_string(x[i].second) + " vs " + std::to_string(v) + ";";
     ++i;
   });
   return out;
@@ -46,7 +47,8 @@ TEST(SystemcActivity, FunctionalCountsEqualTheChipsPerJob) {
   auto fn_ev = eval::make_evaluator("functional", c);
   for (int gen = 0; gen < 2; ++gen) {
     std::vector<float> rho(static_cast<size_t>(c.net.param_count()));
-    for (size_t g = 0; g < rho.size(); ++g) rho[g] = static_cast<float>((g * 2654435761u + static_cast<unsigned>(gen) * 97u) % 1000) / 1000.0f;
+    for (size_t g = 0; g < rho.size(); ++g)
+      rho[g] = static_cast<float>((g * 2654435761u + static_cast<unsigned>(gen) * 97u) % 1000) / 1000.0f;
     chip_ev->load(rho, tasks::RunningNormalizer(11));
     fn_ev->load(rho, tasks::RunningNormalizer(11));
     std::vector<eval::Job> jobs;
@@ -61,7 +63,8 @@ TEST(SystemcActivity, FunctionalCountsEqualTheChipsPerJob) {
     for (size_t i = 0; i < jobs.size(); ++i) {
       EXPECT_EQ(a.results[i].ret, b.results[i].ret);
       ref::EventCounters ea = a.results[i].counters;
-      if (cfg.float_weights()) ea.syn_words_read = b.results[i].counters.syn_words_read;  // 32-bit words read (its own count)
+      if (cfg.float_weights())
+        ea.syn_words_read = b.results[i].counters.syn_words_read;  // 32-bit words read (its own count)
       EXPECT_EQ(ea, b.results[i].counters);
       const chip::HwCounters x = chip::ActivityModel::without_cycles(a.results[i].hw);
       const chip::HwCounters y = chip::ActivityModel::without_cycles(b.results[i].hw);

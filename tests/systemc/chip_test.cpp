@@ -35,13 +35,15 @@ TEST(SystemcChip, SameThetaActionsAndCountersAsTheReferenceModel) {
     float obs_scale;
     uint64_t seed;
   };
-  for (const Case& c : {Case{256, 11, 3, 0.5f, 1.0f, 1}, Case{256, 17, 6, 0.3f, 2.0f, 2}, Case{128, 5, 2, 0.7f, 1.5f, 3},
-                        Case{192, 11, 3, 0.5f, 3.0f, 4}}) {
+  for (const Case& c : {Case{256, 11, 3, 0.5f, 1.0f, 1}, Case{256, 17, 6, 0.3f, 2.0f, 2},
+                        Case{128, 5, 2, 0.7f, 1.5f, 3}, Case{192, 11, 3, 0.5f, 3.0f, 4}}) {
     const ref::NetworkDesc d = desc_for(c.n, c.d_in, c.d_out);
     std::vector<float> rho(static_cast<size_t>(d.shape.total_synapses()));
     std::mt19937_64 g(c.seed);
-    for (float& r : rho) r = std::uniform_real_distribution<float>(0.0f, 2.0f * c.rho)(g) > c.rho ? 1.0f - c.rho : c.rho;
-    const ref::Theta theta = ref::sample_theta(d.shape, d.arith.rho_bits, ref::quantize_rho(rho, d.arith.rho_bits), c.seed);
+    for (float& r : rho)
+      r = std::uniform_real_distribution<float>(0.0f, 2.0f * c.rho)(g) > c.rho ? 1.0f - c.rho : c.rho;
+    const ref::Theta theta =
+        ref::sample_theta(d.shape, d.arith.rho_bits, ref::quantize_rho(rho, d.arith.rho_bits), c.seed);
 
     sc::ChipSim& sim = the_chip();
     sim.load_network(d);

@@ -59,9 +59,9 @@ TEST(TasksSpec, SizesPerTaskAndVersion) {
     double dt, ctrl;
   };
   const Want table[] = {
-      {"hopper", 11, 3, 4, 6, 6, 0.008, 1.0},        {"hopper-v5", 11, 3, 4, 6, 6, 0.008, 1.0},
-      {"walker2d", 17, 6, 4, 9, 9, 0.008, 1.0},      {"walker2d-v5", 17, 6, 4, 9, 9, 0.008, 1.0},
-      {"humanoid", 376, 17, 5, 24, 23, 0.015, 0.4},  {"humanoid-v5", 348, 17, 5, 24, 23, 0.015, 0.4},
+      {"hopper", 11, 3, 4, 6, 6, 0.008, 1.0},       {"hopper-v5", 11, 3, 4, 6, 6, 0.008, 1.0},
+      {"walker2d", 17, 6, 4, 9, 9, 0.008, 1.0},     {"walker2d-v5", 17, 6, 4, 9, 9, 0.008, 1.0},
+      {"humanoid", 376, 17, 5, 24, 23, 0.015, 0.4}, {"humanoid-v5", 348, 17, 5, 24, 23, 0.015, 0.4},
   };
   for (const Want& w : table) {
     SCOPED_TRACE(w.task);
@@ -180,7 +180,8 @@ TEST(TasksObservation, SkippingRnePostConstraintChangesNoStateOfThePlanarRobots)
     }
     EXPECT_TRUE(fell) << "the comparison is meant to cover falls and ground contact";
   }
-  for (const char* task : {"humanoid", "humanoid-v5"}) EXPECT_TRUE(make_task_spec(task).reads_constraint_forces) << task;
+  for (const char* task : {"humanoid", "humanoid-v5"})
+    EXPECT_TRUE(make_task_spec(task).reads_constraint_forces) << task;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,8 +209,10 @@ bool healthy_of(const Env& env) {
       for (int i = 0; i < 6; ++i) ok = ok && std::fabs(v[i]) < 100;
       return ok;
     }
-    case Robot::kWalker2d: return q[1] > 0.8 && q[1] < 2.0 && q[2] > -1.0 && q[2] < 1.0;
-    case Robot::kHumanoid: return q[2] > 1.0 && q[2] < 2.0;
+    case Robot::kWalker2d:
+      return q[1] > 0.8 && q[1] < 2.0 && q[2] > -1.0 && q[2] < 1.0;
+    case Robot::kHumanoid:
+      return q[2] > 1.0 && q[2] < 2.0;
   }
   return false;
 }
@@ -313,35 +316,50 @@ double above(double x) { return std::nextafter(x, std::numeric_limits<double>::i
 TEST(TasksTermination, HopperBoundaries) {
   for (const char* task : {"hopper", "hopper-v5"})
     check_probes(task, {
-        {false, 1, 0.7, false}, {false, 1, above(0.7), true}, {false, 1, 1e9, true},  // z > 0.7, no max
-        {false, 2, 0.2, false}, {false, 2, below(0.2), true},                         // |angle| < 0.2
-        {false, 2, -0.2, false}, {false, 2, above(-0.2), true},
-        {false, 3, 100, false}, {false, 3, below(100), true},                         // qpos[2:] in (-100, 100)
-        {false, 5, -100, false}, {false, 5, above(-100), true},
-        {true, 0, 100, false}, {true, 0, below(100), true},                           // every qvel, unclipped
-        {true, 5, -100, false}, {true, 5, above(-100), true},
-        {false, 0, 1e6, true},                                                        // x is not checked
-    });
+                           {false, 1, 0.7, false},
+                           {false, 1, above(0.7), true},
+                           {false, 1, 1e9, true},  // z > 0.7, no max
+                           {false, 2, 0.2, false},
+                           {false, 2, below(0.2), true},  // |angle| < 0.2
+                           {false, 2, -0.2, false},
+                           {false, 2, above(-0.2), true},
+                           {false, 3, 100, false},
+                           {false, 3, below(100), true},  // qpos[2:] in (-100, 100)
+                           {false, 5, -100, false},
+                           {false, 5, above(-100), true},
+                           {true, 0, 100, false},
+                           {true, 0, below(100), true},  // every qvel, unclipped
+                           {true, 5, -100, false},
+                           {true, 5, above(-100), true},
+                           {false, 0, 1e6, true},  // x is not checked
+                       });
 }
 
 TEST(TasksTermination, Walker2dBoundaries) {
   for (const char* task : {"walker2d", "walker2d-v5"})
     check_probes(task, {
-        {false, 1, 0.8, false}, {false, 1, above(0.8), true},  // 0.8 < z < 2.0
-        {false, 1, 2.0, false}, {false, 1, below(2.0), true},
-        {false, 2, 1.0, false}, {false, 2, below(1.0), true},  // -1 < angle < 1
-        {false, 2, -1.0, false}, {false, 2, above(-1.0), true},
-        {true, 0, 1e3, true}, {false, 4, 150, true},           // no state-range rule
-    });
+                           {false, 1, 0.8, false},
+                           {false, 1, above(0.8), true},  // 0.8 < z < 2.0
+                           {false, 1, 2.0, false},
+                           {false, 1, below(2.0), true},
+                           {false, 2, 1.0, false},
+                           {false, 2, below(1.0), true},  // -1 < angle < 1
+                           {false, 2, -1.0, false},
+                           {false, 2, above(-1.0), true},
+                           {true, 0, 1e3, true},
+                           {false, 4, 150, true},  // no state-range rule
+                       });
 }
 
 TEST(TasksTermination, HumanoidBoundaries) {
   for (const char* task : {"humanoid", "humanoid-v5"})
     check_probes(task, {
-        {false, 2, 1.0, false}, {false, 2, above(1.0), true},  // 1 < torso z < 2
-        {false, 2, 2.0, false}, {false, 2, below(2.0), true},
-        {true, 0, 1e3, true},
-    });
+                           {false, 2, 1.0, false},
+                           {false, 2, above(1.0), true},  // 1 < torso z < 2
+                           {false, 2, 2.0, false},
+                           {false, 2, below(2.0), true},
+                           {true, 0, 1e3, true},
+                       });
 }
 
 TEST(TasksTermination, TruncatesAt1000Steps) {
@@ -523,9 +541,12 @@ TEST(TasksModel, BadModelsGetErrorsThatNameWhatIsWrong) {
   };
 
   // one joint too few (the foot joint and its motor removed)
-  std::string m1 = msg("no_foot.xml", test::patched_model("hopper.xml", {
-      {"<joint name=\"foot_joint\" type=\"hinge\" axis=\"0 -1 0\" pos=\"-0.13 0 0.1\" range=\"-45 45\"/>", ""},
-      {"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
+  std::string m1 =
+      msg("no_foot.xml",
+          test::patched_model(
+              "hopper.xml",
+              {{"<joint name=\"foot_joint\" type=\"hinge\" axis=\"0 -1 0\" pos=\"-0.13 0 0.1\" range=\"-45 45\"/>", ""},
+               {"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
   EXPECT_NE(m1.find("has 5 joints"), std::string::npos) << m1;
   EXPECT_NE(m1.find("hopper needs rootx, rootz, rooty, thigh_joint, leg_joint, foot_joint"), std::string::npos) << m1;
   EXPECT_NE(m1.find("missing: foot_joint"), std::string::npos) << m1;
@@ -535,12 +556,15 @@ TEST(TasksModel, BadModelsGetErrorsThatNameWhatIsWrong) {
   EXPECT_NE(m2.find("missing: foot_joint; unexpected: ankle"), std::string::npos) << m2;
 
   // a missing actuator
-  std::string m3 = msg("no_motor.xml", test::patched_model("hopper.xml", {{"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
+  std::string m3 = msg("no_motor.xml",
+                       test::patched_model("hopper.xml", {{"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
   EXPECT_NE(m3.find("has 2 actuators"), std::string::npos) << m3;
   EXPECT_NE(m3.find("missing: actuator on foot_joint"), std::string::npos) << m3;
 
   // a joint of the wrong type
-  std::string m4 = msg("hinge_x.xml", test::patched_model("hopper.xml", {{"type=\"slide\" axis=\"1 0 0\"", "type=\"hinge\" axis=\"1 0 0\""}}));
+  std::string m4 =
+      msg("hinge_x.xml",
+          test::patched_model("hopper.xml", {{"type=\"slide\" axis=\"1 0 0\"", "type=\"hinge\" axis=\"1 0 0\""}}));
   EXPECT_NE(m4.find("joint 'rootx' is a hinge joint, hopper needs a slide joint"), std::string::npos) << m4;
 
   // unreadable XML
@@ -557,9 +581,11 @@ TEST(TasksModel, BadModelsGetErrorsThatNameWhatIsWrong) {
   EXPECT_NE(m7.find("missing: thigh_left_joint, leg_left_joint, foot_left_joint"), std::string::npos) << m7;
 
   // the humanoid needs its 14 bodies (an extra body changes the observation size)
-  const std::string extra_body = "<body name=\"hat\" pos=\"0 0 0.3\"><geom type=\"sphere\" size=\"0.05\"/></body>\n"
-                                 "      <geom name=\"head\"";
-  const std::string path8 = dir.write("hat.xml", test::patched_model("humanoid.xml", {{"<geom name=\"head\"", extra_body}}));
+  const std::string extra_body =
+      "<body name=\"hat\" pos=\"0 0 0.3\"><geom type=\"sphere\" size=\"0.05\"/></body>\n"
+      "      <geom name=\"head\"";
+  const std::string path8 =
+      dir.write("hat.xml", test::patched_model("humanoid.xml", {{"<geom name=\"head\"", extra_body}}));
   std::string m8 = error_of([&] { Model::load(make_task_spec("humanoid"), path8); });
   EXPECT_NE(m8.find("has 15 bodies"), std::string::npos) << m8;
 }

@@ -1,5 +1,6 @@
-// Gymnasium's own MJCF files (in the folder the CMake variable ECSIM_GYM_MJCF_DIR names) load through --model with the same layout as the project's models, and give the same
-// trajectories within the tolerance stated in docs/tasks.md. Skipped when the folder is absent.
+// Gymnasium's own MJCF files (in the folder the CMake variable ECSIM_GYM_MJCF_DIR names) load through --model with the
+// same layout as the project's models, and give the same trajectories within the tolerance stated in docs/tasks.md.
+// Skipped when the folder is absent.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,11 +22,11 @@ const std::string kGymDir = ECSIM_GYM_MJCF_DIR;
 constexpr int kHorizon = 200;
 constexpr double kTol = 1e-9;
 
-#define SKIP_WITHOUT_GYM_FILES()                          \
-  do {                                                    \
-    if (!std::filesystem::is_directory(kGymDir)) {        \
-      GTEST_SKIP() << kGymDir << " is absent";            \
-    }                                                     \
+#define SKIP_WITHOUT_GYM_FILES()                   \
+  do {                                             \
+    if (!std::filesystem::is_directory(kGymDir)) { \
+      GTEST_SKIP() << kGymDir << " is absent";     \
+    }                                              \
   } while (0)
 
 const char* const kTasks[] = {"hopper", "walker2d", "humanoid", "hopper-v5", "walker2d-v5", "humanoid-v5"};

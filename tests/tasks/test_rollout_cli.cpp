@@ -73,7 +73,8 @@ TEST(TasksRollout, WritesTheTrajectoryTheEnvProduces) {
   std::vector<std::string> want = {"step"};
   for (int i = 0; i < 11; ++i) want.push_back("obs_" + std::to_string(i));
   for (int i = 0; i < 3; ++i) want.push_back("act_" + std::to_string(i));
-  for (const char* n : {"reward_forward", "reward_ctrl", "reward_healthy", "reward", "terminated", "truncated", "reason"})
+  for (const char* n :
+       {"reward_forward", "reward_ctrl", "reward_healthy", "reward", "terminated", "truncated", "reason"})
     want.push_back(n);
   EXPECT_EQ(c.header, want);
   ASSERT_FALSE(c.rows.empty());
@@ -153,49 +154,66 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
   const std::string good = dir.write("good.csv", actions_csv(3, 5, 0.5));
   const std::string out = dir.file("traj.csv");
   const std::string base = " --seed 1 --out " + q(out);
-  const std::string no_foot = dir.write("no_foot.xml", test::patched_model("hopper.xml", {
-      {"<joint name=\"foot_joint\" type=\"hinge\" axis=\"0 -1 0\" pos=\"-0.13 0 0.1\" range=\"-45 45\"/>", ""},
-      {"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
-  const std::string no_motor = dir.write("no_motor.xml", test::patched_model("hopper.xml", {
-      {"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
+  const std::string no_foot = dir.write(
+      "no_foot.xml",
+      test::patched_model(
+          "hopper.xml",
+          {{"<joint name=\"foot_joint\" type=\"hinge\" axis=\"0 -1 0\" pos=\"-0.13 0 0.1\" range=\"-45 45\"/>", ""},
+           {"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
+  const std::string no_motor = dir.write(
+      "no_motor.xml", test::patched_model("hopper.xml", {{"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
   const std::string broken = dir.write("broken.xml", "<mujoco><worldbody><body></mujoco>\n");
 
   const std::vector<BadCase> cases = {
-      {"wrong joint count", "rollout --task hopper --model " + q(no_foot) + " --actions " + q(good) + base,
+      {"wrong joint count",
+       "rollout --task hopper --model " + q(no_foot) + " --actions " + q(good) + base,
        {"has 5 joints", "missing: foot_joint", "no_foot.xml"}},
-      {"missing actuator", "rollout --task hopper --model " + q(no_motor) + " --actions " + q(good) + base,
+      {"missing actuator",
+       "rollout --task hopper --model " + q(no_motor) + " --actions " + q(good) + base,
        {"has 2 actuators", "missing: actuator on foot_joint"}},
-      {"unreadable XML", "rollout --task hopper --model " + q(broken) + " --actions " + q(good) + base,
+      {"unreadable XML",
+       "rollout --task hopper --model " + q(broken) + " --actions " + q(good) + base,
        {"broken.xml", "could not be loaded"}},
-      {"no model file", "rollout --task hopper --model " + q(dir.file("nope.xml")) + " --actions " + q(good) + base,
+      {"no model file",
+       "rollout --task hopper --model " + q(dir.file("nope.xml")) + " --actions " + q(good) + base,
        {"nope.xml' does not exist"}},
-      {"wrong robot", "rollout --task humanoid --model " + q(std::string(ECSIM_SOURCE_DIR) + "/models/hopper.xml") +
-           " --actions " + q(good) + base,
+      {"wrong robot",
+       "rollout --task humanoid --model " + q(std::string(ECSIM_SOURCE_DIR) + "/models/hopper.xml") + " --actions " +
+           q(good) + base,
        {"humanoid needs root, abdomen_z"}},
-      {"too few action columns", "rollout --task walker2d --actions " + q(good) + base,
+      {"too few action columns",
+       "rollout --task walker2d --actions " + q(good) + base,
        {"has 3 action columns (act_0..act_2), walker2d needs 6 (act_0..act_5)"}},
-      {"no action columns", "rollout --task hopper --actions " + q(dir.write("x.csv", "a,b,c\n1,2,3\n")) + base,
+      {"no action columns",
+       "rollout --task hopper --actions " + q(dir.write("x.csv", "a,b,c\n1,2,3\n")) + base,
        {"has 0 action columns (none named act_0, act_1, ...)"}},
-      {"non-numeric cell", "rollout --task hopper --actions " +
-           q(dir.write("nn.csv", "act_0,act_1,act_2\n0,0.5,0\n0,abc,0\n")) + base,
+      {"non-numeric cell",
+       "rollout --task hopper --actions " + q(dir.write("nn.csv", "act_0,act_1,act_2\n0,0.5,0\n0,abc,0\n")) + base,
        {"nn.csv:3", "column 'act_1'", "'abc' is not a number"}},
-      {"ragged row", "rollout --task hopper --actions " + q(dir.write("r.csv", "act_0,act_1,act_2\n0,0\n")) + base,
+      {"ragged row",
+       "rollout --task hopper --actions " + q(dir.write("r.csv", "act_0,act_1,act_2\n0,0\n")) + base,
        {"2 values but the header has 3 columns"}},
-      {"infinite action", "rollout --task hopper --actions " + q(dir.write("inf.csv", "act_0,act_1,act_2\n0,inf,0\n")) + base,
+      {"infinite action",
+       "rollout --task hopper --actions " + q(dir.write("inf.csv", "act_0,act_1,act_2\n0,inf,0\n")) + base,
        {"data row 1, column 'act_1' is infinite"}},
-      {"no rows", "rollout --task hopper --actions " + q(dir.write("e.csv", "act_0,act_1,act_2\n")) + base,
+      {"no rows",
+       "rollout --task hopper --actions " + q(dir.write("e.csv", "act_0,act_1,act_2\n")) + base,
        {"has a header but no rows"}},
-      {"missing actions file", "rollout --task hopper --actions " + q(dir.file("missing.csv")) + base,
+      {"missing actions file",
+       "rollout --task hopper --actions " + q(dir.file("missing.csv")) + base,
        {"cannot open", "missing.csv"}},
-      {"unknown task", "rollout --task ant --actions " + q(good) + base,
+      {"unknown task",
+       "rollout --task ant --actions " + q(good) + base,
        {"unknown task 'ant'", "hopper, walker2d, humanoid, hopper-v5, walker2d-v5, humanoid-v5"}},
       {"policy", "rollout --task hopper --policy ckpt.bin" + base, {"is not a policy image"}},
       {"both sources", "rollout --task hopper --policy c --actions " + q(good) + base, {"mutually exclusive"}},
       {"no source", "rollout --task hopper" + base, {"--actions FILE.csv is required"}},
       {"no seed", "rollout --task hopper --actions " + q(good) + " --out " + q(out), {"--seed is required"}},
-      {"bad seed", "rollout --task hopper --actions " + q(good) + " --seed -1 --out " + q(out),
+      {"bad seed",
+       "rollout --task hopper --actions " + q(good) + " --seed -1 --out " + q(out),
        {"--seed '-1' is not an integer"}},
-      {"negative noise", "rollout --task hopper --actions " + q(good) + " --reset-noise -1" + base,
+      {"negative noise",
+       "rollout --task hopper --actions " + q(good) + " --reset-noise -1" + base,
        {"--reset-noise must be a finite number >= 0"}},
       {"unknown flag", "rollout --task hopper --frobnicate" + base, {"ecsim rollout --help"}},
   };
@@ -203,7 +221,8 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
     SCOPED_TRACE(bc.what);
     const auto r = run_ecsim(bc.args);
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    for (const auto& e : bc.expect) EXPECT_NE(r.output.find(e), std::string::npos) << "want '" << e << "' in:\n" << r.output;
+    for (const auto& e : bc.expect)
+      EXPECT_NE(r.output.find(e), std::string::npos) << "want '" << e << "' in:\n" << r.output;
     EXPECT_FALSE(std::filesystem::exists(out)) << "no output on error";
   }
 }

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
-#include <utility>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "../common/cli.h"
 

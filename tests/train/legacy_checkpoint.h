@@ -13,7 +13,8 @@ namespace ecsim::test {
 
 // version 1: up to the frame count; version 2: then the counters as their u64 leaves in order
 // (38 of HwCounters, 12 of EventCounters: as many as they had), u64 episodes, u64 first generation
-inline std::string legacy_checkpoint(const train::TrainConfig& cfg, const train::ControllerState& st, uint32_t version) {
+inline std::string legacy_checkpoint(const train::TrainConfig& cfg, const train::ControllerState& st,
+                                     uint32_t version) {
   BinWriter w;
   w.bytes("ECSIMCK1", 8);
   w.put<uint32_t>(version);

@@ -142,7 +142,8 @@ TEST(TrainCheckpoint, RoundTripsEveryPart) {
   expect_same(train::decode_checkpoint(data, c, "t"), st);
   std::vector<std::string> names;
   for (const Section& s : sections_of(data)) names.push_back(s.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"run", "state", "params", "adam_m", "adam_v", "normalizer", "run_hw", "run_events"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"run", "state", "params", "adam_m", "adam_v", "normalizer", "run_hw",
+                                             "run_events"}));
 }
 
 // A checkpoint written before a counter existed loads after it was added: the counter is 0, the

@@ -79,7 +79,8 @@ TEST(TrainSettings, ReadingIsStrict) {
   EXPECT_NE(error_of(edited("\"pop\":8", "\"pop\":8.5")).find("identity.pop"), std::string::npos);
   EXPECT_NE(error_of(edited("\"max_steps\":60,", "")).find("identity.max_steps is missing"), std::string::npos);
   EXPECT_NE(error_of(edited("\"threads\":2", "\"threads\":\"2\"")).find("threads must be a number"), std::string::npos);
-  EXPECT_NE(error_of(edited("\"version\":1", "\"version\":2")).find("not an ecsim-train-config version 1 file"), std::string::npos);
+  EXPECT_NE(error_of(edited("\"version\":1", "\"version\":2")).find("not an ecsim-train-config version 1 file"),
+            std::string::npos);
   // runs written before --chip and --energy-table existed
   EXPECT_EQ(error_of(edited(R"("chip":"","energy_table":"",)", "")), "");
 }
@@ -91,9 +92,12 @@ TEST(TrainSettings, IdentityHoldsWhatDeterminesTheBits) {
   const uint32_t crc = base.identity_crc();
   auto perturb = [](auto& v) {
     using T = std::remove_cvref_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, bool>) v = !v;
-    else if constexpr (std::is_arithmetic_v<T>) v = static_cast<T>(v + 1);
-    else v += "x";
+    if constexpr (std::is_same_v<T, bool>)
+      v = !v;
+    else if constexpr (std::is_arithmetic_v<T>)
+      v = static_cast<T>(v + 1);
+    else
+      v += "x";
   };
   auto check = [&](const auto& part, bool in_identity) {
     using Part = std::remove_cvref_t<decltype(part)>;

@@ -42,7 +42,8 @@ std::vector<eval::Job> jobs_for(eval::Method m) {
     if (m == eval::Method::kEC)
       jobs.push_back({s, s, eval::JobKind::kSample, true});
     else
-      jobs.push_back({s, nes::individual_seed(3, 1, i & ~1ull), (i & 1) ? eval::JobKind::kMinus : eval::JobKind::kPlus, true});
+      jobs.push_back(
+          {s, nes::individual_seed(3, 1, i & ~1ull), (i & 1) ? eval::JobKind::kMinus : eval::JobKind::kPlus, true});
   }
   jobs.push_back({nes::eval_seed(3, 0), 0, eval::JobKind::kDeterministic, false});
   return jobs;
@@ -130,7 +131,8 @@ TEST(TrainEvaluator, TrainerStepIndependentOfThreads) {
     c.eval_episodes = 2;
     c.threads = threads;
     c.plot = false;
-    const std::string dir = testing::TempDir() + "/ecsim_train_threads_" + std::to_string(::getpid()) + "_" + std::to_string(threads);
+    const std::string dir =
+        testing::TempDir() + "/ecsim_train_threads_" + std::to_string(::getpid()) + "_" + std::to_string(threads);
     std::filesystem::remove_all(dir);
     auto t = train::Trainer::start(c, dir);
     auto ev = eval::make_evaluator("functional", train::evaluator_config(c));
@@ -220,17 +222,20 @@ TEST(TrainEvaluatorChipFlag, EveryBackendTakesChipWithOneMeaning) {
     const auto r = test::run_ecsim(eval + " --backend " + backend + " --chip " + chip);
     ASSERT_EQ(r.code, 0) << backend << ": " << r.output;
     EXPECT_EQ(first_line(r.output), first_line(plain.output)) << backend;
-    const std::string counted = "chip activity counted by the functional backend (" + chip + ", no cycles): synapse SRAM ";
+    const std::string counted =
+        "chip activity counted by the functional backend (" + chip + ", no cycles): synapse SRAM ";
     if (backend == "functional")
       EXPECT_NE(r.output.find(counted), std::string::npos) << r.output;
     else
       EXPECT_NE(r.output.find("chip (" + backend + "): "), std::string::npos) << r.output;
-    for (const std::string& cmd : {eval + " --backend " + backend + " --chip " + none,
-                                   "train --task hopper --neurons 64 --pop 4 --generations 1 --progress never --backend " +
-                                       backend + " --chip " + none + " --out " + (dir / ("run_" + backend)).string()}) {
+    for (const std::string& cmd :
+         {eval + " --backend " + backend + " --chip " + none,
+          "train --task hopper --neurons 64 --pop 4 --generations 1 --progress never --backend " + backend +
+              " --chip " + none + " --out " + (dir / ("run_" + backend)).string()}) {
       const auto bad = test::run_ecsim(cmd);
       EXPECT_EQ(bad.code, 2) << cmd;
-      EXPECT_NE(bad.output.find("cannot open chip config '" + none + "'"), std::string::npos) << cmd << "\n" << bad.output;
+      EXPECT_NE(bad.output.find("cannot open chip config '" + none + "'"), std::string::npos) << cmd << "\n"
+                                                                                              << bad.output;
     }
   }
   EXPECT_EQ(plain.output.find("chip"), std::string::npos) << "no chip without --chip on the functional backend";
@@ -238,7 +243,8 @@ TEST(TrainEvaluatorChipFlag, EveryBackendTakesChipWithOneMeaning) {
   std::istringstream help_text(test::run_ecsim("eval --help").output);
   for (std::string word; help_text >> word;) help += word + ' ';
   EXPECT_NE(help.find("the same chip on every backend: --backend systemc/rtl simulate it"), std::string::npos) << help;
-  EXPECT_NE(help.find("--backend functional checks the policy against it and counts its activity"), std::string::npos) << help;
+  EXPECT_NE(help.find("--backend functional checks the policy against it and counts its activity"), std::string::npos)
+      << help;
 }
 
 // The chip evaluator and `ecsim simulate` build their chips with the one backends::make_chip: a
@@ -257,11 +263,12 @@ TEST(TrainEvaluatorChipFlag, EvaluatorAndSimulateBuildTheSameChip) {
   test::write_text(dir / "trace.csv", trace);
   const std::string slow = " --chip " + (dir / "slow.json").string();
   std::vector<std::string> errors;
-  for (const std::string& cmd : {"eval " + policy + " --backend rtl" + slow,
-                                 "simulate --trace " + (dir / "trace.csv").string() + " --rho-const 0.5 --d-out 3 --backend rtl" +
-                                     slow + " --out " + (dir / "a.csv").string(),
-                                 "train --task hopper --neurons 64 --pop 4 --progress never --backend rtl" + slow + " --out " +
-                                     (dir / "run").string()}) {
+  for (const std::string& cmd :
+       {"eval " + policy + " --backend rtl" + slow,
+        "simulate --trace " + (dir / "trace.csv").string() + " --rho-const 0.5 --d-out 3 --backend rtl" + slow +
+            " --out " + (dir / "a.csv").string(),
+        "train --task hopper --neurons 64 --pop 4 --progress never --backend rtl" + slow + " --out " +
+            (dir / "run").string()}) {
     const auto r = test::run_ecsim(cmd);
     EXPECT_EQ(r.code, 2) << cmd << "\n" << r.output;
     EXPECT_NE(r.output.find("latency 3"), std::string::npos) << cmd << "\n" << r.output;

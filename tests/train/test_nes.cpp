@@ -180,7 +180,8 @@ TEST(TrainNes, EsGradientPointsUphill) {
     nes::normal_noise(pairs.back(), D, eps.data());
     for (int sgn : {1, -1}) {
       double v = 0;
-      for (size_t j = 0; j < D; ++j) v -= std::pow(static_cast<double>(static_cast<float>(sgn) * sigma * eps[j] - c[j]), 2);
+      for (size_t j = 0; j < D; ++j)
+        v -= std::pow(static_cast<double>(static_cast<float>(sgn) * sigma * eps[j] - c[j]), 2);
       f.push_back(v);
     }
   }

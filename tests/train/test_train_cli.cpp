@@ -5,17 +5,17 @@
 
 #include <boost/json.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
-#include "common/binio.h"
 #include "../host/cli_util.h"
-#include "train/trainer.h"
+#include "common/binio.h"
 #include "legacy_checkpoint.h"
+#include "train/trainer.h"
 
 using namespace ecsim;
 using ecsim::test::run_ecsim;
@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // a small, fast configuration
-const std::string kSmall = "--task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --no-plot --progress never";
+const std::string kSmall =
+    "--task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --no-plot --progress never";
 
 train::TrainConfig read_config(const fs::path& dir) {
   return train::TrainConfig::from_json(boost::json::parse(ecsim::test::read_text(dir / "config.json")), "config.json");
@@ -98,7 +99,8 @@ TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
   const size_t cycles_at = es.output.find("): ");
   ASSERT_NE(cycles_at, std::string::npos);
   EXPECT_EQ(er.output.substr(0, nl + 1), e.output);
-  EXPECT_EQ(er.output.substr(er.output.find("): ", nl)), es.output.substr(es.output.find("): ", nl))) << er.output << es.output;
+  EXPECT_EQ(er.output.substr(er.output.find("): ", nl)), es.output.substr(es.output.find("): ", nl)))
+      << er.output << es.output;
 
   const fs::path traj = d.parent_path() / "traj.csv";
   auto ro = run_ecsim("rollout --task hopper --seed 3 --policy " + d.string() + " --out " + traj.string());
@@ -109,8 +111,9 @@ TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
   EXPECT_NE(bad.output.find("trained on hopper"), std::string::npos) << bad.output;
 
   // the θ file loads in ecsim simulate
-  ecsim::test::write_text(d.parent_path() / "trace.csv", "obs_0,obs_1,obs_2,obs_3,obs_4,obs_5,obs_6,obs_7,obs_8,obs_9,obs_10\n"
-                                                         "0,0,0,0,0,0,0,0,0,0,0\n0.5,0,0,0,0,0,0,0,0,0,-0.5\n");
+  ecsim::test::write_text(d.parent_path() / "trace.csv",
+                          "obs_0,obs_1,obs_2,obs_3,obs_4,obs_5,obs_6,obs_7,obs_8,obs_9,obs_10\n"
+                          "0,0,0,0,0,0,0,0,0,0,0\n0.5,0,0,0,0,0,0,0,0,0,-0.5\n");
   auto sim = run_ecsim("simulate --theta " + (d / "policy/theta.bin").string() + " --neurons 64 --trace " +
                        (d.parent_path() / "trace.csv").string() + " --out " + (d.parent_path() / "act.csv").string());
   EXPECT_EQ(sim.code, 0) << sim.output;
@@ -130,10 +133,12 @@ TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
   ASSERT_EQ(resumed.code, 0) << resumed.output;
   expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "killed"));
   EXPECT_EQ(metrics_no_time(base / "full"), metrics_no_time(base / "killed"));
-  EXPECT_EQ(ecsim::test::read_text(base / "full/policy/theta.bin"), ecsim::test::read_text(base / "killed/policy/theta.bin"));
+  EXPECT_EQ(ecsim::test::read_text(base / "full/policy/theta.bin"),
+            ecsim::test::read_text(base / "killed/policy/theta.bin"));
 
   // extending a finished run: 3 generations, then resume to 5
-  auto shortrun = run_ecsim("train " + kSmall + " --generations 3 --checkpoint-every 2 --seed 9 --out " + (base / "ext").string());
+  auto shortrun =
+      run_ecsim("train " + kSmall + " --generations 3 --checkpoint-every 2 --seed 9 --out " + (base / "ext").string());
   ASSERT_EQ(shortrun.code, 0) << shortrun.output;
   auto ext = run_ecsim("train --progress never --resume " + (base / "ext").string() + " --generations 5");
   ASSERT_EQ(ext.code, 0) << ext.output;
@@ -256,8 +261,10 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
 TEST(TrainCli, ShortHopperTrainingImproves) {
   const ecsim::test::ScratchDir scratch("train_learn");
   const fs::path d = scratch / "run";
-  auto r = run_ecsim("train --task hopper --pop 32 --generations 20 --max-steps 200 --lr 0.15 --eval-episodes 2 --seed 1 "
-                     "--no-plot --progress never --out " + d.string());
+  auto r = run_ecsim(
+      "train --task hopper --pop 32 --generations 20 --max-steps 200 --lr 0.15 --eval-episodes 2 --seed 1 "
+      "--no-plot --progress never --out " +
+      d.string());
   ASSERT_EQ(r.code, 0) << r.output;
   std::istringstream in(ecsim::test::read_text(d / "metrics.csv"));
   std::string line;
@@ -285,7 +292,10 @@ TEST(TrainCli, VersionOneCheckpointsStillResume) {
   const std::string v1 = ecsim::test::legacy_checkpoint(read_config(d), read_ckpt(d), 1);
   const fs::path d2 = scratch / "run2";
   fs::copy(d, d2, fs::copy_options::recursive);
-  { std::ofstream(d2 / "checkpoint.ckpt", std::ios::binary) << ecsim::test::legacy_checkpoint(read_config(d), read_ckpt(d), 2); }
+  {
+    std::ofstream(d2 / "checkpoint.ckpt", std::ios::binary)
+        << ecsim::test::legacy_checkpoint(read_config(d), read_ckpt(d), 2);
+  }
   { std::ofstream(d / "checkpoint.ckpt", std::ios::binary) << v1; }
   const train::ControllerState st = read_ckpt(d);
   EXPECT_EQ(st.generation, 2u);
@@ -328,8 +338,9 @@ TEST(TrainCli, OldMetricsRowsArePaddedOnResume) {
 // gnuplot the run goes on with one warning that says why.
 TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
   const ecsim::test::ScratchDir scratch("train_curve");
-  const std::string args = "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --progress never "
-                           "--generations 2 --checkpoint-every 1 --out ";
+  const std::string args =
+      "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --progress never "
+      "--generations 2 --checkpoint-every 1 --out ";
   const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
   auto r = run_ecsim(args + (scratch / "with").string());
   ASSERT_EQ(r.code, 0) << r.output;
@@ -345,6 +356,7 @@ TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
   const size_t at = w.output.find(warning);
   EXPECT_NE(at, std::string::npos) << w.output;
   EXPECT_EQ(w.output.find(warning, at + 1), std::string::npos) << "warned more than once:\n" << w.output;
-  for (const char* f : {"curve.png", "curve.gp", "plot.png", "metrics.csv.tmp"}) EXPECT_FALSE(fs::exists(scratch / "without" / f)) << f;
+  for (const char* f : {"curve.png", "curve.gp", "plot.png", "metrics.csv.tmp"})
+    EXPECT_FALSE(fs::exists(scratch / "without" / f)) << f;
   EXPECT_TRUE(fs::exists(scratch / "without/metrics.csv"));
 }
