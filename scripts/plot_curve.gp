@@ -13,12 +13,13 @@ if (!exists("xaxis")) xaxis = 'minutes'
 set terminal pngcairo size 1000,600
 set output out
 set datafile separator ','
+set datafile columnheaders  # columns by their names in metrics.csv's header
 set key bottom right
 set grid
 set ylabel 'return'
 if (xaxis eq 'generation') { set xlabel 'generation' } else { set xlabel 'wall-clock minutes (training)' }
-xcol(dummy) = (xaxis eq 'generation') ? column(1) : column(3) / 60.0
-plot for [i=1:words(runs)] word(runs, i).'/metrics.csv' using (xcol(0)):10 with lines lw 2 lc i \
+xcol(dummy) = (xaxis eq 'generation') ? column("generation") : column("elapsed") / 60.0
+plot for [i=1:words(runs)] word(runs, i).'/metrics.csv' using (xcol(0)):(column("eval_mean")) with lines lw 2 lc i \
        title word(runs, i).' eval', \
-     for [i=1:words(runs)] word(runs, i).'/metrics.csv' using (xcol(0)):7 with lines dt 2 lc i \
+     for [i=1:words(runs)] word(runs, i).'/metrics.csv' using (xcol(0)):(column("pop_mean")) with lines dt 2 lc i \
        title word(runs, i).' pop mean'
