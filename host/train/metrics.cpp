@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file.h"
 
 namespace ecsim::train {
 
@@ -86,7 +88,8 @@ std::string metrics_csv(const std::vector<std::string>& rows) {
 std::vector<std::string> read_metrics_rows(const std::string& path, uint64_t up_to) {
   const size_t columns = metrics_columns().size();
   std::vector<std::string> rows;
-  std::ifstream in(path);
+  if (!std::filesystem::exists(path)) return rows;
+  std::istringstream in(read_file(path, "metrics file"));
   std::string line;
   bool header = true;
   while (std::getline(in, line)) {
@@ -115,8 +118,9 @@ size_t MetricsTable::column(const std::string& name) const {
 
 MetricsTable read_metrics(const std::string& run_dir) {
   const std::string path = run_dir + "/metrics.csv";
-  std::ifstream in(path);
-  if (!in) throw Error("cannot read '" + path + "'", "give the directory of an `ecsim train` run");
+  if (!std::filesystem::is_regular_file(path))
+    throw Error("cannot read '" + path + "'", "give the directory of an `ecsim train` run");
+  std::istringstream in(read_file(path, "metrics file"));
   auto cells = [](const std::string& line) {
     std::vector<std::string> c;
     std::stringstream ls(line);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file.h"
 #include "common/json_reader.h"
 
 namespace json = boost::json;
@@ -109,7 +110,7 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
       c.lif = read_unit(u.object("lif"), "neurons_per_cycle");
       c.sampler = read_unit(u.object("sampler"), "philox_blocks_per_cycle");
       ObjectReader ctl = u.object("controller");
-      c.controller_cycles_per_access = ctl.integer("cycles_per_register_access", 1, 1000, "firmware register access");
+      c.cycles_per_register_access = ctl.integer("cycles_per_register_access", 1, 1000, "firmware register access");
     }
     {
       ObjectReader n = r.object("noc");
@@ -141,11 +142,9 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
 }
 
 ChipConfig load_chip_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open chip config '" + path + "'", "check the path; configs/ has examples");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_chip_config(ss.str(), "'" + path + "'");
+  if (!std::filesystem::exists(path))
+    throw Error("cannot open chip config '" + path + "'", "check the path; configs/ has examples");
+  return parse_chip_config(read_file(path, "chip config"), "'" + path + "'");
 }
 
 std::string default_chip_config_path() {

@@ -47,9 +47,9 @@ struct HostLinkConfig {
 };
 
 // Config keys spell the fields ("weight_bits", "arith.rho_bits", "noc.flit_bits"), in sections
-// (cores, memories, units). Three leaves name the unit they count instead: cores.count (cores),
-// units.<unit>.<items>_per_cycle (per_cycle), units.controller.cycles_per_register_access
-// (controller_cycles_per_access); ecsim sweep's axes and the RTL bridge's messages spell those paths.
+// (cores, memories, units). Two leaves name what they count instead, because a section holds
+// them: cores.count (the field cores) and units.<unit>.<items>_per_cycle (UnitTiming::per_cycle:
+// words, neurons or Philox blocks per cycle, by unit).
 struct ChipConfig {
   std::string path;  // where it was loaded from (for messages)
   std::string name = "ecsim-4core-256";
@@ -59,7 +59,7 @@ struct ChipConfig {
   ref::ArithConfig arith;  // syn_word_bits = synapse_sram.word_bits
   SramConfig synapse_sram{64, 2048, 1, 1}, rho_sram{64, 16384, 1, 1}, state_sram{64, 256, 1, 1};
   UnitTiming popcount{1, 2}, lif{1, 4}, sampler{1, 10};
-  int controller_cycles_per_access = 2;  // one register access of the firmware
+  int cycles_per_register_access = 2;  // one register access of the firmware
   // bits per connection in the synapse SRAM: 1 (EC's 1-bit θ, popcount datapath) or 32 (the
   // ES-RSNN chip: float32 weights, multiply-accumulate datapath)
   int weight_bits = 1;

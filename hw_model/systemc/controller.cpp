@@ -88,11 +88,11 @@ uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
     uint32_t& reg = m_mailbox[(addr - regs::kMailboxBase) / 4];
     if (write) reg = value;
     ++m_hw.register_accesses;
-    sc_core::wait(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s, sc_core::SC_SEC);
+    sc_core::wait(static_cast<double>(m_ctx.config.cycles_per_register_access) * m_ctx.period_s, sc_core::SC_SEC);
     return reg;
   }
   tlm::tlm_generic_payload trans;
-  sc_core::sc_time delay(static_cast<double>(m_ctx.config.controller_cycles_per_access) * m_ctx.period_s,
+  sc_core::sc_time delay(static_cast<double>(m_ctx.config.cycles_per_register_access) * m_ctx.period_s,
                          sc_core::SC_SEC);
   trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   trans.set_address(addr);
