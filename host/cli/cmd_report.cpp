@@ -86,6 +86,8 @@ int compare_runs(const std::string& list, const std::string& plot) {
   if (!plot.empty()) {
     // each run's metrics.csv goes beside the script as run<i>.csv: no user path inside the script
     std::vector<std::pair<std::string, std::string>> data;
+    // metrics.csv's columns by name (gnuplot counts from 1)
+    const size_t elapsed_col = train::metrics_column("elapsed") + 1, eval_col = train::metrics_column("eval_mean") + 1;
     std::ostringstream gp;
     gp << "set terminal pngcairo noenhanced size 1000,600\nset output \"" << io::kPlotOutput
        << "\"\nset datafile separator ','\n"
@@ -96,8 +98,8 @@ int compare_runs(const std::string& list, const std::string& plot) {
     for (size_t i = 0; i < runs.size(); ++i) {
       const std::string name = "run" + std::to_string(i) + ".csv";
       data.emplace_back(name, read_file(runs[i].dir + "/metrics.csv", "metrics"));
-      gp << (i ? ", " : "") << "'" << name << "' every ::1 using ($3/60):10 with lines lw 2 title "
-         << io::gnuplot_quote(runs[i].label);
+      gp << (i ? ", " : "") << "'" << name << "' every ::1 using ($" << elapsed_col << "/60):" << eval_col
+         << " with lines lw 2 title " << io::gnuplot_quote(runs[i].label);
     }
     gp << "\n";
     const std::string why = io::plot_png(plot, gp.str(), data);
