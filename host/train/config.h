@@ -38,22 +38,20 @@ namespace ecsim::train {
   X(int, max_steps, 0, "episode cap in env steps (0: the task's 1000)", nullptr, 0)                         \
   X(int, obs_every, 1, "normalizer: use every k-th observation of the population", nullptr, 1)
 
-#define ECSIM_TRAIN_RUN_FIELDS(X)                                                                                  \
-  X(std::string, backend, "functional",                                                                            \
-    "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated popcount "  \
-    "core); one chip "                                                                                             \
-    "per process: use MPI ranks for more")                                                                         \
-  X(std::string, chip_path, "",                                                                                    \
-    "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json); with --backend functional, " \
-    "count that "                                                                                                  \
-    "chip's activity and energy (no cycles)",                                                                      \
-    "chip")                                                                                                        \
-  X(std::string, energy_table, "",                                                                                 \
-    "energy table JSON for the chip's energy (default: configs/energy_45nm.json; docs/energy.md)")                 \
-  X(std::string, kernel, "auto", "fixed-point kernel (results do not depend on it)")                               \
-  X(int, generations, 120, "generations to train (authors: 1000)", nullptr, 1)                                     \
-  X(int, threads, 2, "worker threads (results do not depend on it)", nullptr, 1, 1024)                             \
-  X(int, checkpoint_every, 10, "generations between checkpoints", nullptr, 1)                                      \
+#define ECSIM_TRAIN_RUN_FIELDS(X)                                                                        \
+  X(std::string, backend, "functional",                                                                  \
+    "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated " \
+    "popcount core); one chip per process: use MPI ranks for more")                                      \
+  X(std::string, chip_path, "",                                                                          \
+    "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json); with --backend "   \
+    "functional, count that chip's activity and energy (no cycles)",                                     \
+    "chip")                                                                                              \
+  X(std::string, energy_table, "",                                                                       \
+    "energy table JSON for the chip's energy (default: configs/energy_45nm.json; docs/energy.md)")       \
+  X(std::string, kernel, "auto", "fixed-point kernel (results do not depend on it)")                     \
+  X(int, generations, 120, "generations to train (authors: 1000)", nullptr, 1)                           \
+  X(int, threads, 2, "worker threads (results do not depend on it)", nullptr, 1, 1024)                   \
+  X(int, checkpoint_every, 10, "generations between checkpoints", nullptr, 1)                            \
   X(bool, plot, true, "draw curve.png (and energy.png) with gnuplot")
 
 // what the run is trained on (identity)
