@@ -1,6 +1,7 @@
 #include "io/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +12,19 @@
 
 namespace ecsim::io {
 
+void check_output_path(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return;  // absent: it will be created
+  if (S_ISDIR(st.st_mode))
+    throw Error("output '" + path + "' is a directory",
+                "give the path of a file (ecsim never writes over a directory)");
+  if (!S_ISREG(st.st_mode))
+    throw Error("output '" + path + "' is not a regular file (a device, pipe or socket)",
+                "give the path of a regular file (ecsim only replaces regular files)");
+}
+
 void write_file_atomic(const std::string& path, const std::string& content) {
+  check_output_path(path);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0)

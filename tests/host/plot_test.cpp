@@ -2,8 +2,14 @@
 // path with quotes, semicolons or $(...) is only a path; nothing is left beside the PNG.
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <set>
+
+#include "common/error.h"
+#include "io/atomic_file.h"
 #include "io/plot.h"
 
 namespace fs = std::filesystem;
@@ -36,6 +42,33 @@ TEST(HostPlot, HostileNamesAreOnlyNamesAndNothingIsLeftBeside) {
   const std::string err = plot_png(bad.string(), "plot \"missing.dat\"\n", {});
   EXPECT_NE(err.find("gnuplot failed"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(bad));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ecsim::io
+
+namespace ecsim::io {
+namespace {
+
+// An output path that is a directory or a device is refused, never renamed over (as root,
+// renaming over /dev/null would replace it; a FIFO stands in for the device here).
+TEST(HostOutput, OnlyRegularFilesAreReplaced) {
+  const fs::path dir = fs::temp_directory_path() / ("ecsim_output_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a_dir");
+  const fs::path fifo = dir / "a_fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(write_file_atomic((dir / "a_dir").string(), "x"), Error);
+  EXPECT_TRUE(fs::is_directory(dir / "a_dir"));
+  EXPECT_THROW(write_file_atomic(fifo.string(), "x"), Error);
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  write_file_atomic((dir / "plain.txt").string(), "one");
+  write_file_atomic((dir / "plain.txt").string(), "two");  // a regular file is replaced
+  EXPECT_EQ(fs::file_size(dir / "plain.txt"), 3u);
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"a_dir", "a_fifo", "plain.txt"}));  // no temporaries left
   fs::remove_all(dir);
 }
 
