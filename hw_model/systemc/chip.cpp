@@ -1,5 +1,6 @@
 #include "systemc/chip.h"
 
+#include <filesystem>
 #include <sstream>
 #include <systemc>
 
@@ -75,6 +76,16 @@ void ChipSim::trace_vcd(const std::string& path, int64_t first_step, int64_t las
                   "give neuron indices in [0, N)");
   std::string base = path;
   if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
+  // SystemC writes base + ".vcd": refuse a directory (it would write DIR.vcd beside it) and anything
+  // at the target that is not a regular file
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw Error("--vcd '" + path + "' is a directory",
+                "give the path of a file, e.g. " + (fs::path(path) / "chip.vcd").string());
+  const fs::file_status target = fs::status(base + ".vcd", ec);
+  if (fs::exists(target) && !fs::is_regular_file(target))
+    throw Error("--vcd '" + base + ".vcd' is not a regular file", "give the path of a regular file");
   sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(base.c_str());
   if (!tf) throw Error("cannot create the VCD file '" + path + "'", "check that the directory exists and is writable");
   tf->set_time_unit(1, sc_core::SC_NS);  // a power of ten (SystemC requires it); one cycle is period_s
