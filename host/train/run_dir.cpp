@@ -1,5 +1,8 @@
 #include "train/run_dir.h"
 
+#include <signal.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 
@@ -26,6 +29,25 @@ void warn_once(bool& warned, const std::string& msg) {
 }
 
 }  // namespace
+
+int remove_stale_temporaries(const std::string& dir) {
+  int removed = 0;
+  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "policy"}) {
+    std::error_code ec;
+    if (!fs::is_directory(d, ec)) continue;
+    for (const auto& e : fs::directory_iterator(d, ec)) {
+      const std::string name = e.path().filename().string();
+      const size_t at = name.rfind(".tmp.");
+      if (at == std::string::npos || !e.is_regular_file(ec)) continue;
+      const std::string pid = name.substr(at + 5);
+      if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      // a live writer (another process on this directory) keeps its file; ESRCH: nobody runs it
+      if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
+      if (fs::remove(e.path(), ec)) ++removed;
+    }
+  }
+  return removed;
+}
 
 void check_new_run_dir(const std::string& dir) {
   if (fs::exists(fs::path(dir) / "config.json"))

@@ -48,6 +48,8 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
   t.m_st = read_checkpoint(dir, cfg);
   // metrics rows up to the checkpoint's generation (none if they were lost: keep going without them)
   t.m_metrics = read_metrics_rows(dir + "/metrics.csv", t.m_st.generation);
+  // everything checked: now the directory may change (temporaries a killed run left, config.json)
+  remove_stale_temporaries(dir);
   // config.json records the latest generations/threads
   write_run_config(dir, cfg);
   return t;

@@ -1,6 +1,8 @@
-// Run directories are only names: `ecsim train --out` with quotes, semicolons, $(...), spaces and
-// non-ASCII writes every output file there and nothing anywhere else (no shell ever sees it).
+// Run directories: `ecsim train --out` with quotes, semicolons, $(...), spaces and non-ASCII writes
+// every output file there and nothing anywhere else (no shell ever sees it); a resume clears what
+// a killed run left half-written.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
@@ -40,6 +42,28 @@ TEST(TrainNames, HostileOutNamesAreOnlyNames) {
     EXPECT_FALSE(fs::exists(p)) << p;
     EXPECT_FALSE(fs::exists(d / p)) << p;
   }
+}
+
+// A kill between writing a temporary and renaming it leaves NAME.tmp.PID behind: the next resume
+// removes those of processes that no longer run, and keeps a live writer's.
+TEST(TrainNames, ResumeRemovesTheTemporariesOfAKilledRun) {
+  const test::ScratchDir d("train_stale_tmp");
+  const fs::path out = d / "run";
+  const std::vector<std::string> small = {"--task",      "hopper", "--neurons",       "32", "--pop",      "8",
+                                          "--max-steps", "30",     "--eval-episodes", "1",  "--progress", "never",
+                                          "--threads",   "1",      "--no-plot"};
+  std::vector<std::string> first = {"train", "--generations", "2", "--checkpoint-every", "1", "--stop-after", "1"};
+  first.insert(first.end(), small.begin(), small.end());
+  first.insert(first.end(), {"--out", out.string()});
+  ASSERT_EQ(test::run_ecsim(first).code, 0);
+  const std::string live = "metrics.csv.tmp." + std::to_string(::getpid());  // this test runs: a live pid
+  for (const fs::path& p : {out / "metrics.csv.tmp.999999999", out / "policy" / "theta.bin.tmp.999999998", out / live})
+    test::write_text(p, "half-written");
+  const auto r = test::run_ecsim({"train", "--resume", out.string(), "--progress", "never"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(out / "metrics.csv.tmp.999999999"));
+  EXPECT_FALSE(fs::exists(out / "policy" / "theta.bin.tmp.999999998"));
+  EXPECT_TRUE(fs::exists(out / live));
 }
 
 }  // namespace
