@@ -1,6 +1,13 @@
 // ecsim: one binary, many subcommands.
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <iostream>
+#include <limits>
+#include <typeinfo>
+#include <vector>
+
+#include <boost/lexical_cast.hpp>
 
 #include "backends/systemc_evaluator.h"
 #include "cli/commands.h"
@@ -27,16 +34,68 @@ static const Command kCommands[] = {
     {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep},
 };
 
+namespace {
+
+// Boost's lexical_cast reads "-1" into an unsigned as 2^64 - 1 (strtoull's rule) and "inf" into a
+// double; both are refused here for every flag of every subcommand, by the type each flag stores.
+template <class T>
+bool holds(const boost::any& v) {
+  return v.type() == typeid(T) || v.type() == typeid(std::vector<T>);
+}
+
+// the largest value of the unsigned type v holds, or 0 when v is not unsigned
+uint64_t unsigned_max(const boost::any& v) {
+  if (holds<unsigned char>(v)) return std::numeric_limits<unsigned char>::max();
+  if (holds<unsigned short>(v)) return std::numeric_limits<unsigned short>::max();
+  if (holds<unsigned int>(v)) return std::numeric_limits<unsigned int>::max();
+  if (holds<unsigned long>(v)) return std::numeric_limits<unsigned long>::max();
+  if (holds<unsigned long long>(v)) return std::numeric_limits<unsigned long long>::max();
+  return 0;
+}
+
+bool is_floating(const boost::any& v) { return holds<float>(v) || holds<double>(v) || holds<long double>(v); }
+
+void check_numbers(const po::parsed_options& parsed, const po::variables_map& vm) {
+  for (const po::option& o : parsed.options) {
+    const auto it = vm.find(o.string_key);
+    if (o.string_key.empty() || it == vm.end()) continue;
+    const boost::any& v = it->second.value();
+    const std::string flag = "--" + o.string_key;
+    if (const uint64_t max = unsigned_max(v)) {
+      for (const std::string& token : o.value)
+        if (token.find('-') != std::string::npos)
+          throw Error(
+              flag + " " + token + " is negative; the flag takes an integer in [0, " + std::to_string(max) + "]",
+              "give " + flag + " a non-negative integer");
+    } else if (is_floating(v)) {
+      for (const std::string& token : o.value) {
+        double x = 0;
+        try {
+          x = boost::lexical_cast<double>(token);
+        } catch (const boost::bad_lexical_cast&) {
+          continue;  // program_options has refused it already
+        }
+        if (!std::isfinite(x))
+          throw Error(flag + " " + token + " is not a finite number", "give " + flag + " a finite number");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,
                  po::variables_map& vm) {
   po::options_description all(desc);
   all.add_options()("help,h", "show this help");
   try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
+    const po::parsed_options parsed = po::command_line_parser(args).options(all).run();
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << "usage: ecsim " << command << " [options]\n\n" << all << "\n";
       return false;
     }
+    check_numbers(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw Error(std::string("ecsim ") + command + ": " + e.what(),

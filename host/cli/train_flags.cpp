@@ -57,6 +57,26 @@ void add_field_flags(po::options_description& desc, train::TrainConfig& cfg, Mem
   (add_field_flag(desc, cfg, members), ...);
 }
 
+// the run settings a resume may change (--generations, --threads) pass the ranges of their fields,
+// as on a fresh run, before the run directory is opened
+void check_resume_overrides(const train::TrainConfig& cfg, const po::variables_map& vm) {
+  train::TrainRun::for_each_field([&](const fields::Info& info, auto m) {
+    using T = std::remove_cvref_t<decltype(cfg.*m)>;
+    const std::string flag = train::train_flag(info);
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      if (!vm.count(flag) || vm[flag].defaulted()) return;
+      const T v = cfg.*m;
+      const double x = static_cast<double>(v);
+      if (!std::isfinite(info.lo) || (x >= info.lo && x <= info.hi)) return;
+      std::string range = std::isfinite(info.hi) ? "in [" + default_text(static_cast<T>(info.lo)) + ", " +
+                                                       default_text(static_cast<T>(info.hi)) + "]"
+                                                 : "at least " + default_text(static_cast<T>(info.lo));
+      throw Error("--" + flag + " " + default_text(v) + " must be " + range + " (resuming)",
+                  "give --" + flag + " a value " + range + ", or leave it out to keep the run's");
+    }
+  });
+}
+
 }  // namespace
 
 po::options_description train_options(TrainFlags& f) {
@@ -105,6 +125,7 @@ train::Trainer make_trainer(TrainFlags& f, const po::variables_map& vm) {
         throw Error("--" + name + " cannot be changed when resuming (the run's config.json fixes it)",
                     "resume with only --resume DIR [--generations N] [--threads T]");
     }
+    check_resume_overrides(c, vm);
     return train::Trainer::resume(f.resume, vm["generations"].defaulted() ? 0 : c.generations,
                                   vm["threads"].defaulted() ? 0 : c.threads);
   }

@@ -122,6 +122,19 @@ TEST(EnergyReport, CompareRunsAtEqualWallClock) {
   EXPECT_NE(missing.output.find("has no config.json"), std::string::npos) << missing.output;
 }
 
+TEST(EnergyReport, NegativeAndNonFiniteNumbersAreRefused) {
+  const auto expect_error = [](const std::string& args, const std::string& needle) {
+    auto r = test::run_ecsim(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+  };
+  expect_error("report --compare-methods --task hopper --pop -5", "--pop -5 is negative");
+  expect_error("report --compare-methods --task hopper --pop -5", "fix: give --pop a non-negative integer");
+  expect_error("verify-rtl --vectors -1", "--vectors -1 is negative");
+  expect_error("sweep --param cores=1 --rho inf --out nowhere", "--rho inf is not a finite number");
+  expect_error("sweep --param cores=1 --rho nan --out nowhere", "--rho nan is not a finite number");
+}
+
 TEST(EnergySweep, GridFromAFile) {
   const test::ScratchDir d("sweep_file");
   test::write_text(d / "grid.json", R"({"word_bits": [32, 64], "noc.barrier_cycles": [2, 8]})");

@@ -58,6 +58,27 @@ TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
   EXPECT_NE(test::read_text(dir / "a.csv"), test::read_text(dir / "f.csv"));
 }
 
+TEST(SimulateCli, NegativeSeedsAndNonFiniteRhoAreRefused) {
+  const test::ScratchDir dir("sim_numbers");
+  const std::string trace = make_trace(dir, 4, 11);
+  const std::string base = "simulate --trace " + trace + " --d-out 3 --out " + (dir / "o.csv").string();
+  auto neg = test::run_ecsim(base + " --rho-const 0.5 --seed -2");
+  EXPECT_EQ(neg.code, 2) << neg.output;
+  EXPECT_NE(neg.output.find("--seed -2 is negative; the flag takes an integer in [0, 18446744073709551615]"),
+            std::string::npos)
+      << neg.output;
+  auto init = test::run_ecsim(base + " --rho-const 0.5 --init-seed -1");
+  EXPECT_EQ(init.code, 2) << init.output;
+  EXPECT_NE(init.output.find("--init-seed -1 is negative"), std::string::npos) << init.output;
+  for (const char* v : {"inf", "nan", "-inf"}) {
+    auto r = test::run_ecsim(base + " --rho-const " + v);
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("--rho-const " + std::string(v) + " is not a finite number"), std::string::npos)
+        << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "o.csv"));
+}
+
 TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
   const test::ScratchDir dir("sim_chip");
   const std::string trace = make_trace(dir, 12, 11);

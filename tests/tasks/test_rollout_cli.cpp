@@ -106,6 +106,18 @@ TEST(TasksRollout, WritesTheTrajectoryTheEnvProduces) {
   EXPECT_NE(r.output.find("-> " + out), std::string::npos) << r.output;
 }
 
+TEST(TasksRollout, NonFiniteResetNoiseIsRefused) {
+  TempDir dir;
+  const std::string acts = dir.write("a.csv", actions_csv(3, 3, 0.1));
+  for (const char* v : {"inf", "nan"}) {
+    const auto r = run_ecsim("rollout --task hopper --reset-noise " + std::string(v) + " --actions " + q(acts) +
+                             " --out " + q(dir.file("traj.csv")));
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("--reset-noise " + std::string(v) + " is not a finite number"), std::string::npos)
+        << r.output;
+  }
+}
+
 TEST(TasksRollout, HumanoidV5HasAContactColumnAndResetNoiseZeroStartsAtQpos0) {
   TempDir dir;
   const std::string acts = dir.write("a.csv", actions_csv(17, 3, 0.1));

@@ -224,6 +224,15 @@ TEST(TrainCli, CorruptAndMismatchedCheckpointsAreClearErrors) {
   fs::create_directories(base / "empty");
   expect_error("train --resume " + (base / "empty").string(), "not a run directory");
   expect_error("train --resume " + d.string() + " --pop 4", "cannot be changed when resuming");
+  // a resume's overrides pass the same ranges as on a fresh run, and the refused command changes nothing
+  const std::string cfg_before = ecsim::test::read_text(d / "config.json");
+  const std::string ckpt_before = ecsim::test::read_text(d / "checkpoint.ckpt");
+  expect_error("train --resume " + d.string() + " --threads 0", "--threads 0 must be in [1, 1024] (resuming)");
+  expect_error("train --resume " + d.string() + " --threads 2000", "--threads 2000 must be in [1, 1024] (resuming)");
+  expect_error("train --resume " + d.string() + " --generations -4", "--generations -4 must be at least 1 (resuming)");
+  expect_error("train --resume " + d.string() + " --generations 0", "--generations 0 must be at least 1 (resuming)");
+  EXPECT_EQ(ecsim::test::read_text(d / "config.json"), cfg_before);
+  EXPECT_EQ(ecsim::test::read_text(d / "checkpoint.ckpt"), ckpt_before);
   expect_error("train " + kSmall + " --out " + d.string(), "already holds a training run");
   expect_error("eval " + (base / "empty").string(), "not a policy image");
 }
@@ -255,6 +264,14 @@ TEST(TrainCli, BadFlagsAreClearErrors) {
   expect_error("train --task hopper", "--out DIR is required");
   expect_error("eval", "needs a run directory");
   expect_error("eval " + (base / "x").string() + " --episodes 0", "--episodes must be at least 1");
+  // program_options alone would read -1 into an unsigned as 2^64 - 1, and inf or nan into a double
+  expect_error("train --seed -1" + o, "--seed -1 is negative; the flag takes an integer in [0, 18446744073709551615]");
+  expect_error("eval " + (base / "x").string() + " --seed -1", "--seed -1 is negative");
+  for (const char* flag : {"--adam-eps", "--weight-decay", "--es-weight-decay", "--lr", "--sigma", "--beta1"}) {
+    expect_error(std::string("train ") + flag + " inf" + o, std::string(flag) + " inf is not a finite number");
+    expect_error(std::string("train ") + flag + " nan" + o, std::string(flag) + " nan is not a finite number");
+  }
+  EXPECT_FALSE(fs::exists(base / "x"));
 }
 
 // A short real training: the population's mean return must rise well above generation 1's.
