@@ -150,6 +150,12 @@ StepResult Env::step(const double* action) {
     if (contact_cost > s.contact_cost_max) contact_cost = s.contact_cost_max;  // np.clip(., -inf, max)
     reward = reward - contact_cost;
   }
+  // a non-finite reward (an overflowing ctrl cost, a NaN velocity) is a physics failure too
+  if (!std::isfinite(reward)) {
+    r.terminated = true;
+    r.reason = EndReason::kNanState;
+    return r;
+  }
   r.reward = reward;
   r.components.forward = forward;
   r.components.ctrl = -ctrl_cost;

@@ -66,6 +66,12 @@ std::vector<std::string> task_names();
 // when none exists.
 std::string default_model_dir();
 
+// Installs, once per process, MuJoCo's error and warning hooks (Model::load calls it): a fatal
+// MuJoCo error (mju_error) throws ecsim::Error with MuJoCo's message instead of prompting
+// "Press Enter to exit" and writing MUJOCO_LOG.TXT; warnings are silent (Env::step reads
+// mjData::warning[]). Hooks the embedding program installed first are left alone.
+void install_mujoco_handlers();
+
 // Deleters so unique_ptr/shared_ptr own MuJoCo handles.
 struct MjModelDeleter {
   void operator()(mjModel* m) const { mj_deleteModel(m); }
@@ -81,8 +87,9 @@ class Model {
   // file and what is wrong: missing file, XML error, wrong joints, missing actuators, sizes.
   static std::shared_ptr<const Model> load(const TaskSpec& spec, const std::string& path = {});
 
-  // Checks an already compiled model against spec (load() calls it). Throws ecsim::Error;
-  // `label` names the model in messages.
+  // Checks an already compiled model against spec (load() calls it): names, types, counts, and
+  // physical parameters (timestep > 0; finite masses >= 0 with a robot mass > 0; finite nonzero
+  // gears; finite geom sizes and ctrl ranges). Throws ecsim::Error; `label` names the model.
   static void validate(const TaskSpec& spec, const mjModel* m, const std::string& label);
 
   const TaskSpec& spec() const { return m_spec; }
@@ -93,6 +100,7 @@ class Model {
 
  private:
   Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, std::string path);
+  static void validate_physics(const mjModel* m, const std::string& who);
 
   TaskSpec m_spec;
   std::unique_ptr<mjModel, MjModelDeleter> m_mj;
@@ -107,7 +115,7 @@ enum class EndReason {
   kNone,           // still running
   kUnhealthy,      // the healthy rule failed (Gymnasium's terminated)
   kTimeLimit,      // max_episode_steps reached (Gymnasium's truncated)
-  kNanState,       // qpos/qvel not finite, or MuJoCo flagged a bad qpos/qvel/qacc (and reset)
+  kNanState,       // qpos/qvel or the reward not finite, or MuJoCo flagged a bad qpos/qvel/qacc (and reset)
   kMujocoWarning,  // any other MuJoCo warning (contact/constraint buffer full, singular inertia)
   kBadAction,      // the action had a NaN or infinite entry; the physics was not stepped
 };

@@ -1,9 +1,11 @@
 // Loading and validating MJCF models for the locomotion tasks.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <sstream>
 
 #include "common/error.h"
 #include "tasks/env.h"
@@ -21,11 +23,32 @@ namespace {
 // is left alone.
 void quiet_warning(const char*) {}
 
-void install_warning_handler() {
+// MuJoCo's default error handler prints "Press Enter to exit", appends to MUJOCO_LOG.TXT and
+// exits. A fatal MuJoCo error becomes an ecsim::Error instead. Throwing through the engine's C
+// frames is what MuJoCo's own model compiler does with this hook (libmujoco has unwind tables);
+// the handler must not return, because mju_error carries on after it.
+[[noreturn]] void throwing_error(const char* msg) {
+  throw Error(std::string("MuJoCo ") + mj_versionString() + " error: " + (msg ? msg : "(no message)"),
+              "check the model's physical parameters and the actions; this is MuJoCo refusing the input");
+}
+
+void install_handlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (!mju_user_warning) mju_user_warning = quiet_warning;
+    if (!mju_user_error) mju_user_error = throwing_error;
   });
+}
+
+std::string num(double v) {
+  std::ostringstream o;
+  o << v;
+  return o.str();
+}
+
+std::string name_of(const mjModel* m, int type, int id, const char* kind) {
+  const char* n = mj_id2name(m, type, id);
+  return std::string(kind) + " " + (n && *n ? std::string("'") + n + "'" : "#" + std::to_string(id));
 }
 
 const char* joint_type_name(int t) {
@@ -87,7 +110,7 @@ Model::Model(const TaskSpec& spec, std::unique_ptr<mjModel, MjModelDeleter> m, s
 }
 
 std::shared_ptr<const Model> Model::load(const TaskSpec& spec, const std::string& path_in) {
-  install_warning_handler();
+  install_handlers();
   const std::string path = path_in.empty() ? (fs::path(default_model_dir()) / spec.model_file).string() : path_in;
   std::error_code ec;
   if (!fs::exists(path, ec))
@@ -177,11 +200,60 @@ void Model::validate(const TaskSpec& spec, const mjModel* m, const std::string& 
                     " needs plain motors (no dyntype)",
                 "use <motor> actuators");
 
+  validate_physics(m, who);
+
   // bodies: humanoid's observation has one block per body
   if (spec.robot == Robot::kHumanoid && m->nbody != spec.nbody)
     throw Error(who + " has " + std::to_string(m->nbody) + " bodies (world included), " + task + " needs " +
                     std::to_string(spec.nbody) + " (the observation has one cinert/cvel/cfrc_ext block per body)",
                 "use the humanoid body tree: torso, lwaist, pelvis, thighs, shins, feet, arms");
+}
+
+void install_mujoco_handlers() { install_handlers(); }
+
+// Values MuJoCo compiles without complaint but that make the physics meaningless: a zero or
+// negative timestep (NaN rewards, or time running backwards), non-finite or negative masses,
+// zero or non-finite gears, non-finite sizes and control ranges.
+void Model::validate_physics(const mjModel* m, const std::string& who) {
+  constexpr int kGearSize = 6;
+  const double ts = m->opt.timestep;
+  if (!std::isfinite(ts) || !(ts > 0))
+    throw Error(who + ": <option timestep=\"" + num(ts) + "\"> is not a positive finite number of seconds",
+                "set <option timestep> to a small positive value, e.g. 0.002 as in the project's hopper.xml");
+  double robot_mass = 0;
+  for (int b = 0; b < m->nbody; ++b) {
+    const double mass = m->body_mass[b];
+    if (!std::isfinite(mass) || mass < 0)
+      throw Error(who + ": " + name_of(m, mjOBJ_BODY, b, "body") + " has mass " + num(mass) +
+                      ", which is not a finite number >= 0",
+                  "fix the mass (or the density/size of its geoms) in the MJCF file");
+    if (b > 0) robot_mass += mass;
+  }
+  if (!(robot_mass > 0))
+    throw Error(who + ": the robot's bodies have a total mass of " + num(robot_mass) + ", it must be > 0",
+                "give the bodies mass (a geom mass or density, or an <inertial> element)");
+  for (int a = 0; a < m->nu; ++a) {
+    const double* gear = m->actuator_gear + kGearSize * a;  // nu x 6 in mjmodel.h
+    for (int k = 0; k < kGearSize; ++k)
+      if (!std::isfinite(gear[k]))
+        throw Error(who + ": " + name_of(m, mjOBJ_ACTUATOR, a, "actuator") + " has gear " + num(gear[k]) +
+                        ", which is not finite",
+                    "set a finite gear on the actuator, e.g. gear=\"200\"");
+    if (gear[0] == 0)
+      throw Error(who + ": " + name_of(m, mjOBJ_ACTUATOR, a, "actuator") + " has gear 0, so its control has no effect",
+                  "set a nonzero gear on the actuator, e.g. gear=\"200\"");
+    const double lo = m->actuator_ctrlrange[2 * a], hi = m->actuator_ctrlrange[2 * a + 1];
+    if (!std::isfinite(lo) || !std::isfinite(hi))
+      throw Error(who + ": " + name_of(m, mjOBJ_ACTUATOR, a, "actuator") + " has ctrlrange \"" + num(lo) + " " +
+                      num(hi) + "\", which is not finite",
+                  "set a finite ctrlrange on the actuator, e.g. ctrlrange=\"-1 1\"");
+  }
+  for (int g = 0; g < m->ngeom; ++g)
+    for (int k = 0; k < 3; ++k)
+      if (!std::isfinite(m->geom_size[3 * g + k]))
+        throw Error(who + ": " + name_of(m, mjOBJ_GEOM, g, "geom") + " has size " + num(m->geom_size[3 * g + k]) +
+                        ", which is not finite",
+                    "set finite sizes on the geom");
 }
 
 }  // namespace ecsim::tasks

@@ -108,6 +108,13 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     pop_steps += res.results[i].steps;
     cnt += res.results[i].counters;
   }
+  // a NaN/inf return would rank arbitrarily and steer the update: stop before any state changes
+  for (size_t i = 0; i < pop; ++i)
+    if (!std::isfinite(f[i]))
+      throw Error("generation " + std::to_string(g) + ": individual " + std::to_string(i) + " of " +
+                      std::to_string(pop) + " has fitness " + std::to_string(f[i]) +
+                      ", which is not finite; training stopped before updating the parameters",
+                  "check the model's physics (--model) and the backend; the run directory keeps its last checkpoint");
   for (const auto& r : res.results) s.frames += r.steps;
   for (int k = 0; k < c.eval_episodes; ++k)
     s.eval_mean += res.results[pop + static_cast<size_t>(k)].ret / c.eval_episodes;

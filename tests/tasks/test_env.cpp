@@ -416,6 +416,14 @@ TEST(TasksTermination, PhysicsFailuresEndTheEpisodeWithAReason) {
   EXPECT_EQ(r.reason, EndReason::kBadAction);
   EXPECT_EQ(std::vector<double>(env.data()->qpos, env.data()->qpos + m->nq), before);
 
+  // a finite action so large that the ctrl cost overflows: the reward is not finite
+  env.reset(5);
+  const double huge[3] = {1e200, 0, 0};
+  r = env.step(huge);
+  EXPECT_TRUE(r.terminated);
+  EXPECT_EQ(r.reason, EndReason::kNanState);
+  EXPECT_EQ(r.reward, 0.0);
+
   // reset clears the failure
   env.reset(4);
   r = env.step(zero);
@@ -588,6 +596,74 @@ TEST(TasksModel, BadModelsGetErrorsThatNameWhatIsWrong) {
       dir.write("hat.xml", test::patched_model("humanoid.xml", {{"<geom name=\"head\"", extra_body}}));
   std::string m8 = error_of([&] { Model::load(make_task_spec("humanoid"), path8); });
   EXPECT_NE(m8.find("has 15 bodies"), std::string::npos) << m8;
+}
+
+TEST(TasksModel, NonPhysicalParametersAreErrorsThatNameTheElementAndValue) {
+  TempDir dir;
+  const TaskSpec& hop = make_task_spec("hopper");
+  const auto msg = [&](const std::string& name, std::initializer_list<std::pair<std::string, std::string>> edits) {
+    const std::string path = dir.write(name, test::patched_model("hopper.xml", edits));
+    return error_of([&] { Model::load(hop, path); });
+  };
+  const std::string ts = "timestep=\"0.002\"";
+  struct Case {
+    std::string file;
+    std::string from, to;
+    std::vector<std::string> expect;
+  };
+  const std::vector<Case> cases = {
+      {"ts0.xml", ts, "timestep=\"0\"", {"ts0.xml", "<option timestep=\"0\"> is not a positive finite number"}},
+      {"tsneg.xml", ts, "timestep=\"-0.01\"", {"<option timestep=\"-0.01\"> is not a positive finite"}},
+      {"tsnan.xml", ts, "timestep=\"nan\"", {"<option timestep=\"nan\">"}},
+      {"gear0.xml", "gear=\"200\"", "gear=\"0\"", {"actuator 'thigh_motor' has gear 0"}},
+      {"gearinf.xml", "gear=\"200\"", "gear=\"inf\"", {"actuator 'thigh_motor' has gear inf, which is not finite"}},
+      {"ctrlinf.xml",
+       "ctrlrange=\"-1 1\"",
+       "ctrlrange=\"-inf 1\"",
+       {"actuator 'thigh_motor' has ctrlrange \"-inf 1\", which is not finite"}},
+      {"sizeinf.xml",
+       "size=\"20 20 0.125\"",
+       "size=\"inf 20 0.125\"",
+       {"geom 'floor' has size inf, which is not finite"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    const std::string m = msg(c.file, {{c.from, c.to}});
+    for (const auto& e : c.expect) EXPECT_NE(m.find(e), std::string::npos) << m;
+    EXPECT_NE(m.find("model '"), std::string::npos) << m;
+  }
+
+  // MuJoCo 2.2.2's compiler refuses bad masses itself; the check stands behind it for compiled
+  // models handed to validate()
+  const auto mass_error = [&](const std::function<void(mjModel*)>& edit) {
+    std::unique_ptr<mjModel, MjModelDeleter> m(mj_copyModel(nullptr, model_of("hopper")->mj()));
+    edit(m.get());
+    return error_of([&] { Model::validate(hop, m.get(), "edited"); });
+  };
+  std::string neg = mass_error([](mjModel* m) { m->body_mass[4] = -1; });
+  EXPECT_NE(neg.find("model 'edited': body 'foot' has mass -1, which is not a finite number >= 0"), std::string::npos)
+      << neg;
+  std::string nan = mass_error([](mjModel* m) { m->body_mass[2] = std::numeric_limits<double>::quiet_NaN(); });
+  EXPECT_NE(nan.find("body 'thigh' has mass nan"), std::string::npos) << nan;
+  std::string zero = mass_error([](mjModel* m) {
+    for (int b = 0; b < m->nbody; ++b) m->body_mass[b] = 0;
+  });
+  EXPECT_NE(zero.find("the robot's bodies have a total mass of 0, it must be > 0"), std::string::npos) << zero;
+}
+
+TEST(TasksModel, MujocoErrorsBecomeEcsimErrorsWithoutAPromptOrALogFile) {
+  install_mujoco_handlers();
+  TempDir dir;
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.file(""));
+  const std::string m = error_of([] { mju_error("ecsim test error 42"); });
+  std::filesystem::current_path(cwd);
+  EXPECT_NE(m.find("MuJoCo"), std::string::npos) << m;
+  EXPECT_NE(m.find("ecsim test error 42"), std::string::npos) << m;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("MUJOCO_LOG.TXT")));
+  // warnings are silent as well
+  mju_warning("ecsim test warning");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("MUJOCO_LOG.TXT")));
 }
 
 TEST(TasksModel, DefaultModelDirectoryHoldsEveryTaskModel) {

@@ -175,6 +175,8 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
   const std::string no_motor = dir.write(
       "no_motor.xml", test::patched_model("hopper.xml", {{"<motor name=\"foot_motor\" joint=\"foot_joint\"/>", ""}}));
   const std::string broken = dir.write("broken.xml", "<mujoco><worldbody><body></mujoco>\n");
+  const std::string ts0 =
+      dir.write("ts0.xml", test::patched_model("hopper.xml", {{"timestep=\"0.002\"", "timestep=\"0\""}}));
 
   const std::vector<BadCase> cases = {
       {"wrong joint count",
@@ -186,6 +188,9 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
       {"unreadable XML",
        "rollout --task hopper --model " + q(broken) + " --actions " + q(good) + base,
        {"broken.xml", "could not be loaded"}},
+      {"zero timestep",
+       "rollout --task hopper --model " + q(ts0) + " --actions " + q(good) + base,
+       {"ts0.xml", "<option timestep=\"0\"> is not a positive finite number", "fix: set <option timestep>"}},
       {"no model file",
        "rollout --task hopper --model " + q(dir.file("nope.xml")) + " --actions " + q(good) + base,
        {"nope.xml' does not exist"}},

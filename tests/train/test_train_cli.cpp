@@ -2,10 +2,12 @@
 // bit-identical resume after a kill, corrupt/mismatched checkpoints, bad flags, a short Hopper
 // training that must improve the population return.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +16,7 @@
 
 #include "../host/cli_util.h"
 #include "common/binio.h"
+#include "common/error.h"
 #include "legacy_checkpoint.h"
 #include "train/trainer.h"
 
@@ -376,4 +379,57 @@ TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
   for (const char* f : {"curve.png", "curve.gp", "plot.png", "metrics.csv.tmp"})
     EXPECT_FALSE(fs::exists(scratch / "without" / f)) << f;
   EXPECT_TRUE(fs::exists(scratch / "without/metrics.csv"));
+}
+
+namespace {
+
+// An evaluator whose population returns include a NaN: the generation step throws and leaves the
+// parameters, Adam state and generation count as they were.
+class NanEvaluator : public eval::Evaluator {
+ public:
+  explicit NanEvaluator(std::unique_ptr<eval::Evaluator> inner) : m_inner(std::move(inner)) {}
+  std::string name() const override { return "nan"; }
+  void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
+    m_inner->load(params, norm);
+  }
+  eval::BatchResult evaluate(const std::vector<eval::Job>& jobs) override {
+    eval::BatchResult r = m_inner->evaluate(jobs);
+    r.results[3].ret = std::nan("");
+    return r;
+  }
+
+ private:
+  std::unique_ptr<eval::Evaluator> m_inner;
+};
+
+}  // namespace
+
+TEST(TrainCli, NonFiniteFitnessStopsTrainingBeforeTheUpdate) {
+  train::TrainConfig c;
+  ref::NetworkShape s;
+  s.n_neurons = 64;
+  s.n_exc = 32;
+  s.d_in = 11;
+  s.d_out = 3;
+  c.net.desc = ref::make_network_desc(s);
+  c.pop = 8;
+  c.max_steps = 20;
+  c.eval_episodes = 2;
+  c.plot = false;
+  const std::string dir = testing::TempDir() + "/ecsim_train_nan_" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  auto t = train::Trainer::start(c, dir);
+  const train::ControllerState before = t.state();
+  NanEvaluator ev(eval::make_evaluator("functional", train::evaluator_config(c)));
+  std::string msg = "(no ecsim::Error thrown)";
+  try {
+    t.step(ev);
+  } catch (const Error& e) {
+    msg = e.what();
+  }
+  EXPECT_NE(msg.find("generation 1: individual 3 of 8 has fitness nan, which is not finite"), std::string::npos) << msg;
+  EXPECT_EQ(t.state().params, before.params);
+  EXPECT_EQ(t.state().adam.m, before.adam.m);
+  EXPECT_EQ(t.state().generation, before.generation);
+  fs::remove_all(dir);
 }
