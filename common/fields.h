@@ -197,13 +197,11 @@ void from_value(const boost::json::value& jv, T& out, const Info& info, const st
     const long double lo = std::max<long double>(static_cast<long double>(std::numeric_limits<T>::min()), info.lo);
     const long double hi = std::min<long double>(static_cast<long double>(std::numeric_limits<T>::max()), info.hi);
     if (!ok || x < lo || x > hi) {
-      std::string range = "[" + std::to_string(static_cast<long long>(std::max<long double>(lo, -9.2e18L))) + ", ";
-      range += (hi >= 1.8e19L ? std::to_string(std::numeric_limits<T>::max())
-                              : std::to_string(static_cast<unsigned long long>(std::max<long double>(hi, 0)))) +
-               "]";
-      if (hi < 0)
-        range =
-            "[" + std::to_string(static_cast<long long>(lo)) + ", " + std::to_string(static_cast<long long>(hi)) + "]";
+      // lo and hi lie inside T's range, which long double holds exactly (64-bit mantissa)
+      auto text = [](long double v) {
+        return v < 0 ? std::to_string(static_cast<long long>(v)) : std::to_string(static_cast<unsigned long long>(v));
+      };
+      const std::string range = "[" + text(std::ceil(lo)) + ", " + text(std::floor(hi)) + "]";
       fail("= " + boost::json::serialize(jv) + " must be an integer in " + range, info.doc);
     }
     out = static_cast<T>(jv.is_uint64()  ? static_cast<T>(jv.as_uint64())

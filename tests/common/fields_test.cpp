@@ -88,6 +88,14 @@ TEST(Fields, JsonRoundTripAndStrictReading) {
               std::string::npos)
         << err.what();
   }
+  try {
+    fields::from_json(parse(R"({"steps": -1})"), m, "test");
+    FAIL();
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("steps = -1 must be an integer in [0, 18446744073709551615]"),
+              std::string::npos)
+        << err.what();
+  }
   EXPECT_EQ(fields::count<Ranged>(), 1u);
 
   New inf;
