@@ -13,12 +13,6 @@ namespace fs = std::filesystem;
 namespace ecsim {
 namespace {
 
-std::set<std::string> entries(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-  return names;
-}
-
 TEST(OutputCli, DirectoriesAndFifosAreNeverWrittenOver) {
   const test::ScratchDir d("output_cli");
   test::write_text(d / "trace.csv", "obs_0,obs_1\n0.1,0.2\n0.3,-0.1\n");
@@ -31,7 +25,7 @@ TEST(OutputCli, DirectoriesAndFifosAreNeverWrittenOver) {
     a.insert(a.end(), extra.begin(), extra.end());
     return test::run_ecsim(a);
   };
-  const std::set<std::string> before = entries(d.path());
+  const std::set<std::string> before = test::dir_entries(d.path());
   for (const auto& extra : std::vector<std::vector<std::string>>{
            {"--out", (d / "adir").string()},
            {"--out", (d / "afifo").string()},
@@ -41,7 +35,7 @@ TEST(OutputCli, DirectoriesAndFifosAreNeverWrittenOver) {
     EXPECT_EQ(r.code, 2) << r.output;
     EXPECT_NE(r.output.find("fix:"), std::string::npos) << r.output;
   }
-  EXPECT_EQ(entries(d.path()), before);  // no adir.vcd beside the directory, no o.csv, no temporaries
+  EXPECT_EQ(test::dir_entries(d.path()), before);  // no adir.vcd beside the directory, no o.csv, no temporaries
   EXPECT_TRUE(fs::is_directory(d / "adir"));
   EXPECT_TRUE(fs::is_fifo(d / "afifo"));
 }

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "common/error.h"
+#include "small_config.h"
 #include "train/config.h"
 
 using namespace ecsim;
@@ -20,16 +21,7 @@ namespace {
 // `ecsim train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --generations 2`
 // on a 2-core machine
 train::TrainConfig small_run() {
-  train::TrainConfig c;
-  ref::NetworkShape s;
-  s.n_neurons = 64;
-  s.n_exc = 32;
-  s.d_in = 11;
-  s.d_out = 3;
-  c.net.desc = ref::make_network_desc(s);
-  c.pop = 8;
-  c.max_steps = 60;
-  c.eval_episodes = 2;
+  train::TrainConfig c = test::small_train_config(60);
   c.generations = 2;
   c.threads = 2;
   return c;

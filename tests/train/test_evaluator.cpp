@@ -14,6 +14,7 @@
 #include "eval/evaluator.h"
 #include "eval/policy_image.h"
 #include "nes/nes.h"
+#include "small_config.h"
 #include "train/trainer.h"
 
 using namespace ecsim;
@@ -119,16 +120,7 @@ TEST(TrainEvaluator, UnknownBackendsAreClearErrors) {
 TEST(TrainEvaluator, TrainerStepIndependentOfThreads) {
   std::vector<train::ControllerState> states;
   for (int threads : {1, 2}) {
-    train::TrainConfig c;
-    ref::NetworkShape s;
-    s.n_neurons = 64;
-    s.n_exc = 32;
-    s.d_in = 11;
-    s.d_out = 3;
-    c.net.desc = ref::make_network_desc(s);
-    c.pop = 8;
-    c.max_steps = 50;
-    c.eval_episodes = 2;
+    train::TrainConfig c = test::small_train_config(50);
     c.threads = threads;
     c.plot = false;
     const std::string dir =

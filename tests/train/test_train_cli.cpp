@@ -18,6 +18,7 @@
 #include "common/binio.h"
 #include "common/error.h"
 #include "legacy_checkpoint.h"
+#include "small_config.h"
 #include "train/trainer.h"
 
 using namespace ecsim;
@@ -405,16 +406,7 @@ class NanEvaluator : public eval::Evaluator {
 }  // namespace
 
 TEST(TrainCli, NonFiniteFitnessStopsTrainingBeforeTheUpdate) {
-  train::TrainConfig c;
-  ref::NetworkShape s;
-  s.n_neurons = 64;
-  s.n_exc = 32;
-  s.d_in = 11;
-  s.d_out = 3;
-  c.net.desc = ref::make_network_desc(s);
-  c.pop = 8;
-  c.max_steps = 20;
-  c.eval_episodes = 2;
+  train::TrainConfig c = test::small_train_config(20);
   c.plot = false;
   const std::string dir = testing::TempDir() + "/ecsim_train_nan_" + std::to_string(::getpid());
   fs::remove_all(dir);

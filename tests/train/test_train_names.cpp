@@ -14,12 +14,6 @@ namespace fs = std::filesystem;
 namespace ecsim {
 namespace {
 
-std::set<std::string> entries(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-  return names;
-}
-
 TEST(TrainNames, HostileOutNamesAreOnlyNames) {
   const test::ScratchDir d("train_names");
   for (const std::string name :
@@ -29,7 +23,7 @@ TEST(TrainNames, HostileOutNamesAreOnlyNames) {
                                     "--max-steps", "30", "--eval-episodes", "1", "--progress", "never", "--threads",
                                     "1", "--out", out.string()});
     ASSERT_EQ(r.code, 0) << name << "\n" << r.output;
-    std::set<std::string> files = entries(out);
+    std::set<std::string> files = test::dir_entries(out);
     files.erase("curve.png");  // drawn when gnuplot is installed
     EXPECT_EQ(files, (std::set<std::string>{"checkpoint.ckpt", "config.json", "metrics.csv", "policy"})) << name;
     if (!fs::exists(out / "curve.png")) {
@@ -37,7 +31,7 @@ TEST(TrainNames, HostileOutNamesAreOnlyNames) {
     }
   }
   // nothing else was created: not in the scratch directory, not in the working directory
-  EXPECT_EQ(entries(d.path()).size(), 3u);
+  EXPECT_EQ(test::dir_entries(d.path()).size(), 3u);
   for (const char* p : {"PWNED", "PWNED2", "PWNED3"}) {
     EXPECT_FALSE(fs::exists(p)) << p;
     EXPECT_FALSE(fs::exists(d / p)) << p;
