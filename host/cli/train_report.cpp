@@ -47,6 +47,8 @@ void ProgressLine::finish() const {
 void print_start(const train::Trainer& trainer) {
   const uint64_t first = trainer.state().generation;
   const int generations = trainer.config().generations;
+  if (trainer.restarted())
+    std::cout << "run has no checkpoint yet (it stopped before its first one): starting it again from generation 0\n";
   if (first >= static_cast<uint64_t>(generations))
     std::cout << "run already has " << first << " of " << generations << " generations; nothing to do\n";
 }

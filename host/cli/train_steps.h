@@ -69,7 +69,7 @@ class ProgressLine {
   double m_recent = 0;
   int m_nrecent = 0;
 };
-// the line before the run when there is nothing to do
+// the line before the run: a restart in place, or nothing to do
 void print_start(const train::Trainer& trainer);
 // the lines after the run: how it ended, the last generation, the chip and energy, MPI
 void print_summary(const train::Trainer& trainer, const train::GenerationStats& last, bool timed_out,

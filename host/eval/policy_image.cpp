@@ -57,8 +57,41 @@ NetSpec net_from_json(const json::value& v, const std::string& where) {
   }
 }
 
+namespace {
+
+// policy.json's "checksums": each file's size and CRC-32, so that a reader refuses an image
+// whose files do not belong together
+json::object file_checksum(const std::string& path) {
+  const std::string data = read_file(path, "policy image file");
+  json::object c;
+  c["bytes"] = data.size();
+  c["crc32"] = crc32(data.data(), data.size());
+  return c;
+}
+
+void check_file_checksum(const std::string& dir, const std::string& name, const json::object& checksums,
+                         const std::string& where) {
+  const json::value* c = checksums.if_contains(name);
+  if (!c) throw Error("'" + where + "' names no checksum for '" + name + "'", "regenerate the image");
+  const std::string data = read_file(dir + "/" + name, "policy image file");
+  const json::object& o = c->as_object();
+  if (o.at("bytes").to_number<uint64_t>() != data.size() ||
+      o.at("crc32").to_number<uint32_t>() != crc32(data.data(), data.size()))
+    throw Error("'" + dir + "/" + name + "' does not match the checksum in '" + where +
+                    "': the image's files are not from one write",
+                "regenerate the image (`ecsim train --resume RUN` rewrites a run's policy/)");
+}
+
+}  // namespace
+
 void save_policy_image(const std::string& dir, const PolicyImage& img) {
-  fs::create_directories(dir);
+  // the files go to a staged directory beside dir, which then replaces dir in one rename: a kill
+  // leaves the old image or the new one, never files of two generations
+  io::check_output_directory(dir);
+  const std::string staged = io::temporary_name(dir);
+  std::error_code ec;
+  fs::remove_all(staged, ec);
+  fs::create_directories(staged);
   json::object o;
   o["format"] = "ecsim-policy";
   o["version"] = 1;
@@ -67,22 +100,30 @@ void save_policy_image(const std::string& dir, const PolicyImage& img) {
   o["generation"] = img.generation;
   o["network"] = net_to_json(img.net);
   json::object files;
+  std::vector<std::string> names;
   if (img.net.method == Method::kEC) {
     ref::Theta t = ref::threshold_theta(img.net.desc.shape, img.params);
-    io::save_theta(dir + "/theta.bin", img.net.desc.shape, t);
+    io::save_theta(staged + "/theta.bin", img.net.desc.shape, t);
     files["theta"] = "theta.bin";
+    names.push_back("theta.bin");
   } else {
     BinWriter w;
     w.bytes("ECSIMW01", 8);
     w.put<uint32_t>(1);
     w.vec(img.params);
-    io::write_file_atomic(dir + "/weights.bin", w.finish_with_crc());
+    io::write_file_atomic(staged + "/weights.bin", w.finish_with_crc());
     files["weights"] = "weights.bin";
+    names.push_back("weights.bin");
   }
-  io::write_file_atomic(dir + "/normalizer.json", img.norm.to_json());
+  io::write_file_atomic(staged + "/normalizer.json", img.norm.to_json());
   files["normalizer"] = "normalizer.json";
+  names.push_back("normalizer.json");
   o["files"] = files;
-  io::write_file_atomic(dir + "/policy.json", json::serialize(o) + "\n");
+  json::object checksums;
+  for (const std::string& n : names) checksums[n] = file_checksum(staged + "/" + n);
+  o["checksums"] = std::move(checksums);
+  io::write_file_atomic(staged + "/policy.json", json::serialize(o) + "\n");
+  io::publish_directory(staged, dir);
 }
 
 PolicyImage load_policy_image(const std::string& path_in) {
@@ -113,6 +154,10 @@ PolicyImage load_policy_image(const std::string& path_in) {
     img.generation = o.at("generation").to_number<uint64_t>();
     img.net = net_from_json(o.at("network"), where);
     const json::object& files = o.at("files").as_object();
+    // images written before the checksums existed have none; a present one must match
+    if (const json::value* sums = o.if_contains("checksums"))
+      for (const auto& f : files)
+        check_file_checksum(dir, std::string(f.value().as_string()), sums->as_object(), where);
     img.norm = tasks::RunningNormalizer::from_json(
         read_file(dir + "/" + std::string(files.at("normalizer").as_string()), "normalizer"));
     if (img.net.method == Method::kEC) {

@@ -2,7 +2,8 @@
 // A directory holding
 //   policy.json      {"format":"ecsim-policy","version":1,"method":"ec"|"es","task":...,
 //                     "network":{shape, arith widths, arithmetic}, "generation":g,
-//                     "files":{"theta"|"weights":..., "normalizer":"normalizer.json"}}
+//                     "files":{"theta"|"weights":..., "normalizer":"normalizer.json"},
+//                     "checksums":{FILE:{"bytes":n,"crc32":c}, ...}}
 //   theta.bin        EC: θ* = (ρ > 0.5) in the θ file format (host/io/network_files.h), which
 //                    `ecsim simulate --theta` reads
 //   weights.bin      ES: the float32 weights μ, "ECSIMW01", u32 version, u64 count, floats, CRC-32
@@ -32,8 +33,10 @@ struct PolicyImage {
 boost::json::object net_to_json(const NetSpec& n);
 NetSpec net_from_json(const boost::json::value& v, const std::string& where);
 
+// writes the image as one unit: staged beside dir, then swapped in (io::publish_directory)
 void save_policy_image(const std::string& dir, const PolicyImage& img);
-// path: the image directory, its policy.json, or a run directory (uses RUN/policy)
+// path: the image directory, its policy.json, or a run directory (uses RUN/policy). A file whose
+// size or CRC-32 differs from the manifest's checksums is an error.
 PolicyImage load_policy_image(const std::string& path);
 
 }  // namespace ecsim::eval

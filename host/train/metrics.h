@@ -48,8 +48,8 @@ std::string metrics_row(const GenerationStats& s);
 std::string metrics_csv(const std::vector<std::string>& rows);
 
 // The rows of an existing metrics.csv (without the header) for generations 1..up_to, in order;
-// rows written before the chip columns existed get empty cells. Empty when the file is missing
-// or does not hold exactly those generations (the run continues without the lost rows).
+// rows written before the chip columns existed get empty cells. Stops at the first missing
+// generation (none when the file is missing), so the caller sees how many rows were lost.
 std::vector<std::string> read_metrics_rows(const std::string& path, uint64_t up_to);
 
 // A run's metrics.csv: one row per generation; cells by column (metrics_header() names them);

@@ -38,12 +38,13 @@ int remove_stale_temporaries(const std::string& dir) {
     for (const auto& e : fs::directory_iterator(d, ec)) {
       const std::string name = e.path().filename().string();
       const size_t at = name.rfind(".tmp.");
-      if (at == std::string::npos || !e.is_regular_file(ec)) continue;
+      // files, and staged deploy images (policy.tmp.PID, a directory)
+      if (at == std::string::npos || !(e.is_regular_file(ec) || e.is_directory(ec))) continue;
       const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;
       // a live writer (another process on this directory) keeps its file; ESRCH: nobody runs it
       if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;
-      if (fs::remove(e.path(), ec)) ++removed;
+      if (fs::remove_all(e.path(), ec) > 0) ++removed;
     }
   }
   return removed;
@@ -68,7 +69,9 @@ void check_run_dir(const std::string& dir) {
     throw Error("--resume '" + dir + "' is not a directory", "pass the --out directory of an earlier `ecsim train`");
   if (!fs::exists(dir + "/config.json"))
     throw Error("--resume '" + dir + "' is not a run directory (no config.json)",
-                "pass the --out directory of an earlier `ecsim train`");
+                "pass the --out directory of an earlier `ecsim train`; a run killed before it wrote config.json "
+                "starts again with the same `ecsim train ... --out " +
+                    dir + "` command");
 }
 
 TrainConfig read_run_config(const std::string& dir) {

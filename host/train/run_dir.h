@@ -25,8 +25,9 @@ void create_run_dir(const std::string& dir);
 // a run to resume: throws ecsim::Error if dir is not a run directory
 void check_run_dir(const std::string& dir);
 
-// removes the temporaries (NAME.tmp.PID, from io::write_file_atomic) that a killed process left in
-// dir and dir/policy: those whose process no longer runs. Returns how many it removed.
+// removes the temporaries (NAME.tmp.PID files from io::write_file_atomic, and staged deploy images
+// policy.tmp.PID) that a killed process left in dir and dir/policy: those whose process no longer
+// runs. Returns how many it removed.
 int remove_stale_temporaries(const std::string& dir);
 
 TrainConfig read_run_config(const std::string& dir);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "common/error.h"
 #include "eval/evaluator.h"
@@ -11,6 +12,26 @@ namespace ecsim::train {
 
 bool backend_counts_hardware(const std::string& backend) { return eval::backend_info(backend).counts_hardware; }
 
+namespace {
+
+// generation 0's state: everything a run starts from, derived from its config alone
+ControllerState initial_state(const TrainConfig& cfg) {
+  ControllerState st;
+  const int64_t n = cfg.net.param_count();
+  if (cfg.net.method == eval::Method::kEC) {
+    st.params.assign(static_cast<size_t>(n), static_cast<float>(cfg.rho_init));
+  } else {
+    st.params.resize(static_cast<size_t>(n));
+    nes::normal_noise(nes::individual_seed(cfg.seed, 0, 0), static_cast<size_t>(n), st.params.data());
+  }
+  st.adam.m.assign(static_cast<size_t>(n), 0.0f);
+  st.adam.v.assign(static_cast<size_t>(n), 0.0f);
+  st.norm = tasks::RunningNormalizer(static_cast<size_t>(cfg.net.desc.shape.d_in));
+  return st;
+}
+
+}  // namespace
+
 Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   cfg.validate();
   check_new_run_dir(out_dir);
@@ -18,17 +39,9 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   Trainer t(cfg, out_dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
   t.load_energy_setup();
+  t.m_st = initial_state(cfg);
   create_run_dir(out_dir);
-  const int64_t n = cfg.net.param_count();
-  if (cfg.net.method == eval::Method::kEC) {
-    t.m_st.params.assign(static_cast<size_t>(n), static_cast<float>(cfg.rho_init));
-  } else {
-    t.m_st.params.resize(static_cast<size_t>(n));
-    nes::normal_noise(nes::individual_seed(cfg.seed, 0, 0), static_cast<size_t>(n), t.m_st.params.data());
-  }
-  t.m_st.adam.m.assign(static_cast<size_t>(n), 0.0f);
-  t.m_st.adam.v.assign(static_cast<size_t>(n), 0.0f);
-  t.m_st.norm = tasks::RunningNormalizer(static_cast<size_t>(cfg.net.desc.shape.d_in));
+  remove_stale_temporaries(out_dir);  // of a run killed before it wrote config.json
   write_run_config(out_dir, cfg);
   return t;
 }
@@ -39,15 +52,25 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
   if (generations_override > 0) cfg.generations = generations_override;
   if (threads_override > 0) cfg.threads = threads_override;
   cfg.validate();
-  if (!has_checkpoint(dir))
-    throw Error("run '" + dir + "' has no checkpoint yet (it stopped before its first one)",
-                "start it again with a new --out (or delete the directory)");
   Trainer t(cfg, dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
   t.load_energy_setup();
-  t.m_st = read_checkpoint(dir, cfg);
-  // metrics rows up to the checkpoint's generation (none if they were lost: keep going without them)
-  t.m_metrics = read_metrics_rows(dir + "/metrics.csv", t.m_st.generation);
+  if (has_checkpoint(dir)) {
+    t.m_st = read_checkpoint(dir, cfg);
+    // metrics.csv is written before each checkpoint, so it holds a row for every generation up to
+    // the checkpoint's; rows after it are computed again
+    t.m_metrics = read_metrics_rows(dir + "/metrics.csv", t.m_st.generation);
+    if (t.m_metrics.size() < t.m_st.generation)
+      std::fprintf(stderr,
+                   "ecsim train: warning: %s/metrics.csv holds rows for generations 1 to %zu only, the checkpoint "
+                   "is at generation %llu; the rows after %zu are lost (the file was changed outside ecsim)\n",
+                   dir.c_str(), t.m_metrics.size(), static_cast<unsigned long long>(t.m_st.generation),
+                   t.m_metrics.size());
+  } else {
+    // killed before its first checkpoint: generation 0 follows from config.json alone
+    t.m_st = initial_state(cfg);
+    t.m_restarted = true;
+  }
   // everything checked: now the directory may change (temporaries a killed run left, config.json)
   remove_stale_temporaries(dir);
   // config.json records the latest generations/threads
@@ -233,6 +256,9 @@ bool Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uin
   if (!m_ev) m_ev = eval::make_evaluator(m_cfg.backend, evaluator_config(m_cfg));
   eval::Evaluator& ev = *m_ev;
   const auto last = static_cast<uint64_t>(m_cfg.generations);
+  // The write order (docs/training.md, "What a kill leaves"): the checkpoint is the commit point
+  // and comes last; every file written before it only runs ahead of it and is written again,
+  // identically, when --resume repeats the generations after the checkpoint.
   if (m_st.generation == 0) write_outputs();
   while (m_st.generation < last) {
     const GenerationStats s = step(ev);
@@ -240,8 +266,8 @@ bool Trainer::run(const std::function<void(const GenerationStats&)>& on_gen, uin
     const bool ckpt =
         s.generation % static_cast<uint64_t>(m_cfg.checkpoint_every) == 0 || s.generation == last || out_of_time;
     if (ckpt) {
-      write_checkpoint();
       write_outputs();
+      write_checkpoint();
     } else {
       write_metrics();
     }

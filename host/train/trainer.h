@@ -22,8 +22,11 @@ class Trainer {
  public:
   // fresh run: creates out_dir (must not hold a run)
   static Trainer start(const TrainConfig& cfg, const std::string& out_dir);
-  // resume: reads out_dir/config.json and checkpoint.ckpt; generations/threads may be overridden
+  // resume: reads out_dir/config.json and checkpoint.ckpt; generations/threads may be overridden.
+  // A run killed before its first checkpoint starts again from generation 0 in place.
   static Trainer resume(const std::string& out_dir, int generations_override, int threads_override);
+  // resume found no checkpoint and starts the run again from generation 0
+  bool restarted() const { return m_restarted; }
 
   const TrainConfig& config() const { return m_cfg; }
   const ControllerState& state() const { return m_st; }
@@ -48,6 +51,7 @@ class Trainer {
   Trainer(TrainConfig cfg, std::string dir) : m_cfg(std::move(cfg)), m_dir(std::move(dir)) {}
   TrainConfig m_cfg;
   std::string m_dir;
+  bool m_restarted = false;
   ControllerState m_st;
   std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
   std::vector<std::string> m_metrics;     // CSV rows without header, one per completed generation

@@ -199,6 +199,40 @@ std::string write_policy(const test::ScratchDir& dir) {
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n') + 1); }
 }  // namespace
 
+// The deploy image is written as one unit (staged, then swapped in) and its manifest holds each
+// file's size and CRC-32: files of two different writes are refused, not mixed.
+TEST(TrainPolicyImage, IsReplacedWholeAndRefusesFilesOfAnotherWrite) {
+  const test::ScratchDir dir("policy_image_unit");
+  const std::string path = write_policy(dir);
+  eval::PolicyImage img = eval::load_policy_image(path);
+  EXPECT_EQ(img.generation, 1u);
+  // a second write replaces the directory: nothing staged is left beside or inside it
+  img.generation = 2;
+  img.norm = tasks::RunningNormalizer(11);
+  std::vector<double> obs(11, 3.0);
+  img.norm.update(obs.data());
+  eval::save_policy_image(path, img);
+  EXPECT_EQ(eval::load_policy_image(path).generation, 2u);
+  EXPECT_EQ(test::dir_entries(dir.path()), std::set<std::string>({"policy"}));
+  EXPECT_EQ(test::dir_entries(path), std::set<std::string>({"normalizer.json", "policy.json", "theta.bin"}));
+  // the first image's normalizer beside the second image's manifest: a mix, refused
+  const std::string other = (dir / "other").string();
+  img.norm = tasks::RunningNormalizer(11);
+  eval::save_policy_image(other, img);
+  std::filesystem::copy_file(other + "/normalizer.json", path + "/normalizer.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  try {
+    eval::load_policy_image(path);
+    FAIL() << "a normalizer of another write was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not match the checksum"), std::string::npos) << e.what();
+  }
+  // a file, not a directory, where the image goes: refused, and left as it is
+  test::write_text(dir / "file", "mine");
+  EXPECT_THROW(eval::save_policy_image((dir / "file").string(), img), Error);
+  EXPECT_EQ(test::read_text(dir / "file"), "mine");
+}
+
 // One --chip rule: eval, simulate and train take --chip on every backend, with one meaning: the
 // chip backends simulate that chip, the functional backend counts its activity. The returns do not
 // depend on it, and a missing config is the same error on every backend and subcommand.
