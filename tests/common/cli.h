@@ -1,5 +1,6 @@
-// The one way tests run the ecsim binary (ECSIM_BINARY): capture its exit code and its output
-// (stdout and stderr together), plus scratch directories and small file helpers.
+// The one way tests run the ecsim binary (ECSIM_BINARY) and other programs, never through a shell:
+// capture the exit code and the output (stdout and stderr together), plus scratch directories and
+// small file helpers.
 #pragma once
 
 #include <sys/wait.h>
@@ -8,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -22,11 +24,10 @@ struct CliResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs ecsim with these arguments, each one argument as it is (no shell sees them).
-inline CliResult run_ecsim(const std::vector<std::string>& args) {
+// Runs a program (argv[0] is its path) with these arguments, each one argument as it is: no
+// shell ever sees them.
+inline CliResult run_program(std::vector<std::string> argv_s) {
   CliResult r;
-  std::vector<std::string> argv_s{ECSIM_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -63,18 +64,61 @@ inline CliResult run_ecsim(const std::vector<std::string>& args) {
   return r;
 }
 
-// Runs `ecsim <args>`, the arguments split by the shell (so a test can write them as one line).
-inline CliResult run_ecsim(const std::string& args) {
-  CliResult r;
-  const std::string cmd = std::string("'") + ECSIM_BINARY + "' " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+// Runs ecsim with these arguments, each one argument as it is (no shell sees them).
+inline CliResult run_ecsim(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{ECSIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(std::move(argv));
+}
+
+// Splits a command line into arguments as a shell would split words, and no more: blanks
+// separate, '...' and "..." quote, a backslash escapes the next character. Nothing is expanded
+// or run, so a test can write its arguments as one line without a shell ever starting.
+inline std::vector<std::string> split_args(const std::string& line) {
+  std::vector<std::string> args;
+  std::string cur;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < line.size())
+        cur += line[++i];
+      else
+        cur += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      cur += line[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) args.push_back(cur);
+      cur.clear();
+      in_word = false;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (in_word) args.push_back(cur);
+  return args;
+}
+
+// Runs `ecsim <args>`, the arguments written as one line (split by split_args, never by a shell).
+inline CliResult run_ecsim(const std::string& args) { return run_ecsim(split_args(args)); }
+
+// The path of a program on PATH, or "" (what `command -v` does, without a shell).
+inline std::string find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string d; std::getline(dirs, d, ':');) {
+    const std::string p = (d.empty() ? std::string(".") : d) + "/" + name;
+    if (::access(p.c_str(), X_OK) == 0) return p;
+  }
+  return "";
 }
 
 // A fresh directory: one left behind by an earlier process with the same pid is emptied first.

@@ -22,16 +22,8 @@ std::string mpirun(int np) {
   return std::string(ECSIM_MPIEXEC) + " --allow-run-as-root --oversubscribe -np " + std::to_string(np) + " ";
 }
 
-test::CliResult run(const std::string& cmd) {
-  test::CliResult r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// cmd split into arguments by test::split_args and run without a shell
+test::CliResult run(const std::string& cmd) { return test::run_program(test::split_args(cmd)); }
 
 train::ControllerState state_of(const fs::path& dir) {
   const train::TrainConfig cfg =

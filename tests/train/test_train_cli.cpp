@@ -362,7 +362,7 @@ TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
   const std::string args =
       "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --progress never "
       "--generations 2 --checkpoint-every 1 --out ";
-  const bool have_gnuplot = std::system("command -v gnuplot >/dev/null 2>&1") == 0;
+  const bool have_gnuplot = !ecsim::test::find_program("gnuplot").empty();
   auto r = run_ecsim(args + (scratch / "with").string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(fs::exists(scratch / "with/curve.png"), have_gnuplot) << r.output;
