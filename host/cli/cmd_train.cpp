@@ -19,7 +19,7 @@ int cmd_train(const Args& args) {
     train::Trainer trainer = make_trainer(f, vm);
     mpi.share_config(trainer.config());
     print_start(trainer);
-    ProgressLine progress(f.progress);
+    ProgressLine progress(f.progress, f.time_limit_min * 60.0);
     train::GenerationStats last;
     const bool timed_out = trainer.run(
         [&](const train::GenerationStats& s) {

@@ -1,5 +1,11 @@
 // What `ecsim train` prints: the progress line (stderr, on a terminal) and the summary (stdout).
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include <cmath>
 #include <cstdio>
@@ -20,23 +26,58 @@ std::string duration_text(double s) {
   return b;
 }
 
-ProgressLine::ProgressLine(const std::string& mode)
-    : m_tty(mode == "always" || (mode == "auto" && isatty(fileno(stderr)))) {}
+ProgressLine::ProgressLine(const std::string& mode, double time_limit_s)
+    : m_tty(mode == "always" || (mode == "auto" && isatty(fileno(stderr)))), m_time_limit_s(time_limit_s) {}
+
+int terminal_columns() {
+  winsize ws{};
+  if (::ioctl(fileno(stderr), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    const long n = std::strtol(c, nullptr, 10);
+    if (n > 0 && n < 10000) return static_cast<int>(n);
+  }
+  return 80;
+}
+
+double ProgressLine::eta_seconds(const train::GenerationStats& s, int generations) const {
+  const double left = static_cast<double>(static_cast<uint64_t>(generations) - s.generation);
+  double eta = m_recent * left;
+  // the run ends at the time limit if that comes first (the limit counts training time, `elapsed`)
+  if (m_time_limit_s > 0) eta = std::min(eta, std::max(0.0, m_time_limit_s - s.elapsed));
+  return eta;
+}
+
+bool ProgressLine::limited(const train::GenerationStats& s, int generations) const {
+  return m_time_limit_s > 0 &&
+         m_time_limit_s - s.elapsed < m_recent * static_cast<double>(static_cast<uint64_t>(generations) - s.generation);
+}
+
+std::string ProgressLine::text(const train::GenerationStats& s, int generations, int columns) const {
+  char b[96];
+  auto field = [&](const char* fmt, auto... v) {
+    std::snprintf(b, sizeof b, fmt, v...);
+    return std::string(b);
+  };
+  // in order of importance: a narrow terminal drops the last ones, never wraps
+  std::vector<std::string> fields{
+      field("gen %llu/%d", static_cast<unsigned long long>(s.generation), generations), field("eval %.1f", s.eval_mean),
+      field("ETA %s%s", duration_text(eta_seconds(s, generations)).c_str(), limited(s, generations) ? " (limit)" : ""),
+      field("pop %.1f (best %.1f)", s.pop_mean, s.pop_best), field("%.1fk frames/s", s.fps / 1000.0)};
+  if (s.has_chip) fields.push_back(field("%.0f cycles/step", s.cycles_per_step));
+  const size_t width = static_cast<size_t>(std::max(columns - 1, 8));  // the last column would wrap on some terminals
+  std::string line = fields[0];
+  for (size_t i = 1; i < fields.size(); ++i)
+    if (line.size() + 2 + fields[i].size() <= width) line += "  " + fields[i];
+  return line.substr(0, width);
+}
 
 void ProgressLine::update(const train::GenerationStats& s, int generations) {
   // the mean of the first 10 generations, then an exponential average
   m_recent = m_nrecent < 10 ? (m_recent * m_nrecent + s.seconds) / (m_nrecent + 1) : 0.9 * m_recent + 0.1 * s.seconds;
   ++m_nrecent;
   if (!m_tty) return;
-  const double eta = m_recent * static_cast<double>(static_cast<uint64_t>(generations) - s.generation);
-  char line[320];
-  int n = std::snprintf(line, sizeof line,
-                        "\r\033[Kgen %llu/%d  %.1fk frames/s  pop mean %.1f best %.1f  eval %.1f  ETA %s",
-                        static_cast<unsigned long long>(s.generation), generations, s.fps / 1000.0, s.pop_mean,
-                        s.pop_best, s.eval_mean, duration_text(eta).c_str());
-  if (s.has_chip && n > 0 && n < static_cast<int>(sizeof line))
-    std::snprintf(line + n, sizeof line - static_cast<size_t>(n), "  chip %.0f cycles/step", s.cycles_per_step);
-  std::fputs(line, stderr);
+  const std::string line = "\r\033[K" + text(s, generations, terminal_columns());
+  std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
 }
 

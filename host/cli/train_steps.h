@@ -57,17 +57,25 @@ class TrainMpi {
 
 // train_report.cpp
 std::string duration_text(double seconds);
-// the progress line on stderr (a terminal), with an ETA from the recent generations' times
+// the progress line on stderr (a terminal), with an ETA from the recent generations' times and the
+// time limit; it fits the terminal's width (TIOCGWINSZ, else $COLUMNS, else 80) by dropping its
+// least important fields
 class ProgressLine {
  public:
-  explicit ProgressLine(const std::string& mode);  // --progress: auto (stderr is a terminal), always, never
+  // mode: --progress: auto (stderr is a terminal), always, never; time_limit_s: --time-limit (0: none)
+  ProgressLine(const std::string& mode, double time_limit_s);
   void update(const train::GenerationStats& s, int generations);
   void finish() const;  // ends the line
+  // the line for s in at most columns - 1 characters
+  std::string text(const train::GenerationStats& s, int generations, int columns) const;
 
  private:
   bool m_tty;
+  double m_time_limit_s;
   double m_recent = 0;
   int m_nrecent = 0;
+  double eta_seconds(const train::GenerationStats& s, int generations) const;
+  bool limited(const train::GenerationStats& s, int generations) const;  // the time limit comes first
 };
 // the line before the run: a restart in place, or nothing to do
 void print_start(const train::Trainer& trainer);

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ecsim::test {
@@ -25,8 +26,9 @@ struct CliResult {
 };
 
 // Runs a program (argv[0] is its path) with these arguments, each one argument as it is: no
-// shell ever sees them.
-inline CliResult run_program(std::vector<std::string> argv_s) {
+// shell ever sees them. env: variables set for it (NAME, value).
+inline CliResult run_program(std::vector<std::string> argv_s,
+                             const std::vector<std::pair<std::string, std::string>>& env = {}) {
   CliResult r;
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
@@ -40,6 +42,7 @@ inline CliResult run_program(std::vector<std::string> argv_s) {
     return r;
   }
   if (pid == 0) {
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     ::dup2(fd[1], 1);
     ::dup2(fd[1], 2);
     ::close(fd[0]);

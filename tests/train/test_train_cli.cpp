@@ -174,6 +174,54 @@ TEST(TrainCli, TimeLimitEndsWithCheckpointAndResumesBitIdentically) {
   }
 }
 
+// The progress line fits the terminal (here $COLUMNS, as stderr is a pipe) on the chip backend,
+// whose line is the longest, by dropping its least important fields; it never wraps.
+TEST(TrainCli, ProgressLineFitsTheTerminal) {
+  const ecsim::test::ScratchDir scratch("train_progress");
+  for (const int columns : {40, 60, 80, 200}) {
+    const std::vector<std::string> args{ECSIM_BINARY,
+                                        "train",
+                                        "--task",
+                                        "hopper",
+                                        "--neurons",
+                                        "64",
+                                        "--pop",
+                                        "8",
+                                        "--max-steps",
+                                        "40",
+                                        "--eval-episodes",
+                                        "1",
+                                        "--generations",
+                                        "2",
+                                        "--no-plot",
+                                        "--backend",
+                                        "systemc",
+                                        "--progress",
+                                        "always",
+                                        "--time-limit",
+                                        "60",
+                                        "--out",
+                                        (scratch / std::to_string(columns)).string()};
+    const auto r = ecsim::test::run_program(args, {{"COLUMNS", std::to_string(columns)}});
+    ASSERT_EQ(r.code, 0) << r.output;
+    int lines = 0;
+    for (size_t at = r.output.find("\r\033[K"); at != std::string::npos; at = r.output.find("\r\033[K", at + 1)) {
+      const size_t begin = at + 4;
+      const std::string line = r.output.substr(begin, r.output.find_first_of("\r\n", begin) - begin);
+      EXPECT_LE(line.size(), static_cast<size_t>(columns - 1)) << columns << ": '" << line << "'";
+      EXPECT_EQ(line.rfind("gen ", 0), 0u) << line;
+      if (columns >= 80) {
+        EXPECT_NE(line.find("ETA"), std::string::npos) << line;
+      }
+      if (columns >= 200) {
+        EXPECT_NE(line.find("cycles/step"), std::string::npos) << line;
+      }
+      ++lines;
+    }
+    EXPECT_EQ(lines, 2) << r.output;
+  }
+}
+
 TEST(TrainCli, EsBaselineRunsAndResumes) {
   const ecsim::test::ScratchDir scratch("train_es");
   const fs::path base = scratch / ".";
