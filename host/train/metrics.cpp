@@ -85,6 +85,17 @@ std::string metrics_csv(const std::vector<std::string>& rows) {
   return csv;
 }
 
+double metrics_cell(const std::string& row, const char* column) {
+  const size_t c = metrics_column(column);
+  size_t at = 0;
+  for (size_t i = 0; i < c && at != std::string::npos; ++i) {
+    at = row.find(',', at);
+    if (at != std::string::npos) ++at;
+  }
+  if (at == std::string::npos || at >= row.size() || row[at] == ',') return NAN;
+  return std::strtod(row.c_str() + at, nullptr);
+}
+
 std::vector<std::string> read_metrics_rows(const std::string& path, uint64_t up_to) {
   const size_t columns = metrics_columns().size();
   std::vector<std::string> rows;

@@ -44,6 +44,8 @@ size_t metrics_column(const std::string& name);
 
 std::string metrics_header();
 std::string metrics_row(const GenerationStats& s);
+// the value of a row's cell (NaN when empty), exactly as the file holds it
+double metrics_cell(const std::string& row, const char* column);
 // the file: the header, then the rows
 std::string metrics_csv(const std::vector<std::string>& rows);
 

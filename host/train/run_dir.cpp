@@ -32,7 +32,7 @@ void warn_once(bool& warned, const std::string& msg) {
 
 int remove_stale_temporaries(const std::string& dir) {
   int removed = 0;
-  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "policy"}) {
+  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "policy", fs::path(dir) / "policy-best"}) {
     std::error_code ec;
     if (!fs::is_directory(d, ec)) continue;
     for (const auto& e : fs::directory_iterator(d, ec)) {
@@ -107,14 +107,14 @@ void write_metrics(const std::string& dir, const std::vector<std::string>& rows)
   io::write_file_atomic(dir + "/metrics.csv", metrics_csv(rows));
 }
 
-void write_policy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st) {
+void write_policy(const std::string& dir, const std::string& name, const TrainConfig& cfg, const EvaluatedPolicy& p) {
   eval::PolicyImage img;
   img.task = cfg.task;
   img.net = cfg.net;
-  img.generation = st.generation;
-  img.norm = st.norm;
-  img.params = st.params;
-  eval::save_policy_image(dir + "/policy", img);
+  img.generation = p.generation;
+  img.norm = p.norm;
+  img.params = p.params;
+  eval::save_policy_image(dir + "/" + name, img);
 }
 
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows) {

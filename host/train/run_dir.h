@@ -39,7 +39,15 @@ void write_checkpoint(const std::string& dir, const TrainConfig& cfg, const Cont
 
 // rows: metrics_row() of each completed generation
 void write_metrics(const std::string& dir, const std::vector<std::string>& rows);
-void write_policy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st);
+// a deploy image: the parameters and normalizer that a generation's population and eval used
+// (the state before that generation's update)
+struct EvaluatedPolicy {
+  uint64_t generation = 0;
+  std::vector<float> params;
+  tasks::RunningNormalizer norm;
+};
+// dir/NAME (policy or policy-best)
+void write_policy(const std::string& dir, const std::string& name, const TrainConfig& cfg, const EvaluatedPolicy& p);
 // curve.png from metrics.csv's rows; a warning (once) if gnuplot cannot draw it
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows);
 // energy.json (the last generation's report and the whole run's, `run`) and energy.png (cfg.plot)

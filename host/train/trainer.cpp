@@ -40,6 +40,7 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
   t.load_energy_setup();
   t.m_st = initial_state(cfg);
+  t.m_evaluated = {0, t.m_st.params, t.m_st.norm};
   create_run_dir(out_dir);
   remove_stale_temporaries(out_dir);  // of a run killed before it wrote config.json
   write_run_config(out_dir, cfg);
@@ -66,9 +67,12 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
                    "is at generation %llu; the rows after %zu are lost (the file was changed outside ecsim)\n",
                    dir.c_str(), t.m_metrics.size(), static_cast<unsigned long long>(t.m_st.generation),
                    t.m_metrics.size());
+    // the best eval so far; its image is in policy-best/, written at or before the checkpoint
+    for (const std::string& row : t.m_metrics) t.m_best_eval = std::max(t.m_best_eval, metrics_cell(row, "eval_mean"));
   } else {
     // killed before its first checkpoint: generation 0 follows from config.json alone
     t.m_st = initial_state(cfg);
+    t.m_evaluated = {0, t.m_st.params, t.m_st.norm};
     t.m_restarted = true;
   }
   // everything checked: now the directory may change (temporaries a killed run left, config.json)
@@ -179,6 +183,9 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
     m_st.run_episodes += m_last_episodes;
   }
 
+  // what this generation evaluated, before the update: the image its row describes
+  m_evaluated = {g, m_st.params, m_st.norm};
+
   const std::vector<double> w = nes::centered_ranks(f);
   nes::AdamConfig ac;
   ac.lr = c.lr;
@@ -211,6 +218,11 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
   s.frames_total = m_st.frames_total;
   s.fps = s.seconds > 0 ? static_cast<double>(s.frames) / s.seconds : 0;
   m_metrics.push_back(metrics_row(s));
+  if (const double e = metrics_cell(m_metrics.back(), "eval_mean"); e > m_best_eval) {
+    m_best_eval = e;
+    m_best = m_evaluated;
+    m_best_unwritten = true;
+  }
   return s;
 }
 
@@ -244,11 +256,13 @@ std::string Trainer::energy_table_text() const {
          energy::format_report(run_energy(), m_st.run_episodes, m_st.generation + 1 - m_st.run_first_generation);
 }
 
-void Trainer::write_outputs() const {
+void Trainer::write_outputs() {
   write_metrics();
   if (m_energy && !m_last_energy.lines.empty())
     write_energy(m_dir, m_cfg, m_st, m_last_energy, m_last_episodes, run_energy());
-  write_policy(m_dir, m_cfg, m_st);
+  write_policy(m_dir, "policy", m_cfg, m_evaluated);
+  if (m_best_unwritten) write_policy(m_dir, "policy-best", m_cfg, m_best);
+  m_best_unwritten = false;
   if (m_cfg.plot && !m_metrics.empty()) write_curve(m_dir, m_cfg, m_metrics);
 }
 

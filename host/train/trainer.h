@@ -3,6 +3,7 @@
 // metrics.h and the run directory's files in run_dir.h.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,7 +44,13 @@ class Trainer {
 
   void write_checkpoint() const;
   void write_metrics() const;  // metrics.csv
-  void write_outputs() const;  // metrics.csv, policy/, curve.png, energy.json and energy.png (chips)
+  // metrics.csv, policy/ (and policy-best/ when the best eval changed), curve.png, energy.json and
+  // energy.png (chips)
+  void write_outputs();
+  // the image the last generation evaluated (the state before its update), and the best so far
+  const EvaluatedPolicy& evaluated() const { return m_evaluated; }
+  double best_eval() const { return m_best_eval; }
+  uint64_t best_generation() const { return m_best.generation; }
   // the whole run's energy table (docs/energy.md); empty without the chip's counts
   std::string energy_table_text() const;
 
@@ -55,6 +62,13 @@ class Trainer {
   ControllerState m_st;
   std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
   std::vector<std::string> m_metrics;     // CSV rows without header, one per completed generation
+  // policy/ holds what the last generation evaluated, so that its row's eval is the image's return;
+  // policy-best/ the image of the highest eval (compared as metrics.csv prints it, so that a resume,
+  // which reads the rows, decides as the uninterrupted run did)
+  EvaluatedPolicy m_evaluated;
+  EvaluatedPolicy m_best;
+  double m_best_eval = -INFINITY;
+  bool m_best_unwritten = false;
   // energy runs: the chip and energy table that turn each generation's counters into energy
   std::shared_ptr<const EnergySetup> m_energy;
   energy::EnergyReport m_last_energy;  // the last generation's

@@ -123,6 +123,38 @@ TEST(TrainCli, WritesRunDirectoryAndEvaluates) {
   EXPECT_EQ(sim.code, 0) << sim.output;
 }
 
+// policy/ holds what the last generation evaluated (the state before its update), so that
+// `ecsim eval` on the row's starts gives the row's eval return; policy-best/ holds the image of the
+// highest eval in metrics.csv.
+TEST(TrainCli, TheImagesAreWhatTheirRowsEvaluated) {
+  const ecsim::test::ScratchDir scratch("train_images");
+  const fs::path d = scratch / "run";
+  ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 5 --checkpoint-every 2 --seed 4 --out " + d.string()).code,
+            0);
+  const std::vector<std::string> rows = train::read_metrics_rows((d / "metrics.csv").string(), 5);
+  ASSERT_EQ(rows.size(), 5u);
+  size_t best = 0;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (train::metrics_cell(rows[i], "eval_mean") > train::metrics_cell(rows[best], "eval_mean")) best = i;
+  auto eval_text = [](double v) {
+    char b[64];
+    std::snprintf(b, sizeof b, "return %.2f ", v);
+    return std::string(b);
+  };
+  // the run's eval starts: its seed, its eval episodes, its step cap
+  const std::string starts = " --seed 4 --episodes 2 --max-steps 60 --threads 1";
+  const auto last = run_ecsim("eval " + d.string() + starts);
+  ASSERT_EQ(last.code, 0) << last.output;
+  EXPECT_NE(last.output.find("generation 5"), std::string::npos) << last.output;
+  EXPECT_NE(last.output.find(eval_text(train::metrics_cell(rows[4], "eval_mean"))), std::string::npos)
+      << last.output << rows[4];
+  const auto top = run_ecsim("eval " + (d / "policy-best").string() + starts);
+  ASSERT_EQ(top.code, 0) << top.output;
+  EXPECT_NE(top.output.find("generation " + std::to_string(best + 1) + ")"), std::string::npos) << top.output;
+  EXPECT_NE(top.output.find(eval_text(train::metrics_cell(rows[best], "eval_mean"))), std::string::npos)
+      << top.output << rows[best];
+}
+
 TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
   const ecsim::test::ScratchDir scratch("train_resume");
   const fs::path base = scratch / ".";

@@ -25,7 +25,8 @@ TEST(TrainNames, HostileOutNamesAreOnlyNames) {
     ASSERT_EQ(r.code, 0) << name << "\n" << r.output;
     std::set<std::string> files = test::dir_entries(out);
     files.erase("curve.png");  // drawn when gnuplot is installed
-    EXPECT_EQ(files, (std::set<std::string>{"checkpoint.ckpt", "config.json", "metrics.csv", "policy"})) << name;
+    EXPECT_EQ(files, (std::set<std::string>{"checkpoint.ckpt", "config.json", "metrics.csv", "policy", "policy-best"}))
+        << name;
     if (!fs::exists(out / "curve.png")) {
       EXPECT_NE(r.output.find("gnuplot"), std::string::npos) << r.output;
     }
