@@ -141,23 +141,61 @@ ChipConfig parse_chip_config(const std::string& text, const std::string& label) 
   return c;
 }
 
-ChipConfig load_chip_config(const std::string& path) {
-  if (!std::filesystem::exists(path))
-    throw Error("cannot open chip config '" + path + "'", "check the path; configs/ has examples");
+namespace {
+
+// where the shipped configs are: $ECSIM_CONFIG_DIR, then beside the binary (build tree), then the
+// install prefix's share/ecsim/configs
+std::vector<std::filesystem::path> config_dirs() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("ECSIM_CONFIG_DIR"); env && *env) dirs.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / "configs");
+    dirs.push_back((exe.parent_path() / ".." / "share" / "ecsim" / "configs").lexically_normal());
+  }
+  return dirs;
+}
+
+}  // namespace
+
+std::string find_config_file(const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.empty() || fs::exists(path, ec)) return path;
+  const fs::path p(path);
+  std::vector<fs::path> tried{fs::absolute(p, ec).lexically_normal()};
+  if (p.is_relative()) {
+    for (const fs::path& d : config_dirs()) {
+      // "configs/x.json" names the shipped folder itself: look for x.json in it
+      const bool in_configs = p.begin() != p.end() && *p.begin() == "configs";
+      const fs::path c = in_configs ? d / p.lexically_relative("configs") : d / p;
+      if (fs::exists(c, ec)) return c.string();
+      tried.push_back(c);
+    }
+  }
+  std::string where;
+  for (const fs::path& t : tried) where += (where.empty() ? "" : ", ") + t.string();
+  std::string shipped = "configs/ of the source tree";
+  for (const fs::path& d : config_dirs())
+    if (fs::is_directory(d, ec)) {
+      shipped = d.string();
+      break;
+    }
+  throw Error("cannot open " + what + " '" + path + "' (looked in: " + where + ")",
+              "check the path; the shipped configs are in " + shipped +
+                  " (e.g. configs/chip_default.json; ECSIM_CONFIG_DIR sets another folder)");
+}
+
+ChipConfig load_chip_config(const std::string& path_in) {
+  const std::string path = find_config_file(path_in, "chip config");
   return parse_chip_config(read_file(path, "chip config"), "'" + path + "'");
 }
 
 std::string default_chip_config_path() {
   namespace fs = std::filesystem;
-  std::vector<fs::path> dirs;
-  if (const char* env = std::getenv("ECSIM_CONFIG_DIR")) dirs.emplace_back(env);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    dirs.push_back(exe.parent_path() / "configs");
-    dirs.push_back(exe.parent_path() / ".." / "share" / "ecsim" / "configs");
-  }
-  for (const auto& d : dirs)
+  for (const auto& d : config_dirs())
     if (fs::exists(d / "chip_default.json")) return (d / "chip_default.json").string();
   throw Error("cannot find configs/chip_default.json beside the ecsim binary",
               "set ECSIM_CONFIG_DIR to the project's configs/ folder, or pass --chip FILE");

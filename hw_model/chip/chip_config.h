@@ -71,8 +71,14 @@ struct ChipConfig {
   bool operator==(const ChipConfig&) const = default;
 };
 
-// Reads and validates a chip config. Every error names the file, the key and the fix.
+// Reads and validates a chip config. Every error names the file, the key and the fix. A relative
+// path that does not exist from the working directory is looked up among the shipped configs
+// (find_config_file).
 ChipConfig load_chip_config(const std::string& path);
+// path if it exists; else, for a relative path, the same name in the shipped configs' folders
+// ($ECSIM_CONFIG_DIR, beside the binary, PREFIX/share/ecsim/configs; "configs/x.json" is x.json
+// there). Throws ecsim::Error "cannot open WHAT 'path' (looked in: ...)" when none exists.
+std::string find_config_file(const std::string& path, const std::string& what);
 ChipConfig parse_chip_config(const std::string& json_text, const std::string& label);
 // the configs shipped in configs/ (chip_default.json and others), found like the MJCF models
 std::string default_chip_config_path();

@@ -122,10 +122,8 @@ EnergyTable parse_energy_table(const std::string& text, const std::string& label
   return t;
 }
 
-EnergyTable load_energy_table(const std::string& path) {
-  // a missing file keeps its own message: it names the default table
-  if (!std::filesystem::exists(path))
-    throw Error("cannot open energy table '" + path + "'", "check the path; configs/energy_45nm.json is the default");
+EnergyTable load_energy_table(const std::string& path_in) {
+  const std::string path = chip::find_config_file(path_in, "energy table");
   return parse_energy_table(read_file(path, "energy table"), "'" + path + "'");
 }
 
