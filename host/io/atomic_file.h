@@ -29,8 +29,9 @@ void check_output_directory(const std::string& dir);
 
 // Replaces the directory dir by staged (a complete directory beside it, e.g. temporary_name(dir))
 // in one step: rename when dir is absent, otherwise an exchange of the two names
-// (renameat2 RENAME_EXCHANGE) after which the old version, now at staged, is removed. Throws
-// ecsim::Error when dir exists and is not a directory.
+// (renameat2 RENAME_EXCHANGE) after which the old version, now at staged, is removed (where the
+// file system has no exchange, two renames). Throws ecsim::Error when dir exists and is not a
+// directory.
 void publish_directory(const std::string& staged, const std::string& dir);
 
 }  // namespace ecsim::io

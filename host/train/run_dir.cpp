@@ -37,8 +37,10 @@ int remove_stale_temporaries(const std::string& dir) {
     if (!fs::is_directory(d, ec)) continue;
     for (const auto& e : fs::directory_iterator(d, ec)) {
       const std::string name = e.path().filename().string();
-      const size_t at = name.rfind(".tmp.");
-      // files, and staged deploy images (policy.tmp.PID, a directory)
+      // files, staged deploy images (policy.tmp.PID, a directory) and old images set aside where the
+      // file system cannot exchange two names (policy.old.PID)
+      size_t at = name.rfind(".tmp.");
+      if (at == std::string::npos && e.is_directory(ec)) at = name.rfind(".old.");
       if (at == std::string::npos || !(e.is_regular_file(ec) || e.is_directory(ec))) continue;
       const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) continue;

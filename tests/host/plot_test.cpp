@@ -72,5 +72,36 @@ TEST(HostOutput, OnlyRegularFilesAreReplaced) {
   fs::remove_all(dir);
 }
 
+// A directory is replaced whole: by an exchange of names, or by two renames where the file system
+// has no exchange (ECSIM_TEST_NO_RENAME_EXCHANGE stands in for one); nothing staged is left, and a
+// file in the directory's place is refused and kept.
+TEST(HostOutput, DirectoriesArePublishedWhole) {
+  for (const bool exchange : {true, false}) {
+    const fs::path dir = fs::temp_directory_path() / ("ecsim_publish_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    if (!exchange) ::setenv("ECSIM_TEST_NO_RENAME_EXCHANGE", "1", 1);
+    const std::string target = (dir / "image").string();
+    for (const std::string content : {"first", "second"}) {
+      const std::string staged = temporary_name(target);
+      fs::create_directories(staged);
+      write_file_atomic(staged + "/a.txt", content);
+      if (content == "first") write_file_atomic(staged + "/only_first.txt", "x");
+      publish_directory(staged, target);
+    }
+    std::set<std::string> names, inside;
+    for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(target)) inside.insert(e.path().filename().string());
+    EXPECT_EQ(names, std::set<std::string>{"image"}) << exchange;
+    EXPECT_EQ(inside, std::set<std::string>{"a.txt"}) << exchange;  // the second image only
+    EXPECT_EQ(fs::file_size(fs::path(target) / "a.txt"), 6u);
+    write_file_atomic((dir / "file").string(), "mine");
+    EXPECT_THROW(check_output_directory((dir / "file").string()), Error);
+    EXPECT_EQ(fs::file_size(dir / "file"), 4u);
+    ::unsetenv("ECSIM_TEST_NO_RENAME_EXCHANGE");
+    fs::remove_all(dir);
+  }
+}
+
 }  // namespace
 }  // namespace ecsim::io
