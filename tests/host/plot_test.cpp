@@ -45,11 +45,6 @@ TEST(HostPlot, HostileNamesAreOnlyNamesAndNothingIsLeftBeside) {
   fs::remove_all(dir);
 }
 
-}  // namespace
-}  // namespace ecsim::io
-
-namespace ecsim::io {
-namespace {
 
 // An output path that is a directory or a device is refused, never renamed over (as root,
 // renaming over /dev/null would replace it; a FIFO stands in for the device here).
