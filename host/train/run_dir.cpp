@@ -121,25 +121,31 @@ void write_policy(const std::string& dir, const std::string& name, const TrainCo
 
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows) {
   auto col = [](const char* name) { return std::to_string(metrics_column(name) + 1); };  // gnuplot counts from 1
-  const std::string x = col("generation");
+  const std::string eval = col("eval_mean"), pop = col("pop_mean"), best = col("pop_best");
+  // the same three curves against generations, training time and env steps (frames)
+  auto panel = [&](const std::string& x, const std::string& xlabel, bool key) {
+    return std::string(key ? "set key bottom right\n" : "unset key\n") + "set xlabel '" + xlabel +
+           "'\n"
+           "plot 'metrics.csv' using " +
+           x + ":" + eval + " with lines lw 2 lc rgb '#1f77b4' title 'eval return of θ*', '' using " + x + ":" + pop +
+           " with lines lc rgb '#2ca02c' title 'population mean', '' using " + x + ":" + best +
+           " with lines lc rgb '#ff7f0e' title 'population best'\n";
+  };
   const std::string gp =
-      "set terminal pngcairo size 900,540\n"
+      "set terminal pngcairo size 1500,480 font 'sans,11'\n"
       "set output \"" +
       std::string(io::kPlotOutput) +
       "\"\n"
       "set datafile separator ','\n"
-      "set key autotitle columnhead bottom right\n"
-      "set title 'ecsim train " +
-      cfg.task + " --method " + eval::method_name(cfg.net.method) + " --pop " + std::to_string(cfg.pop) + " --seed " +
-      std::to_string(cfg.seed) +
-      "'\n"
-      "set xlabel 'generation'\nset ylabel 'return'\nset grid\n"
-      "plot 'metrics.csv' using " +
-      x + ":" + col("eval_mean") +
-      " with lines lw 2 title 'eval return (theta*)', "
-      "'' using " +
-      x + ":" + col("pop_mean") + " with lines title 'population mean', '' using " + x + ":" + col("pop_best") +
-      " with lines title 'population best'\n";
+      "set key autotitle columnhead\n"
+      "set multiplot layout 1,3 title '" +
+      cfg.task + ", " + eval::method_name(cfg.net.method) + ", pop " + std::to_string(cfg.pop) + ", seed " +
+      std::to_string(cfg.seed) + ", " + std::to_string(cfg.net.desc.shape.n_neurons) +
+      " neurons (metrics.csv)'\n"
+      "set ylabel 'return'\nset grid\n" +
+      panel(col("generation"), "generation", true) +
+      panel("($" + col("elapsed") + "/60)", "training time (min)", false) +
+      panel("($" + col("frames_total") + "/1e6)", "env steps (millions)", false) + "unset multiplot\n";
   const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", metrics_csv(rows)}});
   static bool warned = false;
   if (!why.empty()) warn_once(warned, "gnuplot failed; curve.png not written (" + why + ")");

@@ -447,6 +447,18 @@ TEST(TrainCli, CurveLeavesNoScriptAndWarnsOnceWithoutGnuplot) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(fs::exists(scratch / "with/curve.png"), have_gnuplot) << r.output;
   EXPECT_FALSE(fs::exists(scratch / "with/curve.gp"));
+  if (have_gnuplot) {  // three panels side by side: the PNG's IHDR holds 1500 x 480
+    const std::string png = ecsim::test::read_text(scratch / "with/curve.png");
+    ASSERT_GT(png.size(), 24u);
+    auto be32 = [&](size_t at) {
+      return (static_cast<uint32_t>(static_cast<unsigned char>(png[at])) << 24) |
+             (static_cast<uint32_t>(static_cast<unsigned char>(png[at + 1])) << 16) |
+             (static_cast<uint32_t>(static_cast<unsigned char>(png[at + 2])) << 8) |
+             static_cast<uint32_t>(static_cast<unsigned char>(png[at + 3]));
+    };
+    EXPECT_EQ(be32(16), 1500u);
+    EXPECT_EQ(be32(20), 480u);
+  }
 
   const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
   ::setenv("PATH", (scratch / "no-such-dir").c_str(), 1);
