@@ -166,7 +166,9 @@ void write_energy(const std::string& dir, const TrainConfig& cfg, const Controll
   io::write_file_atomic(dir + "/energy.json", json::serialize(o) + "\n");
   if (cfg.plot) {
     try {
-      energy::write_energy_plot(last, dir + "/energy.png");
+      energy::write_energy_plot(last, dir + "/energy.png",
+                                "generation " + std::to_string(st.generation) + " (the last) of the run, " +
+                                    std::to_string(last_episodes) + " episodes");
     } catch (const Error& e) {
       static bool warned = false;
       warn_once(warned, e.what());

@@ -6,10 +6,14 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "common/error.h"
 #include "io/atomic_file.h"
+#include "io/energy_plot.h"
 #include "io/plot.h"
 
 namespace fs = std::filesystem;
@@ -44,7 +48,6 @@ TEST(HostPlot, HostileNamesAreOnlyNamesAndNothingIsLeftBeside) {
   EXPECT_FALSE(fs::exists(bad));
   fs::remove_all(dir);
 }
-
 
 // An output path that is a directory or a device is refused, never renamed over (as root,
 // renaming over /dev/null would replace it; a FIFO stands in for the device here).
@@ -96,6 +99,53 @@ TEST(HostOutput, DirectoriesArePublishedWhole) {
     ::unsetenv("ECSIM_TEST_NO_RENAME_EXCHANGE");
     fs::remove_all(dir);
   }
+}
+
+// energy.png: one bar per unit and action that cost anything (the image grows 24 px per bar),
+// nothing beside it; an empty report is an error, not an empty chart.
+TEST(HostPlot, EnergyChartHasOneBarPerNonzeroLine) {
+  if (plot_png((fs::temp_directory_path() / "ecsim_probe.png").string(), "", {}).find("not installed") !=
+      std::string::npos)
+    GTEST_SKIP() << "gnuplot is not installed";
+  const fs::path dir = fs::temp_directory_path() / ("ecsim_energy_plot_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  energy::EnergyReport r;
+  r.technology = "45nm";
+  r.chip = "test";
+  for (const auto& [unit, action, pj] :
+       std::vector<std::tuple<std::string, std::string, double>>{{"synapse SRAM", "read", 3.5e10},
+                                                                 {"readout", "add", 12.0},
+                                                                 {"NoC", "leakage", 0.0},
+                                                                 {"LIF unit", "add", 4e5}}) {
+    energy::EnergyLine l;
+    l.unit = unit;
+    l.action = action;
+    l.pj = pj;
+    r.lines.push_back(l);
+    r.total_pj += pj;
+  }
+  const fs::path png = dir / "e.png";
+  energy::write_energy_plot(r, png.string(), "a test");
+  const std::string data = [&] {
+    std::ifstream in(png, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  ASSERT_GT(data.size(), 24u);
+  const auto be32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(data[at + i]);
+    return v;
+  };
+  EXPECT_EQ(be32(16), 1000u);
+  EXPECT_EQ(be32(20), 130u + 24u * 3u);  // the zero leakage line has no bar
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  EXPECT_EQ(names, std::set<std::string>{"e.png"});
+  energy::EnergyReport empty;
+  EXPECT_THROW(energy::write_energy_plot(empty, (dir / "none.png").string()), Error);
+  EXPECT_FALSE(fs::exists(dir / "none.png"));
+  fs::remove_all(dir);
 }
 
 }  // namespace
