@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/fields.h"
 #include "common/file.h"
+#include "common/thread_group.h"
 #include "io/atomic_file.h"
 #include "io/plot.h"
 #include "sweep/child.h"
@@ -226,9 +227,10 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
           << (r.error.empty() ? "" : " (" + r.error + ")") << "\n";
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::min<int>(cfg.jobs, static_cast<int>(points.size())); ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  {
+    ThreadGroup pool([&] { next = points.size(); });  // a failed start lets the running points finish, then rethrows
+    for (int t = 0; t < std::min<int>(cfg.jobs, static_cast<int>(points.size())); ++t) pool.start(worker);
+  }
 
   const fs::path csv_path = fs::path(cfg.out) / "sweep.csv";
   io::write_file_atomic(csv_path.string(), results_csv(axes, points, results));
