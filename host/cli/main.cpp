@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "eval/evaluator.h"
+#include "io/atomic_file.h"
 
 namespace po = boost::program_options;
 
@@ -114,6 +115,30 @@ bool parse_flags(const std::string& command, const Args& args, const po::options
                 "run 'ecsim " + command + " --help' for the list of flags");
   }
   return true;
+}
+
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, fs::path>> seen;
+  for (const auto& [flag, path] : outputs) {
+    try {
+      io::check_output_path(path);
+    } catch (const Error& e) {
+      throw Error(flag + ": " + e.what());
+    }
+    std::error_code ec;
+    const fs::path p(path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec))
+      throw Error(flag + " '" + path + "': the directory '" + dir.string() + "' does not exist",
+                  "create it first, or write somewhere else");
+    const fs::path full = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    for (const auto& [other_flag, other] : seen)
+      if (full == other)
+        throw Error(other_flag + " and " + flag + " name the same file '" + path + "'",
+                    "give each output its own path");
+    seen.emplace_back(flag, full);
+  }
 }
 
 std::string backend_flag_help() {

@@ -206,13 +206,18 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
   const std::vector<std::vector<double>> points = grid_points(axes);
 
   const tasks::TaskSpec& spec = tasks::make_task_spec(cfg.task);
-  fs::create_directories(cfg.out);
-  io::write_file_atomic((fs::path(cfg.out) / "trace.csv").string(), observation_trace(cfg, spec.obs_size));
   if (cfg.ecsim.empty()) {
     std::error_code ec;
     cfg.ecsim = fs::read_symlink("/proc/self/exe", ec).string();
     if (ec) throw Error("cannot find the ecsim binary (/proc/self/exe)", "run ecsim from a Linux system");
   }
+  // everything is checked before the directory is created and the trace written
+  std::error_code ec;
+  if (fs::exists(cfg.out, ec) && !fs::is_directory(cfg.out, ec))
+    throw Error("--out '" + cfg.out + "' exists and is not a directory", "give a new or an existing directory");
+  const std::string trace = observation_trace(cfg, spec.obs_size);
+  fs::create_directories(cfg.out);
+  io::write_file_atomic((fs::path(cfg.out) / "trace.csv").string(), trace);
 
   std::vector<PointResult> results(points.size());
   std::atomic<size_t> next{0};
