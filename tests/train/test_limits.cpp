@@ -3,15 +3,20 @@
 // flag to lower; and running out of threads or memory is a clear error, never an abort.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "../common/cli.h"
@@ -36,25 +41,54 @@ std::string error_of(const train::TrainConfig& c) {
 
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
-// soft limits of this process (so of the children it starts) for one scope; the hard limits stay
-class ScopedLimit {
- public:
-  ScopedLimit(int resource, rlim_t value) : m_resource(resource) {
-    ::getrlimit(resource, &m_old);
-    rlimit r = m_old;
-    r.rlim_cur = m_old.rlim_max == RLIM_INFINITY ? value : std::min(value, m_old.rlim_max);
-    m_ok = ::setrlimit(resource, &r) == 0;
+// `ecsim args...` with these soft limits (resource, bytes) set in the child only, between fork and
+// exec (the test process keeps its own); like test::run_ecsim, no shell sees the arguments
+test::CliResult run_ecsim_limited(const std::vector<std::string>& args,
+                                  const std::vector<std::pair<int, rlim_t>>& limits) {
+  test::CliResult r;
+  std::vector<std::string> argv_s{ECSIM_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int fd[2];
+  if (::pipe(fd) != 0) return r;
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fd[0]);
+    ::close(fd[1]);
+    return r;
   }
-  ~ScopedLimit() { ::setrlimit(m_resource, &m_old); }
-  ScopedLimit(const ScopedLimit&) = delete;
-  ScopedLimit& operator=(const ScopedLimit&) = delete;
-  bool ok() const { return m_ok; }
-
- private:
-  int m_resource;
-  rlimit m_old{};
-  bool m_ok = false;
-};
+  if (pid == 0) {
+    for (const auto& [resource, value] : limits) {
+      rlimit l{};
+      ::getrlimit(resource, &l);
+      l.rlim_cur = l.rlim_max == RLIM_INFINITY ? value : std::min(value, l.rlim_max);
+      if (::setrlimit(resource, &l) != 0) ::_exit(126);
+    }
+    ::dup2(fd[1], 1);
+    ::dup2(fd[1], 2);
+    ::close(fd[0]);
+    ::close(fd[1]);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(fd[1]);
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd[0], buf, sizeof buf);
+    if (n > 0)
+      r.output.append(buf, static_cast<size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      break;
+  }
+  ::close(fd[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
 
 }  // namespace
 
@@ -177,17 +211,27 @@ TEST(TrainLimits, AThreadGroupJoinsItsThreadsWhenAStartFails) {
 // threads' stacks ends with a clear rc-2 error naming --threads, not an abort.
 TEST(TrainLimits, RunningOutOfThreadsIsAClearError) {
   const test::ScratchDir scratch("train_threads");
-  test::CliResult r;
-  {
-    const ScopedLimit stack(RLIMIT_STACK, rlim_t{512} << 20);
-    const ScopedLimit as(RLIMIT_AS, rlim_t{4} << 30);
-    ASSERT_TRUE(stack.ok() && as.ok());
-    r = test::run_ecsim({"train", "--threads", "64", "--pop", "64", "--generations", "1", "--max-steps", "2",
-                         "--eval-episodes", "1", "--no-plot", "--progress", "never", "--out",
-                         (scratch / "run").string()});
-  }
+  // 512 MiB thread stacks under a 4 GiB address space: the 64 workers fit, their threads do not
+  const test::CliResult r = run_ecsim_limited(
+      {"train", "--threads", "64", "--pop", "64", "--generations", "1", "--max-steps", "2", "--eval-episodes", "1",
+       "--no-plot", "--progress", "never", "--out", (scratch / "run").string()},
+      {{RLIMIT_STACK, rlim_t{512} << 20}, {RLIMIT_AS, rlim_t{4} << 30}});
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_TRUE(contains(r.output, "cannot start another thread")) << r.output;
   EXPECT_TRUE(contains(r.output, "fix: lower --threads")) << r.output;
   EXPECT_FALSE(contains(r.output, "terminate called")) << r.output;
+}
+
+// Values inside the limits can still need more memory than the machine gives: std::bad_alloc is
+// an rc-2 error naming what to lower, not an internal error.
+TEST(TrainLimits, OutOfMemoryIsAClearError) {
+  const test::ScratchDir scratch("train_oom");
+  // 300 MiB of address space: a generation of 1.1 M jobs needs more
+  const test::CliResult r = run_ecsim_limited(
+      {"train", "--pop", "1000000", "--eval-episodes", "100000", "--threads", "1", "--generations", "1", "--max-steps",
+       "1", "--no-plot", "--progress", "never", "--out", (scratch / "run").string()},
+      {{RLIMIT_AS, rlim_t{300} << 20}});
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "out of memory while running `ecsim train`")) << r.output;
+  EXPECT_TRUE(contains(r.output, "fix: lower --pop")) << r.output;
 }
