@@ -153,6 +153,13 @@ void SweepConfig::validate() const {
   if (jobs < 1 || jobs > 256) throw Error("--jobs must be in [1, 256]", "e.g. --jobs 2");
   if (steps < 1 || pop < 1 || horizon < 1 || train_generations < 0)
     throw Error("--steps, --pop and --horizon must be >= 1 and --train-generations >= 0", "e.g. --steps 20");
+  // the points read the trace (up to 18 bytes per value): Humanoid's 376 observations stay below
+  // the 1 GiB file limit
+  constexpr int kMaxSteps = 100000;
+  if (steps > kMaxSteps)
+    throw Error("--steps " + std::to_string(steps) + " is above ecsim's limit of " + std::to_string(kMaxSteps) +
+                    " (every point reads a trace of that many rows)",
+                "lower --steps to " + std::to_string(kMaxSteps) + " or less");
   if (!(rho >= 0 && rho <= 1)) throw Error("--rho must be in [0, 1]", "e.g. --rho 0.5");
 }
 

@@ -157,7 +157,7 @@ TEST(TrainLimits, ConfigJsonAboveALimitIsRefused) {
   }
 }
 
-TEST(TrainLimits, EvalAndVerifyRtlLimits) {
+TEST(TrainLimits, EvalVerifyRtlAndSweepLimits) {
   const test::ScratchDir scratch("eval_limits");
   const std::string run = (scratch / "none").string();
   const auto expect_error = [](const std::vector<std::string>& args, const std::string& needle) {
@@ -168,6 +168,10 @@ TEST(TrainLimits, EvalAndVerifyRtlLimits) {
   expect_error({"eval", run, "--episodes", "1000000"}, "--episodes 1000000 is above ecsim's limit of 100000");
   expect_error({"eval", run, "--threads", "5000"}, "--threads 5000 is outside [1, 1024]");
   expect_error({"verify-rtl", "--vectors", "1000000000"}, "--vectors 1000000000 is above ecsim's limit of 100000000");
+  const std::string sweep_out = (scratch / "sweep").string();
+  expect_error({"sweep", "--param", "cores=1", "--steps", "2000000000", "--out", sweep_out},
+               "--steps 2000000000 is above ecsim's limit of 100000");
+  EXPECT_FALSE(fs::exists(sweep_out));
 }
 
 // A start that fails under a memory limit joins the threads already started and lets the error
