@@ -10,6 +10,7 @@
 #include "eval/evaluator.h"
 #include "eval/policy_image.h"
 #include "nes/nes.h"
+#include "train/config.h"
 
 namespace po = boost::program_options;
 
@@ -43,6 +44,15 @@ int cmd_eval(const Args& args_in) {
   if (!parse_flags("eval", args, desc, vm)) return 0;
   if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
   if (episodes < 1) throw Error("--episodes must be at least 1", "e.g. --episodes 10");
+  // the limits of a training run's evaluation (train/config.h): one job per episode, one worker per thread
+  if (episodes > train::kMaxEvalEpisodes)
+    throw Error("--episodes " + std::to_string(episodes) + " is above ecsim's limit of " +
+                    std::to_string(train::kMaxEvalEpisodes) + " (each is one job held in memory)",
+                "lower --episodes to " + std::to_string(train::kMaxEvalEpisodes) + " or less");
+  if (threads < 1 || threads > train::kMaxThreads)
+    throw Error("--threads " + std::to_string(threads) + " is outside [1, " + std::to_string(train::kMaxThreads) +
+                    "] (each thread has its own environment and network)",
+                "give --threads a value in [1, " + std::to_string(train::kMaxThreads) + "]");
   if (max_steps < 0) throw Error("--max-steps must be >= 0", "e.g. --max-steps 0");
   const eval::BackendInfo& info = eval::backend_info(backend);  // an unknown name fails before the policy loads
 

@@ -57,6 +57,7 @@ RunCurve read_run(const std::string& dir) {
 }
 
 int compare_runs(const std::string& list, const std::string& plot) {
+  if (!plot.empty()) check_outputs({{"--plot", plot}});  // before the table is printed
   std::vector<RunCurve> runs;
   std::stringstream ss(list);
   for (std::string d; std::getline(ss, d, ',');)

@@ -104,6 +104,7 @@ int cmd_rollout(const Args& args) {
     throw Error("ecsim rollout: --actions FILE.csv is required (or --policy RUN_DIR)",
                 "add --actions FILE.csv (columns act_0..act_{n-1}) or --policy RUN_DIR (from `ecsim train`)");
   const uint64_t seed = parse_seed(seed_text);
+  check_outputs({{"--out", out_path}});  // before the episode: a bad path is not found after the run
 
   const tasks::TaskSpec& spec = tasks::make_task_spec(task);
   double noise = spec.reset_noise_scale;

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/network_flags.h"
 #include "common/error.h"
+#include "common/fields.h"
 #include "energy/energy_model.h"
 #include "eval/evaluator.h"
 #include "io/atomic_file.h"
@@ -95,10 +96,24 @@ std::string count_chip_activity(const std::string& chip_path, const ref::Network
   return os.str();
 }
 
+// the stem of --out's energy files: --out x.csv writes x.energy.json and x.energy.png
+std::string energy_stem(const std::string& out_path) {
+  std::string stem = out_path;
+  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
+  return stem;
+}
+
+// the file SystemC writes for --vcd PATH (PATH without ".vcd", then ".vcd")
+std::string vcd_file(const std::string& path) {
+  std::string base = path;
+  if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
+  return base + ".vcd";
+}
+
 int run_on_chip(const std::string& backend, const std::string& chip_path, const ref::NetworkDesc& nd,
                 const ref::Theta& theta, const io::NumericTable& trace, const std::vector<size_t>& obs_cols,
                 uint64_t init_seed, const std::string& out_path, const std::string& raster_path, ref::Arith arith,
-                const VcdRequest& vcd, const std::string& energy_table_path) {
+                const VcdRequest& vcd, const std::string& energy_table_path, const std::string& save_theta_path) {
   if (arith != ref::Arith::kFixed)
     throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic",
                 "drop --arith float, or use --backend functional");
@@ -112,10 +127,18 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
       energy::load_energy_table(energy_table_path.empty() ? energy::default_energy_table_path() : energy_table_path);
   chip::check_network_arith(cfg, nd.arith);
   const ref::NetworkDesc desc = ref::make_network_desc(nd.shape, cfg.arith);
+  {
+    // the table must price every action this chip can count (a missing operand width is found
+    // now, before the waveform and the outputs are written, not after the run)
+    chip::HwCounters every;
+    fields::for_each_leaf(every, [](const std::string&, const fields::Info&, uint64_t& v) { v = 1; });
+    if (!cfg.float_weights()) every.mac_ops = 0;  // only the float32-weight chip counts (and prices) MACs
+    energy::estimate(cfg, table, desc.shape, every, ref::EventCounters{});
+  }
   sim.load_network(desc);
   if (!vcd.path.empty()) {
     const auto [first, last] = parse_window(vcd.steps);
-    sim.trace_vcd(vcd.path, first, last, parse_list(vcd.neurons));
+    sim.trace_vcd(vcd.path, first, last, parse_list(vcd.neurons));  // the first write
   }
   std::vector<float> rho(static_cast<size_t>(desc.shape.total_synapses()));
   for (int64_t g = 0; g < desc.shape.total_synapses(); ++g)
@@ -136,12 +159,14 @@ int run_on_chip(const std::string& backend, const std::string& chip_path, const 
     for (float a : action) act_csv << ',' << fmt_float(a);
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
   }
-  io::write_file_atomic(out_path, act_csv.str());
-  // energy and traffic of the whole run (docs/energy.md): a table here, JSON and a plot beside --out
+  // energy and traffic of the whole run (docs/energy.md): a table here, JSON and a plot beside --out,
+  // all computed before the first output is written
   const energy::EnergyReport er = energy::estimate(cfg, table, desc.shape, sim.hw(), sim.events());
-  std::string stem = out_path;
-  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
-  io::write_file_atomic(stem + ".energy.json", boost::json::serialize(energy::report_json(er, 1)) + "\n");
+  const std::string stem = energy_stem(out_path);
+  const std::string energy_json = boost::json::serialize(energy::report_json(er, 1)) + "\n";
+  io::write_file_atomic(out_path, act_csv.str());
+  io::write_file_atomic(stem + ".energy.json", energy_json);
+  if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
   std::string plot_note;
   try {
     energy::write_energy_plot(er, stem + ".energy.png");
@@ -236,7 +261,6 @@ int cmd_simulate(const Args& args) {
     }
     theta = ref::sample_theta(nd.shape, nd.arith.rho_bits, ref::quantize_rho(rho, nd.arith.rho_bits), seed);
   }
-  if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
 
   const eval::BackendInfo& info = eval::backend_info(backend);
   const std::string chip_backends = eval::backend_list(eval::simulates_chip);
@@ -246,9 +270,19 @@ int cmd_simulate(const Args& args) {
   if (!info.simulates_chip && vm.count("energy-table"))
     throw Error("--energy-table needs --backend " + chip_backends,
                 "add --backend systemc (energy comes from the chip's counters)");
+  // every output is checked now and written after the run: a failure on the way leaves no file
+  std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
+  if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
+  if (!save_theta_path.empty()) outputs.emplace_back("--save-theta", save_theta_path);
+  if (info.simulates_chip) {
+    outputs.emplace_back("--out (energy JSON)", energy_stem(out_path) + ".energy.json");
+    if (!vcd_path.empty()) outputs.emplace_back("--vcd", vcd_file(vcd_path));
+  }
+  check_outputs(outputs);
   if (info.simulates_chip)
     return run_on_chip(backend, chip_path, nd, theta, trace, obs_cols, init_seed, out_path, raster_path,
-                       nf.arith_kind(), VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path);
+                       nf.arith_kind(), VcdRequest{vcd_path, vcd_steps, trace_neurons}, energy_table_path,
+                       save_theta_path);
   const std::string chip_line =
       vm.count("chip") ? count_chip_activity(chip_path, nd, theta, nf.arith_kind(), trace.rows.size()) : std::string();
 
@@ -297,6 +331,7 @@ int cmd_simulate(const Args& args) {
   }
   io::write_file_atomic(out_path, act_csv.str());
   if (!raster_path.empty()) io::write_file_atomic(raster_path, raster_csv.str());
+  if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
 
   const ref::EventCounters& c = mode == ref::Arith::kFixed ? fs.counters : ls.counters;
   const double rate = c.neuron_updates ? static_cast<double>(c.spikes()) / static_cast<double>(c.neuron_updates) : 0.0;

@@ -12,6 +12,11 @@ namespace po = boost::program_options;
 
 namespace ecsim::cli {
 
+namespace {
+// the campaign holds its random words in memory (about 40 bytes each, 4 GB at the limit)
+constexpr uint64_t kMaxVectors = 100000000;
+}  // namespace
+
 int cmd_verify_rtl(const Args& args) {
   uint64_t vectors = 1000000, seed = 1;
   int width = 0;
@@ -26,6 +31,10 @@ int cmd_verify_rtl(const Args& args) {
   po::variables_map vm;
   if (!parse_flags("verify-rtl", args, desc, vm)) return 0;
   if (vectors == 0) throw Error("--vectors must be at least 1", "e.g. --vectors 1000000");
+  if (vectors > kMaxVectors)
+    throw Error("--vectors " + std::to_string(vectors) + " is above ecsim's limit of " + std::to_string(kMaxVectors) +
+                    " (the campaign holds about 40 bytes per word in memory)",
+                "lower --vectors to " + std::to_string(kMaxVectors) + " or less");
   if (!std::filesystem::is_directory(fail_dir))
     throw Error("--fail-dir '" + fail_dir + "' is not a directory", "create it or point at an existing one");
 

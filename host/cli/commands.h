@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ecsim::cli {
@@ -21,6 +22,11 @@ int cmd_sweep(const Args& args);
 // and points at `ecsim <command> --help`. Returns false when --help was asked (usage printed).
 bool parse_flags(const std::string& command, const Args& args, const boost::program_options::options_description& desc,
                  boost::program_options::variables_map& vm);
+
+// Every output of a command, checked before its first write so that a late failure leaves no
+// file behind: each (flag, path) must be a regular file or absent (io::check_output_path), in an
+// existing directory, and no two flags may name the same file. Throws ecsim::Error naming the flag.
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs);
 
 // Help of the flags every backend-taking subcommand shares, from the backend registry:
 // --backend "functional (the reference model), systemc (...) or rtl (...)", and --chip, which

@@ -2,8 +2,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <limits>
+#include <new>
+#include <stdexcept>
+#include <system_error>
 #include <typeinfo>
 #include <vector>
 
@@ -13,6 +17,7 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "eval/evaluator.h"
+#include "io/atomic_file.h"
 
 namespace po = boost::program_options;
 
@@ -22,16 +27,24 @@ struct Command {
   const char* name;
   const char* summary;
   int (*run)(const Args&);
+  const char* lower;    // what to lower when memory runs out
+  const char* threads;  // the flag that sets its thread count ("" when it has none)
 };
 
 static const Command kCommands[] = {
-    {"simulate", "run the chip's network on an observation trace; write actions and spike rasters", cmd_simulate},
-    {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV", cmd_rollout},
-    {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train},
-    {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval},
-    {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl},
-    {"report", "memory footprint of EC, ES and BPTT training (--compare-methods)", cmd_report},
-    {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep},
+    {"simulate", "run the chip's network on an observation trace; write actions and spike rasters", cmd_simulate,
+     "the trace's length or --neurons, or leave out --raster", ""},
+    {"rollout", "run a MuJoCo locomotion task with given actions or a policy; write a trajectory CSV", cmd_rollout,
+     "the number of action rows", ""},
+    {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train,
+     "--pop, --threads, --eval-episodes or --neurons", "--threads"},
+    {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval, "--episodes or --threads",
+     "--threads"},
+    {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl,
+     "--vectors", ""},
+    {"report", "memory footprint of EC, ES and BPTT training (--compare-methods)", cmd_report, "--neurons", ""},
+    {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep,
+     "--jobs, --steps or the grid's size", "--jobs"},
 };
 
 namespace {
@@ -104,6 +117,30 @@ bool parse_flags(const std::string& command, const Args& args, const po::options
   return true;
 }
 
+void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, fs::path>> seen;
+  for (const auto& [flag, path] : outputs) {
+    try {
+      io::check_output_path(path);
+    } catch (const Error& e) {
+      throw Error(flag + ": " + e.what());
+    }
+    std::error_code ec;
+    const fs::path p(path);
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec))
+      throw Error(flag + " '" + path + "': the directory '" + dir.string() + "' does not exist",
+                  "create it first, or write somewhere else");
+    const fs::path full = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    for (const auto& [other_flag, other] : seen)
+      if (full == other)
+        throw Error(other_flag + " and " + flag + " name the same file '" + path + "'",
+                    "give each output its own path");
+    seen.emplace_back(flag, full);
+  }
+}
+
 std::string backend_flag_help() {
   const std::vector<std::string> names = eval::backend_names();
   std::string s;
@@ -123,6 +160,18 @@ std::string chip_flag_help(const std::string& functional_does) {
   }
   return "chip config JSON, the same chip on every backend: --backend " + chips +
          " simulate it (default: configs/chip_default.json); --backend " + others + " " + functional_does;
+}
+
+static int internal_error(const Command& c, const std::exception& e) {
+  std::cerr << "ecsim " << c.name << ": internal error: " << e.what()
+            << "\n  this is a bug in ecsim; please report it with the command line\n";
+  return 3;
+}
+
+static int out_of_memory(const Command& c) {
+  std::cerr << "ecsim " << c.name << ": error: out of memory while running `ecsim " << c.name << "`\n  fix: lower "
+            << c.lower << "\n";
+  return 2;
 }
 
 static void usage(std::ostream& os) {
@@ -154,10 +203,24 @@ int main(int argc, char** argv) {
     } catch (const ecsim::Error& e) {
       std::cerr << "ecsim " << c.name << ": error: " << e.what() << "\n";
       return 2;
+    } catch (const std::bad_alloc&) {
+      // the limits (docs/guarantees.md) bound each value, not what they need together on this machine
+      return out_of_memory(c);
+    } catch (const std::length_error&) {  // a size no container can hold
+      return out_of_memory(c);
+    } catch (const std::filesystem::filesystem_error& e) {
+      std::cerr << "ecsim " << c.name << ": error: " << e.what()
+                << "\n  fix: check the path, its permissions and the free space\n";
+      return 2;
+    } catch (const std::system_error& e) {
+      if (e.code() != std::errc::resource_unavailable_try_again) return internal_error(c, e);
+      // std::thread could not start one more thread (the thread pools join those already started)
+      std::cerr << "ecsim " << c.name << ": error: cannot start another thread (" << e.what() << ")\n  fix: "
+                << (*c.threads ? std::string("lower ") + c.threads : std::string("raise the process's limits"))
+                << " (or the memory limit, ulimit -v)\n";
+      return 2;
     } catch (const std::exception& e) {
-      std::cerr << "ecsim " << c.name << ": internal error: " << e.what()
-                << "\n  this is a bug in ecsim; please report it with the command line\n";
-      return 3;
+      return internal_error(c, e);
     }
   }
   std::cerr << "ecsim: unknown command '" << argv[1] << "'\n\n";

@@ -9,6 +9,7 @@
 
 #include "chip/activity.h"
 #include "common/error.h"
+#include "common/thread_group.h"
 #include "eval/evaluator.h"
 #include "nes/nes.h"
 
@@ -101,10 +102,11 @@ class FunctionalEvaluator final : public Evaluator {
       }
     };
     const size_t nthreads = std::min(m_workers.size(), std::max<size_t>(jobs.size(), 1));
-    std::vector<std::thread> threads;
-    for (size_t t = 1; t < nthreads; ++t) threads.emplace_back(work, std::ref(*m_workers[t]));
-    work(*m_workers[0]);
-    for (auto& t : threads) t.join();
+    {
+      ThreadGroup threads([&] { next = jobs.size(); });  // a failed start stops the others, joins them, rethrows
+      for (size_t t = 1; t < nthreads; ++t) threads.start(work, std::ref(*m_workers[t]));
+      work(*m_workers[0]);
+    }
     if (error) std::rethrow_exception(error);
     out.obs_stats = merge_job_stats(stats, static_cast<size_t>(m_cfg.net.desc.shape.d_in));
     out.job_stats = std::move(stats);

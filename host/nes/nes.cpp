@@ -7,6 +7,7 @@
 #include <numeric>
 #include <thread>
 
+#include "common/thread_group.h"
 #include "reference/philox.h"
 
 namespace ecsim::nes {
@@ -98,10 +99,11 @@ std::vector<float> ec_gradient(const std::vector<uint32_t>& rho_q, int q, const 
     }
   };
   const size_t nt = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1, std::max<size_t>(nwords, 1));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < nt; ++t) pool.emplace_back(part, nwords * t / nt, nwords * (t + 1) / nt);
-  part(0, nwords / nt);
-  for (auto& th : pool) th.join();
+  {
+    ThreadGroup pool;  // joins the parts already started when a start (or part 0) fails
+    for (size_t t = 1; t < nt; ++t) pool.start(part, nwords * t / nt, nwords * (t + 1) / nt);
+    part(0, nwords / nt);
+  }
   return finish_ec(rho_q, q, acc, w);
 }
 

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/fields.h"
 #include "common/file.h"
+#include "common/thread_group.h"
 #include "io/atomic_file.h"
 #include "io/plot.h"
 #include "sweep/child.h"
@@ -152,6 +153,13 @@ void SweepConfig::validate() const {
   if (jobs < 1 || jobs > 256) throw Error("--jobs must be in [1, 256]", "e.g. --jobs 2");
   if (steps < 1 || pop < 1 || horizon < 1 || train_generations < 0)
     throw Error("--steps, --pop and --horizon must be >= 1 and --train-generations >= 0", "e.g. --steps 20");
+  // the points read the trace (up to 18 bytes per value): Humanoid's 376 observations stay below
+  // the 1 GiB file limit
+  constexpr int kMaxSteps = 100000;
+  if (steps > kMaxSteps)
+    throw Error("--steps " + std::to_string(steps) + " is above ecsim's limit of " + std::to_string(kMaxSteps) +
+                    " (every point reads a trace of that many rows)",
+                "lower --steps to " + std::to_string(kMaxSteps) + " or less");
   if (!(rho >= 0 && rho <= 1)) throw Error("--rho must be in [0, 1]", "e.g. --rho 0.5");
 }
 
@@ -205,13 +213,18 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
   const std::vector<std::vector<double>> points = grid_points(axes);
 
   const tasks::TaskSpec& spec = tasks::make_task_spec(cfg.task);
-  fs::create_directories(cfg.out);
-  io::write_file_atomic((fs::path(cfg.out) / "trace.csv").string(), observation_trace(cfg, spec.obs_size));
   if (cfg.ecsim.empty()) {
     std::error_code ec;
     cfg.ecsim = fs::read_symlink("/proc/self/exe", ec).string();
     if (ec) throw Error("cannot find the ecsim binary (/proc/self/exe)", "run ecsim from a Linux system");
   }
+  // everything is checked before the directory is created and the trace written
+  std::error_code ec;
+  if (fs::exists(cfg.out, ec) && !fs::is_directory(cfg.out, ec))
+    throw Error("--out '" + cfg.out + "' exists and is not a directory", "give a new or an existing directory");
+  const std::string trace = observation_trace(cfg, spec.obs_size);
+  fs::create_directories(cfg.out);
+  io::write_file_atomic((fs::path(cfg.out) / "trace.csv").string(), trace);
 
   std::vector<PointResult> results(points.size());
   std::atomic<size_t> next{0};
@@ -226,9 +239,10 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
           << (r.error.empty() ? "" : " (" + r.error + ")") << "\n";
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 0; t < std::min<int>(cfg.jobs, static_cast<int>(points.size())); ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
+  {
+    ThreadGroup pool([&] { next = points.size(); });  // a failed start lets the running points finish, then rethrows
+    for (int t = 0; t < std::min<int>(cfg.jobs, static_cast<int>(points.size())); ++t) pool.start(worker);
+  }
 
   const fs::path csv_path = fs::path(cfg.out) / "sweep.csv";
   io::write_file_atomic(csv_path.string(), results_csv(axes, points, results));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include <boost/json.hpp>
@@ -106,6 +107,23 @@ void check_version(uint64_t v) {
 
 }  // namespace
 
+std::string RunningNormalizer::damage() const {
+  const auto text = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.17g", v);
+    return std::string(b);
+  };
+  const double count = static_cast<double>(m_count);
+  for (size_t i = 0; i < size(); ++i) {
+    if (!std::isfinite(m_mean[i])) return "mean[" + std::to_string(i) + "] = " + text(m_mean[i]) + " is not finite";
+    // Welford's sums can round a hair below 0 (std() reads them as 0); anything beyond rounding is damage
+    const double tolerance = 1e-9 * count * (m_mean[i] * m_mean[i] + 1.0);
+    if (!std::isfinite(m_summed_var[i]) || m_summed_var[i] < -tolerance)
+      return "summed_variance[" + std::to_string(i) + "] = " + text(m_summed_var[i]) + " is not a finite number >= 0";
+  }
+  return "";
+}
+
 std::string RunningNormalizer::to_binary() const {
   std::string s(kMagic, sizeof(kMagic));
   put<uint32_t>(s, kFormatVersion);
@@ -125,14 +143,17 @@ RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
   get<uint32_t>(blob, pos);
   const uint64_t n = get<uint64_t>(blob, pos);
   const uint64_t count = get<uint64_t>(blob, pos);
-  if (blob.size() != pos + 16 * n)
+  // n from the bytes present, before any size computation (16 * n overflows for n >= 2^60)
+  if (n > (blob.size() - pos) / 16 || blob.size() != pos + 16 * n)
     throw Error("normalizer blob has " + std::to_string(blob.size()) + " bytes, size " + std::to_string(n) + " needs " +
-                    std::to_string(pos + 16 * n),
+                    std::to_string(pos) + " + 16 per entry",
                 "the checkpoint file is damaged; use another checkpoint");
   RunningNormalizer r(n);
   r.m_count = count;
   for (auto& v : r.m_mean) v = get<double>(blob, pos);
   for (auto& v : r.m_summed_var) v = get<double>(blob, pos);
+  if (const std::string d = r.damage(); !d.empty())
+    throw Error("normalizer blob: " + d, "the checkpoint file is damaged; use another checkpoint");
   r.refresh_std();
   return r;
 }
@@ -164,16 +185,18 @@ RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
   try {
     check_version(boost::json::value_to<uint64_t>(o->at("version")));
     const auto n = boost::json::value_to<uint64_t>(o->at("size"));
-    RunningNormalizer r(n);
-    r.m_count = boost::json::value_to<uint64_t>(o->at("count"));
     const auto& mean = o->at("mean").as_array();
     const auto& var = o->at("summed_variance").as_array();
+    // the arrays bound the size before anything is allocated
     if (mean.size() != n || var.size() != n)
       throw bad("\"mean\" and \"summed_variance\" must have \"size\" (" + std::to_string(n) + ") entries");
+    RunningNormalizer r(n);
+    r.m_count = boost::json::value_to<uint64_t>(o->at("count"));
     for (size_t i = 0; i < n; ++i) {
       r.m_mean[i] = boost::json::value_to<double>(mean[i]);
       r.m_summed_var[i] = boost::json::value_to<double>(var[i]);
     }
+    if (const std::string d = r.damage(); !d.empty()) throw bad(d);
     r.refresh_std();
     return r;
   } catch (const Error&) {

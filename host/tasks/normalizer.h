@@ -58,6 +58,11 @@ class RunningNormalizer {
   std::string to_json() const;
   static RunningNormalizer from_json(const std::string& text);
 
+  // "" for sound statistics, else the first mean that is not finite or summed variance that is
+  // not finite and >= 0 (up to rounding), e.g. "mean[3] = nan is not finite"; from_binary and
+  // from_json refuse such statistics
+  std::string damage() const;
+
   // exact comparison of count, mean and summed_variance (to_binary() compares bits)
   bool operator==(const RunningNormalizer& o) const = default;
 

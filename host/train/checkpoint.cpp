@@ -1,5 +1,7 @@
 #include "train/checkpoint.h"
 
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <type_traits>
 
@@ -119,6 +121,39 @@ void check_generation(const ControllerState& st, const std::string& what) {
     throw Error(what + " has an inconsistent generation counter", kDamaged);
 }
 
+std::string number_text(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.9g", v);
+  return b;
+}
+
+// the values, after the CRC and the sizes: a checkpoint resealed with a correct CRC around
+// impossible numbers is refused before training uses them
+void check_content(const ControllerState& st, const TrainConfig& cfg, const std::string& what) {
+  const auto refuse = [&](const std::string& name, size_t i, float v, const std::string& rule) {
+    throw Error(what + ": " + name + "[" + std::to_string(i) + "] = " + number_text(v) + " " + rule +
+                    "; the checkpoint is damaged",
+                kDamaged);
+  };
+  const bool is_ec = cfg.net.method == eval::Method::kEC;
+  for (size_t i = 0; i < st.params.size(); ++i) {
+    const float v = st.params[i];
+    if (is_ec && !(v >= 0.0f && v <= 1.0f)) refuse("rho", i, v, "is outside [0, 1]");
+    if (!is_ec && !std::isfinite(v)) refuse("mu", i, v, "is not finite");
+  }
+  for (size_t i = 0; i < st.adam.m.size(); ++i)
+    if (!std::isfinite(st.adam.m[i])) refuse("adam_m", i, st.adam.m[i], "is not finite");
+  for (size_t i = 0; i < st.adam.v.size(); ++i)
+    if (!(std::isfinite(st.adam.v[i]) && st.adam.v[i] >= 0.0f))
+      refuse("adam_v", i, st.adam.v[i], "is not a finite number >= 0");
+  if (!(std::isfinite(st.elapsed) && st.elapsed >= 0))
+    throw Error(what + ": elapsed = " + number_text(st.elapsed) + " s is not a finite number >= 0", kDamaged);
+  if (st.run_first_generation < 1 || st.run_first_generation > st.generation + 1)
+    throw Error(what + ": run_first_generation = " + std::to_string(st.run_first_generation) +
+                    " is outside [1, generation + 1 = " + std::to_string(st.generation + 1) + "]",
+                kDamaged);
+}
+
 tasks::RunningNormalizer get_normalizer(const std::string& blob, const TrainConfig& cfg, const std::string& what) {
   tasks::RunningNormalizer norm;
   try {
@@ -161,6 +196,7 @@ ControllerState decode_raw(BinReader& r, uint32_t version, const TrainConfig& cf
   }
   if (!r.at_end()) throw Error(what + " has trailing bytes", kDamaged);
   check_generation(st, what);
+  check_content(st, cfg, what);
   return st;
 }
 
@@ -216,6 +252,7 @@ ControllerState decode_checkpoint(const std::string& data, const TrainConfig& cf
   sections.tagged("run_hw", st.run_hw);
   sections.tagged("run_events", st.run_events);
   check_generation(st, what);
+  check_content(st, cfg, what);
   return st;
 }
 

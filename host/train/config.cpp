@@ -112,7 +112,7 @@ void TrainConfig::validate() const {
   if (net.method == eval::Method::kES && pop % 2)
     bad("--pop " + std::to_string(pop) + " is odd; ES uses antithetic pairs", "use an even --pop");
   if (generations < 1) bad("--generations must be at least 1", "e.g. --generations 100");
-  if (threads < 1 || threads > 1024) bad("--threads must be in [1, 1024]", "e.g. --threads 2");
+  if (threads < 1) bad("--threads must be in [1, " + std::to_string(kMaxThreads) + "]", "e.g. --threads 2");
   if (!(lr > 0) || !std::isfinite(lr)) bad("--lr must be a positive number", "e.g. --lr 0.15");
   if (!(eps > 0 && eps < 0.5)) bad("--eps must be in (0, 0.5)", "e.g. --eps 0.001");
   if (!(rho_init >= 0 && rho_init <= 1)) bad("--rho-init must be in [0, 1]", "e.g. --rho-init 0.5");
@@ -126,9 +126,33 @@ void TrainConfig::validate() const {
   if (max_steps < 0) bad("--max-steps must be >= 0 (0: the task's limit)", "e.g. --max-steps 0");
   if (obs_every < 1) bad("--obs-every must be at least 1", "e.g. --obs-every 1");
   if (checkpoint_every < 1) bad("--checkpoint-every must be at least 1", "e.g. --checkpoint-every 10");
+  check_limits();
   check_ranges(static_cast<const TrainTask&>(*this));
   check_ranges(static_cast<const TrainOptimizer&>(*this));
   check_ranges(static_cast<const TrainRun&>(*this));
+}
+
+void TrainConfig::check_limits() const {
+  const auto at_most = [](const std::string& flag, int64_t v, int64_t limit, const std::string& why) {
+    if (v > limit)
+      throw Error(
+          flag + " " + std::to_string(v) + " is above ecsim's limit of " + std::to_string(limit) + " (" + why + ")",
+          "lower " + flag + " to " + std::to_string(limit) + " or less");
+  };
+  const int64_t d_in = net.desc.shape.d_in;
+  at_most("--pop", pop, kMaxPop,
+          "a generation holds about " + std::to_string(560 + 20 * d_in) + " bytes per individual for this task");
+  at_most("--threads", threads, kMaxThreads, "each thread has its own environment and network");
+  at_most("--eval-episodes", eval_episodes, kMaxEvalEpisodes, "each is one job of the generation");
+  at_most("--episodes", episodes_per_individual, kMaxEpisodesPerIndividual, "episodes run one after another");
+  const int64_t n = net.param_count();
+  if (n > kMaxParams)
+    throw Error("the network has " + std::to_string(n) +
+                    " parameters (N = " + std::to_string(net.desc.shape.n_neurons) +
+                    ", d_in = " + std::to_string(d_in) + ", d_out = " + std::to_string(net.desc.shape.d_out) +
+                    "), above ecsim's limit of " + std::to_string(kMaxParams) +
+                    " (the checkpoint holds 12 bytes per parameter and must stay below the 1 GiB file limit)",
+                "lower --neurons (N = 8192 fits every task)");
 }
 
 eval::EvaluatorConfig evaluator_config(const TrainConfig& c) {

@@ -22,16 +22,19 @@ static void check(bool ok, const std::string& what, const std::string& fix) {
 
 NetworkDesc make_network_desc(const NetworkShape& s, const ArithConfig& a, const NetworkConstants& c) {
   a.validate();
-  check(s.n_neurons >= 2 && s.n_neurons <= 65536,
-        "network size N = " + std::to_string(s.n_neurons) + " is out of range [2, 65536]",
-        "choose a neuron count between 2 and 65536");
+  const std::string max = std::to_string(kMaxShapeSize);
+  check(s.n_neurons >= 2 && s.n_neurons <= kMaxShapeSize,
+        "network size N = " + std::to_string(s.n_neurons) + " is out of range [2, " + max + "]",
+        "choose a neuron count between 2 and " + max);
   check(s.n_exc >= 0 && s.n_exc <= s.n_neurons,
         "excitatory count N_E = " + std::to_string(s.n_exc) + " must lie in [0, N]",
         "use N_E = N/2 (Dale's law split of the paper)");
-  check(s.d_in >= 1 && s.d_in <= 65536, "input size d_in = " + std::to_string(s.d_in) + " must be >= 1",
-        "the observation must have at least one component");
-  check(s.d_out >= 1 && s.d_out <= 65536, "output size d_out = " + std::to_string(s.d_out) + " must be >= 1",
-        "the action must have at least one component");
+  check(s.d_in >= 1 && s.d_in <= kMaxShapeSize,
+        "input size d_in = " + std::to_string(s.d_in) + " is out of range [1, " + max + "]",
+        "the observation must have between 1 and " + max + " components");
+  check(s.d_out >= 1 && s.d_out <= kMaxShapeSize,
+        "output size d_out = " + std::to_string(s.d_out) + " is out of range [1, " + max + "]",
+        "the action must have between 1 and " + max + " components");
   check(s.inner_steps >= 1 && s.inner_steps <= 100000,
         "inner steps T = " + std::to_string(s.inner_steps) + " must be in [1, 100000]", "the paper uses T = 33");
   check(c.tau_syn_ms > 0 && c.tau_m_ms > 0 && c.tau_out_ms > 0 && c.dt_ms > 0, "time constants and dt must be positive",

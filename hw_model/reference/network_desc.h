@@ -10,6 +10,11 @@
 
 namespace ecsim::ref {
 
+// The largest N, d_in and d_out the reference model takes (a θ file of N = 65536 and a task's few
+// hundred inputs is about 512 MiB, inside the 1 GiB file limit). Training bounds the parameter
+// count further (host/train/config.h, kMaxParams).
+inline constexpr int kMaxShapeSize = 65536;
+
 struct NetworkShape {
   int n_neurons = 256;   // N
   int n_exc = 128;       // N_E: neurons [0, N_E) are excitatory (+1 spikes), the rest inhibitory
