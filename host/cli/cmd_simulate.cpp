@@ -1,6 +1,7 @@
 // ecsim simulate: run the chip's network on an observation trace and write per-step actions,
 // optionally per-inner-step spike rasters. The network comes from ρ + a seed, or from θ bits.
 #include <bit>
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -28,10 +29,12 @@ namespace ecsim::cli {
 
 namespace {
 
+// the action exactly: the shortest text that reads back as the same double (the chip's actions
+// are dyadic fractions, so this is their exact decimal value, as rollout writes them)
 std::string fmt_float(float x) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.9g", static_cast<double>(x));
-  return b;
+  const auto [p, ec] = std::to_chars(b, b + sizeof b, static_cast<double>(x));
+  return std::string(b, ec == std::errc() ? p : b);
 }
 
 // --backend systemc: the same network on the cycle-level chip. The chip samples nothing here:

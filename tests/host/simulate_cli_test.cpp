@@ -1,6 +1,7 @@
 // ecsim simulate end to end: outputs, determinism, kernels and arithmetics, and bad input.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "cli_util.h"
@@ -40,11 +41,16 @@ TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
   const io::NumericTable acts = io::read_numeric_csv((dir / "a.csv").string());
   EXPECT_EQ(acts.rows.size(), 20u);
   EXPECT_EQ(acts.numbered_columns("act_").size(), 3u);
+  int fractional = 0;
   for (const auto& row : acts.rows)
     for (size_t k : acts.numbered_columns("act_")) {
       EXPECT_GE(row[k], -1.0);
       EXPECT_LE(row[k], 1.0);
+      // the fixed-point actions are written exactly: k·2^-act_frac, not rounded to 9 digits
+      EXPECT_EQ(std::ldexp(row[k], 12), std::round(std::ldexp(row[k], 12))) << row[k];
+      fractional += std::fabs(row[k]) < 1 && row[k] != 0;
     }
+  EXPECT_GT(fractional, 0);
   const io::NumericTable raster = io::read_numeric_csv((dir / "r.csv").string());
   EXPECT_GT(raster.rows.size(), 0u);
   // the saved θ reproduces the run
