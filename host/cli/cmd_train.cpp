@@ -19,14 +19,15 @@ int cmd_train(const Args& args) {
     train::Trainer trainer = make_trainer(f, vm);
     mpi.share_config(trainer.config());
     print_start(trainer);
-    ProgressLine progress(f.progress, f.time_limit_min * 60.0);
+    const double time_limit_s = trainer.config().time_limit_min * 60.0;  // the run's, kept in config.json
+    ProgressLine progress(f.progress, time_limit_s);
     train::GenerationStats last;
     const bool timed_out = trainer.run(
         [&](const train::GenerationStats& s) {
           last = s;
           progress.update(s, trainer.config().generations);
         },
-        f.stop_after, f.time_limit_min * 60.0);
+        f.stop_after, time_limit_s);
     progress.finish();
     print_summary(trainer, last, timed_out, f, mpi);
     return 0;

@@ -97,18 +97,18 @@ po::options_description train_options(TrainFlags& f) {
   add_field_flags(desc, c, &C::lr, &C::eps, &C::rho_init, &C::weight_decay, &C::beta1, &C::beta2, &C::adam_eps,
                   &C::es_sigma, &C::es_weight_decay, &C::eval_episodes, &C::episodes_per_individual, &C::max_steps,
                   &C::obs_every, &C::checkpoint_every);
-  desc.add_options()("time-limit", po::value(&f.time_limit_min),
-                     "minutes of training (summed over resumes) after which the run ends at the end of a generation, "
-                     "with a checkpoint, the deploy image and the plot; --resume continues it")(
-      "no-plot", "do not run gnuplot for curve.png")("progress", po::value(&f.progress)->default_value(f.progress),
-                                                     "progress line: auto (when stderr is a terminal), always, never")(
+  add_field_flags(desc, c, &C::time_limit_min);
+  desc.add_options()("no-plot", "do not run gnuplot for curve.png")(
+      "progress", po::value(&f.progress)->default_value(f.progress),
+      "progress line: auto (when stderr is a terminal), always, never")(
       "stop-after", po::value(&f.stop_after), "testing: stop after this generation as if killed (no final files)");
   f.net.add_to(desc);
   return desc;
 }
 
 void check_run_flags(const TrainFlags& f, const po::variables_map& vm) {
-  if (vm.count("time-limit") && !(f.time_limit_min > 0 && std::isfinite(f.time_limit_min)))
+  if (vm.count("time-limit") && !vm["time-limit"].defaulted() &&
+      !(f.cfg.time_limit_min > 0 && std::isfinite(f.cfg.time_limit_min)))
     throw Error("--time-limit must be a positive number of minutes", "e.g. --time-limit 90");
   if (f.progress != "auto" && f.progress != "always" && f.progress != "never")
     throw Error("--progress '" + f.progress + "' is not known", "use --progress auto, always or never");
@@ -127,7 +127,8 @@ train::Trainer make_trainer(TrainFlags& f, const po::variables_map& vm) {
     }
     check_resume_overrides(c, vm);
     return train::Trainer::resume(f.resume, vm["generations"].defaulted() ? 0 : c.generations,
-                                  vm["threads"].defaulted() ? 0 : c.threads);
+                                  vm["threads"].defaulted() ? 0 : c.threads,
+                                  vm["time-limit"].defaulted() ? 0 : c.time_limit_min);
   }
   if (!vm.count("out"))
     throw Error("--out DIR is required", "add --out runs/hopper-ec (or --resume DIR to continue a run)");

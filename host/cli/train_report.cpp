@@ -99,7 +99,7 @@ void print_summary(const train::Trainer& trainer, const train::GenerationStats& 
   const train::TrainConfig& cfg = trainer.config();
   const uint64_t done = trainer.state().generation;
   if (timed_out)
-    std::cout << "stopped at the time limit (" << f.time_limit_min << " min) after generation " << done << " of "
+    std::cout << "stopped at the time limit (" << cfg.time_limit_min << " min) after generation " << done << " of "
               << cfg.generations << "; checkpoint and deploy image written (--resume continues)\n";
   if (f.stop_after && done >= f.stop_after && done < static_cast<uint64_t>(cfg.generations)) {
     std::cout << "stopped after generation " << done << " (--stop-after)\n";

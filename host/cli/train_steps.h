@@ -24,12 +24,12 @@ struct TrainFlags {
   NetworkFlags net;
   std::string method = "ec", out, resume, progress = "auto";
   uint64_t stop_after = 0;
-  double time_limit_min = 0;
 };
 boost::program_options::options_description train_options(TrainFlags& f);
 // checks the flags that are not settings of the run (--time-limit, --progress)
 void check_run_flags(const TrainFlags& f, const boost::program_options::variables_map& vm);
-// a fresh run (--out) or a resumed one (--resume; only --generations and --threads may change)
+// a fresh run (--out) or a resumed one (--resume; only --generations, --threads and --time-limit may
+// change)
 train::Trainer make_trainer(TrainFlags& f, const boost::program_options::variables_map& vm);
 
 // train_mpi.cpp. Under mpirun, rank 0 runs the controller and the other ranks evaluate their

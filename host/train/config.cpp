@@ -50,6 +50,7 @@ void check_ranges(const S& part) {
 std::string train_flag(const fields::Info& info) {
   if (info.external() == "es_sigma") return "sigma";
   if (info.external() == "episodes_per_individual") return "episodes";
+  if (info.external() == "time_limit_min") return "time-limit";
   return info.flag();
 }
 
@@ -95,6 +96,7 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
     json::object run = o;
     for (const char* added : {"chip", "energy_table"})  // runs written before --chip and --energy-table
       if (!run.contains(added)) run[added] = "";
+    if (!run.contains("time_limit_min")) run["time_limit_min"] = 0.0;  // and before the time limit was kept
     fields::from_json(run, static_cast<TrainRun&>(c), what, true, {"format", "version", "identity"});
   } catch (const Error&) {
     throw;

@@ -65,7 +65,12 @@ inline constexpr int64_t kMaxParams = 80000000;
   X(int, generations, 120, "generations to train (authors: 1000)", nullptr, 1)                           \
   X(int, threads, 2, "worker threads (results do not depend on it)", nullptr, 1, kMaxThreads)            \
   X(int, checkpoint_every, 10, "generations between checkpoints", nullptr, 1)                            \
-  X(bool, plot, true, "draw curve.png (and energy.png) with gnuplot")
+  X(bool, plot, true, "draw curve.png (and energy.png) with gnuplot")                                    \
+  X(double, time_limit_min, 0.0,                                                                         \
+    "minutes of training (summed over resumes) after which the run ends at the end of a generation, "    \
+    "with a checkpoint, the deploy image and the plot (0: no limit); config.json keeps it, so --resume " \
+    "honours it, and a --time-limit given with --resume replaces it",                                    \
+    nullptr, 0)
 
 // what the run is trained on (identity)
 struct TrainTask {

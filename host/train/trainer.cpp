@@ -47,11 +47,13 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   return t;
 }
 
-Trainer Trainer::resume(const std::string& dir, int generations_override, int threads_override) {
+Trainer Trainer::resume(const std::string& dir, int generations_override, int threads_override,
+                        double time_limit_min_override) {
   check_run_dir(dir);
   TrainConfig cfg = read_run_config(dir);
   if (generations_override > 0) cfg.generations = generations_override;
   if (threads_override > 0) cfg.threads = threads_override;
+  if (time_limit_min_override > 0) cfg.time_limit_min = time_limit_min_override;
   cfg.validate();
   Trainer t(cfg, dir);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
@@ -77,7 +79,7 @@ Trainer Trainer::resume(const std::string& dir, int generations_override, int th
   }
   // everything checked: now the directory may change (temporaries a killed run left, config.json)
   remove_stale_temporaries(dir);
-  // config.json records the latest generations/threads
+  // config.json records the latest generations, threads and time limit
   write_run_config(dir, cfg);
   return t;
 }

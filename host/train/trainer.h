@@ -23,9 +23,11 @@ class Trainer {
  public:
   // fresh run: creates out_dir (must not hold a run)
   static Trainer start(const TrainConfig& cfg, const std::string& out_dir);
-  // resume: reads out_dir/config.json and checkpoint.ckpt; generations/threads may be overridden.
+  // resume: reads out_dir/config.json and checkpoint.ckpt; generations, threads and the time limit
+  // may be overridden (> 0), and config.json records them.
   // A run killed before its first checkpoint starts again from generation 0 in place.
-  static Trainer resume(const std::string& out_dir, int generations_override, int threads_override);
+  static Trainer resume(const std::string& out_dir, int generations_override, int threads_override,
+                        double time_limit_min_override = 0);
   // resume found no checkpoint and starts the run again from generation 0
   bool restarted() const { return m_restarted; }
 

@@ -182,7 +182,9 @@ TEST(TrainCli, ResumeAfterKillIsBitIdentical) {
 }
 
 // --time-limit ends a run after the generation that reaches the limit, with a checkpoint at that
-// generation (not the last periodic one) and the deploy image; resuming it is bit-identical.
+// generation (not the last periodic one) and the deploy image. config.json keeps the limit, so a
+// plain --resume stops at it again; a larger --time-limit given with --resume continues the run,
+// bit-identically.
 TEST(TrainCli, TimeLimitEndsWithCheckpointAndResumesBitIdentically) {
   const ecsim::test::ScratchDir scratch("train_time_limit");
   const fs::path base = scratch / ".";
@@ -195,8 +197,14 @@ TEST(TrainCli, TimeLimitEndsWithCheckpointAndResumesBitIdentically) {
   EXPECT_NE(timed.output.find("stopped at the time limit"), std::string::npos) << timed.output;
   EXPECT_EQ(read_ckpt(base / "timed").generation, 1u);
   EXPECT_TRUE(fs::exists(base / "timed/policy/theta.bin"));
-  auto resumed = run_ecsim("train --progress never --resume " + (base / "timed").string());
+  EXPECT_EQ(read_config(base / "timed").time_limit_min, 1e-6);
+  auto again = run_ecsim("train --progress never --resume " + (base / "timed").string());
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("stopped at the time limit"), std::string::npos) << again.output;
+  EXPECT_EQ(read_ckpt(base / "timed").generation, 2u);
+  auto resumed = run_ecsim("train --progress never --resume " + (base / "timed").string() + " --time-limit 1000");
   ASSERT_EQ(resumed.code, 0) << resumed.output;
+  EXPECT_EQ(read_config(base / "timed").time_limit_min, 1000.0);
   expect_same_state(read_ckpt(base / "full"), read_ckpt(base / "timed"));
   EXPECT_EQ(metrics_no_time(base / "full"), metrics_no_time(base / "timed"));
   for (const char* bad : {"0", "-5", "nan", "soon"}) {
