@@ -8,10 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "common/binio.h"
 #include "common/error.h"
 
 namespace ecsim::fuzz {
@@ -46,6 +48,15 @@ inline std::string write_scratch(const std::string& name, const std::string& byt
   out.close();
   if (!out) std::abort();  // the fuzzer cannot work without its scratch file
   return path;
+}
+
+// the bytes with their last 4 replaced by the CRC-32 of the rest (binio's trailer), so that the
+// fuzzer reaches what a file's checksum guards; inputs shorter than 5 bytes stay as they are
+inline std::string with_crc(std::string bytes) {
+  if (bytes.size() < 5) return bytes;
+  const uint32_t crc = ecsim::crc32(bytes.data(), bytes.size() - 4);
+  std::memcpy(bytes.data() + bytes.size() - 4, &crc, 4);
+  return bytes;
 }
 
 // runs f(); a clear ecsim::Error is the expected outcome for bad input, every other exception
