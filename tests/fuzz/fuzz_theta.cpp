@@ -16,9 +16,8 @@ void load(const std::string& bytes) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // as given, then with the checksum made right (it rejects nearly every mutation)
-  const std::string bytes = ecsim::fuzz::as_string(data, size);
-  load(bytes);
-  load(ecsim::fuzz::with_crc(bytes));
+  // with the checksum made right: it would reject nearly every mutation (its own check is a
+  // comparison, covered by the unit tests); one file write per input keeps the target fast
+  load(ecsim::fuzz::with_crc(ecsim::fuzz::as_string(data, size)));
   return 0;
 }
