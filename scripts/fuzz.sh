@@ -29,7 +29,7 @@ while (($#)); do
     --time) limit=(-max_total_time="$2"); shift 2 ;;
     --runs) limit=(-runs="$2"); shift 2 ;;
     --target) targets+=("$2"); shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,20 +66,24 @@ cp "$root"/configs/energy_*.json "$seeds/energy_table/"
 cp "$root"/models/*.xml "$seeds/mjcf/"
 train_config=
 if [[ -x $main_build/bin/ecsim ]]; then
+  tiny=(train --task hopper --generations 1 --eval-episodes 1 --no-plot --progress never)
   for method in ec es; do
     run=$work/train-$method
     rm -rf "$run"
     # N = 16 (8 excitatory): the network fuzz_rho and fuzz_policy_image expect
-    "$main_build/bin/ecsim" train --task hopper --method $method --pop 4 --generations 1 --neurons 16 --exc 8 \
-      --max-steps 10 --eval-episodes 1 --no-plot --progress never --out "$run" >/dev/null
-    cp "$run/checkpoint.ckpt" "$seeds/checkpoint/$method.ckpt"
+    "$main_build/bin/ecsim" "${tiny[@]}" --method $method --pop 4 --neurons 16 --exc 8 --max-steps 10 --out "$run" \
+      >/dev/null
     cp "$run/policy/policy.json" "$seeds/policy_image/run_$method.json"
     cp "$run/policy/normalizer.json" "$seeds/normalizer/run_$method.json"
     [[ -f $run/policy/theta.bin ]] && cp "$run/policy/theta.bin" "$seeds/theta/run.bin"
   done
-  # the checkpoints decode against the configuration of the run that wrote them (both share it
-  # except for the method: the EC one is the target's)
-  train_config=$work/train-ec/config.json
+  # the checkpoint seed from the smallest network (N = 2): a short input is a fast one; it decodes
+  # against the configuration of the run that wrote it
+  run=$work/train-checkpoint
+  rm -rf "$run"
+  "$main_build/bin/ecsim" "${tiny[@]}" --pop 2 --neurons 2 --exc 1 --max-steps 5 --out "$run" >/dev/null
+  cp "$run/checkpoint.ckpt" "$seeds/checkpoint/run.ckpt"
+  train_config=$run/config.json
 else
   echo "fuzz.sh: $main_build/bin/ecsim not built: no checkpoint, θ or training-run seeds (build it first for them)" >&2
 fi

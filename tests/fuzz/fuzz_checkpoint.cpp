@@ -1,7 +1,7 @@
 // libFuzzer target: the checkpoint codec (host/train/checkpoint.h decode_checkpoint).
 // A checkpoint is decoded against the run's configuration: $ECSIM_FUZZ_TRAIN_CONFIG names the
 // config.json of the run that wrote the seed checkpoints (scripts/fuzz.sh sets it); without it,
-// the configuration of that tiny run (N = 16, 8 excitatory, hopper, pop 4) is built here.
+// the configuration of that tiny run (hopper, N = 2 with 1 excitatory, pop 2) is built here.
 #include <boost/json.hpp>
 
 #include <cstdlib>
@@ -18,14 +18,14 @@ ecsim::train::TrainConfig make_config() {
     return ecsim::train::TrainConfig::from_json(boost::json::parse(ecsim::read_file(path, "run config")), path);
   ecsim::train::TrainConfig c;
   ecsim::ref::NetworkShape s;
-  s.n_neurons = 16;
-  s.n_exc = 8;
+  s.n_neurons = 2;
+  s.n_exc = 1;
   s.d_in = 11;
   s.d_out = 3;
   c.net.desc = ecsim::ref::make_network_desc(s);
-  c.pop = 4;
+  c.pop = 2;
   c.eval_episodes = 1;
-  c.max_steps = 10;
+  c.max_steps = 5;
   return c;
 }
 
