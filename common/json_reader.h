@@ -64,14 +64,14 @@ class StrictJsonObject {
 
   int integer(const std::string& k, int lo, int hi, const char* why) {
     const double d = number(k);
-    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < lo || d > hi)
+    if (!integral_in(d, lo, hi))
       fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
            why);
     return static_cast<int>(d);
   }
   int64_t integer64(const std::string& k, int64_t lo, int64_t hi, const char* why) {
     const double d = number(k);
-    if (d != static_cast<double>(static_cast<int64_t>(d)) || d < static_cast<double>(lo) || d > static_cast<double>(hi))
+    if (!integral_in(d, static_cast<double>(lo), static_cast<double>(hi)))
       fail(key(k), "= " + fmt(d) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
            why);
     return static_cast<int64_t>(d);
@@ -111,6 +111,11 @@ class StrictJsonObject {
   std::string key(const std::string& k) const { return m_path.empty() ? k : m_path + "." + k; }
 
  private:
+  // d is a whole number in [lo, hi] and in int64's range; the range comes first because casting
+  // a double outside int64's range is undefined behaviour
+  static bool integral_in(double d, double lo, double hi) {
+    return d >= lo && d <= hi && d >= -0x1p63 && d < 0x1p63 && d == static_cast<double>(static_cast<int64_t>(d));
+  }
   static std::string fmt(double d) {
     std::ostringstream os;
     os << d;

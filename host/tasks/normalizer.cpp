@@ -143,10 +143,11 @@ RunningNormalizer RunningNormalizer::from_binary(const std::string& blob) {
   get<uint32_t>(blob, pos);
   const uint64_t n = get<uint64_t>(blob, pos);
   const uint64_t count = get<uint64_t>(blob, pos);
-  // n from the bytes present, before any size computation (16 * n overflows for n >= 2^60)
-  if (n > (blob.size() - pos) / 16 || blob.size() != pos + 16 * n)
+  // n first: 16 * n wraps around for a damaged size
+  const bool fits = n <= (blob.size() - pos) / 16;
+  if (!fits || blob.size() != pos + 16 * n)
     throw Error("normalizer blob has " + std::to_string(blob.size()) + " bytes, size " + std::to_string(n) + " needs " +
-                    std::to_string(pos) + " + 16 per entry",
+                    (fits ? std::to_string(pos + 16 * n) : "more"),
                 "the checkpoint file is damaged; use another checkpoint");
   RunningNormalizer r(n);
   r.m_count = count;
@@ -187,7 +188,7 @@ RunningNormalizer RunningNormalizer::from_json(const std::string& text) {
     const auto n = boost::json::value_to<uint64_t>(o->at("size"));
     const auto& mean = o->at("mean").as_array();
     const auto& var = o->at("summed_variance").as_array();
-    // the arrays bound the size before anything is allocated
+    // the arrays before the allocation: a damaged "size" must not allocate it
     if (mean.size() != n || var.size() != n)
       throw bad("\"mean\" and \"summed_variance\" must have \"size\" (" + std::to_string(n) + ") entries");
     RunningNormalizer r(n);

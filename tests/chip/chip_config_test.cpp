@@ -140,6 +140,12 @@ TEST(ChipConfig, BadConfigsNameTheKey) {
   expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = "4"; }),
                "cores.count must be a number");
   expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = 2.5; }), "cores.count = 2.5");
+  // beyond int64's range: a clear error, not an undefined cast (found by tests/fuzz/fuzz_chip_config)
+  expect_error(edited([](boost::json::object& o) { o["cores"].as_object()["count"] = 6.4e20; }),
+               "cores.count = 6.4e+20 must be an integer in [1, 65536]");
+  expect_error(
+      edited([](boost::json::object& o) { o["memories"].as_object()["state_sram"].as_object()["words"] = -1e19; }),
+      "memories.state_sram.words = -1e+19 must be an integer in [1, 1099511627776]");
   expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["columns"] = 3; }), "columns × rows");
   expect_error(edited([](boost::json::object& o) { o["noc"].as_object()["topology"] = "torus"; }), "noc.topology");
   expect_error(edited([](boost::json::object& o) { o["arith"].as_object()["frac_bits"] = 15; }), "frac_bits");

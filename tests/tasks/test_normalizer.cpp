@@ -174,6 +174,25 @@ TEST(TasksNormalizer, BinaryAndJsonBlobsRoundTripBitForBit) {
   EXPECT_THROW(RunningNormalizer::from_binary("hello"), Error);
   EXPECT_THROW(RunningNormalizer::from_json("{\"format\":\"ecsim-normalizer\",\"version\":9}"), Error);
   EXPECT_THROW(RunningNormalizer::from_json("not json"), Error);
+
+  // a damaged size is an Error before anything is allocated (an ASan report in tests/fuzz/fuzz_normalizer)
+  std::string huge = blob;
+  const uint64_t wraps = uint64_t{1} << 60;  // 16 * size wraps around to 0
+  std::memcpy(huge.data() + 16, &wraps, sizeof(wraps));
+  huge.resize(32);
+  try {
+    RunningNormalizer::from_binary(huge);
+    ADD_FAILURE() << "a size of 2^60 loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("size 1152921504606846976 needs more"), std::string::npos) << e.what();
+  }
+  try {
+    RunningNormalizer::from_json(
+        R"({"format":"ecsim-normalizer","version":1,"size":1000000000000,"count":0,"mean":[],"summed_variance":[]})");
+    ADD_FAILURE() << "a size of 10^12 loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must have \"size\" (1000000000000) entries"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
