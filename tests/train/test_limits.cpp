@@ -39,6 +39,17 @@ std::string error_of(const train::TrainConfig& c) {
   return "";
 }
 
+// AddressSanitizer reserves terabytes of virtual address space for its shadow memory, so no process
+// built with it can run under an address-space limit (RLIMIT_AS): the three tests that set one
+// say so and skip in the sanitizer build (scripts/test-sanitize.sh); the plain build runs them.
+#if defined(__SANITIZE_ADDRESS__)
+#define ECSIM_SKIP_UNDER_ASAN()                                                                   \
+  GTEST_SKIP() << "sets RLIMIT_AS, under which AddressSanitizer cannot start (its shadow memory " \
+                  "needs terabytes of address space); the plain build runs this test"
+#else
+#define ECSIM_SKIP_UNDER_ASAN() (void)0
+#endif
+
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
 // `ecsim args...` with these soft limits (resource, bytes) set in the child only, between fork and
@@ -178,6 +189,7 @@ TEST(TrainLimits, EvalVerifyRtlAndSweepLimits) {
 // out: no std::terminate ("terminate called without an active exception"). In a child process,
 // whose address space is limited to what it uses now plus room for a few thread stacks.
 TEST(TrainLimits, AThreadGroupJoinsItsThreadsWhenAStartFails) {
+  ECSIM_SKIP_UNDER_ASAN();
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -214,6 +226,7 @@ TEST(TrainLimits, AThreadGroupJoinsItsThreadsWhenAStartFails) {
 // The same end to end: `ecsim train --threads 64` with room for the workers but not for their
 // threads' stacks ends with a clear rc-2 error naming --threads, not an abort.
 TEST(TrainLimits, RunningOutOfThreadsIsAClearError) {
+  ECSIM_SKIP_UNDER_ASAN();
   const test::ScratchDir scratch("train_threads");
   // 512 MiB thread stacks under a 4 GiB address space: the 64 workers fit, their threads do not
   const test::CliResult r = run_ecsim_limited(
@@ -229,6 +242,7 @@ TEST(TrainLimits, RunningOutOfThreadsIsAClearError) {
 // Values inside the limits can still need more memory than the machine gives: std::bad_alloc is
 // an rc-2 error naming what to lower, not an internal error.
 TEST(TrainLimits, OutOfMemoryIsAClearError) {
+  ECSIM_SKIP_UNDER_ASAN();
   const test::ScratchDir scratch("train_oom");
   // 300 MiB of address space: a generation of 1.1 M jobs needs more
   const test::CliResult r = run_ecsim_limited(
