@@ -107,9 +107,9 @@ void publish_directory(const std::string& staged, const std::string& dir) {
       throw Error("cannot rename '" + staged + "' to '" + dir + "': " + std::strerror(e),
                   "check directory permissions");
     }
-  } else if (std::getenv("ECSIM_TEST_NO_RENAME_EXCHANGE") ||
-             ::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
-    int e = std::getenv("ECSIM_TEST_NO_RENAME_EXCHANGE") ? EINVAL : errno;  // the test of the fallback
+  } else if (const bool no_exchange = std::getenv("ECSIM_TEST_NO_RENAME_EXCHANGE") != nullptr;  // tests the fallback
+             no_exchange || ::renameat2(AT_FDCWD, staged.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) != 0) {
+    int e = no_exchange ? EINVAL : errno;
     if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
       // a file system without the exchange (some network file systems): two renames; a kill
       // between them leaves no dir, only its staged versions, which --resume writes again

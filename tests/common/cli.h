@@ -3,11 +3,16 @@
 // small file helpers.
 #pragma once
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,13 +27,20 @@ namespace ecsim::test {
 
 struct CliResult {
   int code = -1;       // the exit code; -1 if it did not exit normally
+  int signal = 0;      // the signal that ended it, or 0
   std::string output;  // stdout and stderr together
 };
 
+// What run_program sets up for the child besides its arguments.
+struct ChildSetup {
+  std::vector<std::pair<std::string, std::string>> env;  // variables set for it (NAME, value)
+  std::vector<std::pair<int, rlim_t>> limits;            // soft resource limits (RLIMIT_*, value)
+  double kill_after_s = -1;                              // >= 0: SIGKILL after this many seconds
+};
+
 // Runs a program (argv[0] is its path) with these arguments, each one argument as it is: no
-// shell ever sees them. env: variables set for it (NAME, value).
-inline CliResult run_program(std::vector<std::string> argv_s,
-                             const std::vector<std::pair<std::string, std::string>>& env = {}) {
+// shell ever sees them. The setup applies to the child only, between fork and exec.
+inline CliResult run_program(std::vector<std::string> argv_s, const ChildSetup& setup = {}) {
   CliResult r;
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
@@ -42,7 +54,13 @@ inline CliResult run_program(std::vector<std::string> argv_s,
     return r;
   }
   if (pid == 0) {
-    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+    for (const auto& [name, value] : setup.env) ::setenv(name.c_str(), value.c_str(), 1);
+    for (const auto& [resource, value] : setup.limits) {
+      rlimit l{};
+      ::getrlimit(resource, &l);
+      l.rlim_cur = l.rlim_max == RLIM_INFINITY ? value : std::min(value, l.rlim_max);
+      if (::setrlimit(resource, &l) != 0) ::_exit(126);
+    }
     ::dup2(fd[1], 1);
     ::dup2(fd[1], 2);
     ::close(fd[0]);
@@ -51,8 +69,21 @@ inline CliResult run_program(std::vector<std::string> argv_s,
     ::_exit(127);
   }
   ::close(fd[1]);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(setup.kill_after_s);
+  bool kill_pending = setup.kill_after_s >= 0;
   std::array<char, 4096> buf{};
   for (;;) {
+    if (kill_pending) {  // wait for output until the deadline, then kill and read to the end
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd[0], POLLIN, 0};
+      const int ready = left.count() > 0 ? ::poll(&p, 1, static_cast<int>(left.count())) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
+        ::kill(pid, SIGKILL);
+        kill_pending = false;
+        continue;
+      }
+    }
     const ssize_t n = ::read(fd[0], buf.data(), buf.size());
     if (n > 0)
       r.output.append(buf.data(), static_cast<size_t>(n));
@@ -64,6 +95,7 @@ inline CliResult run_program(std::vector<std::string> argv_s,
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return r;
 }
 

@@ -26,12 +26,7 @@ std::string mpirun(int np) {
 test::CliResult run(const std::string& cmd) { return test::run_program(test::split_args(cmd)); }
 
 train::ControllerState state_of(const fs::path& dir) {
-  const train::TrainConfig cfg =
-      train::TrainConfig::from_json(boost::json::parse(test::read_text(dir / "config.json")), "config.json");
-  std::ifstream in(dir / "checkpoint.ckpt", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return train::decode_checkpoint(ss.str(), cfg, "checkpoint");
+  return train::read_checkpoint(dir.string(), train::read_run_config(dir.string()));
 }
 
 // metrics.csv without its wall-clock columns (seconds, elapsed, fps) and, unless with_chip, the

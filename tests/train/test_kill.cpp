@@ -4,109 +4,53 @@
 // it to exactly the uninterrupted result: metrics.csv (timing columns aside), the checkpoint
 // (its elapsed-time field aside), every file of the deploy images, energy.json and energy.png
 // (curve.png, which plots training time, must be there).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <boost/json.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <sstream>
-#include <thread>
 
 #include "../common/cli.h"
 #include "eval/policy_image.h"
 #include "train/checkpoint.h"
 #include "train/config.h"
 #include "train/metrics.h"
+#include "train/run_dir.h"
 
 using namespace ecsim;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code = -1;   // exit code, or -1
-  int signal = 0;  // the signal that ended it, or 0
-  std::string output;
-};
-
-// ecsim with these arguments and extra environment variables, output to a file; killed with
-// SIGKILL after kill_after_s seconds when that is >= 0
-Outcome run(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env,
-            const fs::path& log, double kill_after_s = -1) {
-  std::vector<std::string> argv_s{ECSIM_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  if (kill_after_s >= 0) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(kill_after_s));
-    ::kill(pid, SIGKILL);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  Outcome o;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  o.output = test::read_text(log);
-  return o;
+// ecsim with these arguments and extra environment variables; killed with SIGKILL after
+// kill_after_s seconds when that is >= 0
+test::CliResult run(const std::vector<std::string>& args, const std::vector<std::pair<std::string, std::string>>& env,
+                    double kill_after_s = -1) {
+  std::vector<std::string> argv{ECSIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::ChildSetup setup;
+  setup.env = env;
+  setup.kill_after_s = kill_after_s;
+  return test::run_program(std::move(argv), setup);
 }
 
 // the run every case repeats: 4 generations, checkpoints at 2 and 4, energy counted for a chip,
 // curve.png and energy.png drawn (when gnuplot is there)
 std::vector<std::string> train_args(const fs::path& out) {
-  return {"train",
-          "--task",
-          "hopper",
-          "--neurons",
-          "64",
-          "--pop",
-          "8",
-          "--max-steps",
-          "60",
-          "--eval-episodes",
-          "2",
-          "--generations",
-          "4",
-          "--checkpoint-every",
-          "2",
-          "--seed",
-          "9",
-          "--threads",
-          "1",
-          "--progress",
-          "never",
-          "--chip",
-          std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json",
-          "--out",
-          out.string()};
-}
-
-train::TrainConfig read_config(const fs::path& dir) {
-  return train::TrainConfig::from_json(boost::json::parse(test::read_text(dir / "config.json")), "config.json");
+  std::vector<std::string> args = test::split_args(
+      "train --task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --generations 4"
+      " --checkpoint-every 2 --seed 9 --threads 1 --progress never");
+  for (const std::string& a : {std::string("--chip"), std::string(ECSIM_SOURCE_DIR) + "/configs/chip_default.json",
+                               std::string("--out"), out.string()})
+    args.push_back(a);
+  return args;
 }
 
 // the checkpoint's bytes with its elapsed time set to 0 (the only field that depends on the clock)
 std::string checkpoint_without_time(const fs::path& dir) {
-  const train::TrainConfig cfg = read_config(dir);
-  train::ControllerState st = train::decode_checkpoint(test::read_text(dir / "checkpoint.ckpt"), cfg, "ckpt");
+  const train::TrainConfig cfg = train::read_run_config(dir.string());
+  train::ControllerState st = train::read_checkpoint(dir.string(), cfg);
   st.elapsed = 0;
   return train::encode_checkpoint(cfg, st);
 }
@@ -143,8 +87,8 @@ void expect_files_agree(const fs::path& dir, const std::string& when) {
   if (!fs::exists(dir / "config.json")) return;  // killed before it began; the same command starts it
   uint64_t ckpt_gen = 0;
   if (fs::exists(dir / "checkpoint.ckpt")) {
-    const train::TrainConfig cfg = read_config(dir);
-    ASSERT_NO_THROW(ckpt_gen = train::decode_checkpoint(test::read_text(dir / "checkpoint.ckpt"), cfg, "c").generation);
+    const train::TrainConfig cfg = train::read_run_config(dir.string());
+    ASSERT_NO_THROW(ckpt_gen = train::read_checkpoint(dir.string(), cfg).generation);
     EXPECT_EQ(train::read_metrics_rows((dir / "metrics.csv").string(), ckpt_gen).size(), ckpt_gen);
   }
   if (fs::exists(dir / "policy")) {
@@ -159,7 +103,7 @@ class TrainKill : public ::testing::Test {
   static void SetUpTestSuite() {
     s_scratch = new test::ScratchDir("train_kill");
     const fs::path full = *s_scratch / "full";
-    const Outcome o = run(train_args(full), {{"ECSIM_TEST_TRACE_WRITES", "1"}}, *s_scratch / "full.log");
+    const test::CliResult o = run(train_args(full), {{"ECSIM_TEST_TRACE_WRITES", "1"}});
     ASSERT_EQ(o.code, 0) << o.output;
     std::istringstream in(o.output);
     for (std::string line; std::getline(in, line);)
@@ -175,9 +119,9 @@ class TrainKill : public ::testing::Test {
   static void finish_and_compare(const fs::path& dir, const std::string& when) {
     SCOPED_TRACE(when);
     const fs::path full = *s_scratch / "full";
-    const Outcome o = fs::exists(dir / "config.json")
-                          ? run({"train", "--resume", dir.string(), "--progress", "never"}, {}, dir.string() + ".log")
-                          : run(train_args(dir), {}, dir.string() + ".log");
+    const test::CliResult o = fs::exists(dir / "config.json")
+                                  ? run({"train", "--resume", dir.string(), "--progress", "never"}, {})
+                                  : run(train_args(dir), {});
     ASSERT_EQ(o.code, 0) << o.output;
     EXPECT_EQ(tree(dir), tree(full));  // no temporaries left, nothing missing
     EXPECT_EQ(checkpoint_without_time(dir), checkpoint_without_time(full));
@@ -218,7 +162,7 @@ TEST_F(TrainKill, AKillAtEveryCommitResumesToTheUninterruptedResult) {
   for (size_t k = 1; k <= s_commits.size(); ++k) {
     const fs::path dir = *s_scratch / ("at" + std::to_string(k));
     const std::string when = "killed before commit " + std::to_string(k) + " (" + s_commits[k - 1] + ")";
-    const Outcome o = run(train_args(dir), {{"ECSIM_TEST_KILL_AT_WRITE", std::to_string(k)}}, dir.string() + ".kill");
+    const test::CliResult o = run(train_args(dir), {{"ECSIM_TEST_KILL_AT_WRITE", std::to_string(k)}});
     ASSERT_EQ(o.signal, SIGKILL) << when << "\n" << o.output;
     expect_files_agree(dir, when);
     finish_and_compare(dir, when);
@@ -229,7 +173,7 @@ TEST_F(TrainKill, AKillAtEveryCommitResumesToTheUninterruptedResult) {
 TEST_F(TrainKill, AKillAtRandomMomentsResumesToTheUninterruptedResult) {
   // the moments span the whole run (its start-up included), from a fixed seed so a failure repeats
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(run(train_args(*s_scratch / "timed"), {}, *s_scratch / "timed.log").code, 0);
+  ASSERT_EQ(run(train_args(*s_scratch / "timed"), {}).code, 0);
   const double span = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::mt19937_64 rng(20261201);
   std::uniform_real_distribution<double> at(0.0, span);
@@ -237,7 +181,7 @@ TEST_F(TrainKill, AKillAtRandomMomentsResumesToTheUninterruptedResult) {
     const double t = at(rng);
     const fs::path dir = *s_scratch / ("random" + std::to_string(i));
     const std::string when = "killed after " + std::to_string(t) + " s of " + std::to_string(span) + " s";
-    const Outcome o = run(train_args(dir), {}, dir.string() + ".kill", t);
+    const test::CliResult o = run(train_args(dir), {}, t);
     ASSERT_TRUE(o.signal == SIGKILL || o.code == 0) << when << "\n" << o.output;
     expect_files_agree(dir, when);
     finish_and_compare(dir, when);

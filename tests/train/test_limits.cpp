@@ -56,49 +56,11 @@ bool contains(const std::string& s, const std::string& needle) { return s.find(n
 // exec (the test process keeps its own); like test::run_ecsim, no shell sees the arguments
 test::CliResult run_ecsim_limited(const std::vector<std::string>& args,
                                   const std::vector<std::pair<int, rlim_t>>& limits) {
-  test::CliResult r;
-  std::vector<std::string> argv_s{ECSIM_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int fd[2];
-  if (::pipe(fd) != 0) return r;
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fd[0]);
-    ::close(fd[1]);
-    return r;
-  }
-  if (pid == 0) {
-    for (const auto& [resource, value] : limits) {
-      rlimit l{};
-      ::getrlimit(resource, &l);
-      l.rlim_cur = l.rlim_max == RLIM_INFINITY ? value : std::min(value, l.rlim_max);
-      if (::setrlimit(resource, &l) != 0) ::_exit(126);
-    }
-    ::dup2(fd[1], 1);
-    ::dup2(fd[1], 2);
-    ::close(fd[0]);
-    ::close(fd[1]);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(fd[1]);
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd[0], buf, sizeof buf);
-    if (n > 0)
-      r.output.append(buf, static_cast<size_t>(n));
-    else if (n == 0 || errno != EINTR)
-      break;
-  }
-  ::close(fd[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  std::vector<std::string> argv{ECSIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::ChildSetup setup;
+  setup.limits = limits;
+  return test::run_program(std::move(argv), setup);
 }
 
 }  // namespace

@@ -31,16 +31,9 @@ namespace {
 const std::string kSmall =
     "--task hopper --neurons 64 --pop 8 --max-steps 60 --eval-episodes 2 --no-plot --progress never";
 
-train::TrainConfig read_config(const fs::path& dir) {
-  return train::TrainConfig::from_json(boost::json::parse(ecsim::test::read_text(dir / "config.json")), "config.json");
-}
+train::TrainConfig read_config(const fs::path& dir) { return train::read_run_config(dir.string()); }
 
-train::ControllerState read_ckpt(const fs::path& dir) {
-  std::ifstream in(dir / "checkpoint.ckpt", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return train::decode_checkpoint(ss.str(), read_config(dir), "ckpt");
-}
+train::ControllerState read_ckpt(const fs::path& dir) { return train::read_checkpoint(dir.string(), read_config(dir)); }
 
 // metrics without the timing columns (seconds, elapsed, fps)
 std::vector<std::string> metrics_no_time(const fs::path& dir) {
@@ -219,30 +212,14 @@ TEST(TrainCli, TimeLimitEndsWithCheckpointAndResumesBitIdentically) {
 TEST(TrainCli, ProgressLineFitsTheTerminal) {
   const ecsim::test::ScratchDir scratch("train_progress");
   for (const int columns : {40, 60, 80, 200}) {
-    const std::vector<std::string> args{ECSIM_BINARY,
-                                        "train",
-                                        "--task",
-                                        "hopper",
-                                        "--neurons",
-                                        "64",
-                                        "--pop",
-                                        "8",
-                                        "--max-steps",
-                                        "40",
-                                        "--eval-episodes",
-                                        "1",
-                                        "--generations",
-                                        "2",
-                                        "--no-plot",
-                                        "--backend",
-                                        "systemc",
-                                        "--progress",
-                                        "always",
-                                        "--time-limit",
-                                        "60",
-                                        "--out",
-                                        (scratch / std::to_string(columns)).string()};
-    const auto r = ecsim::test::run_program(args, {{"COLUMNS", std::to_string(columns)}});
+    std::vector<std::string> args = ecsim::test::split_args(
+        std::string(ECSIM_BINARY) +
+        " train --task hopper --neurons 64 --pop 8 --max-steps 40 --eval-episodes 1 --generations 2 --no-plot"
+        " --backend systemc --progress always --time-limit 60 --out");
+    args.push_back((scratch / std::to_string(columns)).string());
+    ecsim::test::ChildSetup setup;
+    setup.env = {{"COLUMNS", std::to_string(columns)}};
+    const auto r = ecsim::test::run_program(args, setup);
     ASSERT_EQ(r.code, 0) << r.output;
     int lines = 0;
     for (size_t at = r.output.find("\r\033[K"); at != std::string::npos; at = r.output.find("\r\033[K", at + 1)) {
