@@ -35,8 +35,10 @@ class ChipSim {
   void load_rho(const std::vector<float>& rho);
   void sample(uint64_t seed);  // every core draws θ of its synapses from the seed
   void reset(uint64_t seed);   // v(0) from the seed, the rest 0
-  // one environment step: normalized observation in (d_in), actions in [-1, 1] out (d_out)
-  void step(const float* obs, float* action);
+  // one environment step: normalized observation in (d_in), actions in [-1, 1] out (d_out). With
+  // a raster, the step's spikes are appended as ref::step appends them (spike_words() words per
+  // inner step), read from the cores without time or counts.
+  void step(const float* obs, float* action, std::vector<uint64_t>* raster = nullptr);
 
   const ref::EventCounters& events() const;  // docs/spec.md §7, comparable with the reference model
   const HwCounters& hw() const;              // every hardware action and cycles per phase

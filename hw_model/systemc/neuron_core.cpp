@@ -220,6 +220,7 @@ uint64_t NeuronCore::do_input() {
     m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, acc);
   }
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_in);
+  m_inner_step = 0;  // the inner steps of this environment step follow
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
   // one word per cycle from the synapse SRAM, one signed add per input and neuron (float32: one
   // multiply-accumulate per weight, 2·d_in per neuron)
@@ -273,6 +274,12 @@ uint64_t NeuronCore::do_step() {
   m_state_sram.count_reads(static_cast<uint64_t>(n) * static_cast<uint64_t>(m_state_words_per_neuron));
   m_state_sram.count_writes(static_cast<uint64_t>(n) * static_cast<uint64_t>(m_state_words_per_neuron));
   m_last_spikes = static_cast<uint32_t>(fired_count);
+  if (m_ctx.raster) {  // m_spikes_out holds only this core's neurons, so OR-ing every word is exact
+    const size_t sw = static_cast<size_t>(m_ctx.spike_words), at = static_cast<size_t>(m_inner_step) * sw;
+    if (at + sw <= m_ctx.raster->size())
+      for (size_t k = 0; k < sw; ++k) (*m_ctx.raster)[at + k] |= m_spikes_out[k];
+  }
+  ++m_inner_step;
   m_events.rec_synops += hits;
   m_events.neuron_updates += static_cast<uint64_t>(n);
   m_events.syn_words_read += static_cast<uint64_t>(n) * static_cast<uint64_t>(m_ctx.words_rec);

@@ -66,6 +66,7 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<int32_t> m_input;    // x_q
   std::vector<int64_t> m_partial;  // readout partial sums per output
   uint32_t m_last_spikes = 0;
+  int m_inner_step = 0;  // inner steps since the last input stage (for the raster backdoor)
 
   // neuron state (kept in the state SRAM: its accesses are counted there)
   std::vector<ref::NeuronState> m_state;

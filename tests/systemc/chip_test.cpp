@@ -61,9 +61,17 @@ TEST(SystemcChip, SameThetaActionsAndCountersAsTheReferenceModel) {
         b(static_cast<size_t>(d.shape.d_out));
     for (int e = 0; e < 8; ++e) {
       for (float& x : obs) x = nd(g);
-      sim.step(obs.data(), a.data());
-      ref::step(net, st, obs.data(), b.data(), nullptr, ref::Kernel::kPortable);
+      // the raster backdoor on every other step: the same spikes, inner step by inner step, and
+      // a step without it changes nothing
+      ref::SpikeRaster chip_raster{7}, ref_raster{7};  // rasters are appended to
+      const bool raster = e % 2 == 0;
+      sim.step(obs.data(), a.data(), raster ? &chip_raster : nullptr);
+      ref::step(net, st, obs.data(), b.data(), raster ? &ref_raster : nullptr, ref::Kernel::kPortable);
       ASSERT_EQ(a, b) << "actions differ at env step " << e << ", N=" << c.n;
+      if (raster) {
+        ASSERT_EQ(chip_raster.size(), 1 + static_cast<size_t>(d.shape.inner_steps * net.spike_words()));
+        EXPECT_EQ(chip_raster, ref_raster) << "spike rasters differ at env step " << e << ", N=" << c.n;
+      }
     }
     const ref::EventCounters diff = sim.events() - before;  // counters since the reset
     EXPECT_EQ(diff, st.counters) << "event counters differ, N=" << c.n;
