@@ -43,6 +43,10 @@ class SystemcEvaluator final : public eval::Evaluator {
 
   std::string name() const override { return m_backend; }
   double clock_hz() const override { return process_chip()->config().clock_hz; }
+  void observe_steps(eval::StepObserver f, bool raster) override {
+    m_observer = std::move(f);
+    m_raster = raster;
+  }
 
   void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
     m_rho = params;
@@ -94,16 +98,38 @@ class SystemcEvaluator final : public eval::Evaluator {
         const tasks::RunningNormalizer& norm;
         std::vector<float>& obs_f;
         std::vector<float>& action;
-        void reset(uint64_t seed) { sim.reset(seed); }
+        bool raster;
+        std::vector<uint64_t> spikes;
+        // the chip's counts at the previous record (at reset: before it, so step 0 has the reset)
+        uint64_t cycles = 0;
+        chip::HwCounters hw;
+        ref::EventCounters events;
+        void reset(uint64_t seed) {
+          cycles = sim.cycles();
+          hw = sim.hw();
+          events = sim.events();
+          sim.reset(seed);
+        }
         void act(const double* obs, double* ctrl) {
           norm.normalize(obs, obs_f.data());
-          sim.step(obs_f.data(), action.data());
+          spikes.clear();
+          sim.step(obs_f.data(), action.data(), raster ? &spikes : nullptr);
           for (size_t k = 0; k < action.size(); ++k) ctrl[k] = static_cast<double>(action[k]) * env.ctrl_high()[k];
+        }
+        void record(eval::StepRecord& rec) {
+          rec.chip_cycles = sim.cycles() - cycles;
+          rec.hw = sim.hw() - hw;
+          rec.events = sim.events() - events;
+          cycles = sim.cycles();
+          hw = sim.hw();
+          events = sim.events();
+          if (raster) rec.raster = &spikes;
         }
         void end_episode() {}  // counters: the chip's count difference over the job
       };
-      ChipPolicy policy{sim, *m_env, m_norm, obs_f, act};
-      eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r);
+      ChipPolicy policy{sim, *m_env, m_norm, obs_f, act, m_raster, {}, 0, {}, {}};
+      eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r, &m_observer,
+                             i);
       r.counters = sim.events() - before;
       r.chip_cycles = sim.cycles() - cycles0;
       r.hw = sim.hw() - hw0;
@@ -123,6 +149,8 @@ class SystemcEvaluator final : public eval::Evaluator {
   std::vector<float> m_rho, m_det;
   tasks::RunningNormalizer m_norm;
   Loaded m_loaded = Loaded::kNone;
+  eval::StepObserver m_observer;
+  bool m_raster = false;
 };
 
 }  // namespace

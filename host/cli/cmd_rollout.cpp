@@ -1,15 +1,27 @@
-// ecsim rollout: run one episode of a locomotion task from an action file and write the
-// trajectory (observation, action, reward components, end flags) as CSV.
+// ecsim rollout: one episode of a locomotion task, driven by a trained policy on any backend (the
+// reference model, the cycle-level chip, the chip with the RTL core) or replayed from an action
+// file, written as a per-step CSV: observation, action, reward components, end flags and, where
+// the chip is simulated or counted, the step's spikes, cycles and energy.
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "backends/systemc_evaluator.h"
+#include "cli/chip_outputs.h"
 #include "cli/commands.h"
 #include "common/error.h"
-#include "eval/agent.h"
+#include "common/fields.h"
+#include "energy/energy_model.h"
+#include "eval/evaluator.h"
 #include "eval/policy_image.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
@@ -37,12 +49,9 @@ uint64_t parse_seed(const std::string& text) {
   return v;
 }
 
-// appends ",v" with v in its shortest round-trip form
 void append_field(std::string& out, double v) {
   out += ',';
-  char buf[32];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  out.append(buf, ec == std::errc() ? p : buf);
+  out += exact_text(v);
 }
 
 // the action rows of an actions CSV, checked against the task's action size
@@ -71,113 +80,311 @@ std::vector<std::vector<double>> read_actions(const std::string& path, const tas
   return rows;
 }
 
+// The trajectory CSV, one row per step. The network's columns (spikes) and the chip's
+// (chip_cycles on a clocked backend; dynamic_pj and static_pj where the activity is counted)
+// come after the task's.
+class Trajectory {
+ public:
+  Trajectory(const tasks::TaskSpec& spec, bool network, bool clock, bool energy)
+      : m_no(spec.obs_size),
+        m_na(spec.act_size),
+        m_contact(spec.contact_weight != 0.0),
+        m_network(network),
+        m_clock(clock),
+        m_energy(energy) {
+    m_csv = "step";
+    for (int i = 0; i < m_no; ++i) m_csv += ",obs_" + std::to_string(i);
+    for (int i = 0; i < m_na; ++i) m_csv += ",act_" + std::to_string(i);
+    m_csv += ",reward_forward,reward_ctrl,reward_healthy";
+    if (m_contact) m_csv += ",reward_contact";
+    m_csv += ",reward,terminated,truncated,reason";
+    if (m_network) m_csv += ",spikes";
+    if (m_clock) m_csv += ",chip_cycles";
+    if (m_energy) m_csv += ",dynamic_pj,static_pj";
+    m_csv += '\n';
+  }
+  // one step; the network's figures only where the header has their columns
+  void add(const double* obs, const double* act, const tasks::StepResult& r, uint64_t spikes, uint64_t cycles,
+           const energy::EnergyReport* e) {
+    m_csv += std::to_string(m_steps);
+    for (int i = 0; i < m_no; ++i) append_field(m_csv, obs[i]);
+    for (int i = 0; i < m_na; ++i) append_field(m_csv, act[i]);
+    append_field(m_csv, r.components.forward);
+    append_field(m_csv, r.components.ctrl);
+    append_field(m_csv, r.components.healthy);
+    if (m_contact) append_field(m_csv, r.components.contact);
+    append_field(m_csv, r.reward);
+    m_csv += r.terminated ? ",1" : ",0";
+    m_csv += r.truncated ? ",1," : ",0,";
+    m_csv += tasks::reason_name(r.reason);
+    if (m_network) m_csv += ',' + std::to_string(spikes);
+    if (m_clock) m_csv += ',' + std::to_string(cycles);
+    if (m_energy) {
+      append_field(m_csv, e->dynamic_pj);
+      append_field(m_csv, e->static_pj);
+    }
+    m_csv += '\n';
+    m_return += r.reward;
+    m_reason = r.reason;
+    ++m_steps;
+  }
+  const std::string& csv() const { return m_csv; }
+  uint64_t steps() const { return m_steps; }
+  double episode_return() const { return m_return; }
+  tasks::EndReason reason() const { return m_reason; }
+
+ private:
+  int m_no, m_na;
+  bool m_contact, m_network, m_clock, m_energy;
+  std::string m_csv;
+  uint64_t m_steps = 0;
+  double m_return = 0;
+  tasks::EndReason m_reason = tasks::EndReason::kNone;
+};
+
+// where the episode's totals are gathered from the step records
+struct EpisodeTotals {
+  uint64_t cycles = 0, reset_cycles = 0;
+  chip::HwCounters hw;
+  ref::EventCounters events;
+  double dynamic_pj = 0, static_pj = 0;  // Σ of the rows' figures
+};
+
 }  // namespace
 
 int cmd_rollout(const Args& args) {
+  std::string backend = "functional";
+  std::string vcd_steps = "0:0";
   po::options_description desc(
-      "Run one episode of a MuJoCo locomotion task and write its trajectory as CSV:\n"
-      "step, obs_*, act_*, reward_* components, reward, terminated, truncated, reason");
-  desc.add_options()("task", po::value<std::string>(), ("task id: " + task_list()).c_str())(
-      "model", po::value<std::string>(), "MJCF file to load instead of the project's model")(
-      "seed", po::value<std::string>(), "episode seed (drives the reset noise)")(
-      "actions", po::value<std::string>(), "CSV with columns act_0..act_{n-1}, one row per step")(
+      "usage: ecsim rollout [--policy RUN|IMAGE | --actions FILE.csv] --out traj.csv [options]\n"
+      "Run one episode of a MuJoCo locomotion task, driven by a trained policy on the chosen backend or replayed\n"
+      "from an action file, and write its trajectory as CSV: step, obs_*, act_*, reward_* components, reward,\n"
+      "terminated, truncated, reason; with --policy also spikes, and where the chip is simulated or counted the\n"
+      "step's chip_cycles, dynamic_pj and static_pj (docs/tasks.md, \"ecsim rollout\")");
+  desc.add_options()(
       "policy", po::value<std::string>(),
-      "trained policy: a run directory of `ecsim train` or its policy/ image (the network's v(0) uses --seed)")(
-      "reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0 = deterministic start)")(
+      "trained policy: a run directory of `ecsim train` (its policy/), RUN/policy-best, or an image directory")(
+      "actions", po::value<std::string>(), "open-loop replay: CSV with columns act_0..act_{n-1}, one row per step")(
+      "task", po::value<std::string>(),
+      ("task id: " + task_list() + " (default: the policy's; hopper for --actions or zero actions)").c_str())(
+      "model", po::value<std::string>(), "MJCF file to load instead of the project's model")(
+      "seed", po::value<std::string>()->default_value("1"),
+      "episode seed: the reset noise and the network's v(0) (episode k of `ecsim eval --seed S` has seed "
+      "eval_seed(S, k), listed by `ecsim eval --json`)")(
+      "reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0: deterministic start)")(
+      "max-steps", po::value<int>()->default_value(0), "episode cap in env steps (0: the task's 1000)")(
+      "backend", po::value(&backend)->default_value(backend), ("with --policy: " + backend_flag_help()).c_str())(
+      "chip", po::value<std::string>(), chip_flag_help("counts its activity per step (no cycles)").c_str())(
+      "energy-table", po::value<std::string>(),
+      "energy table JSON that prices the chip's counts (default: configs/energy_45nm.json; docs/energy.md)")(
+      "raster", po::value<std::string>(),
+      "with --policy: spike raster CSV to write (env_step, inner_step, neuron, sign)")(
+      "vcd", po::value<std::string>(),
+      "with --policy on a chip backend: VCD waveform to write (controller phase, core activity, traced neurons)")(
+      "vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "env steps A:B (inclusive) the waveform covers")(
+      "trace-neurons", po::value<std::string>(),
+      "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5")(
+      "json", po::value<std::string>(), "also write the summary as JSON to this file (- for stdout, without the text)")(
       "out", po::value<std::string>(), "trajectory CSV to write");
   po::variables_map vm;
   if (!parse_flags("rollout", args, desc, vm)) return 0;
+  const auto flag = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
 
   // flags
-  const auto require = [&](const char* flag, const std::string& example) {
-    if (!vm.count(flag))
-      throw Error(std::string("ecsim rollout: --") + flag + " is required",
-                  "add --" + std::string(flag) + " " + example);
-    return vm[flag].as<std::string>();
-  };
-  const std::string task = require("task", "hopper (one of: " + task_list() + ")");
-  const std::string seed_text = require("seed", "1");
-  const std::string out_path = require("out", "traj.csv");
+  const std::string out_path = flag("out");
+  if (out_path.empty()) throw Error("ecsim rollout: --out is required", "add --out traj.csv");
   if (vm.count("actions") && vm.count("policy"))
     throw Error("ecsim rollout: --actions and --policy are mutually exclusive", "give one of them");
-  if (!vm.count("actions") && !vm.count("policy"))
-    throw Error("ecsim rollout: --actions FILE.csv is required (or --policy RUN_DIR)",
-                "add --actions FILE.csv (columns act_0..act_{n-1}) or --policy RUN_DIR (from `ecsim train`)");
-  const uint64_t seed = parse_seed(seed_text);
-  check_outputs({{"--out", out_path}});  // before the episode: a bad path is not found after the run
-
-  const tasks::TaskSpec& spec = tasks::make_task_spec(task);
-  double noise = spec.reset_noise_scale;
+  const bool with_policy = vm.count("policy") > 0;
+  for (const char* f : {"chip", "energy-table", "raster", "vcd", "trace-neurons"})
+    if (vm.count(f) && !with_policy)
+      throw Error(std::string("ecsim rollout: --") + f + " needs a network: give --policy RUN_DIR",
+                  std::string("add --policy RUN_DIR (from `ecsim train`), or drop --") + f);
+  if (!vm["backend"].defaulted() && !with_policy)
+    throw Error("ecsim rollout: --backend needs --policy (an action file drives the robot without a network)",
+                "add --policy RUN_DIR, or drop --backend");
+  if (!vm["vcd-steps"].defaulted() && !vm.count("vcd"))
+    throw Error("ecsim rollout: --vcd-steps without --vcd", "add --vcd wave.vcd");
+  const uint64_t seed = parse_seed(vm["seed"].as<std::string>());
+  const int max_steps_flag = vm["max-steps"].as<int>();
+  if (max_steps_flag < 0) throw Error("ecsim rollout: --max-steps must be >= 0", "e.g. --max-steps 0 (the task's)");
+  double noise = -1;
   if (vm.count("reset-noise")) {
     noise = vm["reset-noise"].as<double>();
     if (!std::isfinite(noise) || noise < 0)
       throw Error("ecsim rollout: --reset-noise must be a finite number >= 0", "e.g. --reset-noise 0");
   }
-  const auto model = tasks::Model::load(spec, vm.count("model") ? vm["model"].as<std::string>() : "");
-  std::vector<std::vector<double>> actions;
-  std::unique_ptr<eval::Agent> agent;
-  std::shared_ptr<const eval::PolicyImage> policy;
-  if (vm.count("actions")) {
-    actions = read_actions(vm["actions"].as<std::string>(), spec);
+  const eval::BackendInfo& info = eval::backend_info(backend);  // an unknown name fails before anything loads
+  const std::string vcd_path = flag("vcd"), raster_path = flag("raster"), json_path = flag("json");
+  if (!vcd_path.empty() && !info.simulates_chip)
+    throw Error("ecsim rollout: --vcd needs --backend " + eval::backend_list(eval::simulates_chip),
+                "add --backend systemc (waveforms come from the cycle-level chip)");
+  std::pair<int64_t, int64_t> window{0, 0};
+  std::vector<int> traced;
+  if (!vcd_path.empty()) {
+    window = parse_vcd_window(vcd_steps);
+    traced = parse_neuron_list(flag("trace-neurons"));
+  }
+  std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
+  if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
+  if (!vcd_path.empty()) outputs.emplace_back("--vcd", vcd_file(vcd_path));
+  if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
+  check_outputs(outputs);  // before the episode: a bad path is not found after the run
+
+  // the policy fixes the task; otherwise --task (default hopper)
+  std::optional<eval::PolicyImage> img;
+  if (with_policy) img = eval::load_policy_image(flag("policy"));
+  std::string task = img ? img->task : "hopper";
+  if (vm.count("task")) {
+    const std::string given = tasks::make_task_spec(flag("task")).name;
+    if (img && tasks::make_task_spec(img->task).name != given)
+      throw Error("ecsim rollout: the policy was trained on " + img->task + ", not " + given,
+                  "drop --task (the policy gives it) or pass --task " + img->task);
+    task = given;
+  }
+  const tasks::TaskSpec& spec = tasks::make_task_spec(task);
+  const int max_steps = max_steps_flag > 0 ? max_steps_flag : spec.max_episode_steps;
+  if (!vcd_path.empty() && window.first >= max_steps)
+    throw Error("--vcd-steps " + vcd_steps + " starts after the episode's last possible step (" +
+                    std::to_string(max_steps - 1) + ")",
+                "choose a window inside 0:" + std::to_string(max_steps - 1));
+  const std::optional<ChipEnergy> energy =
+      img ? chip_energy(info, flag("chip"), flag("energy-table"), img->net.desc.shape) : std::nullopt;
+  if (vm.count("energy-table") && !energy)
+    throw Error("ecsim rollout: --energy-table needs counted chip activity",
+                "add --backend systemc, or --chip configs/chip_default.json on the functional backend");
+
+  const bool network = img.has_value();
+  Trajectory traj(spec, network, network && info.has_clock, energy.has_value());
+  std::string raster_csv = raster_csv_header();
+  EpisodeTotals totals;
+  std::string note;
+  if (img) {
+    eval::EvaluatorConfig ec;
+    ec.net = img->net;
+    ec.task = task;
+    ec.model_path = flag("model");
+    ec.threads = 1;
+    ec.max_steps = max_steps;
+    ec.chip_path = flag("chip");
+    ec.reset_noise = noise;
+    auto ev = eval::make_evaluator(backend, ec);
+    if (!vcd_path.empty())  // after the chip has the network, before its first command
+      backends::process_chip_for(backend, ec.chip_path).trace_vcd(vcd_path, window.first, window.second, traced);
+    ev->observe_steps(
+        [&](const eval::StepRecord& rec) {
+          std::optional<energy::EnergyReport> er;
+          if (energy) {
+            er = energy->estimate(rec.hw, rec.events);
+            totals.dynamic_pj += er->dynamic_pj;
+            totals.static_pj += er->static_pj;
+          }
+          if (rec.t == 0) totals.reset_cycles = rec.hw.cycles_reset;
+          totals.cycles += rec.chip_cycles;
+          totals.hw += rec.hw;
+          totals.events += rec.events;
+          traj.add(rec.obs, rec.ctrl, rec.result, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
+          if (rec.raster) append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
+        },
+        !raster_path.empty());
+    ev->load(img->params, img->norm);
+    const eval::BatchResult res = ev->evaluate({eval::Job{seed, 0, eval::JobKind::kDeterministic, false}});
+    const eval::EpisodeResult& r = res.results.at(0);
+    // the records and the evaluator's episode agree (they are two views of one run)
+    if (r.steps != traj.steps() || r.chip_cycles != totals.cycles)
+      throw Error("internal: the step records do not add up to the episode (" + std::to_string(traj.steps()) + " of " +
+                  std::to_string(r.steps) + " steps)");
   } else {
-    policy = std::make_shared<const eval::PolicyImage>(eval::load_policy_image(vm["policy"].as<std::string>()));
-    if (tasks::make_task_spec(policy->task).name != spec.name)
-      throw Error("ecsim rollout: the policy was trained on " + policy->task + ", not " + spec.name,
-                  "pass --task " + policy->task);
-    agent = std::make_unique<eval::Agent>(policy->net);
-    if (policy->net.method == eval::Method::kEC)
-      agent->set_net(std::make_shared<const ref::CompiledNet>(
-          policy->net.desc, ref::threshold_theta(policy->net.desc.shape, policy->params)));
+    const auto model = tasks::Model::load(spec, flag("model"));
+    std::vector<std::vector<double>> actions;
+    if (vm.count("actions")) {
+      actions = read_actions(flag("actions"), spec);
+    } else {
+      actions.assign(static_cast<size_t>(max_steps), std::vector<double>(static_cast<size_t>(spec.act_size), 0.0));
+      note = "no --policy or --actions: zero actions (give --policy RUN_DIR for a trained policy)";
+    }
+    if (static_cast<int>(actions.size()) > max_steps) actions.resize(static_cast<size_t>(max_steps));
+    tasks::Env env(model);
+    if (noise >= 0)
+      env.reset(seed, noise);
     else
-      eval::fill_dense_net(policy->net.desc, policy->params.data(), agent->dense());
-    agent->reset(seed);
-    actions.assign(static_cast<size_t>(spec.max_episode_steps),
-                   std::vector<double>(static_cast<size_t>(spec.act_size)));
+      env.reset(seed);
+    std::vector<double> obs(static_cast<size_t>(spec.obs_size));
+    for (auto& a : actions) {
+      env.observation(obs.data());
+      const tasks::StepResult r = env.step(a.data());
+      traj.add(obs.data(), a.data(), r, 0, 0, nullptr);
+      if (r.terminated || r.truncated) break;
+    }
+  }
+  if (!vcd_path.empty() && window.first >= static_cast<int64_t>(traj.steps())) {
+    std::error_code ec;
+    std::filesystem::remove(vcd_file(vcd_path), ec);  // an empty waveform is not a result
+    throw Error("--vcd-steps " + vcd_steps + ": the episode ended after " + std::to_string(traj.steps()) +
+                    " steps, before the window; no waveform was written",
+                "choose a window inside 0:" + std::to_string(traj.steps() - 1));
   }
 
-  // header
-  const int no = spec.obs_size, na = spec.act_size;
-  const bool has_contact = spec.contact_weight != 0.0;
-  std::string csv = "step";
-  for (int i = 0; i < no; ++i) csv += ",obs_" + std::to_string(i);
-  for (int i = 0; i < na; ++i) csv += ",act_" + std::to_string(i);
-  csv += ",reward_forward,reward_ctrl,reward_healthy";
-  if (has_contact) csv += ",reward_contact";
-  csv += ",reward,terminated,truncated,reason\n";
-
-  // the episode
-  tasks::Env env(model);
-  env.reset(seed, noise);
-  std::vector<double> obs(no);
-  double ret = 0;
-  size_t steps = 0;
-  tasks::EndReason reason = tasks::EndReason::kNone;
-  for (auto& a : actions) {
-    env.observation(obs.data());
-    if (agent) agent->act(obs.data(), policy->norm, env.ctrl_high(), a.data());
-    const tasks::StepResult r = env.step(a.data());
-    csv += std::to_string(steps);
-    for (double v : obs) append_field(csv, v);
-    for (double v : a) append_field(csv, v);
-    append_field(csv, r.components.forward);
-    append_field(csv, r.components.ctrl);
-    append_field(csv, r.components.healthy);
-    if (has_contact) append_field(csv, r.components.contact);
-    append_field(csv, r.reward);
-    csv += r.terminated ? ",1" : ",0";
-    csv += r.truncated ? ",1," : ",0,";
-    csv += tasks::reason_name(r.reason);
-    csv += '\n';
-    ret += r.reward;
-    ++steps;
-    reason = r.reason;
-    if (r.terminated || r.truncated) break;
+  // the summary
+  const std::string ended =
+      traj.reason() == tasks::EndReason::kNone ? "end of actions" : tasks::reason_name(traj.reason());
+  std::ostringstream text;
+  if (!note.empty()) text << note << "\n";
+  text << "rollout " << spec.name << " seed " << seed;
+  if (img)
+    text << " (" << eval::method_name(img->net.method) << " policy, generation " << img->generation << ", " << backend
+         << ")";
+  text << ": " << traj.steps() << " steps, return " << exact_text(traj.episode_return()) << ", ended: " << ended
+       << " -> " << out_path << "\n";
+  boost::json::object js{{"task", spec.name},     {"seed", seed},
+                         {"steps", traj.steps()}, {"return", traj.episode_return()},
+                         {"ended", ended},        {"out", out_path}};
+  if (img) {
+    js["backend"] = backend;
+    js["method"] = eval::method_name(img->net.method);
+    js["generation"] = img->generation;
+    js["events"] = fields::to_json(totals.events);
   }
-  io::write_file_atomic(out_path, csv);
-
-  std::cout << "rollout " << spec.name << " seed " << seed << ": " << steps << " steps, return " << ret
-            << ", ended: " << (reason == tasks::EndReason::kNone ? "end of actions" : tasks::reason_name(reason))
-            << " -> " << out_path << "\n";
+  std::optional<energy::EnergyReport> er;
+  if (energy) {
+    er = energy->estimate(totals.hw, totals.events);
+    const double steps = static_cast<double>(std::max<uint64_t>(traj.steps(), 1));
+    if (info.has_clock)
+      text << "chip      " << energy->chip.name << ": " << totals.cycles << " cycles in the episode (reset "
+           << totals.reset_cycles << ", " << exact_text(static_cast<double>(totals.cycles) / steps)
+           << " per step with the reset spread), " << exact_text(static_cast<double>(totals.cycles) / er->clock_hz)
+           << " s at " << exact_text(er->clock_hz / 1e6) << " MHz\n";
+    else
+      text << "chip      " << energy->chip.name << " (" << energy->chip_path
+           << "): activity counted by the functional backend (no cycles, so no static energy)\n";
+    text << "energy    " << energy::energy_text(totals.dynamic_pj) << " dynamic + "
+         << energy::energy_text(totals.static_pj) << " static in the episode = the per-step columns' sums; "
+         << energy::energy_text((totals.dynamic_pj + totals.static_pj) / steps) << " per step\n"
+         << energy::format_report(*er, 1);
+    js["chip_cycles"] = totals.cycles;
+    js["reset_cycles"] = totals.reset_cycles;
+    js["energy"] = energy::report_json(*er, 1);
+    js["dynamic_pj_sum"] = totals.dynamic_pj;
+    js["static_pj_sum"] = totals.static_pj;
+  }
+  // outputs, all after the run
+  io::write_file_atomic(out_path, traj.csv());
+  std::string wrote = out_path;
+  if (!raster_path.empty()) {
+    io::write_file_atomic(raster_path, raster_csv);
+    wrote += ", " + raster_path;
+  }
+  if (!vcd_path.empty()) wrote += ", " + vcd_file(vcd_path);
+  if (!json_path.empty() && json_path != "-") {
+    io::write_file_atomic(json_path, boost::json::serialize(js) + "\n");
+    wrote += ", " + json_path;
+  }
+  if (json_path == "-") {
+    std::cout << boost::json::serialize(js) << "\n";
+  } else {
+    std::cout << text.str();
+    if (wrote != out_path) std::cout << "wrote     " << wrote << "\n";
+  }
   return 0;
 }
 

@@ -89,8 +89,11 @@ void Agent::reset(uint64_t seed) {
   }
 }
 
-void Agent::act(const double* obs, const tasks::RunningNormalizer& norm, const double* ctrl_high, double* ctrl) {
+void Agent::act(const double* obs, const tasks::RunningNormalizer& norm, const double* ctrl_high, double* ctrl,
+                ref::SpikeRaster* raster) {
   norm.normalize(obs, m_obs.data());
+  if (raster && m_spec.method == Method::kES)
+    throw Error("ES's dense float network records no spike raster", "drop --raster, or use an EC policy");
   if (m_spec.method == Method::kES) {
     const uint64_t before = m_dstate.spikes;
     ref::step(m_dense, m_dstate, m_obs.data(), m_act.data(), ref::DenseMode::kEvent);
@@ -99,9 +102,9 @@ void Agent::act(const double* obs, const tasks::RunningNormalizer& norm, const d
     m_dense_counters.neuron_updates += static_cast<uint64_t>(m_dense.inner_steps) * static_cast<uint64_t>(m_dense.n);
     m_dense_counters.spikes_exc += m_dstate.spikes - before;
   } else if (m_spec.arith == ref::Arith::kFixed) {
-    ref::step(*m_net, m_fixed, m_obs.data(), m_act.data(), nullptr, m_spec.kernel);
+    ref::step(*m_net, m_fixed, m_obs.data(), m_act.data(), raster, m_spec.kernel);
   } else {
-    ref::step(*m_net, m_float, m_obs.data(), m_act.data());
+    ref::step(*m_net, m_float, m_obs.data(), m_act.data(), raster);
   }
   for (size_t k = 0; k < m_act.size(); ++k) ctrl[k] = static_cast<double>(m_act[k]) * ctrl_high[k];
 }

@@ -52,8 +52,10 @@ class Agent {
 
   // network reset for an episode: v(0) from seed (stream 1); counters are cleared
   void reset(uint64_t seed);
-  // obs (raw, d_in doubles) -> normalized float -> network -> ctrl (d_out doubles)
-  void act(const double* obs, const tasks::RunningNormalizer& norm, const double* ctrl_high, double* ctrl);
+  // obs (raw, d_in doubles) -> normalized float -> network -> ctrl (d_out doubles); with a
+  // raster, the step's spikes are appended (EC only: ES's dense network has no raster)
+  void act(const double* obs, const tasks::RunningNormalizer& norm, const double* ctrl_high, double* ctrl,
+           ref::SpikeRaster* raster = nullptr);
   const ref::EventCounters& counters() const;
 
  private:

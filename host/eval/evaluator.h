@@ -67,9 +67,30 @@ struct EvaluatorConfig {
   int max_steps = 0;         // 0: the task's limit (1000)
   int obs_every = 1;         // observe every k-th observation the network sees
   float es_sigma = 0.3f;
-  std::string chip_path;  // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
-                          // the functional backend counts its activity (empty: none)
+  double reset_noise = -1;  // env reset noise scale; < 0: the task's (Gymnasium's)
+  std::string chip_path;    // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
+                            // the functional backend counts its activity (empty: none)
 };
+
+// One environment step of a job, as a backend reports it to a step observer (ecsim rollout's
+// per-step CSV). The deltas run from the previous record, so the records of a job sum to its
+// EpisodeResult (but for a sampled job's θ draw, which is the job's, not a step's); step 0's
+// include the network reset that starts the episode.
+struct StepRecord {
+  size_t job = 0;                // index in the evaluate() call
+  int episode = 0;               // within the job
+  int t = 0;                     // env step within the episode
+  const double* obs = nullptr;   // the raw observation the policy saw (env obs size)
+  const double* ctrl = nullptr;  // the control it applied (env act size)
+  tasks::StepResult result;
+  ref::EventCounters events;  // the network's events of this step
+  uint64_t chip_cycles = 0;   // has_clock backends
+  chip::HwCounters hw;        // counts_hardware backends, or the functional one with --chip
+  // with a raster asked for: the step's spikes, spike_words words per inner step (as ref::step
+  // appends them); else empty
+  const std::vector<uint64_t>* raster = nullptr;
+};
+using StepObserver = std::function<void(const StepRecord&)>;
 
 class Evaluator {
  public:
@@ -80,6 +101,10 @@ class Evaluator {
   virtual BatchResult evaluate(const std::vector<Job>& jobs) = 0;
   // chip backends: the simulated clock (EpisodeResult::chip_cycles are of it); 0: no clock
   virtual double clock_hz() const { return 0; }
+  // calls f after every env step of later evaluate() calls, from the thread that ran the job
+  // (jobs may run in parallel: f must be thread-safe, or evaluate one job at a time); with raster,
+  // each record carries the step's spikes. Throws ecsim::Error where the backend cannot.
+  virtual void observe_steps(StepObserver f, bool raster);
 };
 
 // What a backend can do: callers query these instead of comparing backend names.
@@ -133,13 +158,19 @@ inline tasks::RunningNormalizer merge_job_stats(const std::vector<tasks::Running
 // observation statistics from every obs_every-th observation, the policy's control, and the
 // return averaged over the episodes. Policy provides reset(seed), act(obs, ctrl) and
 // end_episode(); obs and ctrl are scratch of the env's sizes.
+// With an observer, policy.record(rec) fills the step's counts (events, cycles, hw, raster) and
+// the observer gets the record.
 template <class Policy>
 void run_job_episodes(tasks::Env& env, Policy& policy, const Job& job, const EvaluatorConfig& cfg, int max_steps,
-                      double* obs, double* ctrl, tasks::RunningNormalizer& stats, EpisodeResult& r) {
+                      double* obs, double* ctrl, tasks::RunningNormalizer& stats, EpisodeResult& r,
+                      const StepObserver* observer = nullptr, size_t job_index = 0) {
   double total = 0;
   for (int e = 0; e < cfg.episodes_per_job; ++e) {
     const uint64_t seed = episode_seed(job.seed, e);
-    env.reset(seed);
+    if (cfg.reset_noise >= 0)
+      env.reset(seed, cfg.reset_noise);
+    else
+      env.reset(seed);
     policy.reset(seed);
     double ret = 0;
     for (int t = 0; t < max_steps; ++t) {
@@ -147,6 +178,17 @@ void run_job_episodes(tasks::Env& env, Policy& policy, const Job& job, const Eva
       if (job.observe && t % cfg.obs_every == 0) stats.update(obs);
       policy.act(obs, ctrl);
       const tasks::StepResult sr = env.step(ctrl);
+      if (observer && *observer) {
+        StepRecord rec;
+        rec.job = job_index;
+        rec.episode = e;
+        rec.t = t;
+        rec.obs = obs;
+        rec.ctrl = ctrl;
+        rec.result = sr;
+        policy.record(rec);
+        (*observer)(rec);
+      }
       ret += sr.reward;
       ++r.steps;
       r.reason = sr.reason;

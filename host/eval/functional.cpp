@@ -57,6 +57,10 @@ class FunctionalEvaluator final : public Evaluator {
   }
 
   std::string name() const override { return "functional"; }
+  void observe_steps(StepObserver f, bool raster) override {
+    m_observer = std::move(f);
+    m_raster = raster;
+  }
 
   void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
     if (static_cast<int64_t>(params.size()) != m_cfg.net.param_count())
@@ -75,6 +79,7 @@ class FunctionalEvaluator final : public Evaluator {
   }
 
   BatchResult evaluate(const std::vector<Job>& jobs) override {
+    m_jobs = jobs.data();  // run_job's records name their job by its index
     BatchResult out;
     out.results.resize(jobs.size());
     std::vector<tasks::RunningNormalizer> stats(jobs.size());
@@ -147,13 +152,37 @@ class FunctionalEvaluator final : public Evaluator {
       const tasks::RunningNormalizer& norm;
       const double* high;
       EpisodeResult& r;
-      void reset(uint64_t seed) { agent.reset(seed); }
-      void act(const double* obs, double* ctrl) { agent.act(obs, norm, high, ctrl); }
+      const chip::ActivityModel* activity;  // --chip: count its activity per step
+      const chip::ActivityModel::ThetaCounts& counts;
+      bool raster;
+      ref::SpikeRaster spikes;
+      ref::EventCounters before;  // the agent's counters at the previous record
+      int t = 0;
+      void reset(uint64_t seed) {
+        agent.reset(seed);
+        before = {};
+        t = 0;
+      }
+      void act(const double* obs, double* ctrl) {
+        spikes.clear();
+        agent.act(obs, norm, high, ctrl, raster ? &spikes : nullptr);
+      }
+      void record(StepRecord& rec) {
+        rec.events = agent.counters() - before;
+        before = agent.counters();
+        if (activity) {
+          rec.hw = activity->env_step(counts);
+          if (t == 0) rec.hw += activity->reset();
+        }
+        if (raster) rec.raster = &spikes;
+        ++t;
+      }
       void end_episode() { r.counters += agent.counters(); }  // the agent clears them at reset
     };
     r = EpisodeResult{};
-    AgentPolicy policy{w.agent, m_norm, w.env.ctrl_high(), r};
-    run_job_episodes(w.env, policy, job, m_cfg, m_max_steps, w.obs.data(), w.ctrl.data(), stats, r);
+    AgentPolicy policy{w.agent, m_norm, w.env.ctrl_high(), r, m_activity.get(), counts, m_raster, {}, {}};
+    run_job_episodes(w.env, policy, job, m_cfg, m_max_steps, w.obs.data(), w.ctrl.data(), stats, r, &m_observer,
+                     static_cast<size_t>(&job - m_jobs));
     if (m_activity) {  // the chip's activity for this job, exactly as the SystemC backend counts it
       if (job.kind == JobKind::kSample) r.hw += m_activity->sample(counts);
       r.hw += m_activity->reset().scaled(static_cast<uint64_t>(m_cfg.episodes_per_job));
@@ -171,6 +200,9 @@ class FunctionalEvaluator final : public Evaluator {
   std::shared_ptr<const chip::ActivityModel> m_activity;  // --chip: count the chip's activity
   chip::ActivityModel::ThetaCounts m_det_counts;
   std::shared_ptr<const ref::CompiledNet> m_det;
+  StepObserver m_observer;
+  bool m_raster = false;
+  const Job* m_jobs = nullptr;
 };
 
 }  // namespace

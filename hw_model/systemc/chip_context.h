@@ -22,8 +22,8 @@ struct ChipContext {
   // synapse SRAM layout of one neuron: recurrent row, input column, output row (words of w bits)
   int words_rec = 0, words_in = 0, words_out = 0;
   int words_per_neuron() const { return words_rec + words_in + words_out; }
-  double period_s = 0;               // one clock cycle
-  mutable TraceProbe probe;          // what a VCD waveform shows (written by the blocks)
+  double period_s = 0;       // one clock cycle
+  mutable TraceProbe probe;  // what a VCD waveform shows (written by the blocks)
   // ChipSim::step with a raster: each core ORs its neurons' spikes of inner step t into words
   // [t·spike_words, (t+1)·spike_words) (a backdoor like the probe: no time, no counts)
   mutable std::vector<uint64_t>* raster = nullptr;

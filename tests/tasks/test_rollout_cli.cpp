@@ -106,6 +106,31 @@ TEST(TasksRollout, WritesTheTrajectoryTheEnvProduces) {
   EXPECT_NE(r.output.find("-> " + out), std::string::npos) << r.output;
 }
 
+// A first try needs no files: zero actions from seed 1 (the documented defaults), said so.
+TEST(TasksRollout, WithoutPolicyOrActionsItRunsZeroActionsFromSeed1) {
+  TempDir dir;
+  const std::string out = dir.file("traj.csv");
+  const auto r = run_ecsim("rollout --out " + q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("no --policy or --actions: zero actions"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("rollout hopper seed 1:"), std::string::npos) << r.output;
+  const Csv c = read_csv(out);
+  Env env(Model::load(make_task_spec("hopper")));
+  env.reset(1);
+  const std::vector<double> zero(3, 0.0);
+  std::vector<double> obs(11);
+  size_t k = 0;
+  for (; k < 1000; ++k) {
+    ASSERT_LT(k, c.rows.size());
+    env.observation(obs.data());
+    const StepResult s = env.step(zero.data());
+    for (int i = 0; i < 11; ++i) ASSERT_EQ(std::stod(c.rows[k][1 + i]), obs[i]) << "step " << k << " obs_" << i;
+    ASSERT_EQ(c.rows[k][12], "0");
+    if (s.terminated || s.truncated) break;
+  }
+  EXPECT_EQ(c.rows.size(), k + 1) << "stops where the episode ends";
+}
+
 TEST(TasksRollout, NonFiniteResetNoiseIsRefused) {
   TempDir dir;
   const std::string acts = dir.write("a.csv", actions_csv(3, 3, 0.1));
@@ -224,8 +249,17 @@ TEST(TasksRollout, BadModelsAndBadActionFilesExitWith2AndSayWhy) {
        {"unknown task 'ant'", "hopper, walker2d, humanoid, hopper-v5, walker2d-v5, humanoid-v5"}},
       {"policy", "rollout --task hopper --policy ckpt.bin" + base, {"is not a policy image"}},
       {"both sources", "rollout --task hopper --policy c --actions " + q(good) + base, {"mutually exclusive"}},
-      {"no source", "rollout --task hopper" + base, {"--actions FILE.csv is required"}},
-      {"no seed", "rollout --task hopper --actions " + q(good) + " --out " + q(out), {"--seed is required"}},
+      {"no out", "rollout --task hopper --actions " + q(good), {"--out is required", "--out traj.csv"}},
+      {"backend without a network",
+       "rollout --task hopper --actions " + q(good) + " --backend systemc" + base,
+       {"--backend needs --policy"}},
+      {"raster without a network",
+       "rollout --task hopper --raster " + q(dir.file("r.csv")) + base,
+       {"--raster needs a network"}},
+      {"vcd-steps without vcd", "rollout --task hopper --vcd-steps 0:3" + base, {"--vcd-steps without --vcd"}},
+      {"bad vcd window",
+       "rollout --task hopper --actions " + q(good) + " --vcd-steps 4:2" + base,
+       {"--vcd-steps without --vcd"}},
       {"bad seed",
        "rollout --task hopper --actions " + q(good) + " --seed -1 --out " + q(out),
        {"--seed '-1' is not an integer"}},
