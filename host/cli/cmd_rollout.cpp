@@ -25,6 +25,7 @@
 #include "eval/policy_image.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
+#include "io/raster_plot.h"
 #include "tasks/env.h"
 
 namespace po = boost::program_options;
@@ -47,6 +48,13 @@ uint64_t parse_seed(const std::string& text) {
     throw Error("ecsim rollout: --seed '" + text + "' is not an integer in [0, 2^64)",
                 "pass a non-negative integer, e.g. --seed 1");
   return v;
+}
+
+// spikes.csv -> spikes.png (any other name: NAME.png)
+std::string png_beside(const std::string& path) {
+  std::string stem = path;
+  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
+  return stem + ".png";
 }
 
 void append_field(std::string& out, double v) {
@@ -178,7 +186,8 @@ int cmd_rollout(const Args& args) {
       "energy-table", po::value<std::string>(),
       "energy table JSON that prices the chip's counts (default: configs/energy_45nm.json; docs/energy.md)")(
       "raster", po::value<std::string>(),
-      "with --policy: spike raster CSV to write (env_step, inner_step, neuron, sign)")(
+      "with --policy: spike raster CSV to write (env_step, inner_step, neuron, sign), and its picture beside it "
+      "(spikes.csv: spikes.png)")("no-plot", "do not draw the raster's picture")(
       "vcd", po::value<std::string>(),
       "with --policy on a chip backend: VCD waveform to write (controller phase, core activity, traced neurons)")(
       "vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "env steps A:B (inclusive) the waveform covers")(
@@ -227,6 +236,8 @@ int cmd_rollout(const Args& args) {
   }
   std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
   if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
+  const std::string raster_png = raster_path.empty() || vm.count("no-plot") ? std::string() : png_beside(raster_path);
+  if (!raster_png.empty()) outputs.emplace_back("--raster (its picture)", raster_png);
   if (!vcd_path.empty()) outputs.emplace_back("--vcd", vcd_file(vcd_path));
   if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
   check_outputs(outputs);  // before the episode: a bad path is not found after the run
@@ -257,6 +268,7 @@ int cmd_rollout(const Args& args) {
   const bool network = img.has_value();
   Trajectory traj(spec, network, network && info.has_clock, energy.has_value());
   std::string raster_csv = raster_csv_header();
+  std::vector<std::vector<uint64_t>> raster_steps;
   EpisodeTotals totals;
   std::string note;
   if (img) {
@@ -284,7 +296,10 @@ int cmd_rollout(const Args& args) {
           totals.hw += rec.hw;
           totals.events += rec.events;
           traj.add(rec.obs, rec.ctrl, rec.result, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
-          if (rec.raster) append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
+          if (rec.raster) {
+            append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
+            if (!raster_png.empty()) raster_steps.push_back(*rec.raster);
+          }
         },
         !raster_path.empty());
     ev->load(img->params, img->norm);
@@ -373,6 +388,17 @@ int cmd_rollout(const Args& args) {
   if (!raster_path.empty()) {
     io::write_file_atomic(raster_path, raster_csv);
     wrote += ", " + raster_path;
+    if (!raster_png.empty()) {
+      try {
+        io::write_raster_plot(raster_png, raster_steps, img->net.desc.shape,
+                              "spike raster, " + spec.name + " seed " + std::to_string(seed) + ", " +
+                                  eval::method_name(img->net.method) + " policy generation " +
+                                  std::to_string(img->generation) + ", " + backend);
+        wrote += ", " + raster_png;
+      } catch (const Error& e) {
+        std::cerr << "ecsim rollout: warning: " << e.what() << "\n";
+      }
+    }
   }
   if (!vcd_path.empty()) wrote += ", " + vcd_file(vcd_path);
   if (!json_path.empty() && json_path != "-") {

@@ -119,6 +119,8 @@ TEST(TrainRolloutChip, EveryBackendGivesOneTrajectoryWhoseStepsSumToTheEval) {
   EXPECT_GT(std::count(raster.begin(), raster.end(), '\n'), 10);
   EXPECT_EQ(raster, read_text(dir / "systemc.raster.csv"));
   EXPECT_EQ(raster, read_text(dir / "rtl.raster.csv"));
+  for (const std::string b : {"functional", "systemc", "rtl"})  // the raster's picture beside it
+    EXPECT_EQ(read_text(dir / (b + ".raster.png")).substr(0, 4), "\x89PNG") << b;
   // the steps sum to the episode: cycles exactly, energy to rounding
   EXPECT_EQ(static_cast<uint64_t>(s.sum("chip_cycles")), ep.at("chip_cycles").to_number<uint64_t>());
   EXPECT_NEAR(s.sum("dynamic_pj"), ep.at("dynamic_pj").to_number<double>(), 1e-9 * s.sum("dynamic_pj"));
