@@ -93,9 +93,11 @@ std::vector<std::vector<double>> read_actions(const std::string& path, const tas
 // come after the task's.
 class Trajectory {
  public:
-  Trajectory(const tasks::TaskSpec& spec, bool network, bool clock, bool energy)
+  Trajectory(const tasks::TaskSpec& spec, const tasks::Model& model, bool network, bool clock, bool energy)
       : m_no(spec.obs_size),
         m_na(spec.act_size),
+        m_nq(model.mj()->nq),
+        m_nv(model.mj()->nv),
         m_contact(spec.contact_weight != 0.0),
         m_network(network),
         m_clock(clock),
@@ -105,15 +107,17 @@ class Trajectory {
     for (int i = 0; i < m_na; ++i) m_csv += ",act_" + std::to_string(i);
     m_csv += ",reward_forward,reward_ctrl,reward_healthy";
     if (m_contact) m_csv += ",reward_contact";
-    m_csv += ",reward,terminated,truncated,reason";
+    m_csv += ",reward,terminated,truncated,reason,x_position";
+    for (int i = 0; i < m_nq; ++i) m_csv += ",qpos_" + std::to_string(i);
+    for (int i = 0; i < m_nv; ++i) m_csv += ",qvel_" + std::to_string(i);
     if (m_network) m_csv += ",spikes";
     if (m_clock) m_csv += ",chip_cycles";
     if (m_energy) m_csv += ",dynamic_pj,static_pj";
     m_csv += '\n';
   }
   // one step; the network's figures only where the header has their columns
-  void add(const double* obs, const double* act, const tasks::StepResult& r, uint64_t spikes, uint64_t cycles,
-           const energy::EnergyReport* e) {
+  void add(const double* obs, const double* act, const tasks::StepResult& r, const tasks::Env& env, uint64_t spikes,
+           uint64_t cycles, const energy::EnergyReport* e) {
     m_csv += std::to_string(m_steps);
     for (int i = 0; i < m_no; ++i) append_field(m_csv, obs[i]);
     for (int i = 0; i < m_na; ++i) append_field(m_csv, act[i]);
@@ -125,6 +129,9 @@ class Trajectory {
     m_csv += r.terminated ? ",1" : ",0";
     m_csv += r.truncated ? ",1," : ",0,";
     m_csv += tasks::reason_name(r.reason);
+    append_field(m_csv, env.x_position());
+    for (int i = 0; i < m_nq; ++i) append_field(m_csv, env.data()->qpos[i]);
+    for (int i = 0; i < m_nv; ++i) append_field(m_csv, env.data()->qvel[i]);
     if (m_network) m_csv += ',' + std::to_string(spikes);
     if (m_clock) m_csv += ',' + std::to_string(cycles);
     if (m_energy) {
@@ -142,7 +149,7 @@ class Trajectory {
   tasks::EndReason reason() const { return m_reason; }
 
  private:
-  int m_no, m_na;
+  int m_no, m_na, m_nq, m_nv;
   bool m_contact, m_network, m_clock, m_energy;
   std::string m_csv;
   uint64_t m_steps = 0;
@@ -266,7 +273,8 @@ int cmd_rollout(const Args& args) {
                 "add --backend systemc, or --chip configs/chip_default.json on the functional backend");
 
   const bool network = img.has_value();
-  Trajectory traj(spec, network, network && info.has_clock, energy.has_value());
+  const auto model = tasks::Model::load(spec, flag("model"));
+  Trajectory traj(spec, *model, network, network && info.has_clock, energy.has_value());
   std::string raster_csv = raster_csv_header();
   std::vector<std::vector<uint64_t>> raster_steps;
   EpisodeTotals totals;
@@ -295,7 +303,7 @@ int cmd_rollout(const Args& args) {
           totals.cycles += rec.chip_cycles;
           totals.hw += rec.hw;
           totals.events += rec.events;
-          traj.add(rec.obs, rec.ctrl, rec.result, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
+          traj.add(rec.obs, rec.ctrl, rec.result, *rec.env, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
           if (rec.raster) {
             append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
             if (!raster_png.empty()) raster_steps.push_back(*rec.raster);
@@ -310,7 +318,6 @@ int cmd_rollout(const Args& args) {
       throw Error("internal: the step records do not add up to the episode (" + std::to_string(traj.steps()) + " of " +
                   std::to_string(r.steps) + " steps)");
   } else {
-    const auto model = tasks::Model::load(spec, flag("model"));
     std::vector<std::vector<double>> actions;
     if (vm.count("actions")) {
       actions = read_actions(flag("actions"), spec);
@@ -328,7 +335,7 @@ int cmd_rollout(const Args& args) {
     for (auto& a : actions) {
       env.observation(obs.data());
       const tasks::StepResult r = env.step(a.data());
-      traj.add(obs.data(), a.data(), r, 0, 0, nullptr);
+      traj.add(obs.data(), a.data(), r, env, 0, 0, nullptr);
       if (r.terminated || r.truncated) break;
     }
   }

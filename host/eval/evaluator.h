@@ -83,9 +83,10 @@ struct StepRecord {
   const double* obs = nullptr;   // the raw observation the policy saw (env obs size)
   const double* ctrl = nullptr;  // the control it applied (env act size)
   tasks::StepResult result;
-  ref::EventCounters events;  // the network's events of this step
-  uint64_t chip_cycles = 0;   // has_clock backends
-  chip::HwCounters hw;        // counts_hardware backends, or the functional one with --chip
+  const tasks::Env* env = nullptr;  // the env after the step (its state, x position)
+  ref::EventCounters events;        // the network's events of this step
+  uint64_t chip_cycles = 0;         // has_clock backends
+  chip::HwCounters hw;              // counts_hardware backends, or the functional one with --chip
   // with a raster asked for: the step's spikes, spike_words words per inner step (as ref::step
   // appends them); else empty
   const std::vector<uint64_t>* raster = nullptr;
@@ -186,6 +187,7 @@ void run_job_episodes(tasks::Env& env, Policy& policy, const Job& job, const Eva
         rec.obs = obs;
         rec.ctrl = ctrl;
         rec.result = sr;
+        rec.env = &env;
         policy.record(rec);
         (*observer)(rec);
       }

@@ -74,8 +74,10 @@ TEST(TasksRollout, WritesTheTrajectoryTheEnvProduces) {
   for (int i = 0; i < 11; ++i) want.push_back("obs_" + std::to_string(i));
   for (int i = 0; i < 3; ++i) want.push_back("act_" + std::to_string(i));
   for (const char* n :
-       {"reward_forward", "reward_ctrl", "reward_healthy", "reward", "terminated", "truncated", "reason"})
+       {"reward_forward", "reward_ctrl", "reward_healthy", "reward", "terminated", "truncated", "reason", "x_position"})
     want.push_back(n);
+  for (int i = 0; i < 6; ++i) want.push_back("qpos_" + std::to_string(i));  // hopper: nq = nv = 6
+  for (int i = 0; i < 6; ++i) want.push_back("qvel_" + std::to_string(i));
   EXPECT_EQ(c.header, want);
   ASSERT_FALSE(c.rows.empty());
 
@@ -100,6 +102,12 @@ TEST(TasksRollout, WritesTheTrajectoryTheEnvProduces) {
     EXPECT_EQ(row[c.col("terminated")], s.terminated ? "1" : "0");
     EXPECT_EQ(row[c.col("truncated")], s.truncated ? "1" : "0");
     EXPECT_EQ(row[c.col("reason")], reason_name(s.reason));
+    // the state after the step, enough to replay the episode from the file alone
+    EXPECT_EQ(std::stod(row[c.col("x_position")]), env.x_position());
+    for (int i = 0; i < 6; ++i) {
+      EXPECT_EQ(std::stod(row[c.col("qpos_" + std::to_string(i))]), env.data()->qpos[i]);
+      EXPECT_EQ(std::stod(row[c.col("qvel_" + std::to_string(i))]), env.data()->qvel[i]);
+    }
     if (s.terminated) break;
   }
   EXPECT_EQ(c.rows.size(), std::min(k + 1, at.rows.size())) << "stops at termination or the last action";
@@ -150,7 +158,8 @@ TEST(TasksRollout, HumanoidV5HasAContactColumnAndResetNoiseZeroStartsAtQpos0) {
   auto r = run_ecsim("rollout --task humanoid-v5 --seed 1 --reset-noise 0 --actions " + q(acts) + " --out " + q(out));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   Csv c = read_csv(out);
-  EXPECT_EQ(c.header.size(), 1 + 348 + 17 + 4 + 4u);
+  // step, obs, act, 4 rewards, reward + 3 end columns, x_position, qpos (nq = 24), qvel (nv = 23)
+  EXPECT_EQ(c.header.size(), 1 + 348 + 17 + 4 + 4 + 1 + 24 + 23u);
   c.col("reward_contact");
   ASSERT_EQ(c.rows.size(), 3u);
   EXPECT_EQ(c.rows[0][c.col("obs_0")], "1.4");  // torso z of qpos0, no noise
