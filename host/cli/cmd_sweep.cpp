@@ -24,6 +24,8 @@ int cmd_sweep(const Args& args) {
   desc.add_options()("param", po::value(&c.params), "KEY=v1,v2,...: one axis of the grid (repeat for more)")(
       "grid-file", po::value(&c.grid_file), "JSON file {\"KEY\": [values], ...} with more axes")(
       "chip", po::value(&c.chip_path), "chip config JSON the points start from (default: configs/chip_default.json)")(
+      "energy-table", po::value(&c.energy_table),
+      "energy table JSON of the points' energy (default: configs/energy_45nm.json; docs/energy.md)")(
       "out", po::value(&c.out), "directory for sweep.csv, the plots and one folder per point")(
       "task", dflt(&c.task),
       "task id (hopper, walker2d, humanoid, *-v5); the network takes its observation and action sizes")(

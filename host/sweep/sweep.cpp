@@ -13,6 +13,7 @@
 #include "common/fields.h"
 #include "common/file.h"
 #include "common/thread_group.h"
+#include "energy/energy_table.h"
 #include "io/atomic_file.h"
 #include "io/plot.h"
 #include "sweep/child.h"
@@ -184,6 +185,7 @@ std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipC
                              "--rho-const", number_text(cfg.rho_const),
                              "--seed",      std::to_string(cfg.seed),
                              "--d-out",     std::to_string(act_size)};
+  if (!cfg.energy_table.empty()) a.insert(a.end(), {"--energy-table", cfg.energy_table});
   for (std::string& s : arith_args(cfg, chip)) a.push_back(std::move(s));
   a.insert(a.end(), {"--out", (dir / "actions.csv").string()});
   return a;
@@ -208,6 +210,8 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
   cfg.validate();
   if (cfg.chip_path.empty()) cfg.chip_path = chip::default_chip_config_path();
   chip::load_chip_config(cfg.chip_path);  // the base itself must be valid
+  // a bad table is one error here, not a failed point each
+  if (!cfg.energy_table.empty()) energy::load_energy_table(cfg.energy_table);
   const json::object base = json::parse(read_file(cfg.chip_path, "chip config")).as_object();
   const std::vector<Axis> axes = make_axes(cfg.params, cfg.grid_file, base);
   const std::vector<std::vector<double>> points = grid_points(axes);

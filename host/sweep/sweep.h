@@ -18,6 +18,7 @@ struct SweepConfig {
   std::vector<std::string> params;  // KEY=v1,v2,... axes
   std::string grid_file;            // more axes from JSON; empty: none
   std::string chip_path;            // the chip config the points start from; empty: the default
+  std::string energy_table;         // the energy table of the points' energy; empty: the default
   std::string out;                  // sweep.csv, sweep.png, trace.csv and point_<k>/
   std::string task = "hopper";
   int neurons = 256;

@@ -158,6 +158,40 @@ TEST(VocabularyCli, DeprecatedSpellingsGiveTheSameSweep) {
   EXPECT_EQ(test::read_text(d / "old" / "trace.csv"), test::read_text(d / "now" / "trace.csv"));
 }
 
+// sweep's energy comes from the table --energy-table names, as simulate's and train's does
+TEST(VocabularyCli, SweepTakesTheEnergyTableFlag) {
+  const test::ScratchDir d("vocabulary_energy");
+  const auto sweep = [&](const std::string& name, const std::vector<std::string>& more) {
+    std::vector<std::string> args{"sweep",       "--param", "cores=4", "--neurons",        "64",
+                                  "--max-steps", "2",       "--out",   (d / name).string()};
+    args.insert(args.end(), more.begin(), more.end());
+    return test::run_ecsim(args);
+  };
+  const auto energy_per_step = [&](const std::string& name) {
+    const std::vector<std::string> rows = lines_of(test::read_text(d / name / "sweep.csv"));
+    EXPECT_GE(rows.size(), 2u) << name;
+    if (rows.size() < 2) return 0.0;
+    std::vector<std::string> head, row;
+    std::stringstream h(rows[0]), r(rows[1]);
+    for (std::string x; std::getline(h, x, ',');) head.push_back(x);
+    for (std::string x; std::getline(r, x, ',');) row.push_back(x);
+    for (size_t i = 0; i < head.size() && i < row.size(); ++i)
+      if (head[i] == "energy_per_env_step_nj") return std::stod(row[i]);
+    ADD_FAILURE() << "no energy column: " << rows[0];
+    return 0.0;
+  };
+  const test::CliResult a = sweep("default", {});
+  const test::CliResult b =
+      sweep("7nm", {"--energy-table", std::string(ECSIM_SOURCE_DIR) + "/configs/energy_7nm.json"});
+  ASSERT_EQ(a.code, 0) << a.output;
+  ASSERT_EQ(b.code, 0) << b.output;
+  EXPECT_LT(energy_per_step("7nm"), energy_per_step("default"));
+  const test::CliResult bad = sweep("bad", {"--energy-table", (d / "none.json").string()});
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_TRUE(contains(bad.output, "none.json")) << bad.output;
+  EXPECT_EQ(test::dir_entries(d.path()), (std::set<std::string>{"default", "7nm"})) << "a refused sweep writes nothing";
+}
+
 TEST(VocabularyCli, OldAndNewSpellingTogetherAreRefused) {
   const test::ScratchDir d("vocabulary_both");
   for (const auto& [old_flag, new_flag] : std::vector<std::pair<std::string, std::string>>{
