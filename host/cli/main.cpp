@@ -96,10 +96,6 @@ void check_numbers(const po::parsed_options& parsed, const po::variables_map& vm
   }
 }
 
-}  // namespace
-
-namespace {
-
 // the summary of the command in `ecsim --help`, also the first line of its own --help
 const char* summary_of(const std::string& command) {
   for (const Command& c : kCommands)

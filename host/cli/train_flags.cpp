@@ -33,11 +33,11 @@ void add_field_flag(po::options_description& desc, train::TrainConfig& cfg, T Pa
     if constexpr (std::is_same_v<decltype(m), T Part::*>) {
       if (m != member) return;
       T& v = cfg.*member;
-      auto* value = po::value(&v);
+      po::typed_value<T>* value = nullptr;
       if constexpr (std::is_arithmetic_v<T>)
         value = dflt(&v, shown_default(info, v));
-      else if (!v.empty())  // an empty default means "not given"
-        value = dflt(&v);
+      else  // an empty default means "not given"
+        value = v.empty() ? po::value(&v) : dflt(&v);
       const std::string flag = train::train_flag(info);
       desc.add_options()(flag.c_str(), value, info.doc);
     }
