@@ -123,7 +123,7 @@ TEST(VocabularyCli, DeprecatedSpellingsReadAsTheirNewFlagsWithANote) {
       {{"--steps", "2000000000"}, "--steps", "--max-steps", "--max-steps 2000000000 is above ecsim's limit"},
       {{"--rho", "1.5"}, "--rho", "--rho-const", "--rho-const must be in [0, 1]"},
       {{"--rho", "inf"}, "--rho", "--rho-const", "--rho-const inf is not a finite number"},
-      {{"--base", (d / "none.json").string()}, "--base", "--chip", "none.json"},
+      {{"--base", (d / "none.json").string()}, "--base", "--chip", "cannot open chip config"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args{"sweep", "--param", "cores=4", "--out", out};
