@@ -114,28 +114,27 @@ int compare_runs(const std::string& list, const std::string& plot) {
 
 int cmd_report(const Args& args) {
   energy::FootprintInputs in;
-  std::string task = "humanoid";
+  std::string task = "hopper";
   int neurons = in.shape.n_neurons, d_in = 0, d_out = 0, inner = in.shape.inner_steps;
-  po::options_description desc(
-      "usage: ecsim report --compare-methods [options] | --compare-runs DIR1,DIR2 [--plot FILE.png]\n"
-      "Memory footprint of the training methods (paper §8): EC and ES hold N parameter sets, O(N|θ|),\n"
-      "at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|). docs/energy.md.");
+  const Usage usage{"--compare-methods [options] | --compare-runs DIR1,DIR2 [--plot FILE.png]",
+                    "--compare-methods: EC and ES hold a parameter set per individual (--pop; N in the formulas),\n"
+                    "O(N|θ|), at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|)\n"
+                    "(paper §8, docs/energy.md)."};
+  po::options_description desc;
   desc.add_options()("compare-methods", "print the footprint of EC, ES and BPTT")(
       "compare-runs", po::value<std::string>(),
       "DIR1,DIR2,...: training runs at equal wall-clock (eval curves, time per generation)")(
       "plot", po::value<std::string>(), "with --compare-runs: write the curves to this PNG")(
-      "task", po::value(&task)->default_value(task), "take d_in and d_out from this task")(
-      "neurons", po::value(&neurons)->default_value(neurons), "recurrent neurons")(
-      "d-in", po::value(&d_in), "observation size (instead of --task)")("d-out", po::value(&d_out),
-                                                                        "action size (instead of --task)")(
-      "inner-steps", po::value(&inner)->default_value(inner), "network steps per environment step")(
-      "pop", po::value(&in.population)->default_value(in.population),
-      "N: individuals or parallel environments (paper: 10240)")(
-      "horizon", po::value(&in.horizon)->default_value(in.horizon),
-      "environment steps per episode (BPTT's H is this × inner steps)")(
-      "rho-bits", po::value(&in.rho_bits)->default_value(in.rho_bits), "q: ρ is stored in q + 1 bits");
+      "task", dflt(&task), "task id (hopper, walker2d, humanoid, *-v5); d_in and d_out are its sizes")(
+      "neurons", dflt(&neurons), "N, recurrent neurons")("d-in", po::value(&d_in),
+                                                         "observation size (instead of --task)")(
+      "d-out", po::value(&d_out), "action size (instead of --task)")("inner-steps", dflt(&inner),
+                                                                     "T, LIF steps per env step")(
+      "pop", dflt(&in.population), "population: individuals (EC, ES) or parallel environments (BPTT); paper: 10240")(
+      "horizon", dflt(&in.horizon), "env steps per episode (BPTT's H is this × inner steps)")(
+      "rho-bits", dflt(&in.rho_bits), "q, bits of quantized ρ (stored in q + 1 bits)");
   po::variables_map vm;
-  if (!parse_flags("report", args, desc, vm)) return 0;
+  if (!parse_flags("report", args, desc, vm, usage)) return 0;
   if (vm.count("compare-runs"))
     return compare_runs(vm["compare-runs"].as<std::string>(), vm.count("plot") ? vm["plot"].as<std::string>() : "");
   if (!vm.count("compare-methods"))

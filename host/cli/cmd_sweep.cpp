@@ -13,33 +13,36 @@ namespace ecsim::cli {
 
 int cmd_sweep(const Args& args) {
   sweep::SweepConfig c;
-  c.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  po::options_description desc(
-      "usage: ecsim sweep --param KEY=v1,v2,... [--param ...] --out DIR [options]\n"
-      "Design-space sweep over chip settings (docs/energy.md): every point of the grid runs the network on\n"
-      "the SystemC chip and reports cycles, energy and SRAM bits; with --train-generations also the eval\n"
-      "return of a short training with the point's arithmetic. Keys: cores, neurons_per_core, word_bits,\n"
-      "rho_bits, state_bits, frac_bits, clock_hz, flit_bits, router_latency, link_latency, or a dotted\n"
-      "chip config path (noc.barrier_cycles).");
+  c.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const Usage usage{
+      "--param KEY=v1,v2,... [--param ...] --out DIR [options]",
+      "Every point of the grid runs the network on the SystemC chip and reports cycles, energy and SRAM\n"
+      "bits; with --train-generations also the eval return of a short training with the point's arithmetic\n"
+      "(docs/energy.md). Keys: cores, neurons_per_core, word_bits, rho_bits, state_bits, frac_bits, clock_hz,\n"
+      "flit_bits, router_latency, link_latency, or a dotted chip config path (noc.barrier_cycles)."};
+  po::options_description desc;
   desc.add_options()("param", po::value(&c.params), "KEY=v1,v2,...: one axis of the grid (repeat for more)")(
       "grid-file", po::value(&c.grid_file), "JSON file {\"KEY\": [values], ...} with more axes")(
-      "base", po::value(&c.base_path), "the chip config the points start from (default: configs/chip_default.json)")(
+      "chip", po::value(&c.chip_path), "chip config JSON the points start from (default: configs/chip_default.json)")(
+      "energy-table", po::value(&c.energy_table),
+      "energy table JSON of the points' energy (default: configs/energy_45nm.json; docs/energy.md)")(
       "out", po::value(&c.out), "directory for sweep.csv, the plots and one folder per point")(
-      "task", po::value(&c.task)->default_value(c.task), "the task whose observation and action sizes the network has")(
-      "neurons", po::value(&c.neurons)->default_value(c.neurons), "N, recurrent neurons")(
-      "rho", po::value(&c.rho)->default_value(c.rho), "connection probability of the simulated network")(
-      "steps", po::value(&c.steps)->default_value(c.steps),
-      "environment steps simulated per point (Gaussian observations); the energy per step includes loading ρ and θ "
-      "once, spread over these steps")("seed", po::value(&c.seed)->default_value(c.seed),
-                                       "seed of θ, v(0) and the observations")(
-      "pop", po::value(&c.pop)->default_value(c.pop), "population of a generation (energy per generation; training)")(
-      "horizon", po::value(&c.horizon)->default_value(c.horizon),
-      "env steps per episode for the energy per generation")(
-      "train-generations", po::value(&c.train_generations)->default_value(c.train_generations),
+      "task", dflt(&c.task),
+      "task id (hopper, walker2d, humanoid, *-v5); the network takes its observation and action sizes")(
+      "neurons", dflt(&c.neurons), "N, recurrent neurons")("rho-const", dflt(&c.rho_const),
+                                                           "the same ρ for every synapse of the simulated network")(
+      "max-steps", dflt(&c.max_steps),
+      "env steps simulated per point (Gaussian observations); the energy per step includes loading ρ and θ once, "
+      "spread over these steps")("seed", dflt(&c.seed), "seed of θ, v(0) and the observations")(
+      "pop", dflt(&c.pop), "individuals per generation (for the energy per generation and the training)")(
+      "horizon", dflt(&c.horizon), "env steps per episode for the energy per generation")(
+      "train-generations", dflt(&c.train_generations),
       "also train this many generations per point (functional backend, the point's arithmetic)")(
-      "jobs", po::value(&c.jobs)->default_value(c.jobs), "points run at the same time");
+      "threads", dflt(&c.threads), "points run at the same time (one child process each)");
   po::variables_map vm;
-  if (!parse_flags("sweep", args, desc, vm)) return 0;
+  if (!parse_flags("sweep", args, desc, vm, usage,
+                   {{"base", "chip"}, {"jobs", "threads"}, {"steps", "max-steps"}, {"rho", "rho-const"}}))
+    return 0;
   return sweep::run_sweep(c, std::cout);
 }
 

@@ -11,7 +11,12 @@ int cmd_train(const Args& args) {
   TrainFlags f;
   const boost::program_options::options_description desc = train_options(f);
   boost::program_options::variables_map vm;
-  if (!parse_flags("train", args, desc, vm)) return 0;
+  const Usage usage{
+      "--out DIR [options] | --resume DIR [--generations G] [--threads T] [--time-limit MIN]",
+      "Trains the chip's 1-bit network with Evolving Connectivity (--method ec) or a dense float RSNN\n"
+      "with ES (--method es). Writes a run directory: config.json, metrics.csv, checkpoint.ckpt, policy/\n"
+      "(the deploy image) and curve.png. docs/training.md documents every flag."};
+  if (!parse_flags("train", args, desc, vm, usage)) return 0;
   TrainMpi mpi;
   if (const std::optional<int> done = mpi.start(args, f.cfg.threads)) return *done;
   try {

@@ -21,15 +21,16 @@ int cmd_verify_rtl(const Args& args) {
   uint64_t vectors = 1000000, seed = 1;
   int width = 0;
   std::string fail_dir = ".";
-  po::options_description desc("ecsim verify-rtl");
-  desc.add_options()("vectors", po::value(&vectors)->default_value(vectors),
-                     "random words per parameter set (corner cases come on top)")(
-      "seed", po::value(&seed)->default_value(seed), "seed of the random vectors")(
-      "width", po::value(&width)->default_value(0), "only this word width (0: every built-in parameter set)")(
-      "fail-dir", po::value(&fail_dir)->default_value(fail_dir),
-      "where a mismatch writes its vector (CSV) and waveform (VCD)");
+  const Usage usage{"[options]",
+                    "Every built-in parameter set: random words and corner cases through the Verilated core and\n"
+                    "the reference model; a mismatch writes its vector and a waveform (docs/rtl.md)."};
+  po::options_description desc;
+  desc.add_options()("vectors", dflt(&vectors), "random words per parameter set (corner cases come on top)")(
+      "seed", dflt(&seed), "seed of the random vectors")("width", dflt(&width, "all"),
+                                                         "only the parameter set of this word width (bits)")(
+      "fail-dir", dflt(&fail_dir), "where a mismatch writes its vector (CSV) and waveform (VCD)");
   po::variables_map vm;
-  if (!parse_flags("verify-rtl", args, desc, vm)) return 0;
+  if (!parse_flags("verify-rtl", args, desc, vm, usage)) return 0;
   if (vectors == 0) throw Error("--vectors must be at least 1", "e.g. --vectors 1000000");
   if (vectors > kMaxVectors)
     throw Error("--vectors " + std::to_string(vectors) + " is above ecsim's limit of " + std::to_string(kMaxVectors) +

@@ -38,13 +38,14 @@ static const Command kCommands[] = {
      "the number of action rows", ""},
     {"train", "train the network on a MuJoCo task with Evolving Connectivity (or the ES baseline)", cmd_train,
      "--pop, --threads, --eval-episodes or --neurons", "--threads"},
-    {"eval", "mean ± std return of a trained policy over N seeded episodes", cmd_eval, "--episodes or --threads",
+    {"eval", "mean ± std return of a trained policy over seeded episodes", cmd_eval, "--episodes or --threads",
      "--threads"},
     {"verify-rtl", "verify the RTL popcount core against the reference model (Verilator campaign)", cmd_verify_rtl,
      "--vectors", ""},
-    {"report", "memory footprint of EC, ES and BPTT training (--compare-methods)", cmd_report, "--neurons", ""},
+    {"report", "memory footprint of EC, ES and BPTT training; runs compared at equal wall-clock", cmd_report,
+     "--neurons", ""},
     {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep,
-     "--jobs, --steps or the grid's size", "--jobs"},
+     "--threads, --max-steps or the grid's size", "--threads"},
 };
 
 namespace {
@@ -95,17 +96,61 @@ void check_numbers(const po::parsed_options& parsed, const po::variables_map& vm
   }
 }
 
+// the summary of the command in `ecsim --help`, also the first line of its own --help
+const char* summary_of(const std::string& command) {
+  for (const Command& c : kCommands)
+    if (command == c.name) return c.summary;
+  return "";
+}
+
+// args with each old spelling of a flag replaced by its new one (also in the --old=value form),
+// a note on stderr for each; an old and a new spelling of one flag together are refused
+Args apply_aliases(const std::string& command, const Args& args, const std::vector<DeprecatedAlias>& aliases) {
+  Args out = args;
+  for (const DeprecatedAlias& a : aliases) {
+    const std::string old_flag = "--" + a.old_name, new_flag = "--" + a.new_name;
+    const auto spells = [](const std::string& token, const std::string& flag) {
+      return token == flag || token.starts_with(flag + "=");
+    };
+    bool old_given = false, new_given = false;
+    for (std::string& token : out) {
+      if (token == "--") break;  // the end of the flags
+      if (spells(token, new_flag)) new_given = true;
+      if (!spells(token, old_flag)) continue;
+      token = new_flag + token.substr(old_flag.size());
+      old_given = true;
+    }
+    if (!old_given) continue;
+    if (new_given)
+      throw Error(old_flag + " and " + new_flag + " are the same flag (" + old_flag + " is its deprecated spelling)",
+                  "give only " + new_flag);
+    std::cerr << "ecsim " << command << ": note: " << old_flag << " is deprecated; use " << new_flag << "\n";
+  }
+  return out;
+}
+
+void print_help(const std::string& command, const Usage& usage, const po::options_description& all,
+                const std::vector<DeprecatedAlias>& aliases) {
+  std::cout << "ecsim " << command << " — " << summary_of(command) << "\n\nusage: ecsim " << command << " "
+            << usage.synopsis << "\n\n";
+  if (!usage.about.empty()) std::cout << usage.about << "\n\n";
+  std::cout << all;
+  if (!aliases.empty()) std::cout << "\nOld spellings, still read (with a note on stderr):\n";
+  for (const DeprecatedAlias& a : aliases) std::cout << "  --" << a.old_name << ": use --" << a.new_name << "\n";
+  std::cout << "\n";
+}
+
 }  // namespace
 
 bool parse_flags(const std::string& command, const Args& args, const po::options_description& desc,
-                 po::variables_map& vm) {
+                 po::variables_map& vm, const Usage& usage, const std::vector<DeprecatedAlias>& aliases) {
   po::options_description all(desc);
   all.add_options()("help,h", "show this help");
   try {
-    const po::parsed_options parsed = po::command_line_parser(args).options(all).run();
+    const po::parsed_options parsed = po::command_line_parser(apply_aliases(command, args, aliases)).options(all).run();
     po::store(parsed, vm);
     if (vm.count("help")) {
-      std::cout << "usage: ecsim " << command << " [options]\n\n" << all << "\n";
+      print_help(command, usage, all, aliases);
       return false;
     }
     check_numbers(parsed, vm);

@@ -1,5 +1,6 @@
 #include "cli/network_flags.h"
 
+#include "cli/commands.h"
 #include "common/error.h"
 
 namespace po = boost::program_options;
@@ -8,18 +9,15 @@ namespace ecsim::cli {
 
 void NetworkFlags::add_to(po::options_description& desc) {
   po::options_description net("Network and chip arithmetic (docs/spec.md §3)");
-  net.add_options()("neurons", po::value<int>(&shape.n_neurons)->default_value(shape.n_neurons),
-                    "N, recurrent neurons")("exc", po::value<int>(&n_exc)->default_value(-1),
-                                            "N_E, excitatory neurons (default N/2)")(
-      "inner-steps", po::value<int>(&shape.inner_steps)->default_value(shape.inner_steps), "T, LIF steps per env step")(
-      "arith", po::value<std::string>(&arith_mode)->default_value(arith_mode),
-      "fixed (the chip) or float (paper equations)")(
-      "kernel", po::value<std::string>(&kernel)->default_value(kernel),
+  net.add_options()("neurons", dflt(&shape.n_neurons), "N, recurrent neurons")(
+      "exc", dflt(&n_exc, "N/2"), "N_E, excitatory neurons")("inner-steps", dflt(&shape.inner_steps),
+                                                             "T, LIF steps per env step")(
+      "arith", dflt(&arith_mode), "fixed (the chip) or float (paper equations)")(
+      "kernel", dflt(&kernel),
       "fixed-point kernel: auto, portable, avx512-wide, avx512-narrow or avx2-narrow (all give the same bits)");
   // the width flags: one per ArithConfig field, --rho-bits ... --word-bits
-  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
-    net.add_options()(info.flag().c_str(), po::value<int>(&(arith.*m))->default_value(arith.*m), info.doc);
-  });
+  ref::ArithConfig::for_each_field(
+      [&](const fields::Info& info, auto m) { net.add_options()(info.flag().c_str(), dflt(&(arith.*m)), info.doc); });
   desc.add(net);
 }
 

@@ -1,6 +1,5 @@
 // `ecsim train`'s flags: those of the TrainConfig fields come from their list (train/config.h:
 // name, doc and default), in the order below; then the fresh-or-resume rules.
-#include <charconv>
 #include <cmath>
 #include <thread>
 #include <type_traits>
@@ -20,18 +19,11 @@ int default_threads() {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
-// a default as a person writes it ("0.05", not "0.050000000000000003")
-template <class T>
-std::string default_text(const T& v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    char b[64];
-    const auto r = std::to_chars(b, b + sizeof b, v);
-    return std::string(b, r.ptr);
-  } else if constexpr (std::is_arithmetic_v<T>) {
-    return std::to_string(v);
-  } else {
-    return v;
-  }
+// the defaults of the fields whose value stands for something else, in words
+std::string shown_default(const fields::Info& info, const auto& v) {
+  if (info.external() == "max_steps") return "the task's";
+  if (info.external() == "time_limit_min") return "none";
+  return shortest_text(v);
 }
 
 // adds the flag of the TrainConfig field `member` (a field of the list Part), bound to cfg
@@ -41,11 +33,11 @@ void add_field_flag(po::options_description& desc, train::TrainConfig& cfg, T Pa
     if constexpr (std::is_same_v<decltype(m), T Part::*>) {
       if (m != member) return;
       T& v = cfg.*member;
-      auto* value = po::value(&v);
+      po::typed_value<T>* value = nullptr;
       if constexpr (std::is_arithmetic_v<T>)
-        value->default_value(v, default_text(v));
-      else if (!v.empty())  // an empty default means "not given"
-        value->default_value(v);
+        value = dflt(&v, shown_default(info, v));
+      else  // an empty default means "not given"
+        value = v.empty() ? po::value(&v) : dflt(&v);
       const std::string flag = train::train_flag(info);
       desc.add_options()(flag.c_str(), value, info.doc);
     }
@@ -68,10 +60,10 @@ void check_resume_overrides(const train::TrainConfig& cfg, const po::variables_m
       const T v = cfg.*m;
       const double x = static_cast<double>(v);
       if (!std::isfinite(info.lo) || (x >= info.lo && x <= info.hi)) return;
-      std::string range = std::isfinite(info.hi) ? "in [" + default_text(static_cast<T>(info.lo)) + ", " +
-                                                       default_text(static_cast<T>(info.hi)) + "]"
-                                                 : "at least " + default_text(static_cast<T>(info.lo));
-      throw Error("--" + flag + " " + default_text(v) + " must be " + range + " (resuming)",
+      std::string range = std::isfinite(info.hi) ? "in [" + shortest_text(static_cast<T>(info.lo)) + ", " +
+                                                       shortest_text(static_cast<T>(info.hi)) + "]"
+                                                 : "at least " + shortest_text(static_cast<T>(info.lo));
+      throw Error("--" + flag + " " + shortest_text(v) + " must be " + range + " (resuming)",
                   "give --" + flag + " a value " + range + ", or leave it out to keep the run's");
     }
   });
@@ -83,13 +75,9 @@ po::options_description train_options(TrainFlags& f) {
   using C = train::TrainConfig;
   train::TrainConfig& c = f.cfg;
   c.threads = default_threads();
-  po::options_description desc(
-      "Train the chip's 1-bit network with Evolving Connectivity (--method ec) or a dense float RSNN with\n"
-      "ES (--method es) on a MuJoCo task. Writes a run directory: config.json, metrics.csv,\n"
-      "checkpoint.ckpt, policy/ (the deploy image) and curve.png. See docs/training.md.");
+  po::options_description desc;
   add_field_flags(desc, c, &C::task, &C::model_path);
-  desc.add_options()("method", po::value(&f.method)->default_value(f.method),
-                     "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
+  desc.add_options()("method", dflt(&f.method), "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
   add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::chip_path,
                   &C::energy_table);
   desc.add_options()("out", po::value(&f.out), "run directory to create")(
@@ -99,8 +87,7 @@ po::options_description train_options(TrainFlags& f) {
                   &C::obs_every, &C::checkpoint_every);
   add_field_flags(desc, c, &C::time_limit_min);
   desc.add_options()("no-plot", "do not run gnuplot for curve.png")(
-      "progress", po::value(&f.progress)->default_value(f.progress),
-      "progress line: auto (when stderr is a terminal), always, never")(
+      "progress", dflt(&f.progress), "progress line: auto (when stderr is a terminal), always, never")(
       "stop-after", po::value(&f.stop_after), "testing: stop after this generation as if killed (no final files)");
   f.net.add_to(desc);
   return desc;

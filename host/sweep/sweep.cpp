@@ -13,6 +13,7 @@
 #include "common/fields.h"
 #include "common/file.h"
 #include "common/thread_group.h"
+#include "energy/energy_table.h"
 #include "io/atomic_file.h"
 #include "io/plot.h"
 #include "sweep/child.h"
@@ -43,7 +44,7 @@ std::string observation_trace(const SweepConfig& cfg, int obs_size) {
   std::ostringstream t;
   for (int i = 0; i < obs_size; ++i) t << (i ? "," : "") << "obs_" << i;
   t << "\n";
-  for (int r = 0; r < cfg.steps; ++r) {
+  for (int r = 0; r < cfg.max_steps; ++r) {
     for (int i = 0; i < obs_size; ++i) t << (i ? "," : "") << number_text(n(g));
     t << "\n";
   }
@@ -150,17 +151,17 @@ void SweepConfig::validate() const {
   if (out.empty()) throw Error("ecsim sweep needs --out DIR", "e.g. --out runs/sweep-cores");
   if (params.empty() && grid_file.empty())
     throw Error("ecsim sweep needs at least one --param or a --grid-file", "e.g. --param cores=1,2,4");
-  if (jobs < 1 || jobs > 256) throw Error("--jobs must be in [1, 256]", "e.g. --jobs 2");
-  if (steps < 1 || pop < 1 || horizon < 1 || train_generations < 0)
-    throw Error("--steps, --pop and --horizon must be >= 1 and --train-generations >= 0", "e.g. --steps 20");
+  if (threads < 1 || threads > 256) throw Error("--threads must be in [1, 256]", "e.g. --threads 2");
+  if (max_steps < 1 || pop < 1 || horizon < 1 || train_generations < 0)
+    throw Error("--max-steps, --pop and --horizon must be >= 1 and --train-generations >= 0", "e.g. --max-steps 20");
   // the points read the trace (up to 18 bytes per value): Humanoid's 376 observations stay below
   // the 1 GiB file limit
   constexpr int kMaxSteps = 100000;
-  if (steps > kMaxSteps)
-    throw Error("--steps " + std::to_string(steps) + " is above ecsim's limit of " + std::to_string(kMaxSteps) +
+  if (max_steps > kMaxSteps)
+    throw Error("--max-steps " + std::to_string(max_steps) + " is above ecsim's limit of " + std::to_string(kMaxSteps) +
                     " (every point reads a trace of that many rows)",
-                "lower --steps to " + std::to_string(kMaxSteps) + " or less");
-  if (!(rho >= 0 && rho <= 1)) throw Error("--rho must be in [0, 1]", "e.g. --rho 0.5");
+                "lower --max-steps to " + std::to_string(kMaxSteps) + " or less");
+  if (!(rho_const >= 0 && rho_const <= 1)) throw Error("--rho-const must be in [0, 1]", "e.g. --rho-const 0.5");
 }
 
 std::vector<std::string> arith_args(const SweepConfig& cfg, const chip::ChipConfig& chip) {
@@ -181,9 +182,10 @@ std::vector<std::string> simulate_args(const SweepConfig& cfg, const chip::ChipC
                              "--backend",   "systemc",
                              "--chip",      (dir / "chip.json").string(),
                              "--trace",     (fs::path(cfg.out) / "trace.csv").string(),
-                             "--rho-const", number_text(cfg.rho),
+                             "--rho-const", number_text(cfg.rho_const),
                              "--seed",      std::to_string(cfg.seed),
                              "--d-out",     std::to_string(act_size)};
+  if (!cfg.energy_table.empty()) a.insert(a.end(), {"--energy-table", cfg.energy_table});
   for (std::string& s : arith_args(cfg, chip)) a.push_back(std::move(s));
   a.insert(a.end(), {"--out", (dir / "actions.csv").string()});
   return a;
@@ -206,9 +208,11 @@ std::vector<std::string> train_args(const SweepConfig& cfg, const chip::ChipConf
 
 int run_sweep(SweepConfig cfg, std::ostream& log) {
   cfg.validate();
-  if (cfg.base_path.empty()) cfg.base_path = chip::default_chip_config_path();
-  chip::load_chip_config(cfg.base_path);  // the base itself must be valid
-  const json::object base = json::parse(read_file(cfg.base_path, "chip config")).as_object();
+  if (cfg.chip_path.empty()) cfg.chip_path = chip::default_chip_config_path();
+  chip::load_chip_config(cfg.chip_path);  // the base itself must be valid
+  // a bad table is one error here, not a failed point each
+  if (!cfg.energy_table.empty()) energy::load_energy_table(cfg.energy_table);
+  const json::object base = json::parse(read_file(cfg.chip_path, "chip config")).as_object();
   const std::vector<Axis> axes = make_axes(cfg.params, cfg.grid_file, base);
   const std::vector<std::vector<double>> points = grid_points(axes);
 
@@ -241,7 +245,7 @@ int run_sweep(SweepConfig cfg, std::ostream& log) {
   };
   {
     ThreadGroup pool([&] { next = points.size(); });  // a failed start lets the running points finish, then rethrows
-    for (int t = 0; t < std::min<int>(cfg.jobs, static_cast<int>(points.size())); ++t) pool.start(worker);
+    for (int t = 0; t < std::min<int>(cfg.threads, static_cast<int>(points.size())); ++t) pool.start(worker);
   }
 
   const fs::path csv_path = fs::path(cfg.out) / "sweep.csv";

@@ -1,6 +1,6 @@
 // ecsim sweep as a library: every point of a grid of chip settings runs as its own
 // `ecsim simulate --backend systemc` process (and, when asked, a short functional training with
-// the point's arithmetic), `jobs` at a time; the results are one CSV row per point and a plot.
+// the point's arithmetic), `threads` at a time; the results are one CSV row per point and a plot.
 // A point that is invalid or crashes is reported in its row, and the others go on. docs/energy.md.
 #pragma once
 
@@ -17,13 +17,17 @@ namespace ecsim::sweep {
 struct SweepConfig {
   std::vector<std::string> params;  // KEY=v1,v2,... axes
   std::string grid_file;            // more axes from JSON; empty: none
-  std::string base_path;            // the chip config the points start from; empty: the default
+  std::string chip_path;            // the chip config the points start from; empty: the default
+  std::string energy_table;         // the energy table of the points' energy; empty: the default
   std::string out;                  // sweep.csv, sweep.png, trace.csv and point_<k>/
   std::string task = "hopper";
-  int neurons = 256, steps = 100, jobs = 1, train_generations = 0, pop = 16;
+  int neurons = 256;
+  int max_steps = 100;  // environment steps each point simulates
+  int threads = 1;      // points run at the same time
+  int train_generations = 0, pop = 16;
   uint64_t seed = 1, horizon = 1000;
-  double rho = 0.5;
-  std::string ecsim;  // the ecsim binary the points run; empty: this process's own
+  double rho_const = 0.5;  // the same ρ for every synapse of the simulated network
+  std::string ecsim;       // the ecsim binary the points run; empty: this process's own
 
   // Throws ecsim::Error naming the first bad setting.
   void validate() const;

@@ -26,9 +26,9 @@ std::vector<std::string> lines_of(const std::string& s) {
 TEST(EnergySweep, OneRowPerPointAndInvalidPointsReported) {
   const test::ScratchDir d("sweep");
   // 3 × 2 points; with 128 neurons the 1-core points cannot hold the network
-  auto r =
-      test::run_ecsim("sweep --param cores=1,2,4 --param state_bits=12,16 --neurons 128 --steps 4 --jobs 2 --out " +
-                      (d / "s").string());
+  auto r = test::run_ecsim(
+      "sweep --param cores=1,2,4 --param state_bits=12,16 --neurons 128 --max-steps 4 --threads 2 --out " +
+      (d / "s").string());
   EXPECT_EQ(r.code, 3) << r.output;  // not every point is ok
   const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
   ASSERT_EQ(rows.size(), 7u) << r.output;  // header + 6
@@ -61,7 +61,7 @@ TEST(EnergySweep, OneRowPerPointAndInvalidPointsReported) {
 TEST(EnergySweep, TrainsEveryPointWhenAsked) {
   const test::ScratchDir d("sweep_train");
   auto r = test::run_ecsim(
-      "sweep --param rho_bits=6,8,10 --neurons 64 --steps 3 --train-generations 1 --pop 4 --horizon 50 --jobs 2 "
+      "sweep --param rho_bits=6,8,10 --neurons 64 --max-steps 3 --train-generations 1 --pop 4 --horizon 50 --threads 2 "
       "--out " +
       (d / "s").string());
   ASSERT_EQ(r.code, 0) << r.output;
@@ -131,15 +131,15 @@ TEST(EnergyReport, NegativeAndNonFiniteNumbersAreRefused) {
   expect_error("report --compare-methods --task hopper --pop -5", "--pop -5 is negative");
   expect_error("report --compare-methods --task hopper --pop -5", "fix: give --pop a non-negative integer");
   expect_error("verify-rtl --vectors -1", "--vectors -1 is negative");
-  expect_error("sweep --param cores=1 --rho inf --out nowhere", "--rho inf is not a finite number");
-  expect_error("sweep --param cores=1 --rho nan --out nowhere", "--rho nan is not a finite number");
+  expect_error("sweep --param cores=1 --rho-const inf --out nowhere", "--rho-const inf is not a finite number");
+  expect_error("sweep --param cores=1 --rho-const nan --out nowhere", "--rho-const nan is not a finite number");
 }
 
 TEST(EnergySweep, GridFromAFile) {
   const test::ScratchDir d("sweep_file");
   test::write_text(d / "grid.json", R"({"word_bits": [32, 64], "noc.barrier_cycles": [2, 8]})");
   auto r = test::run_ecsim("sweep --grid-file " + (d / "grid.json").string() +
-                           " --neurons 64 --steps 3 --jobs 2 --out " + (d / "s").string());
+                           " --neurons 64 --max-steps 3 --threads 2 --out " + (d / "s").string());
   ASSERT_EQ(r.code, 0) << r.output;
   const auto rows = lines_of(test::read_text(d / "s" / "sweep.csv"));
   ASSERT_EQ(rows.size(), 5u);
@@ -157,9 +157,9 @@ TEST(EnergySweep, AnOutputDirectoryWithQuotesAndShellSyntaxIsJustAName) {
   const fs::path marker = fs::current_path() / "ecsim_sweep_injected";
   fs::remove(marker);
   const fs::path out = d / "bob's \"sweep\" ; $(touch ecsim_sweep_injected) `touch ecsim_sweep_injected` and spaces";
-  auto r = test::run_ecsim(std::vector<std::string>{"sweep", "--param", "cores=4", "--neurons", "64", "--steps", "2",
-                                                    "--train-generations", "1", "--pop", "4", "--horizon", "20",
-                                                    "--jobs", "1", "--out", out.string()});
+  auto r = test::run_ecsim(std::vector<std::string>{"sweep", "--param", "cores=4", "--neurons", "64", "--max-steps",
+                                                    "2", "--train-generations", "1", "--pop", "4", "--horizon", "20",
+                                                    "--threads", "1", "--out", out.string()});
   ASSERT_EQ(r.code, 0) << r.output;
   const auto rows = lines_of(test::read_text(out / "sweep.csv"));
   ASSERT_EQ(rows.size(), 2u) << r.output;

@@ -95,7 +95,7 @@ TEST(LateFailureCli, OtherCommandsCheckTheirOutputsFirst) {
       {{"report", "--compare-runs", (d / "x").string() + "," + (d / "y").string(), "--plot",
         (d / "nodir" / "p.png").string()},
        "--plot '"},
-      {{"sweep", "--param", "cores=1", "--steps", "2", "--out", (d / "afile").string()},
+      {{"sweep", "--param", "cores=1", "--max-steps", "2", "--out", (d / "afile").string()},
        "exists and is not a directory"},
   };
   for (const Case& c : cases) {

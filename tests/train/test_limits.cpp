@@ -142,8 +142,8 @@ TEST(TrainLimits, EvalVerifyRtlAndSweepLimits) {
   expect_error({"eval", run, "--threads", "5000"}, "--threads 5000 is outside [1, 1024]");
   expect_error({"verify-rtl", "--vectors", "1000000000"}, "--vectors 1000000000 is above ecsim's limit of 100000000");
   const std::string sweep_out = (scratch / "sweep").string();
-  expect_error({"sweep", "--param", "cores=1", "--steps", "2000000000", "--out", sweep_out},
-               "--steps 2000000000 is above ecsim's limit of 100000");
+  expect_error({"sweep", "--param", "cores=1", "--max-steps", "2000000000", "--out", sweep_out},
+               "--max-steps 2000000000 is above ecsim's limit of 100000");
   EXPECT_FALSE(fs::exists(sweep_out));
 }
 
