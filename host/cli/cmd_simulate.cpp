@@ -342,7 +342,7 @@ int cmd_simulate(const Args& args) {
       "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike (every backend)")(
       "save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")(
       "json", po::value(&json_path),
-      "also write the summary as JSON to this file (- : to stdout, in place of the text summary)")(
+      "also write the summary as JSON to this file (-: to stdout, in place of the text summary)")(
       "backend", po::value(&backend)->default_value(backend), backend_flag_help().c_str())(
       "chip", po::value(&chip_path),
       chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())(
