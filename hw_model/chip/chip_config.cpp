@@ -1,5 +1,6 @@
 #include "chip/chip_config.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -214,6 +215,26 @@ void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network
     throw Error("the network's arithmetic differs from " +
                     (chip.path.empty() ? "chip " + chip.name : "chip config " + chip.path) + ": " + diff,
                 "drop the width flags (the chip config fixes them) or edit the chip config's arith section");
+}
+
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network,
+                         const std::vector<std::string>& flags_given) {
+  std::string diff, flags;
+  ref::ArithConfig::for_each_field([&](const fields::Info& info, auto m) {
+    if (!chip_fixes(m) || network.*m == chip.arith.*m) return;
+    const bool given = std::find(flags_given.begin(), flags_given.end(), info.name) != flags_given.end();
+    const std::string flag = "--" + info.flag();
+    diff += (diff.empty() ? "" : ", ") + (given ? flag + " " : std::string(info.name) + " = ") +
+            std::to_string(network.*m) + " (the chip's: " + std::to_string(chip.arith.*m) + ")";
+    if (given) flags += (flags.empty() ? "" : ", ") + flag;
+  });
+  if (diff.empty()) return;
+  const std::string what = chip.path.empty() ? "chip " + chip.name : "chip config " + chip.path;
+  if (!flags.empty())
+    throw Error("the width flags contradict " + what + ": " + diff,
+                "drop " + flags + " (without them the chip's widths are used) or edit the chip config's arith section");
+  throw Error("the network's arithmetic differs from " + what + ": " + diff,
+              "use a chip config whose arith section has the network's widths");
 }
 
 Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& s) {

@@ -100,6 +100,12 @@ constexpr bool chip_fixes(int ref::ArithConfig::*field) { return field != &ref::
 // equals the chip's in every field the chip fixes; the error names each differing field with both
 // values. The chip runs its own arithmetic, so a network built with other widths is not what it computes.
 void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network);
+// The same check for a command that takes the chip's widths unless width flags set them:
+// `flags_given` lists the fields (fields::Info::name) the user set by flag. A differing field that
+// was given is named as its flag with the value given ("--state-bits 15 (the chip's: 16)"), and
+// the fix says to drop those flags; the others are named as above.
+void check_network_arith(const ChipConfig& chip, const ref::ArithConfig& network,
+                         const std::vector<std::string>& flags_given);
 
 // Checks that the network fits; throws ecsim::Error saying what does not fit and by how much.
 Mapping map_network(const ChipConfig& chip, const ref::NetworkShape& shape);
