@@ -33,17 +33,16 @@ int cmd_eval(const Args& args_in) {
   int episodes = 10, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), max_steps = 0;
   uint64_t seed = 1;
   std::string backend = "functional", model, chip_path, table_path, json_path;
-  po::options_description desc(
-      "usage: ecsim eval RUN_DIR|IMAGE [options]\n"
-      "Evaluate a trained policy: mean ± std return over N seeded episodes (episode k uses\n"
-      "seed eval_seed(--seed, k), docs/training.md).");
+  po::options_description desc;
+  const Usage usage{"RUN_DIR|IMAGE [options]",
+                    "Evaluates a trained policy: mean ± std return over --episodes seeded episodes (episode k uses\n"
+                    "seed eval_seed(--seed, k), docs/training.md); on the chip, its cycles and energy."};
   desc.add_options()("policy", po::value(&path),
                      "run directory, policy image directory or its policy.json (or give it first)")(
-      "episodes", po::value(&episodes)->default_value(episodes), "number of episodes")(
-      "seed", po::value(&seed)->default_value(seed), "seed of the episode starts")(
-      "threads", po::value(&threads)->default_value(threads), "worker threads (results do not depend on it)")(
-      "max-steps", po::value(&max_steps)->default_value(max_steps), "episode cap (0: the task's 1000)")(
-      "backend", po::value(&backend)->default_value(backend), ("evaluator backend: " + backend_flag_help()).c_str())(
+      "episodes", dflt(&episodes), "number of episodes to evaluate")("seed", dflt(&seed), "seed of the episode starts")(
+      "threads", dflt(&threads), "worker threads (results do not depend on it)")(
+      "max-steps", dflt(&max_steps, "the task's"), "episode cap in env steps (0: the task's 1000)")(
+      "backend", dflt(&backend), ("evaluator backend: " + backend_flag_help()).c_str())(
       "chip", po::value(&chip_path),
       chip_flag_help("checks the policy against it and counts its activity (no cycles)").c_str())(
       "model", po::value(&model), "MJCF file instead of the project's model")(
@@ -52,7 +51,7 @@ int cmd_eval(const Args& args_in) {
       "configs/energy_45nm.json)")("json", po::value(&json_path),
                                    "also write the result as JSON to this file (- for stdout, without the text)");
   po::variables_map vm;
-  if (!parse_flags("eval", args, desc, vm)) return 0;
+  if (!parse_flags("eval", args, desc, vm, usage)) return 0;
   if (path.empty()) throw Error("ecsim eval needs a run directory or policy image", "e.g. ecsim eval runs/hopper-ec");
   if (episodes < 1) throw Error("--episodes must be at least 1", "e.g. --episodes 10");
   // the limits of a training run's evaluation (train/config.h): one job per episode, one worker per thread

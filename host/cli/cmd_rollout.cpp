@@ -170,12 +170,16 @@ struct EpisodeTotals {
 int cmd_rollout(const Args& args) {
   std::string backend = "functional";
   std::string vcd_steps = "0:0";
-  po::options_description desc(
-      "usage: ecsim rollout [--policy RUN|IMAGE | --actions FILE.csv] --out traj.csv [options]\n"
-      "Run one episode of a MuJoCo locomotion task, driven by a trained policy on the chosen backend or replayed\n"
-      "from an action file, and write its trajectory as CSV: step, obs_*, act_*, reward_* components, reward,\n"
-      "terminated, truncated, reason; with --policy also spikes, and where the chip is simulated or counted the\n"
-      "step's chip_cycles, dynamic_pj and static_pj (docs/tasks.md, \"ecsim rollout\")");
+  po::options_description desc;
+  const Usage usage{
+      "[--policy RUN|IMAGE | --actions FILE.csv] --out traj.csv [options]",
+      "Runs one episode, driven by a trained policy on the chosen backend (closed loop), replayed from an\n"
+      "action file (open loop), or with zero actions, and writes its trajectory as CSV: step, obs_*, act_*,\n"
+      "reward_* components, reward, terminated, truncated, reason, x_position, qpos_*, qvel_*; with --policy\n"
+      "also spikes, and where the chip is simulated or counted the step's chip_cycles, dynamic_pj and\n"
+      "static_pj (docs/tasks.md, \"ecsim rollout\")."};
+  uint64_t seed_default = 1;
+  int max_steps_default = 0;
   desc.add_options()(
       "policy", po::value<std::string>(),
       "trained policy: a run directory of `ecsim train` (its policy/), RUN/policy-best, or an image directory")(
@@ -183,12 +187,12 @@ int cmd_rollout(const Args& args) {
       "task", po::value<std::string>(),
       ("task id: " + task_list() + " (default: the policy's; hopper for --actions or zero actions)").c_str())(
       "model", po::value<std::string>(), "MJCF file to load instead of the project's model")(
-      "seed", po::value<std::string>()->default_value("1"),
+      "seed", po::value<std::string>()->default_value(shortest_text(seed_default)),
       "episode seed: the reset noise and the network's v(0) (episode k of `ecsim eval --seed S` has seed "
       "eval_seed(S, k), listed by `ecsim eval --json`)")(
       "reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0: deterministic start)")(
-      "max-steps", po::value<int>()->default_value(0), "episode cap in env steps (0: the task's 1000)")(
-      "backend", po::value(&backend)->default_value(backend), ("with --policy: " + backend_flag_help()).c_str())(
+      "max-steps", dflt(&max_steps_default, "the task's"), "episode cap in env steps (0: the task's 1000)")(
+      "backend", dflt(&backend), ("with --policy: " + backend_flag_help()).c_str())(
       "chip", po::value<std::string>(), chip_flag_help("counts its activity per step (no cycles)").c_str())(
       "energy-table", po::value<std::string>(),
       "energy table JSON that prices the chip's counts (default: configs/energy_45nm.json; docs/energy.md)")(
@@ -197,13 +201,13 @@ int cmd_rollout(const Args& args) {
       "(spikes.csv: spikes.png)")("no-plot", "do not draw the raster's picture")(
       "vcd", po::value<std::string>(),
       "with --policy on a chip backend: VCD waveform to write (controller phase, core activity, traced neurons)")(
-      "vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps), "env steps A:B (inclusive) the waveform covers")(
+      "vcd-steps", dflt(&vcd_steps), "env steps A:B (inclusive) the waveform covers")(
       "trace-neurons", po::value<std::string>(),
       "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5")(
       "json", po::value<std::string>(), "also write the summary as JSON to this file (- for stdout, without the text)")(
       "out", po::value<std::string>(), "trajectory CSV to write");
   po::variables_map vm;
-  if (!parse_flags("rollout", args, desc, vm)) return 0;
+  if (!parse_flags("rollout", args, desc, vm, usage)) return 0;
   const auto flag = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
 
   // flags

@@ -15,6 +15,7 @@
 #include "backends/make_chip.h"
 #include "chip/activity.h"
 #include "chip/chip_config.h"
+#include "cli/chip_outputs.h"
 #include "cli/commands.h"
 #include "cli/network_flags.h"
 #include "common/error.h"
@@ -36,14 +37,6 @@ namespace ecsim::cli {
 
 namespace {
 
-// the action exactly: the shortest text that reads back as the same double (the chip's actions
-// are dyadic fractions, so this is their exact decimal value, as rollout writes them)
-std::string fmt_float(float x) {
-  char b[32];
-  const auto [p, ec] = std::to_chars(b, b + sizeof b, static_cast<double>(x));
-  return std::string(b, ec == std::errc() ? p : b);
-}
-
 // "a", "a and b", "a, b and c"
 std::string and_list(const std::vector<std::string>& items) {
   std::string s;
@@ -57,36 +50,6 @@ struct VcdRequest {
   std::string path, neurons;
   int64_t first = 0, last = 0;  // env steps, inclusive
 };
-
-// "A:B" -> {A, B}; "3,7,12" -> {3, 7, 12}
-std::pair<int64_t, int64_t> parse_window(const std::string& s) {
-  const size_t colon = s.find(':');
-  try {
-    if (colon == std::string::npos) throw std::invalid_argument(s);
-    const int64_t a = std::stoll(s.substr(0, colon)), b = std::stoll(s.substr(colon + 1));
-    if (a < 0 || b < a) throw std::invalid_argument(s);
-    return {a, b};
-  } catch (const std::exception&) {
-    throw Error("--vcd-steps '" + s + "' is not a window A:B of environment steps with 0 <= A <= B",
-                "e.g. --vcd-steps 0:4");
-  }
-}
-
-std::vector<int> parse_list(const std::string& s) {
-  std::vector<int> out;
-  if (s.empty()) return out;
-  for (const std::string& f : io::split_csv_line(s)) {
-    try {
-      size_t used = 0;
-      out.push_back(std::stoi(f, &used));
-      if (used != f.size()) throw std::invalid_argument(f);
-    } catch (const std::exception&) {
-      throw Error("--trace-neurons: '" + f + "' is not a neuron index",
-                  "give indices separated by commas, e.g. 0,5,130");
-    }
-  }
-  return out;
-}
 
 // The observation trace and how each row becomes the network's input: as it is (normalized
 // observations), or through a policy's normalizer (raw observations, as rollout records them).
@@ -121,18 +84,6 @@ struct Trace {
     return o;
   }
 };
-
-// the raster CSV rows of one env step: spike_words words per inner step, as ref::step appends them
-void append_raster(std::ostringstream& csv, size_t env_step, const std::vector<uint64_t>& raster, int inner_steps,
-                   int n_exc) {
-  const size_t sw = inner_steps > 0 ? raster.size() / static_cast<size_t>(inner_steps) : 0;
-  for (size_t t = 0; t < static_cast<size_t>(inner_steps); ++t)
-    for (size_t w = 0; w < sw; ++w)
-      for (uint64_t bits = raster[t * sw + w]; bits; bits &= bits - 1) {
-        const int j = static_cast<int>(w * 64) + std::countr_zero(bits);
-        csv << env_step << ',' << t << ',' << j << ',' << (j < n_exc ? 1 : -1) << '\n';
-      }
-}
 
 // What every run reports besides its counters, and where its outputs go.
 struct RunInfo {
@@ -210,13 +161,6 @@ std::string energy_stem(const std::string& out_path) {
   return stem;
 }
 
-// the file SystemC writes for --vcd PATH (PATH without ".vcd", then ".vcd")
-std::string vcd_file(const std::string& path) {
-  std::string base = path;
-  if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
-  return base + ".vcd";
-}
-
 int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::NetworkDesc& nd, const ref::Theta& theta,
                 const Trace& trace, ref::Arith arith, const VcdRequest& vcd, const std::string& energy_table_path) {
   if (arith != ref::Arith::kFixed)
@@ -238,18 +182,20 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
     energy::estimate(cfg, table, desc.shape, every, ref::EventCounters{});
   }
   sim.load_network(desc);
-  if (!vcd.path.empty()) sim.trace_vcd(vcd.path, vcd.first, vcd.last, parse_list(vcd.neurons));  // the first write
+  if (!vcd.path.empty())
+    sim.trace_vcd(vcd.path, vcd.first, vcd.last, parse_neuron_list(vcd.neurons));  // the first write
   std::vector<float> rho(static_cast<size_t>(desc.shape.total_synapses()));
   for (int64_t g = 0; g < desc.shape.total_synapses(); ++g)
     rho[static_cast<size_t>(g)] = theta.get_global(desc.shape, g) ? 1.0f : 0.0f;
   sim.load_rho(rho);
   sim.sample(0);
   sim.reset(ri.init_seed);
-  std::ostringstream act_csv, raster_csv;
+  std::ostringstream act_csv;
+  std::string raster_csv;
   act_csv << "step";
   for (int k = 0; k < desc.shape.d_out; ++k) act_csv << ",act_" << k;
   act_csv << ",spikes,chip_cycles\n";
-  if (!ri.raster_path.empty()) raster_csv << "env_step,inner_step,neuron,sign\n";
+  if (!ri.raster_path.empty()) raster_csv = raster_csv_header();
   std::vector<float> obs(trace.obs_cols.size()), action(static_cast<size_t>(desc.shape.d_out));
   std::vector<double> raw;
   std::vector<uint64_t> raster;
@@ -259,9 +205,9 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
     raster.clear();
     sim.step(obs.data(), action.data(), ri.raster_path.empty() ? nullptr : &raster);
     act_csv << r;
-    for (float a : action) act_csv << ',' << fmt_float(a);
+    for (float a : action) act_csv << ',' << exact_text(static_cast<double>(a));
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
-    if (!ri.raster_path.empty()) append_raster(raster_csv, r, raster, desc.shape.inner_steps, desc.shape.n_exc);
+    if (!ri.raster_path.empty()) append_raster_rows(raster_csv, r, raster, desc.shape);
   }
   // energy and traffic of the whole run (docs/energy.md): a table here, JSON and a plot beside --out,
   // all computed before the first output is written
@@ -292,7 +238,7 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
       summary["vcd"] = {{"path", vcd_file(vcd.path)}, {"first_step", vcd.first}, {"last_step", last}};
   }
   io::write_file_atomic(ri.out_path, act_csv.str());
-  if (!ri.raster_path.empty()) io::write_file_atomic(ri.raster_path, raster_csv.str());
+  if (!ri.raster_path.empty()) io::write_file_atomic(ri.raster_path, raster_csv);
   io::write_file_atomic(stem + ".energy.json", energy_json);
   if (!ri.save_theta_path.empty()) io::save_theta(ri.save_theta_path, nd.shape, theta);
   std::string plot_note;
@@ -321,7 +267,11 @@ int cmd_simulate(const Args& args) {
   uint64_t seed = 1, init_seed = 0;
   int d_out = 0;
   NetworkFlags nf;
-  po::options_description desc("ecsim simulate");
+  po::options_description desc;
+  const Usage usage{"--trace FILE (--policy RUN | --theta FILE | --rho FILE | --rho-const P) --out FILE [options]",
+                    "Runs the network on an observation trace (a rollout's CSV is one) on the chosen backend and\n"
+                    "writes the actions per step; on the chip, its cycles, energy and waveform "
+                    "(docs/microarchitecture.md)."};
   desc.add_options()(
       "trace", po::value(&trace_path)->required(),
       "observation trace CSV: columns obs_0..obs_{d-1}, one row per env step (normalized observations; raw ones "
@@ -333,9 +283,10 @@ int cmd_simulate(const Args& args) {
       "trained EC policy: a run directory of `ecsim train`, its policy/ image or policy.json; runs θ* = (ρ > 0.5) "
       "and applies its observation normalizer to every trace row (give raw observations, as rollout writes them)")(
       "task", po::value(&task_name), "task id (e.g. hopper): sets d_in and d_out, and the trace must match it")(
-      "seed", po::value(&seed)->default_value(1),
+      "seed", dflt(&seed),
       "64-bit seed that samples θ from ρ; with --policy, the episode seed (v(0), as `ecsim rollout --seed`)")(
-      "init-seed", po::value(&init_seed), "64-bit seed of the initial membrane potentials (default: --seed)")(
+      "init-seed", po::value(&init_seed)->value_name("--seed"),
+      "64-bit seed of the initial membrane potentials (default: --seed)")(
       "d-out", po::value(&d_out), "action size (needed unless --theta, --policy or --task gives it)")(
       "out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")(
       "raster", po::value(&raster_path),
@@ -343,12 +294,12 @@ int cmd_simulate(const Args& args) {
       "save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")(
       "json", po::value(&json_path),
       "also write the summary as JSON to this file (-: to stdout, in place of the text summary)")(
-      "backend", po::value(&backend)->default_value(backend), backend_flag_help().c_str())(
+      "backend", dflt(&backend), backend_flag_help().c_str())(
       "chip", po::value(&chip_path),
       chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())(
       "vcd", po::value(&vcd_path),
       "--backend systemc/rtl: write a VCD waveform (controller phase, core activity, traced neurons)")(
-      "vcd-steps", po::value(&vcd_steps)->default_value(vcd_steps),
+      "vcd-steps", dflt(&vcd_steps),
       "environment steps A:B (inclusive) the waveform covers; A must be a step of the trace")(
       "trace-neurons", po::value(&trace_neurons),
       "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")(
@@ -356,7 +307,7 @@ int cmd_simulate(const Args& args) {
       "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
   nf.add_to(desc);
   po::variables_map vm;
-  if (!parse_flags("simulate", args, desc, vm)) return 0;
+  if (!parse_flags("simulate", args, desc, vm, usage)) return 0;
   if (!vm.count("init-seed")) init_seed = seed;
 
   // only the obs_* columns are read (strictly); a rollout's step, act_*, reward_* and text columns are skipped
@@ -521,7 +472,7 @@ int cmd_simulate(const Args& args) {
                 "add --backend systemc (energy comes from the chip's counters)");
   VcdRequest vcd{vcd_path, trace_neurons};
   if (!vcd_path.empty()) {
-    std::tie(vcd.first, vcd.last) = parse_window(vcd_steps);
+    std::tie(vcd.first, vcd.last) = parse_vcd_window(vcd_steps);
     if (vcd.first >= static_cast<int64_t>(trace.rows()))
       throw Error("--vcd-steps " + vcd_steps + " starts past the trace's end: " + trace_path + " has " +
                       std::to_string(trace.rows()) + " env steps" +
@@ -554,11 +505,12 @@ int cmd_simulate(const Args& args) {
   else
     ref::reset(net, ls, init_seed);
 
-  std::ostringstream act_csv, raster_csv;
+  std::ostringstream act_csv;
+  std::string raster_csv;
   act_csv << "step";
   for (int k = 0; k < nd.shape.d_out; ++k) act_csv << ",act_" << k;
   act_csv << ",spikes\n";
-  if (!raster_path.empty()) raster_csv << "env_step,inner_step,neuron,sign\n";
+  if (!raster_path.empty()) raster_csv = raster_csv_header();
 
   std::vector<float> obs(static_cast<size_t>(d_in)), action(static_cast<size_t>(nd.shape.d_out));
   std::vector<double> raw;
@@ -574,9 +526,9 @@ int cmd_simulate(const Args& args) {
     uint64_t spikes = 0;
     for (uint64_t w : raster) spikes += static_cast<uint64_t>(std::popcount(w));
     act_csv << r;
-    for (float a : action) act_csv << ',' << fmt_float(a);
+    for (float a : action) act_csv << ',' << exact_text(static_cast<double>(a));
     act_csv << ',' << spikes << '\n';
-    if (!raster_path.empty()) append_raster(raster_csv, r, raster, nd.shape.inner_steps, nd.shape.n_exc);
+    if (!raster_path.empty()) append_raster_rows(raster_csv, r, raster, nd.shape);
   }
   const ref::EventCounters& c = mode == ref::Arith::kFixed ? fs.counters : ls.counters;
   json::object summary;
@@ -585,7 +537,7 @@ int cmd_simulate(const Args& args) {
     if (chip_cfg) summary["chip"] = std::move(chip_json);
   }
   io::write_file_atomic(out_path, act_csv.str());
-  if (!raster_path.empty()) io::write_file_atomic(raster_path, raster_csv.str());
+  if (!raster_path.empty()) io::write_file_atomic(raster_path, raster_csv);
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
   if (!json_path.empty()) emit_json(ri, summary);
   if (json_path == "-") return 0;

@@ -319,7 +319,8 @@ TEST(SimulateCli, APolicyOnItsRolloutGivesTheRolloutsActions) {
     }
     EXPECT_NE(s.output.find("trace     " + traj + ": " + std::to_string(rows) +
                             " rows, obs_0..obs_10; ignored columns: step, act_0..act_2, reward_forward, reward_ctrl, "
-                            "reward_healthy, reward, terminated, truncated, reason\n"),
+                            "reward_healthy, reward, terminated, truncated, reason, x_position, qpos_0..qpos_5, "
+                            "qvel_0..qvel_5, spikes\n"),
               std::string::npos)
         << s.output;
     EXPECT_NE(s.output.find("v(0) from seed 3"), std::string::npos) << s.output;

@@ -19,7 +19,7 @@ const std::vector<std::string> kCommands = {"simulate", "rollout", "train", "eva
 
 // cmd_eval.cpp still writes its own usage line into its caption, which boost ends with ".:"; take
 // it out of this list when it passes a cli::Usage to parse_flags instead
-const std::set<std::string> kOwnUsageLine = {"eval"};
+const std::set<std::string> kOwnUsageLine = {};
 
 std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> out;
