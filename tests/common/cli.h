@@ -36,6 +36,7 @@ struct ChildSetup {
   std::vector<std::pair<std::string, std::string>> env;  // variables set for it (NAME, value)
   std::vector<std::pair<int, rlim_t>> limits;            // soft resource limits (RLIMIT_*, value)
   double kill_after_s = -1;                              // >= 0: SIGKILL after this many seconds
+  std::string cwd;                                       // non-empty: its working directory
 };
 
 // Runs a program (argv[0] is its path) with these arguments, each one argument as it is: no
@@ -61,6 +62,7 @@ inline CliResult run_program(std::vector<std::string> argv_s, const ChildSetup& 
       l.rlim_cur = l.rlim_max == RLIM_INFINITY ? value : std::min(value, l.rlim_max);
       if (::setrlimit(resource, &l) != 0) ::_exit(126);
     }
+    if (!setup.cwd.empty() && ::chdir(setup.cwd.c_str()) != 0) ::_exit(125);
     ::dup2(fd[1], 1);
     ::dup2(fd[1], 2);
     ::close(fd[0]);
