@@ -239,6 +239,30 @@ TEST(TrainCli, ProgressLineFitsTheTerminal) {
   }
 }
 
+// The ETA of a time-limited run is the time left to the limit when that comes first, and says so.
+TEST(TrainCli, ProgressEtaHonoursTheTimeLimit) {
+  const ecsim::test::ScratchDir scratch("train_eta");
+  std::vector<std::string> args = ecsim::test::split_args(
+      std::string(ECSIM_BINARY) +
+      " train --task hopper --neurons 64 --pop 8 --max-steps 40 --eval-episodes 1 --generations 100000 --no-plot"
+      " --progress always --time-limit 0.03 --out");
+  args.push_back((scratch / "run").string());
+  ecsim::test::ChildSetup setup;
+  setup.env = {{"COLUMNS", "120"}};
+  const auto r = ecsim::test::run_program(args, setup);
+  ASSERT_EQ(r.code, 0) << r.output;
+  int limited = 0;
+  for (size_t at = r.output.find("ETA "); at != std::string::npos; at = r.output.find("ETA ", at + 1)) {
+    const std::string eta = r.output.substr(at + 4, r.output.find_first_of("\r\n", at) - at - 4);
+    int m = -1, sec = -1;
+    ASSERT_EQ(std::sscanf(eta.c_str(), "%dm%ds", &m, &sec), 2) << eta;
+    EXPECT_LE(m * 60 + sec, 2) << "the limit is 1.8 s, not 100000 generations away: " << eta;
+    limited += eta.find("(limit)") != std::string::npos;
+  }
+  EXPECT_GT(limited, 0) << r.output;
+  EXPECT_NE(r.output.find("stopped at the time limit"), std::string::npos) << r.output;
+}
+
 TEST(TrainCli, EsBaselineRunsAndResumes) {
   const ecsim::test::ScratchDir scratch("train_es");
   const fs::path base = scratch / ".";
