@@ -50,13 +50,6 @@ uint64_t parse_seed(const std::string& text) {
   return v;
 }
 
-// spikes.csv -> spikes.png (any other name: NAME.png)
-std::string png_beside(const std::string& path) {
-  std::string stem = path;
-  if (stem.size() > 4 && stem.substr(stem.size() - 4) == ".csv") stem.resize(stem.size() - 4);
-  return stem + ".png";
-}
-
 void append_field(std::string& out, double v) {
   out += ',';
   out += exact_text(v);
@@ -197,8 +190,9 @@ int cmd_rollout(const Args& args) {
       "energy-table", po::value<std::string>(),
       "energy table JSON that prices the chip's counts (default: configs/energy_45nm.json; docs/energy.md)")(
       "raster", po::value<std::string>(),
-      "with --policy: spike raster CSV to write (env_step, inner_step, neuron, sign), and its picture beside it "
-      "(spikes.csv: spikes.png)")("no-plot", "do not draw the raster's picture")(
+      "with --policy: spike raster CSV to write (env_step, inner_step, neuron, sign)")(
+      "raster-plot", po::value<std::string>(),
+      "with --policy: the raster's picture to write (PNG: spikes over network time, spikes per step, actions)")(
       "vcd", po::value<std::string>(),
       "with --policy on a chip backend: VCD waveform to write (controller phase, core activity, traced neurons)")(
       "vcd-steps", dflt(&vcd_steps), "env steps A:B (inclusive) the waveform covers")(
@@ -216,7 +210,7 @@ int cmd_rollout(const Args& args) {
   if (vm.count("actions") && vm.count("policy"))
     throw Error("ecsim rollout: --actions and --policy are mutually exclusive", "give one of them");
   const bool with_policy = vm.count("policy") > 0;
-  for (const char* f : {"chip", "energy-table", "raster", "vcd", "trace-neurons"})
+  for (const char* f : {"chip", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons"})
     if (vm.count(f) && !with_policy)
       throw Error(std::string("ecsim rollout: --") + f + " needs a network: give --policy RUN_DIR",
                   std::string("add --policy RUN_DIR (from `ecsim train`), or drop --") + f);
@@ -247,8 +241,8 @@ int cmd_rollout(const Args& args) {
   }
   std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
   if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
-  const std::string raster_png = raster_path.empty() || vm.count("no-plot") ? std::string() : png_beside(raster_path);
-  if (!raster_png.empty()) outputs.emplace_back("--raster (its picture)", raster_png);
+  const std::string raster_png = flag("raster-plot");
+  if (!raster_png.empty()) outputs.emplace_back("--raster-plot", raster_png);
   if (!vcd_path.empty()) outputs.emplace_back("--vcd", vcd_file(vcd_path));
   if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
   check_outputs(outputs);  // before the episode: a bad path is not found after the run
@@ -280,7 +274,7 @@ int cmd_rollout(const Args& args) {
   const auto model = tasks::Model::load(spec, flag("model"));
   Trajectory traj(spec, *model, network, network && info.has_clock, energy.has_value());
   std::string raster_csv = raster_csv_header();
-  std::vector<std::vector<uint64_t>> raster_steps;
+  io::RasterPlotData plot;
   EpisodeTotals totals;
   std::string note;
   if (img) {
@@ -308,12 +302,14 @@ int cmd_rollout(const Args& args) {
           totals.hw += rec.hw;
           totals.events += rec.events;
           traj.add(rec.obs, rec.ctrl, rec.result, *rec.env, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
-          if (rec.raster) {
+          if (!raster_path.empty())
             append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
-            if (!raster_png.empty()) raster_steps.push_back(*rec.raster);
+          if (!raster_png.empty()) {
+            plot.spikes.push_back(*rec.raster);
+            plot.actions.emplace_back(rec.ctrl, rec.ctrl + spec.act_size);
           }
         },
-        !raster_path.empty());
+        !raster_path.empty() || !raster_png.empty());
     ev->load(img->params, img->norm);
     const eval::BatchResult res = ev->evaluate({eval::Job{seed, 0, eval::JobKind::kDeterministic, false}});
     const eval::EpisodeResult& r = res.results.at(0);
@@ -393,24 +389,23 @@ int cmd_rollout(const Args& args) {
     js["dynamic_pj_sum"] = totals.dynamic_pj;
     js["static_pj_sum"] = totals.static_pj;
   }
+  // the picture first: gnuplot is the step that can fail, and then nothing is written
+  if (!raster_png.empty()) {
+    plot.shape = img->net.desc.shape;
+    plot.dt_ms = img->net.desc.consts.dt_ms;
+    plot.title = "spike raster, " + spec.name + " seed " + std::to_string(seed) + ", " +
+                 eval::method_name(img->net.method) + " policy generation " + std::to_string(img->generation) + ", " +
+                 backend;
+    io::write_raster_plot(raster_png, plot);
+  }
   // outputs, all after the run
   io::write_file_atomic(out_path, traj.csv());
   std::string wrote = out_path;
   if (!raster_path.empty()) {
     io::write_file_atomic(raster_path, raster_csv);
     wrote += ", " + raster_path;
-    if (!raster_png.empty()) {
-      try {
-        io::write_raster_plot(raster_png, raster_steps, img->net.desc.shape,
-                              "spike raster, " + spec.name + " seed " + std::to_string(seed) + ", " +
-                                  eval::method_name(img->net.method) + " policy generation " +
-                                  std::to_string(img->generation) + ", " + backend);
-        wrote += ", " + raster_png;
-      } catch (const Error& e) {
-        std::cerr << "ecsim rollout: warning: " << e.what() << "\n";
-      }
-    }
   }
+  if (!raster_png.empty()) wrote += ", " + raster_png;
   if (!vcd_path.empty()) wrote += ", " + vcd_file(vcd_path);
   if (!json_path.empty() && json_path != "-") {
     io::write_file_atomic(json_path, boost::json::serialize(js) + "\n");

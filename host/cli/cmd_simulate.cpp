@@ -5,6 +5,7 @@
 #include <bit>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -27,6 +28,7 @@
 #include "io/csv.h"
 #include "io/energy_plot.h"
 #include "io/network_files.h"
+#include "io/raster_plot.h"
 #include "systemc/chip.h"
 #include "tasks/env.h"
 
@@ -88,10 +90,26 @@ struct Trace {
 // What every run reports besides its counters, and where its outputs go.
 struct RunInfo {
   std::string backend, arith_name, source, out_path, raster_path, save_theta_path, json_path;
+  std::string raster_plot;  // --raster-plot: the picture of the raster and the actions
   uint64_t seed = 0, init_seed = 0;
   std::string policy_line;  // the summary's policy line ("" without --policy)
   eval::NetSpec net;        // for the JSON's network
 };
+
+// --raster-plot: one env step's spikes and actions, and the picture of them all
+void add_plot_step(io::RasterPlotData& plot, const std::vector<uint64_t>& raster, const std::vector<float>& action) {
+  plot.spikes.push_back(raster);
+  plot.actions.emplace_back(action.begin(), action.end());
+}
+void draw_raster(const RunInfo& ri, const ref::NetworkDesc& nd, const std::string& trace_path,
+                 io::RasterPlotData& plot) {
+  if (ri.raster_plot.empty()) return;
+  plot.shape = nd.shape;
+  plot.dt_ms = nd.consts.dt_ms;
+  plot.title = "spike raster, trace " + std::filesystem::path(trace_path).filename().string() + ", network from --" +
+               ri.source + ", " + ri.backend;
+  io::write_raster_plot(ri.raster_plot, plot);
+}
 
 json::object summary_json(const RunInfo& ri, const ref::NetworkDesc& nd, const ref::Theta& theta, const Trace& trace,
                           const ref::EventCounters& c) {
@@ -199,11 +217,13 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
   std::vector<float> obs(trace.obs_cols.size()), action(static_cast<size_t>(desc.shape.d_out));
   std::vector<double> raw;
   std::vector<uint64_t> raster;
+  io::RasterPlotData plot;
   for (size_t r = 0; r < trace.rows(); ++r) {
     trace.obs(r, obs.data(), raw);
     const uint64_t spikes0 = sim.events().spikes(), cycles0 = sim.cycles();
     raster.clear();
-    sim.step(obs.data(), action.data(), ri.raster_path.empty() ? nullptr : &raster);
+    sim.step(obs.data(), action.data(), ri.raster_path.empty() && ri.raster_plot.empty() ? nullptr : &raster);
+    if (!ri.raster_plot.empty()) add_plot_step(plot, raster, action);
     act_csv << r;
     for (float a : action) act_csv << ',' << exact_text(static_cast<double>(a));
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
@@ -237,6 +257,7 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
     if (!ri.json_path.empty())
       summary["vcd"] = {{"path", vcd_file(vcd.path)}, {"first_step", vcd.first}, {"last_step", last}};
   }
+  draw_raster(ri, desc, trace.path, plot);  // the step that can fail, before anything is written
   io::write_file_atomic(ri.out_path, act_csv.str());
   if (!ri.raster_path.empty()) io::write_file_atomic(ri.raster_path, raster_csv);
   io::write_file_atomic(stem + ".energy.json", energy_json);
@@ -252,16 +273,16 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
   if (ri.json_path == "-") return 0;
   std::cout << trace.line << ri.policy_line << sim.report() << energy::format_report(er, 1) << vcd_line << "wrote     "
             << ri.out_path << (ri.raster_path.empty() ? "" : ", " + ri.raster_path)
-            << (vcd.path.empty() ? "" : ", " + vcd.path) << ", " << stem << ".energy.json"
-            << (ri.json_path.empty() ? "" : ", " + ri.json_path) << plot_note << "\n";
+            << (ri.raster_plot.empty() ? "" : ", " + ri.raster_plot) << (vcd.path.empty() ? "" : ", " + vcd.path)
+            << ", " << stem << ".energy.json" << (ri.json_path.empty() ? "" : ", " + ri.json_path) << plot_note << "\n";
   return 0;
 }
 
 }  // namespace
 
 int cmd_simulate(const Args& args) {
-  std::string trace_path, theta_path, rho_path, policy_path, task_name, out_path, raster_path, save_theta_path,
-      json_path, backend = "functional", chip_path;
+  std::string trace_path, theta_path, rho_path, policy_path, task_name, out_path, raster_path, raster_plot,
+      save_theta_path, json_path, backend = "functional", chip_path;
   std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path;
   double rho_const = -1.0;
   uint64_t seed = 1, init_seed = 0;
@@ -291,6 +312,8 @@ int cmd_simulate(const Args& args) {
       "out", po::value(&out_path)->required(), "actions CSV to write: step, act_0.., spikes")(
       "raster", po::value(&raster_path),
       "spike raster CSV to write: env_step, inner_step, neuron, sign — one row per spike (every backend)")(
+      "raster-plot", po::value(&raster_plot),
+      "the raster's picture to write (PNG: spikes over network time, spikes per step, the actions)")(
       "save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")(
       "json", po::value(&json_path),
       "also write the summary as JSON to this file (-: to stdout, in place of the text summary)")(
@@ -366,6 +389,7 @@ int cmd_simulate(const Args& args) {
   ri.arith_name = nf.arith_mode;
   ri.out_path = out_path;
   ri.raster_path = raster_path;
+  ri.raster_plot = raster_plot;
   ri.save_theta_path = save_theta_path;
   ri.json_path = json_path;
   ri.seed = seed;
@@ -484,6 +508,7 @@ int cmd_simulate(const Args& args) {
   // every output is checked now and written after the run: a failure on the way leaves no file
   std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
   if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
+  if (!raster_plot.empty()) outputs.emplace_back("--raster-plot", raster_plot);
   if (!save_theta_path.empty()) outputs.emplace_back("--save-theta", save_theta_path);
   if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
   if (info.simulates_chip) {
@@ -515,6 +540,7 @@ int cmd_simulate(const Args& args) {
   std::vector<float> obs(static_cast<size_t>(d_in)), action(static_cast<size_t>(nd.shape.d_out));
   std::vector<double> raw;
   ref::SpikeRaster raster;
+  io::RasterPlotData plot;
   for (size_t r = 0; r < trace.rows(); ++r) {
     trace.obs(r, obs.data(), raw);
     raster.clear();
@@ -529,6 +555,7 @@ int cmd_simulate(const Args& args) {
     for (float a : action) act_csv << ',' << exact_text(static_cast<double>(a));
     act_csv << ',' << spikes << '\n';
     if (!raster_path.empty()) append_raster_rows(raster_csv, r, raster, nd.shape);
+    if (!ri.raster_plot.empty()) add_plot_step(plot, raster, action);
   }
   const ref::EventCounters& c = mode == ref::Arith::kFixed ? fs.counters : ls.counters;
   json::object summary;
@@ -536,6 +563,7 @@ int cmd_simulate(const Args& args) {
     summary = summary_json(ri, nd, theta, trace, c);
     if (chip_cfg) summary["chip"] = std::move(chip_json);
   }
+  draw_raster(ri, nd, trace.path, plot);  // the step that can fail, before anything is written
   io::write_file_atomic(out_path, act_csv.str());
   if (!raster_path.empty()) io::write_file_atomic(raster_path, raster_csv);
   if (!save_theta_path.empty()) io::save_theta(save_theta_path, nd.shape, theta);
@@ -545,6 +573,7 @@ int cmd_simulate(const Args& args) {
   const double rate = c.neuron_updates ? static_cast<double>(c.spikes()) / static_cast<double>(c.neuron_updates) : 0.0;
   std::vector<std::string> wrote{out_path};
   if (!raster_path.empty()) wrote.push_back(raster_path);
+  if (!ri.raster_plot.empty()) wrote.push_back(ri.raster_plot);
   if (!json_path.empty()) wrote.push_back(json_path);
   std::cout << trace.line << ri.policy_line << "network   " << nd.describe() << "  arith=" << ri.arith_name << "\n"
             << "synapses  " << theta.count_ones() << " of " << nd.shape.total_synapses() << " present\n"

@@ -1,6 +1,7 @@
 #include "io/plot.h"
 
 #include <boost/process.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -56,6 +57,9 @@ std::string plot_png(const std::string& png_path, const std::string& script,
   if (tmp.path.empty()) return "cannot create a temporary directory for the plot";
   try {
     for (const auto& [name, content] : data_files) std::ofstream(tmp.path / name, std::ios::binary) << content;
+    // tests read what a picture was drawn from (ECSIM_TEST_PLOT_DATA_DIR: a directory to copy it to)
+    if (const char* keep = std::getenv("ECSIM_TEST_PLOT_DATA_DIR"))
+      for (const auto& [name, content] : data_files) std::ofstream(fs::path(keep) / name, std::ios::binary) << content;
     std::ofstream(tmp.path / "plot.gp", std::ios::binary) << script;
     const fs::path err_path = tmp.path / "gnuplot.err";
     bp::child c(gnuplot.string(), "plot.gp", bp::start_dir(tmp.path.string()),

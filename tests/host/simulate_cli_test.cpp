@@ -69,6 +69,38 @@ TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
   EXPECT_NE(test::read_text(dir / "a.csv"), test::read_text(dir / "f.csv"));
 }
 
+// --raster-plot: the picture is drawn from exactly the spikes --raster writes, on the functional and
+// the chip backend alike (the data it was drawn from is kept for the test by ECSIM_TEST_PLOT_DATA_DIR).
+TEST(SimulateCli, TheRasterPlotShowsTheRastersSpikes) {
+  const test::ScratchDir dir("sim_raster_plot");
+  const std::string trace = make_trace(dir, 12, 11);
+  for (const std::string backend : {"functional", "systemc"}) {
+    SCOPED_TRACE(backend);
+    const auto data = dir / ("data-" + backend);
+    std::filesystem::create_directories(data);
+    test::ChildSetup setup;
+    setup.env = {{"ECSIM_TEST_PLOT_DATA_DIR", data.string()}};
+    const auto r = test::run_program(
+        test::split_args(std::string(ECSIM_BINARY) + " simulate --trace " + trace +
+                         " --rho-const 0.5 --seed 3 --d-out 3 --backend " + backend + " --raster " +
+                         (dir / (backend + ".csv")).string() + " --raster-plot " + (dir / (backend + ".png")).string() +
+                         " --out " + (dir / (backend + "-a.csv")).string()),
+        setup);
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_EQ(test::read_text(dir / (backend + ".png")).substr(0, 4), "\x89PNG");
+    const io::NumericTable raster = io::read_numeric_csv((dir / (backend + ".csv")).string());
+    size_t points = 0;
+    for (const char* f : {"exc.dat", "inh.dat"}) {
+      std::istringstream in(test::read_text(data / f));
+      std::string line;
+      while (std::getline(in, line)) points += !line.empty() && line[0] != '#' && line[0] != '-';
+    }
+    EXPECT_GT(raster.rows.size(), 0u);
+    EXPECT_EQ(points, raster.rows.size()) << "one point per spike";
+  }
+  EXPECT_EQ(test::read_text(dir / "functional.csv"), test::read_text(dir / "systemc.csv"));
+}
+
 TEST(SimulateCli, NegativeSeedsAndNonFiniteRhoAreRefused) {
   const test::ScratchDir dir("sim_numbers");
   const std::string trace = make_trace(dir, 4, 11);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -95,7 +96,8 @@ TEST(TrainRolloutChip, EveryBackendGivesOneTrajectoryWhoseStepsSumToTheEval) {
     const std::string extra = b == "functional" ? " --chip configs/chip_default.json" : "";
     const auto r = run_ecsim("rollout --policy " + run.string() + " --seed " + seed + " --max-steps 60 --backend " + b +
                              extra + " --out " + (dir / (b + ".csv")).string() + " --raster " +
-                             (dir / (b + ".raster.csv")).string() + " --json " + (dir / (b + ".json")).string());
+                             (dir / (b + ".raster.csv")).string() + " --raster-plot " +
+                             (dir / (b + ".raster.png")).string() + " --json " + (dir / (b + ".json")).string());
     ASSERT_EQ(r.code, 0) << r.output;
     traj[b] = read_table(dir / (b + ".csv"));
     const boost::json::object js = json_of(read_text(dir / (b + ".json")));
@@ -119,7 +121,7 @@ TEST(TrainRolloutChip, EveryBackendGivesOneTrajectoryWhoseStepsSumToTheEval) {
   EXPECT_GT(std::count(raster.begin(), raster.end(), '\n'), 10);
   EXPECT_EQ(raster, read_text(dir / "systemc.raster.csv"));
   EXPECT_EQ(raster, read_text(dir / "rtl.raster.csv"));
-  for (const std::string b : {"functional", "systemc", "rtl"})  // the raster's picture beside it
+  for (const std::string b : {"functional", "systemc", "rtl"})  // the raster's picture
     EXPECT_EQ(read_text(dir / (b + ".raster.png")).substr(0, 4), "\x89PNG") << b;
   // the steps sum to the episode: cycles exactly, energy to rounding
   EXPECT_EQ(static_cast<uint64_t>(s.sum("chip_cycles")), ep.at("chip_cycles").to_number<uint64_t>());
@@ -127,6 +129,63 @@ TEST(TrainRolloutChip, EveryBackendGivesOneTrajectoryWhoseStepsSumToTheEval) {
   EXPECT_NEAR(s.sum("static_pj"), ep.at("static_pj").to_number<double>(), 1e-9 * s.sum("static_pj"));
   EXPECT_GT(s.sum("static_pj"), 0);
   EXPECT_EQ(f.sum("static_pj"), 0) << "no cycles on the functional backend, so no leakage";
+}
+
+// The raster's picture: its size, and drawn from exactly the spikes --raster writes and the actions
+// of the trajectory.
+TEST(TrainRolloutChip, TheRasterPictureShowsTheRastersSpikesAndTheActions) {
+  const fs::path run = trained_run();
+  const fs::path dir = run.parent_path();
+  const fs::path data = dir / "plot-data";
+  fs::create_directories(data);
+  ecsim::test::ChildSetup setup;
+  setup.env = {{"ECSIM_TEST_PLOT_DATA_DIR", data.string()}};
+  const auto r = ecsim::test::run_program(
+      ecsim::test::split_args(std::string(ECSIM_BINARY) + " rollout --policy " + run.string() +
+                              " --max-steps 30 --raster " + (dir / "p.csv").string() + " --raster-plot " +
+                              (dir / "p.png").string() + " --out " + (dir / "pt.csv").string()),
+      setup);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string png = read_text(dir / "p.png");
+  ASSERT_GE(png.size(), 24u);
+  const auto be32 = [&](size_t at) {
+    return (static_cast<uint32_t>(static_cast<unsigned char>(png[at])) << 24) |
+           (static_cast<uint32_t>(static_cast<unsigned char>(png[at + 1])) << 16) |
+           (static_cast<uint32_t>(static_cast<unsigned char>(png[at + 2])) << 8) |
+           static_cast<uint32_t>(static_cast<unsigned char>(png[at + 3]));
+  };
+  EXPECT_EQ(be32(16), 1200u) << "PNG width";
+  EXPECT_EQ(be32(20), 900u) << "PNG height (raster, spikes per step, actions)";
+  // every spike of the CSV is a point of the picture's data, at t = (env_step·T + inner_step)·dt
+  const Table csv = read_table(dir / "p.csv");
+  std::multiset<std::pair<double, int>> from_csv, from_plot;
+  for (const auto& row : csv.rows)
+    from_csv.insert({(std::stod(row[0]) * 33 + std::stod(row[1])) * 0.5, std::stoi(row[2])});
+  for (const char* f : {"exc.dat", "inh.dat"}) {
+    std::istringstream in(read_text(data / f));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      double t = 0;
+      int j = 0;
+      std::istringstream(line) >> t >> j;
+      if (j >= 0) from_plot.insert({t, j});
+    }
+  }
+  EXPECT_FALSE(from_csv.empty());
+  EXPECT_EQ(from_plot, from_csv);
+  // the actions panel: the trajectory's act_0 per step
+  const Table traj = read_table(dir / "pt.csv");
+  std::istringstream act(read_text(data / "act.dat"));
+  std::string line;
+  std::getline(act, line);  // header
+  for (size_t k = 0; k < traj.rows.size(); ++k) {
+    ASSERT_TRUE(std::getline(act, line));
+    double t = 0, a0 = 0;
+    std::istringstream(line) >> t >> a0;
+    EXPECT_DOUBLE_EQ(t, static_cast<double>(k) * 33 * 0.5);
+    EXPECT_DOUBLE_EQ(a0, std::stod(traj.rows[k][traj.col("act_0")]));
+  }
 }
 
 TEST(TrainRolloutChip, WaveformOfTheWindowAndAnEmptyWindowIsAnError) {
