@@ -43,9 +43,10 @@ class SystemcEvaluator final : public eval::Evaluator {
 
   std::string name() const override { return m_backend; }
   double clock_hz() const override { return process_chip()->config().clock_hz; }
-  void observe_steps(eval::StepObserver f, bool raster) override {
+  void observe_steps(eval::StepObserver f, bool raster, const std::vector<int>& membrane_neurons) override {
     m_observer = std::move(f);
     m_raster = raster;
+    m_membrane_neurons = membrane_neurons;
   }
 
   void load(const std::vector<float>& params, const tasks::RunningNormalizer& norm) override {
@@ -100,6 +101,7 @@ class SystemcEvaluator final : public eval::Evaluator {
         std::vector<float>& action;
         bool raster;
         std::vector<uint64_t> spikes;
+        sc::MembraneTrace membrane;
         // the chip's counts at the previous record (at reset: before it, so step 0 has the reset)
         uint64_t cycles = 0;
         chip::HwCounters hw;
@@ -113,7 +115,9 @@ class SystemcEvaluator final : public eval::Evaluator {
         void act(const double* obs, double* ctrl) {
           norm.normalize(obs, obs_f.data());
           spikes.clear();
-          sim.step(obs_f.data(), action.data(), raster ? &spikes : nullptr);
+          membrane.v.clear();
+          sim.step(obs_f.data(), action.data(), raster ? &spikes : nullptr,
+                   membrane.neurons.empty() ? nullptr : &membrane);
           for (size_t k = 0; k < action.size(); ++k) ctrl[k] = static_cast<double>(action[k]) * env.ctrl_high()[k];
         }
         void record(eval::StepRecord& rec) {
@@ -124,10 +128,11 @@ class SystemcEvaluator final : public eval::Evaluator {
           hw = sim.hw();
           events = sim.events();
           if (raster) rec.raster = &spikes;
+          if (!membrane.neurons.empty()) rec.membrane = &membrane.v;
         }
         void end_episode() {}  // counters: the chip's count difference over the job
       };
-      ChipPolicy policy{sim, *m_env, m_norm, obs_f, act, m_raster, {}, 0, {}, {}};
+      ChipPolicy policy{sim, *m_env, m_norm, obs_f, act, m_raster, {}, {m_membrane_neurons, {}}, 0, {}, {}};
       eval::run_job_episodes(*m_env, policy, job, m_cfg, m_max_steps, obs.data(), ctrl.data(), stats, r, &m_observer,
                              i);
       r.counters = sim.events() - before;
@@ -151,6 +156,7 @@ class SystemcEvaluator final : public eval::Evaluator {
   Loaded m_loaded = Loaded::kNone;
   eval::StepObserver m_observer;
   bool m_raster = false;
+  std::vector<int> m_membrane_neurons;
 };
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "eval/policy_image.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
+#include "io/membrane_plot.h"
 #include "io/raster_plot.h"
 #include "tasks/env.h"
 
@@ -197,7 +198,12 @@ int cmd_rollout(const Args& args) {
       "with --policy on a chip backend: VCD waveform to write (controller phase, core activity, traced neurons)")(
       "vcd-steps", dflt(&vcd_steps), "env steps A:B (inclusive) the waveform covers")(
       "trace-neurons", po::value<std::string>(),
-      "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5")(
+      "neurons the waveform and the membrane trace show (v, i_syn, rate, spikes), e.g. 0,5")(
+      "membrane", po::value<std::string>(),
+      "with --policy on a chip backend: CSV of the traced neurons' v after every inner step (env_step, inner_step, "
+      "time_ms, neuron, v_q, v = v_q / 2^F)")(
+      "membrane-plot", po::value<std::string>(),
+      "with --policy on a chip backend: the picture of it (PNG: one panel per traced neuron, up to 8, with V_th)")(
       "json", po::value<std::string>(), "also write the summary as JSON to this file (- for stdout, without the text)")(
       "out", po::value<std::string>(), "trajectory CSV to write");
   po::variables_map vm;
@@ -210,7 +216,8 @@ int cmd_rollout(const Args& args) {
   if (vm.count("actions") && vm.count("policy"))
     throw Error("ecsim rollout: --actions and --policy are mutually exclusive", "give one of them");
   const bool with_policy = vm.count("policy") > 0;
-  for (const char* f : {"chip", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons"})
+  for (const char* f :
+       {"chip", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons", "membrane", "membrane-plot"})
     if (vm.count(f) && !with_policy)
       throw Error(std::string("ecsim rollout: --") + f + " needs a network: give --policy RUN_DIR",
                   std::string("add --policy RUN_DIR (from `ecsim train`), or drop --") + f);
@@ -233,16 +240,28 @@ int cmd_rollout(const Args& args) {
   if (!vcd_path.empty() && !info.simulates_chip)
     throw Error("ecsim rollout: --vcd needs --backend " + eval::backend_list(eval::simulates_chip),
                 "add --backend systemc (waveforms come from the cycle-level chip)");
+  const std::string membrane_path = flag("membrane"), membrane_png = flag("membrane-plot");
+  const bool membrane = !membrane_path.empty() || !membrane_png.empty();
+  if (membrane && !info.simulates_chip)
+    throw Error("ecsim rollout: --membrane and --membrane-plot need --backend " +
+                    eval::backend_list(eval::simulates_chip) + " (the reference model keeps no per-inner-step state)",
+                "add --backend systemc (the same network, bit for bit)");
   std::pair<int64_t, int64_t> window{0, 0};
-  std::vector<int> traced;
-  if (!vcd_path.empty()) {
-    window = parse_vcd_window(vcd_steps);
-    traced = parse_neuron_list(flag("trace-neurons"));
-  }
+  if (!vcd_path.empty()) window = parse_vcd_window(vcd_steps);
+  const std::vector<int> traced = parse_neuron_list(flag("trace-neurons"));
+  if (membrane && traced.empty())
+    throw Error("ecsim rollout: --membrane and --membrane-plot trace the neurons of --trace-neurons",
+                "add --trace-neurons 0,5 (for example)");
+  if (!membrane_png.empty() && traced.size() > io::kMaxMembranePanels)
+    throw Error("ecsim rollout: --membrane-plot shows up to " + std::to_string(io::kMaxMembranePanels) +
+                    " neurons, --trace-neurons gives " + std::to_string(traced.size()),
+                "trace fewer neurons, or write them all with --membrane");
   std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
   if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
   const std::string raster_png = flag("raster-plot");
   if (!raster_png.empty()) outputs.emplace_back("--raster-plot", raster_png);
+  if (!membrane_path.empty()) outputs.emplace_back("--membrane", membrane_path);
+  if (!membrane_png.empty()) outputs.emplace_back("--membrane-plot", membrane_png);
   if (!vcd_path.empty()) outputs.emplace_back("--vcd", vcd_file(vcd_path));
   if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
   check_outputs(outputs);  // before the episode: a bad path is not found after the run
@@ -275,6 +294,8 @@ int cmd_rollout(const Args& args) {
   Trajectory traj(spec, *model, network, network && info.has_clock, energy.has_value());
   std::string raster_csv = raster_csv_header();
   io::RasterPlotData plot;
+  io::MembranePlotData vplot;
+  std::string membrane_csv;
   EpisodeTotals totals;
   std::string note;
   if (img) {
@@ -304,12 +325,18 @@ int cmd_rollout(const Args& args) {
           traj.add(rec.obs, rec.ctrl, rec.result, *rec.env, rec.events.spikes(), rec.chip_cycles, er ? &*er : nullptr);
           if (!raster_path.empty())
             append_raster_rows(raster_csv, static_cast<uint64_t>(rec.t), *rec.raster, ec.net.desc.shape);
+          if (rec.membrane) {
+            if (!membrane_path.empty())
+              io::append_membrane_rows(membrane_csv, static_cast<size_t>(rec.t), *rec.membrane, traced,
+                                       ec.net.desc.shape, img->net.desc.arith.frac_bits, img->net.desc.consts.dt_ms);
+            if (!membrane_png.empty()) vplot.v.push_back(*rec.membrane);
+          }
           if (!raster_png.empty()) {
             plot.spikes.push_back(*rec.raster);
             plot.actions.emplace_back(rec.ctrl, rec.ctrl + spec.act_size);
           }
         },
-        !raster_path.empty() || !raster_png.empty());
+        !raster_path.empty() || !raster_png.empty(), membrane ? traced : std::vector<int>{});
     ev->load(img->params, img->norm);
     const eval::BatchResult res = ev->evaluate({eval::Job{seed, 0, eval::JobKind::kDeterministic, false}});
     const eval::EpisodeResult& r = res.results.at(0);
@@ -398,6 +425,14 @@ int cmd_rollout(const Args& args) {
                  backend;
     io::write_raster_plot(raster_png, plot);
   }
+  if (!membrane_png.empty()) {
+    vplot.shape = img->net.desc.shape;
+    vplot.frac_bits = img->net.desc.arith.frac_bits;
+    vplot.dt_ms = img->net.desc.consts.dt_ms;
+    vplot.neurons = traced;
+    vplot.title = "membrane potential (v / V_th), " + spec.name + " seed " + std::to_string(seed) + ", " + backend;
+    io::write_membrane_plot(membrane_png, vplot);
+  }
   // outputs, all after the run
   io::write_file_atomic(out_path, traj.csv());
   std::string wrote = out_path;
@@ -406,6 +441,11 @@ int cmd_rollout(const Args& args) {
     wrote += ", " + raster_path;
   }
   if (!raster_png.empty()) wrote += ", " + raster_png;
+  if (!membrane_path.empty()) {
+    io::write_file_atomic(membrane_path, membrane_csv);
+    wrote += ", " + membrane_path;
+  }
+  if (!membrane_png.empty()) wrote += ", " + membrane_png;
   if (!vcd_path.empty()) wrote += ", " + vcd_file(vcd_path);
   if (!json_path.empty() && json_path != "-") {
     io::write_file_atomic(json_path, boost::json::serialize(js) + "\n");

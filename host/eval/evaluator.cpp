@@ -13,7 +13,7 @@ uint64_t episode_seed(uint64_t job_seed, int e) {
   return e == 0 ? job_seed : nes::splitmix64(job_seed ^ (0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(e)));
 }
 
-void Evaluator::observe_steps(StepObserver, bool) {
+void Evaluator::observe_steps(StepObserver, bool, const std::vector<int>&) {
   throw Error("the " + name() + " evaluator does not report single steps",
               "use --backend " + backend_list() + " without MPI for a per-step record");
 }

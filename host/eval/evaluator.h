@@ -90,6 +90,9 @@ struct StepRecord {
   // with a raster asked for: the step's spikes, spike_words words per inner step (as ref::step
   // appends them); else empty
   const std::vector<uint64_t>* raster = nullptr;
+  // with membrane neurons asked for (chip backends): their v after each inner step, in the
+  // chip's units (Q.F), neurons.size() values per inner step; else empty
+  const std::vector<int32_t>* membrane = nullptr;
 };
 using StepObserver = std::function<void(const StepRecord&)>;
 
@@ -104,8 +107,10 @@ class Evaluator {
   virtual double clock_hz() const { return 0; }
   // calls f after every env step of later evaluate() calls, from the thread that ran the job
   // (jobs may run in parallel: f must be thread-safe, or evaluate one job at a time); with raster,
-  // each record carries the step's spikes. Throws ecsim::Error where the backend cannot.
-  virtual void observe_steps(StepObserver f, bool raster);
+  // each record carries the step's spikes; with membrane neurons, their potentials (chip backends
+  // only: the reference model's kernels keep no per-inner-step state). Throws ecsim::Error where
+  // the backend cannot.
+  virtual void observe_steps(StepObserver f, bool raster, const std::vector<int>& membrane_neurons = {});
 };
 
 // What a backend can do: callers query these instead of comparing backend names.

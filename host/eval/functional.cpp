@@ -57,7 +57,10 @@ class FunctionalEvaluator final : public Evaluator {
   }
 
   std::string name() const override { return "functional"; }
-  void observe_steps(StepObserver f, bool raster) override {
+  void observe_steps(StepObserver f, bool raster, const std::vector<int>& membrane_neurons) override {
+    if (!membrane_neurons.empty())
+      throw Error("membrane traces come from the chip: the reference model keeps no per-inner-step state",
+                  "add --backend systemc (the same network, bit for bit)");
     m_observer = std::move(f);
     m_raster = raster;
   }

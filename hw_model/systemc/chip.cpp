@@ -178,7 +178,7 @@ void ChipSim::reset(uint64_t seed) {
   run_until_idle();
 }
 
-void ChipSim::step(const float* obs, float* action, std::vector<uint64_t>* raster) {
+void ChipSim::step(const float* obs, float* action, std::vector<uint64_t>* raster, MembraneTrace* membrane) {
   const ref::NetworkDesc& d = m_ctx->desc;
   ref::EventCounters& ev = m_chip->events;
   std::vector<uint32_t> xq(static_cast<size_t>(d.shape.d_in));
@@ -191,16 +191,31 @@ void ChipSim::step(const float* obs, float* action, std::vector<uint64_t>* raste
   std::vector<uint64_t> spikes;
   struct Detach {  // the cores never see a raster that outlives this step, even if it throws
     ChipContext& ctx;
-    ~Detach() { ctx.raster = nullptr; }
+    ~Detach() {
+      ctx.raster = nullptr;
+      ctx.membrane = nullptr;
+    }
   } detach{*m_ctx};
   if (raster) {
     spikes.assign(static_cast<size_t>(d.shape.inner_steps) * static_cast<size_t>(m_ctx->spike_words), 0);
     m_ctx->raster = &spikes;
   }
+  std::vector<int32_t> v;
+  if (membrane) {
+    for (int j : membrane->neurons)
+      if (j < 0 || j >= d.shape.n_neurons)
+        throw Error(
+            "neuron " + std::to_string(j) + " is not in the network (N = " + std::to_string(d.shape.n_neurons) + ")",
+            "trace neurons 0.." + std::to_string(d.shape.n_neurons - 1));
+    m_ctx->membrane_neurons = membrane->neurons;
+    v.assign(static_cast<size_t>(d.shape.inner_steps) * membrane->neurons.size(), 0);
+    m_ctx->membrane = &v;
+  }
   m_chip->host_link.request(static_cast<uint32_t>(regs::HostCommand::kStep), 0, xq, static_cast<size_t>(d.shape.d_out),
                             &m_chip->controller->command_done());
   run_until_idle();
   if (raster) raster->insert(raster->end(), spikes.begin(), spikes.end());
+  if (membrane) membrane->v.insert(membrane->v.end(), v.begin(), v.end());
   const std::vector<uint32_t>& aq = m_chip->host_link.reply();
   for (int k = 0; k < d.shape.d_out; ++k)
     action[k] = static_cast<float>(static_cast<int32_t>(aq[static_cast<size_t>(k)])) *

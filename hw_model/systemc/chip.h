@@ -20,6 +20,14 @@ namespace ecsim::sc {
 class Chip;
 struct ChipContext;
 
+// The membrane potential of chosen neurons after every inner step, in the chip's units (Q.F:
+// v / 2^F is the spec's real value; V_th = 1). ChipSim::step appends neurons.size() values per
+// inner step to v.
+struct MembraneTrace {
+  std::vector<int> neurons;
+  std::vector<int32_t> v;
+};
+
 class ChipSim {
  public:
   // throws ecsim::Error if one already exists. `popcount` builds every core's popcount unit
@@ -37,8 +45,10 @@ class ChipSim {
   void reset(uint64_t seed);   // v(0) from the seed, the rest 0
   // one environment step: normalized observation in (d_in), actions in [-1, 1] out (d_out). With
   // a raster, the step's spikes are appended as ref::step appends them (spike_words() words per
-  // inner step), read from the cores without time or counts.
-  void step(const float* obs, float* action, std::vector<uint64_t>* raster = nullptr);
+  // inner step), read from the cores without time or counts; with a membrane trace, likewise v of
+  // its neurons (each must be in the network, else an Error).
+  void step(const float* obs, float* action, std::vector<uint64_t>* raster = nullptr,
+            MembraneTrace* membrane = nullptr);
 
   const ref::EventCounters& events() const;  // docs/spec.md §7, comparable with the reference model
   const HwCounters& hw() const;              // every hardware action and cycles per phase

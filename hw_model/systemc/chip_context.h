@@ -27,6 +27,10 @@ struct ChipContext {
   // ChipSim::step with a raster: each core ORs its neurons' spikes of inner step t into words
   // [t·spike_words, (t+1)·spike_words) (a backdoor like the probe: no time, no counts)
   mutable std::vector<uint64_t>* raster = nullptr;
+  // ChipSim::step with a membrane trace: each core writes v of the traced neurons it holds after
+  // inner step t to [t·membrane_neurons.size() + k] (the same kind of backdoor)
+  mutable std::vector<int32_t>* membrane = nullptr;
+  std::vector<int> membrane_neurons;
   PopcountFactory popcount_factory;  // empty: the unit model (PopcountUnit)
 };
 

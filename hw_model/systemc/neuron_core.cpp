@@ -279,6 +279,13 @@ uint64_t NeuronCore::do_step() {
     if (at + sw <= m_ctx.raster->size())
       for (size_t k = 0; k < sw; ++k) (*m_ctx.raster)[at + k] |= m_spikes_out[k];
   }
+  if (m_ctx.membrane) {
+    const size_t nt = m_ctx.membrane_neurons.size(), at = static_cast<size_t>(m_inner_step) * nt;
+    for (size_t k = 0; k < nt && at + k < m_ctx.membrane->size(); ++k) {
+      const int j = m_ctx.membrane_neurons[k];
+      if (j >= m_lo && j < m_hi) (*m_ctx.membrane)[at + k] = m_state[static_cast<size_t>(j - m_lo)].v;
+    }
+  }
   ++m_inner_step;
   m_events.rec_synops += hits;
   m_events.neuron_updates += static_cast<uint64_t>(n);

@@ -65,9 +65,18 @@ TEST(SystemcChip, SameThetaActionsAndCountersAsTheReferenceModel) {
       // a step without it changes nothing
       ref::SpikeRaster chip_raster{7}, ref_raster{7};  // rasters are appended to
       const bool raster = e % 2 == 0;
-      sim.step(obs.data(), a.data(), raster ? &chip_raster : nullptr);
+      // and the membrane backdoor: v after the step's last inner step is the reference's v
+      sc::MembraneTrace membrane{{0, c.n / 2, c.n - 1}, {}};
+      sim.step(obs.data(), a.data(), raster ? &chip_raster : nullptr, raster ? nullptr : &membrane);
       ref::step(net, st, obs.data(), b.data(), raster ? &ref_raster : nullptr, ref::Kernel::kPortable);
       ASSERT_EQ(a, b) << "actions differ at env step " << e << ", N=" << c.n;
+      if (!raster) {
+        const size_t nt = membrane.neurons.size(), last = static_cast<size_t>(d.shape.inner_steps - 1) * nt;
+        ASSERT_EQ(membrane.v.size(), static_cast<size_t>(d.shape.inner_steps) * nt);
+        for (size_t k = 0; k < nt; ++k)
+          EXPECT_EQ(membrane.v[last + k], st.v[static_cast<size_t>(membrane.neurons[k])])
+              << "neuron " << membrane.neurons[k] << ", env step " << e << ", N=" << c.n;
+      }
       if (raster) {
         ASSERT_EQ(chip_raster.size(), 1 + static_cast<size_t>(d.shape.inner_steps * net.spike_words()));
         EXPECT_EQ(chip_raster, ref_raster) << "spike rasters differ at env step " << e << ", N=" << c.n;

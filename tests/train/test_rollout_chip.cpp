@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -186,6 +187,38 @@ TEST(TrainRolloutChip, TheRasterPictureShowsTheRastersSpikesAndTheActions) {
     EXPECT_DOUBLE_EQ(t, static_cast<double>(k) * 33 * 0.5);
     EXPECT_DOUBLE_EQ(a0, std::stod(traj.rows[k][traj.col("act_0")]));
   }
+}
+
+// --membrane: v of the traced neurons after every inner step, from the chip, in both units; the
+// reference model keeps no per-inner-step state, so the functional backend refuses it.
+TEST(TrainRolloutChip, MembraneTracesComeFromTheChip) {
+  const fs::path run = trained_run();
+  const fs::path dir = run.parent_path();
+  const auto r =
+      run_ecsim("rollout --policy " + run.string() + " --backend systemc --max-steps 20 --trace-neurons 0,40 " +
+                "--membrane " + (dir / "m.csv").string() + " --membrane-plot " + (dir / "m.png").string() + " --out " +
+                (dir / "mt.csv").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const Table m = read_table(dir / "m.csv");
+  const size_t steps = read_table(dir / "mt.csv").rows.size();
+  ASSERT_EQ(m.rows.size(), steps * 33 * 2) << "two neurons, 33 inner steps per env step";
+  std::set<std::string> values;
+  for (const auto& row : m.rows) {
+    EXPECT_TRUE(row[m.col("neuron")] == "0" || row[m.col("neuron")] == "40");
+    EXPECT_EQ(std::stod(row[m.col("v")]), std::ldexp(std::stod(row[m.col("v_q")]), -10));
+    values.insert(row[m.col("v_q")]);
+  }
+  EXPECT_GT(values.size(), 10u) << "the potential moves";
+  EXPECT_EQ(read_text(dir / "m.png").substr(0, 4), "\x89PNG");
+  const auto fun = run_ecsim("rollout --policy " + run.string() + " --trace-neurons 0 --membrane " +
+                             (dir / "mf.csv").string() + " --out " + (dir / "mf-t.csv").string());
+  EXPECT_EQ(fun.code, 2);
+  EXPECT_NE(fun.output.find("--membrane and --membrane-plot need --backend systemc"), std::string::npos) << fun.output;
+  EXPECT_FALSE(fs::exists(dir / "mf-t.csv"));
+  const auto none = run_ecsim("rollout --policy " + run.string() + " --backend systemc --membrane " +
+                              (dir / "mn.csv").string() + " --out " + (dir / "mn-t.csv").string());
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.output.find("add --trace-neurons"), std::string::npos) << none.output;
 }
 
 TEST(TrainRolloutChip, WaveformOfTheWindowAndAnEmptyWindowIsAnError) {
