@@ -6,6 +6,8 @@
 
 #include <random>
 
+#include <boost/json.hpp>
+
 #include "../host/cli_util.h"
 #include "common/error.h"
 #include "reference/popcount.h"
@@ -142,4 +144,23 @@ TEST(RtlChip, SimulateRtlEqualsSystemcInEveryCounter) {
     EXPECT_NE(strip(sc.output).find("flit-hops"), std::string::npos) << "the report lists the counters";
     EXPECT_EQ(strip(sc.output), strip(rt.output)) << chip;
   }
+}
+
+// `ecsim verify-rtl --json -`: only the JSON on stdout, with the figures of the text report
+TEST(RtlChip, VerifyRtlJsonHasTheTextsFigures) {
+  const auto text = test::run_ecsim("verify-rtl --vectors 2000 --width 64");
+  const auto js = test::run_ecsim("verify-rtl --vectors 2000 --width 64 --json -");
+  ASSERT_EQ(text.code, 0) << text.output;
+  ASSERT_EQ(js.code, 0) << js.output;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(js.output, ec);
+  ASSERT_FALSE(ec) << js.output;
+  EXPECT_TRUE(v.at("pass").as_bool());
+  const auto& set = v.at("parameter_sets").as_array().at(0).as_object();
+  EXPECT_EQ(set.at("width").to_number<int>(), 64);
+  EXPECT_EQ(set.at("mismatches").to_number<uint64_t>(), 0u);
+  const std::string words = "  words     " + std::to_string(set.at("words").to_number<uint64_t>()) + " in " +
+                            std::to_string(set.at("rows").to_number<uint64_t>()) + " rows, " +
+                            std::to_string(set.at("cycles").to_number<uint64_t>()) + " cycles\n";
+  EXPECT_NE(text.output.find(words), std::string::npos) << words << text.output;
 }
