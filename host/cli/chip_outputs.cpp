@@ -79,10 +79,4 @@ void append_raster_rows(std::string& csv, uint64_t env_step, const std::vector<u
       }
 }
 
-std::string exact_text(double v) {
-  char buf[32];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, ec == std::errc() ? p : buf);
-}
-
 }  // namespace ecsim::cli

@@ -10,6 +10,7 @@
 
 #include "chip/chip_config.h"
 #include "chip/hw_counters.h"
+#include "common/number_text.h"
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
 #include "eval/evaluator.h"
@@ -44,8 +45,5 @@ std::string vcd_file(const std::string& path);
 inline const char* raster_csv_header() { return "env_step,inner_step,neuron,sign\n"; }
 void append_raster_rows(std::string& csv, uint64_t env_step, const std::vector<uint64_t>& raster,
                         const ref::NetworkShape& shape);
-
-// shortest text that reads back as the same double
-std::string exact_text(double v);
 
 }  // namespace ecsim::cli

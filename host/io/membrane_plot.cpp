@@ -5,17 +5,12 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/number_text.h"
 #include "io/plot.h"
 
 namespace ecsim::io {
 
-namespace {
-std::string num(double v) {
-  char b[32];
-  const auto r = std::to_chars(b, b + sizeof b, v);
-  return std::string(b, r.ptr);
-}
-}  // namespace
+namespace {}  // namespace
 
 void append_membrane_rows(std::string& csv, size_t env_step, const std::vector<int32_t>& v,
                           const std::vector<int>& neurons, const ref::NetworkShape& shape, int frac_bits,
@@ -26,8 +21,9 @@ void append_membrane_rows(std::string& csv, size_t env_step, const std::vector<i
     for (size_t k = 0; k < nt; ++k) {
       const double ms = (static_cast<double>(env_step) * shape.inner_steps + static_cast<double>(t)) * dt_ms;
       const int32_t q = v[t * nt + k];
-      csv += std::to_string(env_step) + ',' + std::to_string(t) + ',' + num(ms) + ',' + std::to_string(neurons[k]) +
-             ',' + std::to_string(q) + ',' + num(std::ldexp(static_cast<double>(q), -frac_bits)) + '\n';
+      csv += std::to_string(env_step) + ',' + std::to_string(t) + ',' + exact_text(ms) + ',' +
+             std::to_string(neurons[k]) + ',' + std::to_string(q) + ',' +
+             exact_text(std::ldexp(static_cast<double>(q), -frac_bits)) + '\n';
     }
 }
 
@@ -45,9 +41,10 @@ void write_membrane_plot(const std::string& png, const MembranePlotData& d) {
   dat << '\n';
   for (size_t s = 0; s < n; ++s)
     for (size_t t = 0; (t + 1) * nt <= d.v[s].size(); ++t) {
-      dat << num((static_cast<double>(s) * K + static_cast<double>(t)) * d.dt_ms);  // as the raster: inner step t
+      dat << exact_text((static_cast<double>(s) * K + static_cast<double>(t)) *
+                        d.dt_ms);  // as the raster: inner step t
       for (size_t k = 0; k < nt; ++k)
-        dat << '\t' << num(std::ldexp(static_cast<double>(d.v[s][t * nt + k]), -d.frac_bits));
+        dat << '\t' << exact_text(std::ldexp(static_cast<double>(d.v[s][t * nt + k]), -d.frac_bits));
       dat << '\n';
     }
   const double span = static_cast<double>(n > 0 ? n : 1) * K * d.dt_ms;

@@ -5,17 +5,12 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/number_text.h"
 #include "io/plot.h"
 
 namespace ecsim::io {
 
 namespace {
-// a number in its shortest exact form (the data files are for re-plotting: they keep every bit)
-std::string num(double v) {
-  char b[32];
-  const auto r = std::to_chars(b, b + sizeof b, v);
-  return std::string(b, r.ptr);
-}
 
 // a tick spacing of about n / 10 from 1, 2, 5, 10, 20, 50, ...
 int nice_step(size_t n) {
@@ -44,10 +39,10 @@ void write_raster_plot(const std::string& png, const RasterPlotData& d) {
         for (uint64_t bits = words[k * sw + w]; bits; bits &= bits - 1) {
           const int j = static_cast<int>(w * 64) + std::countr_zero(bits);
           const double ms = (static_cast<double>(t) * K + static_cast<double>(k)) * d.dt_ms;
-          (j < shape.n_exc ? exc : inh) << num(ms) << '\t' << j << '\n';
+          (j < shape.n_exc ? exc : inh) << exact_text(ms) << '\t' << j << '\n';
           ++(j < shape.n_exc ? ne : ni);
         }
-    rate << num(static_cast<double>(t) * step_ms) << '\t' << ne << '\t' << ni << '\n';
+    rate << exact_text(static_cast<double>(t) * step_ms) << '\t' << ne << '\t' << ni << '\n';
     total += ne + ni;
   }
   const size_t na = d.actions.empty() ? 0 : d.actions.front().size();
@@ -57,8 +52,8 @@ void write_raster_plot(const std::string& png, const RasterPlotData& d) {
   // the step function of each action: its value from the step's start to the next step's
   for (size_t t = 0; t <= d.actions.size() && na > 0; ++t) {
     const std::vector<double>& a = d.actions[t < d.actions.size() ? t : t - 1];
-    act << num(static_cast<double>(t) * step_ms);
-    for (size_t k = 0; k < na; ++k) act << '\t' << num(k < a.size() ? a[k] : 0.0);
+    act << exact_text(static_cast<double>(t) * step_ms);
+    for (size_t k = 0; k < na; ++k) act << '\t' << exact_text(k < a.size() ? a[k] : 0.0);
     act << '\n';
   }
   // gnuplot cannot plot an empty file: a silent population gets one point outside the range
