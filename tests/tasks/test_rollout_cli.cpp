@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/csv_text.h"
 #include "io/csv.h"
 #include "tasks/env.h"
 #include "test_util.h"
@@ -19,30 +20,8 @@ namespace {
 using test::run_ecsim;
 using test::TempDir;
 
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  size_t col(const std::string& name) const {
-    for (size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return i;
-    ADD_FAILURE() << "no column " << name;
-    return 0;
-  }
-};
-
-Csv read_csv(const std::string& path) {
-  Csv c;
-  std::istringstream in(test::read_text(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    auto f = io::split_csv_line(line);
-    if (c.header.empty())
-      c.header = f;
-    else
-      c.rows.push_back(f);
-  }
-  return c;
-}
+using Csv = ecsim::test::CsvText;
+Csv read_csv(const std::string& path) { return ecsim::test::read_csv_text(path); }
 
 // n rows of a fixed action pattern for act_size actuators
 std::string actions_csv(int act_size, int rows, double scale) {

@@ -15,48 +15,14 @@
 #include <vector>
 
 #include "../common/cli.h"
+#include "../common/csv_text.h"
 
 using ecsim::test::read_text;
+using Table = ecsim::test::CsvText;
 using ecsim::test::run_ecsim;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Table {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  size_t col(const std::string& name) const {
-    for (size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return i;
-    ADD_FAILURE() << "no column " << name;
-    return 0;
-  }
-  double sum(const std::string& name) const {
-    double s = 0;
-    const size_t c = col(name);
-    for (const auto& r : rows) s += std::stod(r.at(c));
-    return s;
-  }
-};
-
-Table read_table(const fs::path& p) {
-  Table t;
-  std::istringstream in(read_text(p));
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    std::string cell;
-    while (std::getline(ls, cell, ',')) cells.push_back(cell);
-    if (first)
-      t.header = cells;
-    else
-      t.rows.push_back(cells);
-    first = false;
-  }
-  return t;
-}
 
 // a small trained run, made once for the suite
 const fs::path& trained_run() {
@@ -100,7 +66,7 @@ TEST(TrainRolloutChip, EveryBackendGivesOneTrajectoryWhoseStepsSumToTheEval) {
                              (dir / (b + ".raster.csv")).string() + " --raster-plot " +
                              (dir / (b + ".raster.png")).string() + " --json " + (dir / (b + ".json")).string());
     ASSERT_EQ(r.code, 0) << r.output;
-    traj[b] = read_table(dir / (b + ".csv"));
+    traj[b] = ecsim::test::read_csv_text(dir / (b + ".csv"));
     const boost::json::object js = json_of(read_text(dir / (b + ".json")));
     EXPECT_EQ(js.at("return").to_number<double>(), ep.at("return").to_number<double>())
         << "the rollout is the eval's episode " << r.output;
@@ -158,7 +124,7 @@ TEST(TrainRolloutChip, TheRasterPictureShowsTheRastersSpikesAndTheActions) {
   EXPECT_EQ(be32(16), 1200u) << "PNG width";
   EXPECT_EQ(be32(20), 900u) << "PNG height (raster, spikes per step, actions)";
   // every spike of the CSV is a point of the picture's data, at t = (env_step·T + inner_step)·dt
-  const Table csv = read_table(dir / "p.csv");
+  const Table csv = ecsim::test::read_csv_text(dir / "p.csv");
   std::multiset<std::pair<double, int>> from_csv, from_plot;
   for (const auto& row : csv.rows)
     from_csv.insert({(std::stod(row[0]) * 33 + std::stod(row[1])) * 0.5, std::stoi(row[2])});
@@ -176,7 +142,7 @@ TEST(TrainRolloutChip, TheRasterPictureShowsTheRastersSpikesAndTheActions) {
   EXPECT_FALSE(from_csv.empty());
   EXPECT_EQ(from_plot, from_csv);
   // the actions panel: the trajectory's act_0 per step
-  const Table traj = read_table(dir / "pt.csv");
+  const Table traj = ecsim::test::read_csv_text(dir / "pt.csv");
   std::istringstream act(read_text(data / "act.dat"));
   std::string line;
   std::getline(act, line);  // header
@@ -199,8 +165,8 @@ TEST(TrainRolloutChip, MembraneTracesComeFromTheChip) {
                 "--membrane " + (dir / "m.csv").string() + " --membrane-plot " + (dir / "m.png").string() + " --out " +
                 (dir / "mt.csv").string());
   ASSERT_EQ(r.code, 0) << r.output;
-  const Table m = read_table(dir / "m.csv");
-  const size_t steps = read_table(dir / "mt.csv").rows.size();
+  const Table m = ecsim::test::read_csv_text(dir / "m.csv");
+  const size_t steps = ecsim::test::read_csv_text(dir / "mt.csv").rows.size();
   ASSERT_EQ(m.rows.size(), steps * 33 * 2) << "two neurons, 33 inner steps per env step";
   std::set<std::string> values;
   for (const auto& row : m.rows) {
@@ -231,7 +197,7 @@ TEST(TrainRolloutChip, WaveformOfTheWindowAndAnEmptyWindowIsAnError) {
   EXPECT_NE(vcd.find("$enddefinitions"), std::string::npos);
   EXPECT_NE(vcd.find("$scope module neuron_5"), std::string::npos) << "the traced neuron";
   // a window after the episode's end: an error, and no waveform
-  const size_t steps = read_table(dir / "w.csv").rows.size();
+  const size_t steps = ecsim::test::read_csv_text(dir / "w.csv").rows.size();
   fs::remove(dir / "late.vcd");
   const std::string late = std::to_string(steps + 5) + ":" + std::to_string(steps + 9);
   const auto bad =

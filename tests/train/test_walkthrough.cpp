@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../common/cli.h"
+#include "../common/csv_text.h"
 
 namespace fs = std::filesystem;
 using ecsim::test::read_text;
@@ -41,24 +42,12 @@ std::vector<Step> walkthrough_steps() {
 
 // the act_* cells of a CSV, row by row
 std::vector<std::vector<std::string>> action_cells(const fs::path& p) {
-  std::istringstream in(read_text(p));
-  std::string line;
-  std::vector<size_t> cols;
+  const ecsim::test::CsvText t = ecsim::test::read_csv_text(p);
   std::vector<std::vector<std::string>> rows;
-  bool header = true;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    std::string c;
-    while (std::getline(ls, c, ',')) cells.push_back(c);
-    if (header) {
-      for (size_t i = 0; i < cells.size(); ++i)
-        if (cells[i].rfind("act_", 0) == 0) cols.push_back(i);
-      header = false;
-      continue;
-    }
+  for (const auto& r : t.rows) {
     std::vector<std::string> row;
-    for (size_t i : cols) row.push_back(i < cells.size() ? cells[i] : "");
+    for (size_t i = 0; i < t.header.size(); ++i)
+      if (t.header[i].rfind("act_", 0) == 0) row.push_back(i < r.size() ? r[i] : "");
     rows.push_back(row);
   }
   return rows;
