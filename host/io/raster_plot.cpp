@@ -52,7 +52,7 @@ void write_raster_plot(const std::string& png, const std::vector<std::vector<uin
      << shape.n_neurons - 1 << ")'\n"
      << "unset title\nset origin 0,0\nset size 1,0.3\nset tmargin 1\nset bmargin 4\nset format x '%g'\n"
      << "set xlabel 'environment step (" << K << " inner steps each)'\nset ylabel 'spikes per step'\n"
-     << "set yrange [0:*]\nset key inside top right\nset style fill solid 0.7 noborder\n"
+     << "set yrange [0:*]\nset offsets 0,0,graph 0.3,0\nset key inside top right\nset style fill solid 0.7 noborder\n"
      << "plot 'rate.dat' using ($1+0.5):($2+$3) with boxes lc rgb '#c0392b' title 'inhibitory', "
      << "'' using ($1+0.5):2 with boxes lc rgb '#1f5fbf' title 'excitatory'\n"
      << "unset multiplot\n";
