@@ -376,7 +376,10 @@ Raster run_raster(const train::TrainConfig& cfg, const eval::PolicyImage& img) {
   const eval::EpisodeResult& e = res.results.at(0);
   r.steps = e.steps;
   r.ret = e.ret;
-  r.ended = tasks::reason_name(e.reason);
+  // the excerpt's own cap is no end of the episode
+  r.ended = e.reason == tasks::EndReason::kTimeLimit && ec.max_steps < cap
+                ? "the excerpt's " + std::to_string(ec.max_steps) + " steps"
+                : tasks::reason_name(e.reason);
   const size_t sw = static_cast<size_t>((shape.n_neurons + 63) / 64);
   for (const auto& step : r.words)
     for (size_t i = 0; i < step.size(); ++i)
