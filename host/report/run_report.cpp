@@ -438,7 +438,9 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
   const std::string command = train::train_command(cfg, run);
 
   // everything that runs, before the first write
-  const Raster raster = run_raster(cfg, img);
+  // ES's dense float network records no spikes per neuron
+  const bool has_raster = cfg.net.method == eval::Method::kEC;
+  const Raster raster = has_raster ? run_raster(cfg, img) : Raster{};
   std::optional<EvalSummary> functional_eval, chip_eval;
   if (opt.eval_episodes > 0) functional_eval = run_eval(cfg, img, "functional", opt.eval_episodes);
   if (opt.chip_episodes > 0) chip_eval = run_eval(cfg, img, "systemc", opt.chip_episodes);
@@ -551,31 +553,35 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
   }
 
   doc.heading("Spike raster excerpt");
-  const std::string raster_line = cfg.task + " seed " + std::to_string(raster.seed) +
-                                  " (the run's first eval start), " + std::to_string(raster.steps) +
-                                  " env steps, return " + fmt(raster.ret) + ", ended: " + raster.ended + "; " +
-                                  std::to_string(raster.spikes) + " spikes (" + std::to_string(raster.spikes_exc) +
-                                  " excitatory, " + std::to_string(raster.spikes - raster.spikes_exc) + " inhibitory)";
-  doc.para("θ* of generation " + std::to_string(img.generation) + " for one episode of at most " +
-           std::to_string(kRasterSteps) +
-           " env steps on the functional backend, every spike as a dot (`report-raster.csv`: env_step, inner_step, "
-           "neuron, sign; the same rows as `ecsim rollout --policy " +
-           run + " --seed " + std::to_string(raster.seed) + " --max-steps " +
-           std::to_string(std::min(kRasterSteps, cfg.max_steps > 0 ? cfg.max_steps : kRasterSteps)) +
-           " --raster FILE`):");
-  doc.code(raster_line);
-  // everything has run: the files, the raster's data and picture first (the pages embed it)
-  io::write_file_atomic((dir / "report-raster.csv").string(), raster.csv);
   bool raster_png = false;
-  try {
-    io::write_raster_plot((dir / "report-raster.png").string(), raster.words, img.net.desc.shape,
-                          "spike raster, " + cfg.task + " seed " + std::to_string(raster.seed) + ", " + method +
-                              " policy generation " + std::to_string(img.generation));
-    raster_png = true;
-  } catch (const Error& e) {
-    std::cerr << "ecsim report: warning: " << e.what() << "\n";
+  if (!has_raster) {
+    doc.para("None: ES's dense float network (`--method es`) records no spike raster.");
+  } else {
+    const std::string raster_line =
+        cfg.task + " seed " + std::to_string(raster.seed) + " (the run's first eval start), " +
+        std::to_string(raster.steps) + " env steps, return " + fmt(raster.ret) + ", ended: " + raster.ended + "; " +
+        std::to_string(raster.spikes) + " spikes (" + std::to_string(raster.spikes_exc) + " excitatory, " +
+        std::to_string(raster.spikes - raster.spikes_exc) + " inhibitory)";
+    doc.para("θ* of generation " + std::to_string(img.generation) + " for one episode of at most " +
+             std::to_string(kRasterSteps) +
+             " env steps on the functional backend, every spike as a dot (`report-raster.csv`: env_step, inner_step, "
+             "neuron, sign; the same rows as `ecsim rollout --policy " +
+             run + " --seed " + std::to_string(raster.seed) + " --max-steps " +
+             std::to_string(std::min(kRasterSteps, cfg.max_steps > 0 ? cfg.max_steps : kRasterSteps)) +
+             " --raster FILE`):");
+    doc.code(raster_line);
+    // everything has run: the files, the raster's data and picture first (the pages embed it)
+    io::write_file_atomic((dir / "report-raster.csv").string(), raster.csv);
+    try {
+      io::write_raster_plot((dir / "report-raster.png").string(), raster.words, img.net.desc.shape,
+                            "spike raster, " + cfg.task + " seed " + std::to_string(raster.seed) + ", " + method +
+                                " policy generation " + std::to_string(img.generation));
+      raster_png = true;
+    } catch (const Error& e) {
+      std::cerr << "ecsim report: warning: " << e.what() << "\n";
+    }
+    if (raster_png) doc.image("report-raster.png", "spike raster excerpt");
   }
-  if (raster_png) doc.image("report-raster.png", "spike raster excerpt");
 
   if (have("contact.png")) {
     doc.heading("The robot");
@@ -597,7 +603,7 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
   file("energy.json", "the chip's energy report (the energy chart's data)");
   file("energy.png", "the energy chart");
   file("contact.png", "the robot's contact sheet");
-  files.push_back({"report-raster.csv", "report-raster.csv", "the raster excerpt's spikes"});
+  if (has_raster) files.push_back({"report-raster.csv", "report-raster.csv", "the raster excerpt's spikes"});
   if (raster_png) files.push_back({"report-raster.png", "report-raster.png", "the raster excerpt"});
   files.push_back({"report.html", "report.html", "this report as one self-contained page"});
   doc.links(files);
@@ -622,7 +628,7 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
   json::object rj{{"seed", raster.seed},       {"steps", raster.steps},   {"return", raster.ret},
                   {"ended", raster.ended},     {"spikes", raster.spikes}, {"spikes_exc", raster.spikes_exc},
                   {"csv", "report-raster.csv"}};
-  js["raster"] = std::move(rj);
+  if (has_raster) js["raster"] = std::move(rj);
   if (energy) {
     const json::object& e = *energy;
     js["energy"] = json::object{

@@ -121,6 +121,16 @@ std::string results_csv(const std::vector<Axis>& axes, const std::vector<std::ve
   return csv.str();
 }
 
+// the y tic format: large numbers with a k/M/G suffix and as many decimals as the tics' spacing
+// needs (2.25M, not 2.2M twice), others as they are
+std::string big_format(double lo, double hi, bool log) {
+  if (hi < 1e5) return "%g";
+  if (log) return "%.0s%c";
+  const double unit = std::pow(1000.0, std::floor(std::log10(hi) / 3));
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10((hi - lo) / 10 / unit))), 0, 4);
+  return "%." + std::to_string(decimals) + "s%c";
+}
+
 // One categorical panel per swept parameter and result (rows: the results, columns: the
 // parameters): x is the parameter's values as categories, one dot per point, coloured by the other
 // parameters' values and no line between settings; the panels of a row share one y axis at the
@@ -263,7 +273,7 @@ std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes,
          << (r + 1 == rows ? tics.str() : blank.str()) << ")\n"
          << (r + 1 == rows ? "set xlabel " + io::gnuplot_quote(ax.name) + "\n" : "unset xlabel\n")
          << (c == 0 ? "set ylabel " + io::gnuplot_quote(shown[r].label) + "\nset format y '" +
-                          (yhi >= 1e5 ? "%.1s%c" : "%g") + "'\n"
+                          big_format(ylo, yhi, log) + "'\n"
                     : "unset ylabel\nset format y ''\n")
          << (r == 0 ? "set title " + io::gnuplot_quote(ax.name) + " font 'sans,11'\n" : "unset title\n");
       // the series' key above the column, when it is short enough to read

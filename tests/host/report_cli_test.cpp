@@ -188,3 +188,18 @@ TEST(ReportCli, ABadRunIsAnErrorNamingTheFixAndWritesNothing) {
   const auto flag = test::run_ecsim({"report", t.run.string(), "--compare-methods"});
   EXPECT_EQ(flag.code, 2) << flag.output;
 }
+
+TEST(ReportCli, AnEsRunHasNoRasterButAReport) {
+  TrainedRun t("report_es", "--method es --no-plot");
+  const auto r = test::run_ecsim({"report", t.run.string(), "--json", "-"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  const json::object o = json::parse(r.output).as_object();
+  EXPECT_EQ(o.at("method").as_string(), "es");
+  EXPECT_FALSE(o.contains("raster"));
+  EXPECT_FALSE(fs::exists(t.run / "report-raster.csv"));
+  const std::string md = test::read_text(t.run / "report.md");
+  check_markdown(md);
+  EXPECT_NE(md.find("records no spike raster"), std::string::npos) << md;
+  EXPECT_NE(md.find("ecsim train --task hopper --method es"), std::string::npos) << md;
+  check_html(test::read_text(t.run / "report.html"));
+}
