@@ -51,7 +51,7 @@ void write_policy(const std::string& dir, const std::string& name, const TrainCo
 // The `ecsim train` command that starts a run with cfg's settings in dir: the task, then every
 // setting that differs from its default (threads and kernel aside: they change no bit), shell-quoted.
 std::string train_command(const TrainConfig& cfg, const std::string& dir);
-// curve.png from metrics.csv's rows (its title: train_command); a warning (once) if gnuplot cannot draw it
+// curve.png from metrics.csv's rows; a warning (once) if gnuplot cannot draw it
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows);
 // energy.json (the last generation's report and the whole run's, `run`) and energy.png (cfg.plot)
 void write_energy(const std::string& dir, const TrainConfig& cfg, const ControllerState& st,

@@ -127,6 +127,17 @@ TEST(ReportCli, ATinyRunGetsMarkdownHtmlAndItsFigures) {
   EXPECT_EQ(o.at("wall_time_s").to_number<double>(), last.at("elapsed").to_number<double>());
   EXPECT_EQ(o.at("frames_total").to_number<double>(), last.at("frames_total").to_number<double>());
 
+  // the command line is a real command: run with another --out, it gives the same config.json
+  std::vector<std::string> cmd = test::split_args(std::string(o.at("command").as_string()));
+  ASSERT_GE(cmd.size(), 4u);
+  EXPECT_EQ(cmd[0], "ecsim");
+  ASSERT_EQ(cmd[cmd.size() - 2], "--out");
+  cmd.back() = (t.dir / "again").string();
+  cmd.erase(cmd.begin());
+  const auto again = test::run_ecsim(cmd);
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(test::read_text(t.dir / "again" / "config.json"), test::read_text(t.run / "config.json"));
+
   // the raster excerpt is rollout's episode: the same spikes for the same seed
   const json::object& raster = o.at("raster").as_object();
   const std::string seed = std::to_string(raster.at("seed").to_number<uint64_t>());
