@@ -501,8 +501,12 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
   doc.heading("Eval return of θ*");
   doc.para(std::string("θ* = ") + (cfg.net.method == eval::Method::kES ? "μ" : "(ρ > 0.5)") +
            ", mean ± std over the run's " + std::to_string(cfg.eval_episodes) + " eval starts (eval_seed(" +
-           std::to_string(cfg.seed) + ", k)). `" + eval_cmd + "` replays the last row; with `" + run +
-           "/policy-best` instead of the run, the best row.");
+           std::to_string(cfg.seed) + ", k)). `" + eval_cmd + "` replays " +
+           (static_cast<double>(img.generation) == last["generation"]
+                ? std::string("the last row")
+                : "generation " + std::to_string(img.generation) +
+                      "'s row (`policy/` is written at checkpoints; the rows after it ran ahead)") +
+           "; with `" + run + "/policy-best` instead of the run, the best row.");
   auto eval_row = [&](const char* which, const Row& r) {
     return std::vector<std::string>{which, fmt(r["generation"], 10), fmt(r["eval_mean"]) + " ± " + fmt(r["eval_std"]),
                                     fmt(r["pop_mean"]), fmt(r["pop_best"])};

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -126,6 +127,19 @@ TEST(ReportCli, ATinyRunGetsMarkdownHtmlAndItsFigures) {
   }
   EXPECT_EQ(o.at("wall_time_s").to_number<double>(), last.at("elapsed").to_number<double>());
   EXPECT_EQ(o.at("frames_total").to_number<double>(), last.at("frames_total").to_number<double>());
+
+  // --eval-episodes K with the run's K starts gives the last row's eval return (ecsim eval's
+  // semantics), and the SystemC chip the same returns
+  const auto e =
+      test::run_ecsim({"report", t.run.string(), "--eval-episodes", "2", "--chip-episodes", "2", "--json", "-"});
+  ASSERT_EQ(e.code, 0) << e.output;
+  const json::object oe = json::parse(e.output).as_object();
+  const double row_eval = last.at("eval_mean").to_number<double>();
+  EXPECT_NEAR(oe.at("eval").at("return_mean").to_number<double>(), row_eval, 1e-6 * (1 + std::abs(row_eval)));
+  EXPECT_EQ(oe.at("chip_eval").at("return_mean").to_number<double>(),
+            oe.at("eval").at("return_mean").to_number<double>());
+  EXPECT_GT(oe.at("chip_eval").at("cycles_per_step").to_number<double>(), 0);
+  EXPECT_NE(test::read_text(t.run / "report.md").find("| SystemC chip"), std::string::npos);
 
   // the command line is a real command: run with another --out, it gives the same config.json
   std::vector<std::string> cmd = test::split_args(std::string(o.at("command").as_string()));
