@@ -1,3 +1,5 @@
+// ecsim report RUN: the report of a training run, RUN/report.md and RUN/report.html
+// (host/report/run_report.h).
 // ecsim report --compare-methods: the memory footprint of EC, ES and BPTT for a network and a
 // population (the paper's §8), from hw_model/energy/footprint.h.
 // ecsim report --compare-runs A,B: training runs at equal wall-clock (e.g. EC vs ES): their eval
@@ -15,7 +17,9 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "energy/footprint.h"
+#include "io/atomic_file.h"
 #include "io/plot.h"
+#include "report/run_report.h"
 #include "tasks/env.h"
 #include "train/trainer.h"
 
@@ -92,8 +96,7 @@ int compare_runs(const std::string& list, const std::string& plot) {
     std::ostringstream gp;
     gp << "set terminal pngcairo noenhanced size 1000,600\nset output \"" << io::kPlotOutput
        << "\"\nset datafile separator ','\n"
-       << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (theta* or "
-          "mu)'\n"
+       << "set title 'eval return against wall-clock time'\nset xlabel 'minutes'\nset ylabel 'eval return (θ* or μ)'\n"
        << "set grid\nset key bottom right\nset arrow from " << window / 60 << ", graph 0 to " << window / 60
        << ", graph 1 nohead dt 2\nplot ";
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -110,16 +113,54 @@ int compare_runs(const std::string& list, const std::string& plot) {
   return 0;
 }
 
+int report_run(const std::string& run, const po::variables_map& vm, const report::RunReportOptions& ro,
+               const std::string& json_path) {
+  for (const auto& [name, value] : vm)
+    if (!value.defaulted() && name != "json" && name != "eval-episodes" && name != "chip-episodes")
+      throw Error("--" + name + " does not apply to a run's report",
+                  "drop --" + name + ", or leave out RUN for the footprint tables");
+  constexpr int kMaxEpisodes = 100000;  // as ecsim eval's --episodes (train::kMaxEvalEpisodes)
+  if (ro.eval_episodes < 0 || ro.eval_episodes > kMaxEpisodes || ro.chip_episodes < 0 ||
+      ro.chip_episodes > kMaxEpisodes)
+    throw Error("--eval-episodes and --chip-episodes must be in [0, 100000]", "e.g. --eval-episodes 10");
+  report::check_report_run(run);
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (const std::string& f : report::report_outputs(run)) outputs.emplace_back("the report's " + f, f);
+  if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
+  check_outputs(outputs);
+  std::string summary;
+  const boost::json::object js = report::write_run_report(run, ro, &summary);
+  if (json_path == "-") {
+    std::cout << boost::json::serialize(js) << "\n";
+    return 0;
+  }
+  if (!json_path.empty()) io::write_file_atomic(json_path, boost::json::serialize(js) + "\n");
+  std::cout << summary << "wrote " << run << "/report.md and " << run << "/report.html\n";
+  return 0;
+}
+
 }  // namespace
 
-int cmd_report(const Args& args) {
+int cmd_report(const Args& args_in) {
+  Args args = args_in;
+  std::string run;
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    run = args[0];
+    args.erase(args.begin());
+  }
   energy::FootprintInputs in;
   std::string task = "hopper";
   int neurons = in.shape.n_neurons, d_in = 0, d_out = 0, inner = in.shape.inner_steps;
-  const Usage usage{"--compare-methods [options] | --compare-runs DIR1,DIR2 [--plot FILE.png]",
-                    "--compare-methods: EC and ES hold a parameter set per individual (--pop; N in the formulas),\n"
-                    "O(N|θ|), at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|)\n"
-                    "(paper §8, docs/energy.md)."};
+  report::RunReportOptions ro;
+  std::string json_path;
+  const Usage usage{
+      "RUN [--json FILE|-] [--eval-episodes K] [--chip-episodes K] | --compare-methods [options] | "
+      "--compare-runs DIR1,DIR2 [--plot FILE.png]",
+      "RUN: writes RUN/report.md and a self-contained RUN/report.html for a run directory of\n"
+      "`ecsim train` (docs/training.md, \"ecsim report\").\n"
+      "--compare-methods: EC and ES hold a parameter set per individual (--pop; N in the formulas),\n"
+      "O(N|θ|), at 1 and 32 bits; BPTT holds the intermediate results of H steps, O(NHS + |θ|)\n"
+      "(paper §8, docs/energy.md)."};
   po::options_description desc;
   desc.add_options()("compare-methods", "print the footprint of EC, ES and BPTT")(
       "compare-runs", po::value<std::string>(),
@@ -132,14 +173,23 @@ int cmd_report(const Args& args) {
                                                                      "T, LIF steps per env step")(
       "pop", dflt(&in.population), "population: individuals (EC, ES) or parallel environments (BPTT); paper: 10240")(
       "horizon", dflt(&in.horizon), "env steps per episode (BPTT's H is this × inner steps)")(
-      "rho-bits", dflt(&in.rho_bits), "q, bits of quantized ρ (stored in q + 1 bits)");
+      "rho-bits", dflt(&in.rho_bits), "q, bits of quantized ρ (stored in q + 1 bits)")(
+      "json", po::value(&json_path), "with RUN: also write the report's figures as JSON to this file (- for stdout)")(
+      "eval-episodes", dflt(&ro.eval_episodes),
+      "with RUN: also evaluate θ* from this many of the run's eval starts (functional backend)")(
+      "chip-episodes", dflt(&ro.chip_episodes), "with RUN: also run θ* from this many starts on the SystemC chip");
   po::variables_map vm;
   if (!parse_flags("report", args, desc, vm, usage)) return 0;
+  if (!run.empty()) return report_run(run, vm, ro, json_path);
+  for (const char* f : {"json", "eval-episodes", "chip-episodes"})
+    if (vm.count(f) && !vm[f].defaulted())
+      throw Error(std::string("--") + f + " needs a run directory",
+                  std::string("e.g. ecsim report runs/hopper-ec --") + f + " ...");
   if (vm.count("compare-runs"))
     return compare_runs(vm["compare-runs"].as<std::string>(), vm.count("plot") ? vm["plot"].as<std::string>() : "");
   if (!vm.count("compare-methods"))
-    throw Error("ecsim report needs --compare-methods or --compare-runs",
-                "e.g. ecsim report --compare-methods --task humanoid");
+    throw Error("ecsim report needs a run directory, --compare-methods or --compare-runs",
+                "e.g. ecsim report runs/hopper-ec, or ecsim report --compare-methods --task humanoid");
   if (neurons < 2 || neurons > 1 << 20) throw Error("--neurons must be in [2, 1048576]", "e.g. --neurons 256");
   if (inner < 1) throw Error("--inner-steps must be at least 1", "e.g. --inner-steps 33");
   if (in.population < 1 || in.horizon < 1)

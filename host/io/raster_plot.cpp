@@ -82,14 +82,16 @@ void write_raster_plot(const std::string& png, const RasterPlotData& d) {
      << "unset title\nunset x2tics\nunset x2label\nset key inside top right\n"
      // the spikes of each env step
      << "set origin 0," << 1 - raster_h - rate_h << "\nset size 1," << rate_h << "\nset tmargin 0.5\n"
-     << "set bmargin " << (with_actions ? 0.5 : 4) << "\nset ylabel 'spikes per step'\nset yrange [0:*]\n"
+     << "set bmargin " << (with_actions ? 0.5 : 4)
+     << "\nset ylabel 'spikes per step'\nset yrange [0:*]\nset offsets 0, 0, graph 0.3, 0\n"
      << "set style fill solid 0.7 noborder\nset boxwidth " << step_ms << " absolute\n"
      << (with_actions ? "" : "set format x '%g'\nset xlabel 'network time (ms)'\n") << "plot 'rate.dat' using ($1+"
      << step_ms / 2 << "):($2+$3) with boxes lc rgb '#c0392b' title 'inhibitory', "
      << "'' using ($1+" << step_ms / 2 << "):2 with boxes lc rgb '#1f5fbf' title 'excitatory'\n";
   if (with_actions) {
     gp << "set origin 0,0\nset size 1," << 1 - raster_h - rate_h << "\nset tmargin 0.5\nset bmargin 4\n"
-       << "set format x '%g'\nset xlabel 'network time (ms)'\nset ylabel 'action'\nset yrange [*:*]\n"
+       << "set format x '%g'\nset xlabel 'network time (ms)'\nset ylabel 'action'\nset yrange [*:*]\nset offsets 0, 0, "
+          "0, 0\n"
        << "set key inside top right horizontal opaque noenhanced\nplot ";
     for (size_t k = 0; k < na; ++k)
       gp << (k ? ", " : "") << "'act.dat' using 1:" << k + 2 << " with steps lw 1.5 title 'act_" << k << "'";

@@ -1,5 +1,6 @@
 #include "sweep/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdlib>
@@ -120,29 +121,188 @@ std::string results_csv(const std::vector<Axis>& axes, const std::vector<std::ve
   return csv.str();
 }
 
-// the results against the point index (its settings as tick labels); "" when drawn, else why not
+// the y tic format: large numbers with a k/M/G suffix and as many decimals as the tics' spacing
+// needs (2.25M, not 2.2M twice), others as they are
+std::string big_format(double lo, double hi, bool log) {
+  if (hi < 1e5) return "%g";
+  if (log) return "%.0s%c";
+  const double unit = std::pow(1000.0, std::floor(std::log10(hi) / 3));
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10((hi - lo) / 10 / unit))), 0, 4);
+  return "%." + std::to_string(decimals) + "s%c";
+}
+
+// One categorical panel per swept parameter and result (rows: the results, columns: the
+// parameters): x is the parameter's values as categories, one dot per point, coloured by the other
+// parameters' values and no line between settings; the panels of a row share one y axis at the
+// same place; a point that is not ok is a red × numbered at the foot of every panel, its reason
+// below. The numbers are sweep.csv's. "" when drawn, else why not.
 std::string plot_results(const SweepConfig& cfg, const std::vector<Axis>& axes,
                          const std::vector<std::vector<double>>& points, const std::vector<PointResult>& results,
                          const std::string& png) {
-  std::ostringstream dat;
-  for (size_t k = 0; k < points.size(); ++k) {
-    const PointResult& r = results[k];
-    dat << k << " \"" << point_label(axes, points[k]) << "\" " << dat_num(r.cycles_per_step) << ' '
-        << dat_num(r.energy_per_generation_mj) << ' ' << dat_num(r.sram_bits) << ' ' << dat_num(r.eval_return) << '\n';
-  }
-  const bool train = cfg.train_generations > 0;
+  struct Result {
+    const char* label;
+    double PointResult::*value;
+  };
+  std::vector<Result> shown{{"cycles / env step", &PointResult::cycles_per_step},
+                            {"energy / generation (mJ)", &PointResult::energy_per_generation_mj},
+                            {"SRAM bits", &PointResult::sram_bits}};
+  if (cfg.train_generations > 0) shown.push_back({"eval return", &PointResult::eval_return});
+  const size_t cols = axes.size(), rows = shown.size();
+  std::vector<size_t> bad;  // the points that are not ok, numbered 1, 2, ... in the plot
+  for (size_t k = 0; k < points.size(); ++k)
+    if (results[k].status != "ok") bad.push_back(k);
+  const size_t notes = std::min<size_t>(bad.size(), 12);
+  const size_t line_chars = 125;  // at 10 pt sans on the narrowest canvas (900 px)
+
+  // pixels: panels of 320 × 190, the title and the series' keys above, the reasons below
+  const int pw = 320, ph = 190, gap = 30, vgap = 22, left = 95, right = 25, top = 115, bottom = 60;
+  const int content = left + right + static_cast<int>(cols) * pw + static_cast<int>(cols - 1) * gap;
+  const int width = std::max(900, content);  // room for the reasons; the panels centred
+  const int panels_end = top + static_cast<int>(rows) * ph + static_cast<int>(rows - 1) * vgap;
+  const int notes_at = panels_end + bottom;  // below the x labels
+  const int height = notes_at + 16 * static_cast<int>(2 * notes + (bad.size() > notes)) + 10;
+  auto sx = [&](double px) { return px / width; };
+  auto sy = [&](double px) { return 1.0 - px / height; };  // from the top
+
+  std::vector<std::pair<std::string, std::string>> files;
   std::ostringstream gp;
-  gp << "set terminal pngcairo noenhanced size 1200," << (train ? 1000 : 800) << "\nset output \"" << io::kPlotOutput
-     << "\"\n"
-     << "set multiplot layout " << (train ? 4 : 3) << ",1 title "
-     << io::gnuplot_quote("ecsim sweep (" + cfg.task + ", N = " + std::to_string(cfg.neurons) + ")") << "\n"
-     << "set style data linespoints\nset grid\nset xtics rotate by -20 font ',8'\nunset key\n"
-     << "set ylabel 'cycles / env step'\nplot 'sweep.dat' using 1:3:xtic(2) pt 7\n"
-     << "set ylabel 'energy / generation (mJ)'\nplot 'sweep.dat' using 1:4:xtic(2) pt 7\n"
-     << "set ylabel 'SRAM bits'\nplot 'sweep.dat' using 1:5:xtic(2) pt 7\n";
-  if (train) gp << "set ylabel 'eval return'\nplot 'sweep.dat' using 1:6:xtic(2) pt 7\n";
+  gp << "set terminal pngcairo noenhanced size " << width << "," << height << " font 'sans,10'\nset output \""
+     << io::kPlotOutput << "\"\nset datafile separator '\\t'\nset multiplot\n"
+     << "set label 1 "
+     << io::gnuplot_quote("ecsim sweep: " + cfg.task + ", N = " + std::to_string(cfg.neurons) + ", " +
+                          std::to_string(points.size()) + " points (sweep.csv)")
+     << " at screen 0.5, screen " << sy(16) << " center font 'sans,12'\n"
+     << "set grid ytics\nset border 3\nset xtics nomirror\nset ytics nomirror\nset style fill solid\n";
+  // the reasons, below the panels
+  for (size_t i = 0; i < notes; ++i) {
+    const PointResult& r = results[bad[i]];
+    std::string why = "× " + std::to_string(i + 1) + "  " + point_label(axes, points[bad[i]]) + ": " + r.status +
+                      (r.error.empty() ? "" : ": " + r.error);
+    // two lines at most, cut at a blank
+    std::string second;
+    if (why.size() > line_chars) {
+      size_t cut = why.rfind(' ', line_chars);
+      if (cut == std::string::npos || cut < line_chars / 2) cut = line_chars;
+      second = "      " + why.substr(cut + (why[cut] == ' '));
+      why.resize(cut);
+      if (second.size() > line_chars) second = second.substr(0, line_chars - 3) + "...";
+    }
+    for (int line = 0; line < 2; ++line)
+      gp << "set label " << 10 + 2 * i + static_cast<size_t>(line) << " " << io::gnuplot_quote(line ? second : why)
+         << " at screen " << sx(12) << ", screen "
+         << sy(notes_at + 16.0 * static_cast<double>(2 * i + static_cast<size_t>(line))) << " left tc rgb '#c0392b'\n";
+  }
+  if (bad.size() > notes)
+    gp << "set label 9 " << io::gnuplot_quote("... and " + std::to_string(bad.size() - notes) + " more (sweep.csv)")
+       << " at screen " << sx(12) << ", screen " << sy(notes_at + 16.0 * static_cast<double>(2 * notes))
+       << " left tc rgb '#c0392b'\n";
+  static const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd",
+                                  "#8c564b", "#e377c2", "#17becf", "#7f7f7f"};
+
+  for (size_t c = 0; c < cols; ++c) {
+    const Axis& ax = axes[c];
+    // the series: each combination of the other parameters' values
+    size_t series = 1;
+    for (size_t o = 0; o < cols; ++o)
+      if (o != c) series *= axes[o].values.size();
+    const double step = series > 1 ? std::min(0.6 / static_cast<double>(series), 0.15) : 0.0;
+    std::ostringstream dat, bad_dat;
+    dat << "# x\tseries";
+    for (const Result& r : shown) dat << '\t' << r.label;
+    dat << '\n';
+    std::vector<std::string> series_name(series);
+    for (size_t k = 0; k < points.size(); ++k) {
+      const size_t cat =
+          static_cast<size_t>(std::find(ax.values.begin(), ax.values.end(), points[k][c]) - ax.values.begin());
+      size_t s = 0;
+      std::string name;
+      for (size_t o = 0; o < cols; ++o) {
+        if (o == c) continue;
+        const auto& v = axes[o].values;
+        s = s * v.size() + static_cast<size_t>(std::find(v.begin(), v.end(), points[k][o]) - v.begin());
+        name += (name.empty() ? "" : " ") + axes[o].name + "=" + number_text(points[k][o]);
+      }
+      series_name[s] = name;
+      const double x = static_cast<double>(cat) + (static_cast<double>(s) - static_cast<double>(series - 1) / 2) * step;
+      const size_t note = static_cast<size_t>(std::find(bad.begin(), bad.end(), k) - bad.begin());
+      if (note < bad.size()) {
+        bad_dat << x << '\t' << note + 1 << '\n';
+        continue;
+      }
+      dat << x << '\t' << s;
+      for (const Result& r : shown) dat << '\t' << dat_num(results[k].*r.value);
+      dat << '\n';
+    }
+    const std::string dname = "axis" + std::to_string(c) + ".dat", bname = "bad" + std::to_string(c) + ".dat";
+    files.emplace_back(dname, dat.str());
+    if (!bad_dat.str().empty()) files.emplace_back(bname, bad_dat.str());
+
+    std::ostringstream tics, blank;
+    for (size_t v = 0; v < ax.values.size(); ++v) {
+      tics << (v ? ", " : "") << io::gnuplot_quote(number_text(ax.values[v])) << " " << v;
+      blank << (v ? ", " : "") << "'' " << v;
+    }
+    const double x0 = (width - content) / 2 + left + static_cast<double>(c) * (pw + gap);
+    for (size_t r = 0; r < rows; ++r) {
+      const double y0 = top + static_cast<double>(r) * (ph + vgap);
+      // the row's y range, the same in every column: the ok points' values
+      double lo = INFINITY, hi = -INFINITY;
+      for (size_t k = 0; k < points.size(); ++k) {
+        const double v = results[k].*shown[r].value;
+        if (results[k].status == "ok" && std::isfinite(v)) {
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+      }
+      if (!(lo <= hi)) lo = 0, hi = 1;
+      const bool log = lo > 0 && hi > 100 * lo;
+      double ylo, yhi;
+      if (log) {
+        ylo = lo / 2, yhi = hi * 1.5;
+      } else {
+        const double pad = hi > lo ? 0.12 * (hi - lo) : std::max(std::fabs(hi) * 0.1, 1.0);
+        ylo = lo - pad, yhi = hi + pad;
+      }
+      const double ymark =
+          log ? std::exp(std::log(ylo) + 0.05 * (std::log(yhi) - std::log(ylo))) : ylo + 0.05 * (yhi - ylo);
+      gp << "set lmargin at screen " << sx(x0) << "\nset rmargin at screen " << sx(x0 + pw)
+         << "\nset tmargin at screen " << sy(y0) << "\nset bmargin at screen " << sy(y0 + ph) << "\n"
+         << "set xrange [-0.5:" << static_cast<double>(ax.values.size()) - 0.5 << "]\nset yrange [" << ylo << ":" << yhi
+         << "]\n"
+         << (log ? "set logscale y\n" : "unset logscale y\n") << "set xtics ("
+         << (r + 1 == rows ? tics.str() : blank.str()) << ")\n"
+         << (r + 1 == rows ? "set xlabel " + io::gnuplot_quote(ax.name) + "\n" : "unset xlabel\n")
+         << (c == 0 ? "set ylabel " + io::gnuplot_quote(shown[r].label) + "\nset format y '" +
+                          big_format(ylo, yhi, log) + "'\n"
+                    : "unset ylabel\nset format y ''\n")
+         << (r == 0 ? "set title " + io::gnuplot_quote(ax.name) + " font 'sans,11'\n" : "unset title\n");
+      // the series' key above the column, when it is short enough to read
+      const bool coloured = series > 1 && series <= 8, key = coloured && r == 0;
+      if (key)
+        gp << "set key at screen " << sx(x0 + pw) << ", screen " << sy(top - 40)
+           << " right bottom horizontal maxrows 2 "
+           << "samplen 0.5 font ',9'\n";
+      else
+        gp << "unset key\n";
+      gp << "plot ";
+      const std::string col = std::to_string(3 + r);
+      if (coloured) {
+        for (size_t s = 0; s < series; ++s)
+          gp << (s ? ", " : "") << "'" << dname << "' using ($2 == " << s << " ? $1 : NaN):" << col
+             << " with points pt 7 ps 1.1 lc rgb '" << colours[s] << "' "
+             << (key ? "title " + io::gnuplot_quote(series_name[s]) : std::string("notitle"));
+      } else {
+        gp << "'" << dname << "' using 1:" << col << " with points pt 7 ps 1.1 lc rgb '" << colours[0] << "' notitle";
+      }
+      if (!bad_dat.str().empty())
+        gp << ", '" << bname << "' using 1:(" << ymark << ") with points pt 2 ps 1.6 lw 2 lc rgb '#c0392b' notitle, '"
+           << bname << "' using 1:(" << ymark
+           << "):(sprintf('%d', $2)) with labels offset 0,1 tc rgb '#c0392b' notitle";
+      gp << "\n";
+    }
+  }
   gp << "unset multiplot\n";
-  return io::plot_png(png, gp.str(), {{"sweep.dat", dat.str()}});
+  return io::plot_png(png, gp.str(), files);
 }
 
 }  // namespace

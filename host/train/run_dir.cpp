@@ -3,8 +3,11 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <type_traits>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -119,33 +122,116 @@ void write_policy(const std::string& dir, const std::string& name, const TrainCo
   eval::save_policy_image(dir + "/" + name, img);
 }
 
+namespace {
+
+// text as one shell word: as it is when it holds only safe characters, else single-quoted
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=,+-@%") ==
+                        std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+template <class T>
+std::string value_text(const T& v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v ? "true" : "false";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    char b[64];
+    const auto r = std::to_chars(b, b + sizeof b, v);
+    return std::string(b, r.ptr);
+  } else {
+    return std::string(v);
+  }
+}
+
+// " --flag value" for each field of part that differs from the default part's
+template <class S>
+void append_changed(std::string& cmd, const S& part, const S& dflt) {
+  std::vector<std::string> defaults;
+  fields::for_each_leaf(
+      dflt, [&](const std::string&, const fields::Info&, const auto& v) { defaults.push_back(value_text(v)); });
+  size_t i = 0;
+  fields::for_each_leaf(part, [&](const std::string&, const fields::Info& info, const auto& v) {
+    using T = std::remove_cvref_t<decltype(v)>;
+    const std::string text = value_text(v), was = defaults[i++];
+    const std::string name(info.external());
+    if (text == was || name == "task" || name == "threads" || name == "kernel") return;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (name == "plot") cmd += " --no-plot";
+    } else {
+      cmd += " --" + train_flag(info) + " " + shell_word(text);
+    }
+  });
+}
+
+}  // namespace
+
+std::string train_command(const TrainConfig& cfg, const std::string& dir) {
+  std::string cmd = "ecsim train --task " + shell_word(cfg.task);
+  const TrainConfig d{};
+  if (cfg.net.method != eval::Method::kEC) cmd += std::string(" --method ") + eval::method_name(cfg.net.method);
+  append_changed<TrainTask>(cmd, cfg, d);
+  append_changed<TrainOptimizer>(cmd, cfg, d);
+  append_changed<TrainRun>(cmd, cfg, d);
+  const ref::NetworkShape& s = cfg.net.desc.shape;
+  const ref::NetworkShape ds{};
+  if (s.n_neurons != ds.n_neurons) cmd += " --neurons " + std::to_string(s.n_neurons);
+  if (s.n_exc != s.n_neurons / 2) cmd += " --exc " + std::to_string(s.n_exc);
+  if (s.inner_steps != ds.inner_steps) cmd += " --inner-steps " + std::to_string(s.inner_steps);
+  if (cfg.net.method == eval::Method::kEC) {
+    if (cfg.net.arith == ref::Arith::kFloat) cmd += " --arith float";
+    const ref::ArithConfig da{};
+    std::vector<std::string> defaults;
+    fields::for_each_leaf(
+        da, [&](const std::string&, const fields::Info&, const auto& v) { defaults.push_back(value_text(v)); });
+    size_t i = 0;
+    fields::for_each_leaf(cfg.net.desc.arith, [&](const std::string&, const fields::Info& info, const auto& v) {
+      const std::string text = value_text(v);
+      if (text != defaults[i++]) cmd += " --" + info.flag() + " " + text;
+    });
+  }
+  return cmd + " --out " + shell_word(dir);
+}
+
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows) {
   auto col = [](const char* name) { return std::to_string(metrics_column(name) + 1); };  // gnuplot counts from 1
   const std::string eval = col("eval_mean"), pop = col("pop_mean"), best = col("pop_best");
+  // few generations: points too, so that a short run's values are visible
+  const std::string style = rows.size() <= 40 ? "linespoints pt 7 ps 0.6" : "lines";
+  // the x units that suit the run's length (a short run in seconds and thousands of steps)
+  const double elapsed = rows.empty() ? 0 : metrics_cell(rows.back(), "elapsed");
+  const double frames = rows.empty() ? 0 : metrics_cell(rows.back(), "frames_total");
+  const bool minutes = elapsed >= 120, millions = frames >= 2e6;
+  const std::string time_div = minutes ? "/60" : "", time_label = minutes ? "training time (min)" : "training time (s)";
+  const std::string frames_div = millions ? "/1e6" : "/1e3",
+                    frames_label = millions ? "env steps (millions)" : "env steps (thousands)";
   // the same three curves against generations, training time and env steps (frames)
   auto panel = [&](const std::string& x, const std::string& xlabel, bool key) {
-    return std::string(key ? "set key bottom right\n" : "unset key\n") + "set xlabel '" + xlabel +
+    return std::string(key ? "set key top left opaque box samplen 2\n" : "unset key\n") + "set xlabel '" + xlabel +
            "'\n"
            "plot 'metrics.csv' using " +
-           x + ":" + eval + " with lines lw 2 lc rgb '#1f77b4' title 'eval return of θ*', '' using " + x + ":" + pop +
-           " with lines lc rgb '#2ca02c' title 'population mean', '' using " + x + ":" + best +
-           " with lines lc rgb '#ff7f0e' title 'population best'\n";
+           x + ":" + eval + " with " + style +
+           " lw 2 lc rgb '#1f77b4' title 'eval return of θ* (mean of the starts)', '' using " + x + ":" + pop +
+           " with " + style + " lc rgb '#2ca02c' title 'population mean', '' using " + x + ":" + best + " with " +
+           style + " lc rgb '#ff7f0e' title 'population best'\n";
   };
   const std::string gp =
-      "set terminal pngcairo size 1500,480 font 'sans,11'\n"
+      "set terminal pngcairo noenhanced size 1500,480 font 'sans,11'\n"
       "set output \"" +
       std::string(io::kPlotOutput) +
       "\"\n"
       "set datafile separator ','\n"
       "set key autotitle columnhead\n"
-      "set multiplot layout 1,3 title '" +
-      cfg.task + ", " + eval::method_name(cfg.net.method) + ", pop " + std::to_string(cfg.pop) + ", seed " +
-      std::to_string(cfg.seed) + ", " + std::to_string(cfg.net.desc.shape.n_neurons) +
-      " neurons (metrics.csv)'\n"
+      "set multiplot layout 1,3 title " +
+      io::gnuplot_quote(train_command(cfg, dir)) +
+      " font 'sans,10'\n"
       "set ylabel 'return'\nset grid\n" +
-      panel(col("generation"), "generation", true) +
-      panel("($" + col("elapsed") + "/60)", "training time (min)", false) +
-      panel("($" + col("frames_total") + "/1e6)", "env steps (millions)", false) + "unset multiplot\n";
+      (rows.size() <= 20 ? "set xtics 1\n" : "") + panel(col("generation"), "generation", true) +
+      "set xtics autofreq\n" + panel("($" + col("elapsed") + time_div + ")", time_label, false) +
+      panel("($" + col("frames_total") + frames_div + ")", frames_label, false) + "unset multiplot\n";
   const std::string why = io::plot_png(dir + "/curve.png", gp, {{"metrics.csv", metrics_csv(rows)}});
   static bool warned = false;
   if (!why.empty()) warn_once(warned, "gnuplot failed; curve.png not written (" + why + ")");

@@ -48,6 +48,9 @@ struct EvaluatedPolicy {
 };
 // dir/NAME (policy or policy-best)
 void write_policy(const std::string& dir, const std::string& name, const TrainConfig& cfg, const EvaluatedPolicy& p);
+// The `ecsim train` command that starts a run with cfg's settings in dir: the task, then every
+// setting that differs from its default (threads and kernel aside: they change no bit), shell-quoted.
+std::string train_command(const TrainConfig& cfg, const std::string& dir);
 // curve.png from metrics.csv's rows; a warning (once) if gnuplot cannot draw it
 void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vector<std::string>& rows);
 // energy.json (the last generation's report and the whole run's, `run`) and energy.png (cfg.plot)

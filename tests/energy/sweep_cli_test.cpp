@@ -176,3 +176,22 @@ TEST(EnergySweep, AnOutputDirectoryWithQuotesAndShellSyntaxIsJustAName) {
   for (const auto& e : fs::recursive_directory_iterator(d.path()))
     EXPECT_NE(e.path().filename(), "ecsim_sweep_injected") << e.path();
 }
+
+// an invalid point is drawn too (a marked ×, its reason below the panels): the plot is still made,
+// and nothing but it lands beside sweep.csv
+TEST(EnergySweep, ASweepWithAnInvalidPointStillPlots) {
+  if (test::find_program("gnuplot").empty()) GTEST_SKIP() << "gnuplot is not installed";
+  const test::ScratchDir d("sweep_plot");
+  // 128 neurons do not fit one core of 64
+  auto r =
+      test::run_ecsim("sweep --param cores=1,2 --neurons 128 --max-steps 3 --threads 2 --out " + (d / "s").string());
+  EXPECT_EQ(r.code, 3) << r.output;
+  EXPECT_NE(r.output.find("wrote " + (d / "s" / "sweep.csv").string() + " and " + (d / "s" / "sweep.png").string()),
+            std::string::npos)
+      << r.output;
+  const std::string png = test::read_text(d / "s" / "sweep.png");
+  ASSERT_GT(png.size(), 8u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  EXPECT_EQ(test::dir_entries(d / "s"),
+            (std::set<std::string>{"point_0", "point_1", "sweep.csv", "sweep.png", "trace.csv"}));
+}
