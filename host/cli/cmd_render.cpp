@@ -72,7 +72,8 @@ render::FrameRate fraction(int64_t num, int64_t den) {
 
 // the states after each step of a rollout CSV (columns qpos_*, qvel_*; reward, dynamic_pj and
 // static_pj where present)
-std::vector<FrameState> read_trajectory(const std::string& path, const mjModel* m, const std::string& task) {
+std::vector<FrameState> read_trajectory(const std::string& path, const mjModel* m, const std::string& task,
+                                        bool& has_energy) {
   const auto keep = [](const std::string& c) {
     return c.starts_with("qpos_") || c.starts_with("qvel_") || c == "reward" || c == "step" || c == "dynamic_pj" ||
            c == "static_pj";
@@ -95,6 +96,7 @@ std::vector<FrameState> read_trajectory(const std::string& path, const mjModel* 
     return std::nullopt;
   };
   const auto reward = find("reward"), step = find("step"), dyn = find("dynamic_pj"), stat = find("static_pj");
+  has_energy = dyn && stat;
   std::vector<FrameState> frames;
   double ret = 0, dyn_sum = 0, stat_sum = 0;
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -155,6 +157,11 @@ std::string fixed2(double v) {
   return b;
 }
 
+// 125, 200/3
+std::string rate_text(const render::FrameRate& r) {
+  return r.den == 1 ? std::to_string(r.num) : std::to_string(r.num) + "/" + std::to_string(r.den);
+}
+
 std::string frame_name(const FrameState& f) {
   char b[64];
   std::snprintf(b, sizeof b, "ep%d_step%06d.png", f.episode, f.step);
@@ -172,7 +179,7 @@ int cmd_render(const Args& args_in) {
     args.erase(args.begin());
   }
   std::string backend = "functional", camera = "track";
-  int width = 640, height = 480, episodes = 1, max_steps_flag = 0;
+  int width = 640, height = 480, episodes = 1, max_steps_flag = 0, samples = 4;
   double fps = 0;
   po::options_description desc;
   const Usage usage{
@@ -205,6 +212,8 @@ int cmd_render(const Args& args_in) {
       "frames per second of the video (0: the task's real-time rate, 1/dt; a GIF shows every k-th step so "
       "that a frame lasts whole hundredths of a second)")(
       "camera", dflt(&camera), "track (follows the robot) or fixed (stands where it starts)")(
+      "samples", dflt(&samples),
+      "anti-aliasing: multisampling samples per pixel, 0 to 16 (MuJoCo's default 4; 0 draws about 3x faster)")(
       "frames", po::value<std::string>(), "also write every frame as PNG into this directory")(
       "contact-sheet", po::value<std::string>(), "also write 8 evenly spaced frames, with their steps, as one PNG");
   po::variables_map vm;
@@ -253,6 +262,9 @@ int cmd_render(const Args& args_in) {
       throw Error(std::string("ecsim render: ") + name + " " + std::to_string(v) + " is odd; H.264 needs even sizes",
                   std::string("give ") + name + " " + std::to_string(v + 1));
   }
+  if (samples < 0 || samples > 16)
+    throw Error("ecsim render: --samples " + std::to_string(samples) + " is out of range [0, 16]",
+                "e.g. --samples 4 (MuJoCo's default), or 0 for speed");
   if (fps < 0 || fps > 1000)
     throw Error("ecsim render: --fps must be in [0, 1000] (0: the task's real-time rate)", "e.g. --fps 0");
   if (format == render::VideoFormat::kGif && fps > 0) {
@@ -382,15 +394,14 @@ int cmd_render(const Args& args_in) {
     source = std::string(eval::method_name(img->net.method)) + " policy, generation " +
              std::to_string(img->generation) + ", " + backend;
   } else {
-    states = read_trajectory(traj_path, mj, spec.name);
-    with_energy = states.back().dynamic_pj != 0 || states.back().static_pj != 0;
+    states = read_trajectory(traj_path, mj, spec.name, with_energy);
     source = "trajectory " + traj_path;
   }
   if (every > 1)
     states.erase(std::remove_if(states.begin(), states.end(), [&](const FrameState& f) { return f.step % every != 0; }),
                  states.end());
   if (states.empty())
-    throw Error("ecsim render: no frame to draw (a GIF at real time shows every " + std::to_string(every) + "th step)",
+    throw Error("ecsim render: no frame to draw (a GIF at real time shows one step in " + std::to_string(every) + ")",
                 "give more steps, or --fps");
 
   // draw and encode
@@ -410,8 +421,8 @@ int cmd_render(const Args& args_in) {
   };
   using Clock = std::chrono::steady_clock;
   const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
-  render::FrameRenderer renderer(mj, width, height,
-                                 camera == "track" ? render::Camera::kTrack : render::Camera::kFixed);
+  render::FrameRenderer renderer(mj, width, height, camera == "track" ? render::Camera::kTrack : render::Camera::kFixed,
+                                 samples);
   render::VideoEncoder encoder(format, width, height, rate);
   tasks::Env view(model);  // the drawn state: set_state's mj_forward makes its kinematics current
   Clock::duration draw_time{}, encode_time{};
@@ -459,9 +470,9 @@ int cmd_render(const Args& args_in) {
   }
   const double draw_s = seconds(draw_time);
   std::cout << "render " << spec.name << " (" << source << "): " << states.size() << " frames " << width << "x"
-            << height << " at " << shortest_text(rate.value()) << " fps"
+            << height << " at " << rate_text(rate) << " fps"
             << (fps > 0     ? ""
-                : every > 1 ? " (real time, every " + std::to_string(every) + "th step)"
+                : every > 1 ? " (real time, a frame every " + std::to_string(every) + " steps)"
                             : " (real time)")
             << ", " << camera << " camera -> " << out_path << " (" << encoder.codec() << ")\n"
             << "drawn     in " << fixed2(draw_s) << " s ("

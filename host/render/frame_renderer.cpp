@@ -34,12 +34,13 @@ constexpr double kAzimuth = 90, kElevation = -12;
 
 }  // namespace
 
-FrameRenderer::FrameRenderer(const mjModel* m, int width, int height, Camera camera)
+FrameRenderer::FrameRenderer(const mjModel* m, int width, int height, Camera camera, int samples)
     : m_s(std::make_unique<State>()), m_width(width), m_height(height), m_camera(camera) {
   m_s->model = mj_copyModel(nullptr, m);
   mjModel* mm = m_s->model;
   mm->vis.global.offwidth = width;  // mjr_makeContext sizes the off-screen buffer from these
   mm->vis.global.offheight = height;
+  mm->vis.quality.offsamples = samples;
   // the project's models have no lights: a brighter headlight than MuJoCo's default
   mm->vis.headlight.ambient[0] = mm->vis.headlight.ambient[1] = mm->vis.headlight.ambient[2] = 0.35f;
   mm->vis.headlight.diffuse[0] = mm->vis.headlight.diffuse[1] = mm->vis.headlight.diffuse[2] = 0.6f;
@@ -72,9 +73,15 @@ FrameRenderer::FrameRenderer(const mjModel* m, int width, int height, Camera cam
     cam.type = mjCAMERA_TRACKING;
     cam.trackbodyid = m_s->root;
   } else {
+    // where the model puts the root body (the reset state, up to the reset noise), a little
+    // ahead: from the model, not a frame, so that a frame depends on its state alone
     cam.type = mjCAMERA_FREE;
     cam.distance *= 2;
     cam.elevation = -8;
+    const mjtNum* root = mm->body_pos + 3 * m_s->root;
+    cam.lookat[0] = root[0] + 0.25 * cam.distance;
+    cam.lookat[1] = root[1];
+    cam.lookat[2] = root[2];
   }
   m_flipped.resize(static_cast<size_t>(width) * static_cast<size_t>(height) * 3);
   m_rgb.resize(m_flipped.size());
@@ -101,29 +108,22 @@ void FrameRenderer::add_floor_marks() {
     mjv_initGeom(g, mjGEOM_BOX, size, pos, mat, rgba);
     g->category = mjCAT_DECOR;
   }
-  // a sky behind the floor (MuJoCo clears to black), unlit
+  // a sky behind the floor (MuJoCo clears to black)
   if (scn.ngeom >= scn.maxgeom) return;
   const mjtNum size[3] = {80, 0.1, 40};
   const mjtNum pos[3] = {cx, 20.5, 39};  // just behind the floor's far edge (the plane is 40 m)
-  const float rgba[4] = {0.42f, 0.55f, 0.7f, 1};
+  const float rgba[4] = {0.55f, 0.68f, 0.85f, 1};
   mjvGeom* g = scn.geoms + scn.ngeom++;
   mjv_initGeom(g, mjGEOM_BOX, size, pos, mat, rgba);
   g->category = mjCAT_DECOR;
-  g->emission = 0.7f;
 }
 
 const std::vector<uint8_t>& FrameRenderer::render(mjData* d, const Overlay& overlay, bool big) {
-  const mjtNum* com = d->subtree_com + 3 * m_s->root;
   if (m_camera == Camera::kTrack) {
     // MuJoCo's tracking camera eases towards the body (its lookat moves a fraction of the way each
     // frame): set it on the body, so that a frame depends on its state alone, not on the frames
     // drawn before it (a replay from step k draws the same pictures)
-    mju_copy3(m_s->camera.lookat, com);
-  } else if (!m_placed) {  // where the robot starts, at torso height, a little ahead
-    m_s->camera.lookat[0] = com[0] + 0.25 * m_s->camera.distance;
-    m_s->camera.lookat[1] = com[1];
-    m_s->camera.lookat[2] = com[2];
-    m_placed = true;
+    mju_copy3(m_s->camera.lookat, d->subtree_com + 3 * m_s->root);
   }
   mjv_updateScene(m_s->model, d, &m_s->option, nullptr, &m_s->camera, mjCAT_ALL, &m_s->scene);
   add_floor_marks();

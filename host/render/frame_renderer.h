@@ -14,7 +14,7 @@ namespace ecsim::render {
 
 enum class Camera {
   kTrack,  // follows the root body (mjCAMERA_TRACKING)
-  kFixed,  // stands where the first frame's root body was, farther back
+  kFixed,  // stands where the model puts the root body, farther back
 };
 
 // The text in a frame's corner, as mjr_overlay draws it: two columns, one line each.
@@ -28,7 +28,8 @@ class FrameRenderer {
   // Renders frames of models shaped like m (a copy is kept: the off-screen size and the lights are
   // the renderer's, the physics is untouched). Creates the GL context. Throws ecsim::Error when
   // there is no GL or the size is more than the GL can hold.
-  FrameRenderer(const mjModel* m, int width, int height, Camera camera);
+  // samples: multisampling (MSAA) samples per pixel, 0 for none.
+  FrameRenderer(const mjModel* m, int width, int height, Camera camera, int samples = 4);
   ~FrameRenderer();
   FrameRenderer(const FrameRenderer&) = delete;
   FrameRenderer& operator=(const FrameRenderer&) = delete;
@@ -49,7 +50,6 @@ class FrameRenderer {
   std::unique_ptr<State> m_s;
   int m_width, m_height;
   Camera m_camera;
-  bool m_placed = false;  // the fixed camera has its place
   std::vector<uint8_t> m_flipped, m_rgb;
 };
 

@@ -82,6 +82,17 @@ size_t data_rows(const std::string& file) {
   return n - 1;
 }
 
+// the replay's frames, one per row of the trajectory, equal the policy's of the same names
+void expect_same_frames(const std::string& frames, const std::string& replay, size_t rows) {
+  const auto replayed = test::dir_entries(replay);
+  EXPECT_EQ(replayed.size(), rows);  // no reset state in the file
+  for (const std::string& name : replayed) {
+    ASSERT_TRUE(fs::exists(fs::path(frames) / name)) << name;
+    EXPECT_TRUE(test::read_text(fs::path(replay) / name) == test::read_text(fs::path(frames) / name))
+        << name << " differs";
+  }
+}
+
 TEST_F(RenderCli, VideoHasTheFramesSizeAndRateAndTheRobotMoves) {
   const std::string traj = path("traj.csv"), video = path("a.mp4"), frames = path("frames");
   const auto ro = run_ecsim("rollout --policy " + s_run + " --seed 3 --max-steps 30 --out " + traj);
@@ -119,22 +130,33 @@ TEST_F(RenderCli, VideoHasTheFramesSizeAndRateAndTheRobotMoves) {
   EXPECT_EQ(sheet.at("height"), "252");
 }
 
+// a frame is a function of its state alone, for either camera: the replay (which starts after
+// the first step) draws the policy's pictures
 TEST_F(RenderCli, TrajectoryReplayDrawsThePolicysFrames) {
-  const std::string traj = path("traj2.csv"), frames = path("pf"), replay = path("tf");
-  ASSERT_EQ(run_ecsim("rollout --policy " + s_run + " --seed 5 --max-steps 20 --out " + traj).code, 0);
-  const auto a = run_ecsim("render " + s_run + " --seed 5 --max-steps 20 --width 160 --height 120 --out " +
-                           path("p.mp4") + " --frames " + frames);
-  ASSERT_EQ(a.code, 0) << a.output;
-  const auto b = run_ecsim("render --trajectory " + traj + " --width 160 --height 120 --out " + path("t.mp4") +
-                           " --frames " + replay);
-  ASSERT_EQ(b.code, 0) << b.output;
-  const auto replayed = test::dir_entries(replay);
-  EXPECT_EQ(replayed.size(), data_rows(traj));  // no reset state in the file
-  for (const std::string& name : replayed) {
-    ASSERT_TRUE(fs::exists(fs::path(frames) / name)) << name;
-    EXPECT_TRUE(test::read_text(fs::path(replay) / name) == test::read_text(fs::path(frames) / name))
-        << name << " differs";
+  for (const std::string camera : {"track", "fixed"}) {
+    SCOPED_TRACE(camera);
+    const std::string traj = path("traj2.csv"), frames = path("pf_" + camera), replay = path("tf_" + camera);
+    ASSERT_EQ(run_ecsim("rollout --policy " + s_run + " --seed 5 --max-steps 20 --out " + traj).code, 0);
+    const auto a = run_ecsim("render " + s_run + " --seed 5 --max-steps 20 --width 160 --height 120 --camera " +
+                             camera + " --out " + path("p.mp4") + " --frames " + frames);
+    ASSERT_EQ(a.code, 0) << a.output;
+    const auto b = run_ecsim("render --trajectory " + traj + " --width 160 --height 120 --camera " + camera +
+                             " --out " + path("t.mp4") + " --frames " + replay);
+    ASSERT_EQ(b.code, 0) << b.output;
+    expect_same_frames(frames, replay, data_rows(traj));
   }
+}
+
+TEST_F(RenderCli, SeveralEpisodesFollowOneAnother) {
+  const std::string frames = path("eps");
+  const auto r = run_ecsim("render " + s_run + " --episodes 2 --max-steps 6 --width 160 --height 120 --out " +
+                           path("e.mp4") + " --frames " + frames);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto names = test::dir_entries(frames);
+  EXPECT_TRUE(names.count("ep0_step000000.png") && names.count("ep1_step000000.png") &&
+              names.count("ep1_step000006.png"))
+      << r.output;
+  EXPECT_EQ(probe(path("e.mp4")).at("nb_read_frames"), std::to_string(names.size()));
 }
 
 TEST_F(RenderCli, GifAtRealTimeShowsEveryFifthStep) {
@@ -164,6 +186,7 @@ TEST_F(RenderCli, BadFlagsExit2NamingTheFlag) {
       {base + "--width 161", "--width"},
       {"render " + s_run + " --max-steps 5 --out " + path("bad.gif") + " --fps 30", "--fps"},
       {base + "--contact-sheet " + path("sheet.jpg"), "--contact-sheet"},
+      {base + "--samples 17", "--samples"},
   };
   for (const auto& [args, flag] : cases) {
     const auto r = run_ecsim(args);
