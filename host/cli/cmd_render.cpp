@@ -214,7 +214,8 @@ int cmd_render(const Args& args_in) {
       "camera", dflt(&camera), "track (follows the robot) or fixed (stands where it starts)")(
       "samples", dflt(&samples),
       "anti-aliasing: multisampling samples per pixel, 0 to 16 (MuJoCo's default 4; 0 draws about 3x faster)")(
-      "frames", po::value<std::string>(), "also write every frame as PNG into this directory")(
+      "frames", po::value<std::string>(),
+      "also write every frame as PNG, DIR/ep<E>_step<NNNNNN>.png (DIR is replaced as a whole)")(
       "contact-sheet", po::value<std::string>(), "also write 8 evenly spaced frames, with their steps, as one PNG");
   po::variables_map vm;
   if (!parse_flags("render", args, desc, vm, usage)) return 0;
@@ -426,14 +427,31 @@ int cmd_render(const Args& args_in) {
   render::VideoEncoder encoder(format, width, height, rate);
   tasks::Env view(model);  // the drawn state: set_state's mj_forward makes its kinematics current
   Clock::duration draw_time{}, encode_time{};
-  std::vector<std::pair<std::string, std::string>> pngs;
+  // the PNGs go into a directory staged beside --frames, swapped in after the run
+  const std::string staged = frames_dir.empty() ? std::string() : io::temporary_name(frames_dir);
+  struct StagedDir {  // removed unless published
+    std::string path;
+    ~StagedDir() {
+      std::error_code ec;
+      if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+  } staged_guard{staged};
+  if (!staged.empty()) {
+    std::filesystem::remove_all(staged);
+    std::filesystem::create_directory(staged);
+  }
+  size_t pngs = 0;
   for (const FrameState& f : states) {
     const auto t0 = Clock::now();
     view.set_state(f.qpos.data(), f.qvel.data());
     const std::vector<uint8_t>& rgb = renderer.render(view.mutable_data(), overlay_of(f));
     const auto t1 = Clock::now();
     encoder.add(rgb.data());
-    if (!frames_dir.empty()) pngs.emplace_back(frame_name(f), render::encode_png(rgb.data(), width, height));
+    if (!staged.empty()) {
+      io::write_file_atomic((std::filesystem::path(staged) / frame_name(f)).string(),
+                            render::encode_png(rgb.data(), width, height));
+      ++pngs;
+    }
     draw_time += t1 - t0;
     encode_time += Clock::now() - t1;
   }
@@ -459,10 +477,9 @@ int cmd_render(const Args& args_in) {
   io::write_file_atomic(out_path, video);
   std::string wrote = out_path;
   if (!frames_dir.empty()) {
-    std::filesystem::create_directory(frames_dir);
-    for (const auto& [name, bytes] : pngs)
-      io::write_file_atomic((std::filesystem::path(frames_dir) / name).string(), bytes);
-    wrote += ", " + frames_dir + " (" + std::to_string(pngs.size()) + " PNG)";
+    io::publish_directory(staged, frames_dir);
+    staged_guard.path.clear();
+    wrote += ", " + frames_dir + " (" + std::to_string(pngs) + " PNG)";
   }
   if (!sheet_path.empty()) {
     io::write_file_atomic(sheet_path, sheet);
