@@ -197,6 +197,7 @@ void VideoEncoder::add(const uint8_t* rgb) {
 std::string VideoEncoder::finish() {
   State& s = *m_s;
   if (s.finished) return s.file.bytes;
+  if (m_frames == 0) throw Error("a video needs at least one frame");  // the MP4 muxer refuses none
   check(avcodec_send_frame(s.codec.get(), nullptr), "flushing the encoder");
   s.drain();
   check(av_write_trailer(s.format), "the container's trailer");

@@ -20,6 +20,19 @@ namespace fs = std::filesystem;
 using test::run_ecsim;
 using test::run_program;
 
+// Runs `ecsim <args>` for a render. Under the sanitizers (ECSIM_SANITIZE) without leak checks:
+// Mesa's EGL driver leaves 240 bytes behind in the module eglTerminate unloads (a bare EGL program
+// shows the same; LeakSanitizer cannot name an unloaded module in a suppression). ASan's and
+// UBSan's other checks stay on, and the trainings and rollouts here keep their leak checks.
+test::CliResult run_render(const std::string& args) {
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  test::ChildSetup setup;
+  setup.env.emplace_back("ASAN_OPTIONS", (asan && *asan ? std::string(asan) + ":" : std::string()) + "detect_leaks=0");
+  std::vector<std::string> argv{ECSIM_BINARY};
+  for (std::string& a : test::split_args(args)) argv.push_back(std::move(a));
+  return run_program(std::move(argv), setup);
+}
+
 class RenderCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -99,8 +112,8 @@ TEST_F(RenderCli, VideoHasTheFramesSizeAndRateAndTheRobotMoves) {
   ASSERT_EQ(ro.code, 0) << ro.output;
   const size_t steps = data_rows(traj);
   ASSERT_GE(steps, 2u);
-  const auto r = run_ecsim("render " + s_run + " --seed 3 --max-steps 30 --width 160 --height 120 --out " + video +
-                           " --frames " + frames + " --contact-sheet " + path("sheet.png"));
+  const auto r = run_render("render " + s_run + " --seed 3 --max-steps 30 --width 160 --height 120 --out " + video +
+                            " --frames " + frames + " --contact-sheet " + path("sheet.png"));
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("EGL"), std::string::npos) << r.output;
 
@@ -137,11 +150,11 @@ TEST_F(RenderCli, TrajectoryReplayDrawsThePolicysFrames) {
     SCOPED_TRACE(camera);
     const std::string traj = path("traj2.csv"), frames = path("pf_" + camera), replay = path("tf_" + camera);
     ASSERT_EQ(run_ecsim("rollout --policy " + s_run + " --seed 5 --max-steps 20 --out " + traj).code, 0);
-    const auto a = run_ecsim("render " + s_run + " --seed 5 --max-steps 20 --width 160 --height 120 --camera " +
-                             camera + " --out " + path("p.mp4") + " --frames " + frames);
+    const auto a = run_render("render " + s_run + " --seed 5 --max-steps 20 --width 160 --height 120 --camera " +
+                              camera + " --out " + path("p.mp4") + " --frames " + frames);
     ASSERT_EQ(a.code, 0) << a.output;
-    const auto b = run_ecsim("render --trajectory " + traj + " --width 160 --height 120 --camera " + camera +
-                             " --out " + path("t.mp4") + " --frames " + replay);
+    const auto b = run_render("render --trajectory " + traj + " --width 160 --height 120 --camera " + camera +
+                              " --out " + path("t.mp4") + " --frames " + replay);
     ASSERT_EQ(b.code, 0) << b.output;
     expect_same_frames(frames, replay, data_rows(traj));
   }
@@ -149,8 +162,8 @@ TEST_F(RenderCli, TrajectoryReplayDrawsThePolicysFrames) {
 
 TEST_F(RenderCli, SeveralEpisodesFollowOneAnother) {
   const std::string frames = path("eps");
-  const auto r = run_ecsim("render " + s_run + " --episodes 2 --max-steps 6 --width 160 --height 120 --out " +
-                           path("e.mp4") + " --frames " + frames);
+  const auto r = run_render("render " + s_run + " --episodes 2 --max-steps 6 --width 160 --height 120 --out " +
+                            path("e.mp4") + " --frames " + frames);
   ASSERT_EQ(r.code, 0) << r.output;
   const auto names = test::dir_entries(frames);
   EXPECT_TRUE(names.count("ep0_step000000.png") && names.count("ep1_step000000.png") &&
@@ -162,7 +175,7 @@ TEST_F(RenderCli, SeveralEpisodesFollowOneAnother) {
 TEST_F(RenderCli, GifAtRealTimeShowsEveryFifthStep) {
   const std::string traj = path("traj3.csv"), gif = path("a.gif");
   ASSERT_EQ(run_ecsim("rollout --policy " + s_run + " --max-steps 30 --out " + traj).code, 0);
-  const auto r = run_ecsim("render " + s_run + " --max-steps 30 --width 160 --height 120 --out " + gif);
+  const auto r = run_render("render " + s_run + " --max-steps 30 --width 160 --height 120 --out " + gif);
   ASSERT_EQ(r.code, 0) << r.output;
   const auto kv = probe(gif);
   EXPECT_EQ(kv.at("codec_name"), "gif");
@@ -189,7 +202,7 @@ TEST_F(RenderCli, BadFlagsExit2NamingTheFlag) {
       {base + "--samples 17", "--samples"},
   };
   for (const auto& [args, flag] : cases) {
-    const auto r = run_ecsim(args);
+    const auto r = run_render(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(flag), std::string::npos) << args << "\n" << r.output;
   }
