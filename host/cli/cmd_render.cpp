@@ -266,8 +266,9 @@ int cmd_render(const Args& args_in) {
   if (samples < 0 || samples > 16)
     throw Error("ecsim render: --samples " + std::to_string(samples) + " is out of range [0, 16]",
                 "e.g. --samples 4 (MuJoCo's default), or 0 for speed");
-  if (fps < 0 || fps > 1000)
-    throw Error("ecsim render: --fps must be in [0, 1000] (0: the task's real-time rate)", "e.g. --fps 0");
+  if (fps < 0 || fps > 1000 || (fps > 0 && fps < 0.1))
+    throw Error("ecsim render: --fps " + shortest_text(fps) + " is not 0 or in [0.1, 1000] frames per second",
+                "e.g. --fps 0 (the task's real-time rate) or --fps 30");
   if (format == render::VideoFormat::kGif && fps > 0) {
     const double cs = 100 / fps;
     if (cs < 2 || std::fabs(cs - std::round(cs)) > 1e-9)

@@ -200,6 +200,7 @@ TEST_F(RenderCli, BadFlagsExit2NamingTheFlag) {
       {"render " + s_run + " --max-steps 5 --out " + path("bad.gif") + " --fps 30", "--fps"},
       {base + "--contact-sheet " + path("sheet.jpg"), "--contact-sheet"},
       {base + "--samples 17", "--samples"},
+      {base + "--fps 0.01", "--fps"},
   };
   for (const auto& [args, flag] : cases) {
     const auto r = run_render(args);
