@@ -11,6 +11,8 @@ PACKAGES=(
   yosys iverilog gnuplot-nox
   clang-format
   clang-14 libclang-rt-14-dev
+  libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -46,6 +46,8 @@ static const Command kCommands[] = {
      "--neurons", ""},
     {"sweep", "design-space sweep over chip settings: cycles, energy, SRAM bits, eval return", cmd_sweep,
      "--threads, --max-steps or the grid's size", "--threads"},
+    {"render", "a video (MP4, GIF) of a policy's episodes or a rollout's trajectory, rendered off-screen", cmd_render,
+     "--width and --height, --episodes or --max-steps", ""},
 };
 
 namespace {
