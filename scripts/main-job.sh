@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main job: install missing packages, build, train EC on Hopper (the defaults are
-# sized to finish within 10 minutes on 2 cores), then write the report (ecsim report: θ* over 10
-# starts on the reference model and 2 on the cycle-level SystemC chip, the curve, the energy).
+# sized to finish within 10 minutes on 2 cores), render the robot, then write the report (ecsim
+# report: θ* over 10 starts on the reference model and 2 on the cycle-level SystemC chip, the
+# curve, the energy, a raster excerpt and the robot's contact sheet).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup-deps.sh"
@@ -17,6 +18,8 @@ else
   # --chip: the functional backend also counts the default chip's activity (energy.json)
   "$bin/ecsim" train --task hopper --chip "$bin/configs/chip_default.json" --out "$run"
 fi
+# the robot: θ*'s first episode rendered off-screen (a video and the contact sheet the report shows)
+"$bin/ecsim" render "$run" --contact-sheet "$run/contact.png" --out "$run/robot.mp4"
 # the same returns on the SystemC chip as on the reference model for the same starts, plus cycles
 "$bin/ecsim" report "$run" --eval-episodes 10 --chip-episodes 2
-echo "main job: report in $run/report.md (and the self-contained $run/report.html), learning curve in $run/curve.png"
+echo "main job: report in $run/report.md (and the self-contained $run/report.html), learning curve in $run/curve.png, the robot in $run/robot.mp4"

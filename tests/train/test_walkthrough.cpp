@@ -75,7 +75,7 @@ TEST(TrainWalkthrough, TheReadmeRunsAsWritten) {
           << "the README shows\n  " << want << "\nbut the command printed\n"
           << r.output;
   }
-  for (const char* f : {"traj.csv", "spikes.csv", "spikes.png", "wave.vcd", "acts.csv"})
+  for (const char* f : {"traj.csv", "spikes.csv", "spikes.png", "wave.vcd", "acts.csv", "robot.mp4", "robot.png"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   const auto rollout = action_cells(dir / "traj.csv"), replay = action_cells(dir / "acts.csv");
   ASSERT_FALSE(rollout.empty());
