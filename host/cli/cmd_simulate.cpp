@@ -27,6 +27,7 @@
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/energy_plot.h"
+#include "io/membrane_plot.h"
 #include "io/network_files.h"
 #include "io/raster_plot.h"
 #include "systemc/chip.h"
@@ -90,7 +91,9 @@ struct Trace {
 // What every run reports besides its counters, and where its outputs go.
 struct RunInfo {
   std::string backend, arith_name, source, out_path, raster_path, save_theta_path, json_path;
-  std::string raster_plot;  // --raster-plot: the picture of the raster and the actions
+  std::string raster_plot;                   // --raster-plot: the picture of the raster and the actions
+  std::string membrane_path, membrane_plot;  // --membrane, --membrane-plot (chip backends)
+  std::vector<int> traced;                   // --trace-neurons
   uint64_t seed = 0, init_seed = 0;
   std::string policy_line;  // the summary's policy line ("" without --policy)
   eval::NetSpec net;        // for the JSON's network
@@ -218,12 +221,22 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
   std::vector<double> raw;
   std::vector<uint64_t> raster;
   io::RasterPlotData plot;
+  io::MembranePlotData vplot;
+  std::string membrane_csv;
+  sc::MembraneTrace membrane;
+  if (!ri.membrane_path.empty() || !ri.membrane_plot.empty()) membrane.neurons = ri.traced;
   for (size_t r = 0; r < trace.rows(); ++r) {
     trace.obs(r, obs.data(), raw);
     const uint64_t spikes0 = sim.events().spikes(), cycles0 = sim.cycles();
     raster.clear();
-    sim.step(obs.data(), action.data(), ri.raster_path.empty() && ri.raster_plot.empty() ? nullptr : &raster);
+    membrane.v.clear();
+    sim.step(obs.data(), action.data(), ri.raster_path.empty() && ri.raster_plot.empty() ? nullptr : &raster,
+             membrane.neurons.empty() ? nullptr : &membrane);
     if (!ri.raster_plot.empty()) add_plot_step(plot, raster, action);
+    if (!ri.membrane_path.empty())
+      io::append_membrane_rows(membrane_csv, r, membrane.v, membrane.neurons, desc.shape, desc.arith.frac_bits,
+                               desc.consts.dt_ms);
+    if (!ri.membrane_plot.empty()) vplot.v.push_back(membrane.v);
     act_csv << r;
     for (float a : action) act_csv << ',' << exact_text(static_cast<double>(a));
     act_csv << ',' << sim.events().spikes() - spikes0 << ',' << sim.cycles() - cycles0 << '\n';
@@ -257,9 +270,19 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
     if (!ri.json_path.empty())
       summary["vcd"] = {{"path", vcd_file(vcd.path)}, {"first_step", vcd.first}, {"last_step", last}};
   }
-  draw_raster(ri, desc, trace.path, plot);  // the step that can fail, before anything is written
+  draw_raster(ri, desc, trace.path, plot);  // the steps that can fail, before anything is written
+  if (!ri.membrane_plot.empty()) {
+    vplot.shape = desc.shape;
+    vplot.frac_bits = desc.arith.frac_bits;
+    vplot.dt_ms = desc.consts.dt_ms;
+    vplot.neurons = membrane.neurons;
+    vplot.title = "membrane potential (v / V_th), trace " + std::filesystem::path(trace.path).filename().string() +
+                  ", " + ri.backend;
+    io::write_membrane_plot(ri.membrane_plot, vplot);
+  }
   io::write_file_atomic(ri.out_path, act_csv.str());
   if (!ri.raster_path.empty()) io::write_file_atomic(ri.raster_path, raster_csv);
+  if (!ri.membrane_path.empty()) io::write_file_atomic(ri.membrane_path, membrane_csv);
   io::write_file_atomic(stem + ".energy.json", energy_json);
   if (!ri.save_theta_path.empty()) io::save_theta(ri.save_theta_path, nd.shape, theta);
   std::string plot_note;
@@ -273,7 +296,9 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
   if (ri.json_path == "-") return 0;
   std::cout << trace.line << ri.policy_line << sim.report() << energy::format_report(er, 1) << vcd_line << "wrote     "
             << ri.out_path << (ri.raster_path.empty() ? "" : ", " + ri.raster_path)
-            << (ri.raster_plot.empty() ? "" : ", " + ri.raster_plot) << (vcd.path.empty() ? "" : ", " + vcd.path)
+            << (ri.raster_plot.empty() ? "" : ", " + ri.raster_plot)
+            << (ri.membrane_path.empty() ? "" : ", " + ri.membrane_path)
+            << (ri.membrane_plot.empty() ? "" : ", " + ri.membrane_plot) << (vcd.path.empty() ? "" : ", " + vcd.path)
             << ", " << stem << ".energy.json" << (ri.json_path.empty() ? "" : ", " + ri.json_path) << plot_note << "\n";
   return 0;
 }
@@ -283,7 +308,7 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
 int cmd_simulate(const Args& args) {
   std::string trace_path, theta_path, rho_path, policy_path, task_name, out_path, raster_path, raster_plot,
       save_theta_path, json_path, backend = "functional", chip_path;
-  std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path;
+  std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path, membrane_path, membrane_plot;
   double rho_const = -1.0;
   uint64_t seed = 1, init_seed = 0;
   int d_out = 0;
@@ -325,7 +350,12 @@ int cmd_simulate(const Args& args) {
       "vcd-steps", dflt(&vcd_steps),
       "environment steps A:B (inclusive) the waveform covers; A must be a step of the trace")(
       "trace-neurons", po::value(&trace_neurons),
-      "neurons whose v, i_syn, rate and spikes the waveform shows, e.g. 0,5,130")(
+      "neurons whose v, i_syn, rate and spikes the waveform shows, and whose v --membrane records, e.g. 0,5,130")(
+      "membrane", po::value(&membrane_path),
+      "--backend systemc/rtl: CSV of the traced neurons' v after every inner step (env_step, inner_step, time_ms, "
+      "neuron, v_q, v = v_q / 2^F)")(
+      "membrane-plot", po::value(&membrane_plot),
+      "--backend systemc/rtl: the picture of it (PNG: one panel per traced neuron, up to 8, with V_th)")(
       "energy-table", po::value(&energy_table_path),
       "--backend systemc/rtl: energy table JSON (default: configs/energy_45nm.json; docs/energy.md)");
   nf.add_to(desc);
@@ -390,6 +420,8 @@ int cmd_simulate(const Args& args) {
   ri.out_path = out_path;
   ri.raster_path = raster_path;
   ri.raster_plot = raster_plot;
+  ri.membrane_path = membrane_path;
+  ri.membrane_plot = membrane_plot;
   ri.save_theta_path = save_theta_path;
   ri.json_path = json_path;
   ri.seed = seed;
@@ -494,6 +526,23 @@ int cmd_simulate(const Args& args) {
   if (!info.simulates_chip && vm.count("energy-table"))
     throw Error("--energy-table needs --backend " + chip_backends,
                 "add --backend systemc (energy comes from the chip's counters)");
+  const bool membrane = !membrane_path.empty() || !membrane_plot.empty();
+  if (!info.simulates_chip && membrane)
+    throw Error("--membrane and --membrane-plot need --backend " + chip_backends +
+                    " (the reference model keeps no per-inner-step state)",
+                "add --backend systemc (the same network, bit for bit)");
+  ri.traced = parse_neuron_list(trace_neurons);
+  if (membrane && ri.traced.empty())
+    throw Error("--membrane and --membrane-plot record the neurons of --trace-neurons", "add --trace-neurons 0,5");
+  for (int j : ri.traced)
+    if (j >= nd.shape.n_neurons)
+      throw Error("--trace-neurons: neuron " + std::to_string(j) +
+                      " is outside the network (N = " + std::to_string(nd.shape.n_neurons) + ")",
+                  "give indices 0.." + std::to_string(nd.shape.n_neurons - 1));
+  if (!membrane_plot.empty() && ri.traced.size() > io::kMaxMembranePanels)
+    throw Error("--membrane-plot shows up to " + std::to_string(io::kMaxMembranePanels) +
+                    " neurons, --trace-neurons gives " + std::to_string(ri.traced.size()),
+                "trace fewer neurons, or write them all with --membrane");
   VcdRequest vcd{vcd_path, trace_neurons};
   if (!vcd_path.empty()) {
     std::tie(vcd.first, vcd.last) = parse_vcd_window(vcd_steps);
@@ -509,6 +558,8 @@ int cmd_simulate(const Args& args) {
   std::vector<std::pair<std::string, std::string>> outputs{{"--out", out_path}};
   if (!raster_path.empty()) outputs.emplace_back("--raster", raster_path);
   if (!raster_plot.empty()) outputs.emplace_back("--raster-plot", raster_plot);
+  if (!membrane_path.empty()) outputs.emplace_back("--membrane", membrane_path);
+  if (!membrane_plot.empty()) outputs.emplace_back("--membrane-plot", membrane_plot);
   if (!save_theta_path.empty()) outputs.emplace_back("--save-theta", save_theta_path);
   if (!json_path.empty() && json_path != "-") outputs.emplace_back("--json", json_path);
   if (info.simulates_chip) {

@@ -101,6 +101,35 @@ TEST(SimulateCli, TheRasterPlotShowsTheRastersSpikes) {
   EXPECT_EQ(test::read_text(dir / "functional.csv"), test::read_text(dir / "systemc.csv"));
 }
 
+// --membrane on the chip: v of the traced neurons after every inner step, the same on the RTL
+// core's chip; the functional backend refuses it and writes nothing.
+TEST(SimulateCli, MembraneTracesComeFromTheChip) {
+  const test::ScratchDir dir("sim_membrane");
+  const std::string trace = make_trace(dir, 6, 11);
+  const std::string base = "simulate --trace " + trace + " --rho-const 0.5 --seed 3 --d-out 3 --trace-neurons 0,200 ";
+  for (const std::string backend : {"systemc", "rtl"}) {
+    const auto r = test::run_ecsim(
+        base + "--backend " + backend + " --membrane " + (dir / (backend + ".m.csv")).string() + " --membrane-plot " +
+        (dir / (backend + ".m.png")).string() + " --out " + (dir / (backend + ".csv")).string());
+    ASSERT_EQ(r.code, 0) << r.output;
+  }
+  const io::NumericTable m = io::read_numeric_csv((dir / "systemc.m.csv").string());
+  EXPECT_EQ(m.rows.size(), 6u * 33 * 2) << "two neurons, 33 inner steps, 6 env steps";
+  EXPECT_EQ(test::read_text(dir / "systemc.m.csv"), test::read_text(dir / "rtl.m.csv"));
+  EXPECT_EQ(test::read_text(dir / "systemc.m.png").substr(0, 4), "\x89PNG");
+  const auto f =
+      test::run_ecsim(base + "--membrane " + (dir / "f.m.csv").string() + " --out " + (dir / "f.csv").string());
+  EXPECT_EQ(f.code, 2);
+  EXPECT_NE(f.output.find("--membrane and --membrane-plot need --backend systemc"), std::string::npos) << f.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "f.csv"));
+  const auto out_of_range = test::run_ecsim("simulate --trace " + trace +
+                                            " --rho-const 0.5 --d-out 3 --backend systemc --trace-neurons 999 "
+                                            "--membrane " +
+                                            (dir / "o.m.csv").string() + " --out " + (dir / "o.csv").string());
+  EXPECT_EQ(out_of_range.code, 2);
+  EXPECT_NE(out_of_range.output.find("neuron 999 is outside the network"), std::string::npos) << out_of_range.output;
+}
+
 TEST(SimulateCli, NegativeSeedsAndNonFiniteRhoAreRefused) {
   const test::ScratchDir dir("sim_numbers");
   const std::string trace = make_trace(dir, 4, 11);
