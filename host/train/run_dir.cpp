@@ -210,7 +210,8 @@ void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vect
                     frames_label = millions ? "env steps (millions)" : "env steps (thousands)";
   // the same three curves against generations, training time and env steps (frames)
   auto panel = [&](const std::string& x, const std::string& xlabel, bool key) {
-    return std::string(key ? "set key top left opaque box samplen 2\n" : "unset key\n") + "set xlabel '" + xlabel +
+    // the key in the first panel's headroom (every panel has the same, so their y axes agree)
+    return std::string(key ? "set key top left samplen 2\n" : "unset key\n") + "set xlabel '" + xlabel +
            "'\n"
            "plot 'metrics.csv' using " +
            x + ":" + eval + " with " + style +
@@ -228,7 +229,7 @@ void write_curve(const std::string& dir, const TrainConfig& cfg, const std::vect
       "set multiplot layout 1,3 title " +
       io::gnuplot_quote(train_command(cfg, dir)) +
       " font 'sans,10'\n"
-      "set ylabel 'return'\nset grid\n" +
+      "set ylabel 'return'\nset grid\nset offsets 0, 0, graph 0.3, 0\n" +
       (rows.size() <= 20 ? "set xtics 1\n" : "") + panel(col("generation"), "generation", true) +
       "set xtics autofreq\n" + panel("($" + col("elapsed") + time_div + ")", time_label, false) +
       panel("($" + col("frames_total") + frames_div + ")", frames_label, false) + "unset multiplot\n";
