@@ -46,8 +46,17 @@ void check(herr_t r, const std::string& what) {
   if (r < 0) throw Error("NIR export: HDF5 could not " + what, kFix);
 }
 
+// HDF5 stamps every object with its creation time unless told not to: without the stamps, the
+// same policy gives the same file, byte for byte
+Handle untimed(hid_t property_class) {
+  Handle p(H5Pcreate(property_class), H5Pclose, "create a property list");
+  check(H5Pset_obj_track_times(p.id(), false), "turn off time stamps");
+  return p;
+}
+
 Handle group(hid_t parent, const std::string& name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+  const Handle gcpl = untimed(H5P_GROUP_CREATE);
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.id(), H5P_DEFAULT), H5Gclose,
                 "create group " + name);
 }
 
@@ -64,7 +73,8 @@ void write_data(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_t
   Handle space(
       dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
       H5Sclose, "create the dataspace of " + name);
-  Handle set(H5Dcreate2(loc, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+  const Handle dcpl = untimed(H5P_DATASET_CREATE);
+  Handle set(H5Dcreate2(loc, name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT), H5Dclose,
              "create dataset " + name);
   check(H5Dwrite(set.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + name);
 }
@@ -257,6 +267,15 @@ void sync_file(const std::string& path) {
   if (r != 0) throw Error("NIR export: cannot sync " + path, kFix);
 }
 
+// the rename reaches the disk too (best effort, as io::write_file_atomic does)
+void sync_parent(const std::string& path) {
+  const std::string parent = std::filesystem::path(path).parent_path().string();
+  const int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
 }  // namespace
 
 void export_nir(const eval::PolicyImage& img, const std::string& path) {
@@ -275,6 +294,7 @@ void export_nir(const eval::PolicyImage& img, const std::string& path) {
     }
     sync_file(tmp);
     std::filesystem::rename(tmp, path);
+    sync_parent(path);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);

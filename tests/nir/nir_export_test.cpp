@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../common/cli.h"
@@ -161,6 +163,20 @@ TEST_F(Nir, WeightsAreThetaTimesTheDocumentedScales) {
   H5Fclose(f);
 }
 
+// the image directory and its policy.json give the same file as the run, byte for byte (no time
+// stamps), and a second export replaces the first
+TEST_F(Nir, SamePolicyGivesTheSameBytes) {
+  const std::string first = test::read_text(nir_path());
+  ASSERT_FALSE(first.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HDF5's stamps count seconds
+  for (const char* src : {"run/policy", "run/policy/policy.json"}) {
+    const std::string out = (*s_dir / "again.nir").string();
+    const test::CliResult r = run_ecsim({"export", (*s_dir / src).string(), "--nir", out});
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_TRUE(test::read_text(out) == first) << src;
+  }
+}
+
 // a python3 with h5py and numpy, or ""
 std::string python_with_h5py() {
   for (const std::string& p : {test::find_program("python3"), std::string("/usr/bin/python3")}) {
@@ -194,6 +210,10 @@ TEST(NirExportErrors, BadInputExits2AndWritesNothing) {
   EXPECT_NE(no_dir.output.find("--nir"), std::string::npos) << no_dir.output;
   const test::CliResult no_flag = run_ecsim({"export", (dir / "es").string()});
   EXPECT_EQ(no_flag.code, 2) << no_flag.output;
+  fs::create_directory(dir / "a_dir.nir");
+  const test::CliResult onto_dir = run_ecsim({"export", (dir / "es").string(), "--nir", (dir / "a_dir.nir").string()});
+  EXPECT_EQ(onto_dir.code, 2) << onto_dir.output;
+  fs::remove(dir / "a_dir.nir");
   EXPECT_EQ(test::dir_entries(dir.path()), before);
 }
 
