@@ -4,7 +4,6 @@
 #include <hdf5.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <system_error>
