@@ -13,6 +13,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
+  libhdf5-dev python3-h5py
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -20,6 +20,7 @@ int cmd_verify_rtl(const Args& args);
 int cmd_report(const Args& args);
 int cmd_sweep(const Args& args);
 int cmd_render(const Args& args);
+int cmd_export(const Args& args);
 
 // The flags follow one vocabulary: a thing has the same flag name, and the same default, in every
 // subcommand (--task, --seed, --threads, --chip, --energy-table, --max-steps, --pop, --neurons;

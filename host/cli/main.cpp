@@ -48,6 +48,8 @@ static const Command kCommands[] = {
      "--threads, --max-steps or the grid's size", "--threads"},
     {"render", "a video (MP4, GIF) of a policy's episodes or a rollout's trajectory, rendered off-screen", cmd_render,
      "--width and --height, --episodes or --max-steps", ""},
+    {"export", "a trained EC policy as a NIR graph (HDF5) for other neuromorphic tools", cmd_export,
+     "the network's size (train with fewer --neurons)", ""},
 };
 
 namespace {
