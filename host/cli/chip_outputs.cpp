@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/fields.h"
 #include "io/csv.h"
+#include "tasks/env.h"
 
 namespace ecsim::cli {
 
@@ -15,7 +16,12 @@ energy::EnergyReport ChipEnergy::estimate(const chip::HwCounters& hw, const ref:
 
 std::optional<ChipEnergy> chip_energy(const eval::BackendInfo& backend, const std::string& chip_path,
                                       const std::string& table_path, const ref::NetworkShape& shape) {
-  if (!backend.counts_hardware && chip_path.empty()) return std::nullopt;
+  if (!backend.counts_hardware && chip_path.empty()) {
+    if (!table_path.empty())
+      throw Error("--energy-table needs counted chip activity",
+                  "add --backend systemc, or --chip configs/chip_default.json on the functional backend");
+    return std::nullopt;
+  }
   ChipEnergy e;
   e.chip_path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
   e.chip = chip::load_chip_config(e.chip_path);
@@ -26,6 +32,15 @@ std::optional<ChipEnergy> chip_energy(const eval::BackendInfo& backend, const st
   if (!e.chip.float_weights()) every.mac_ops = 0;  // only the float32-weight chip counts (and prices) MACs
   e.estimate(every, ref::EventCounters{});
   return e;
+}
+
+std::string policy_task(const std::string& command, const eval::PolicyImage* policy, const std::string& task_flag) {
+  if (task_flag.empty()) return policy ? policy->task : "hopper";
+  const std::string given = tasks::make_task_spec(task_flag).name;
+  if (policy && tasks::make_task_spec(policy->task).name != given)
+    throw Error(command + ": the policy was trained on " + policy->task + ", not " + given,
+                "drop --task (the policy gives it) or pass --task " + policy->task);
+  return given;
 }
 
 std::pair<int64_t, int64_t> parse_vcd_window(const std::string& s) {

@@ -14,6 +14,7 @@
 #include "energy/energy_model.h"
 #include "energy/energy_table.h"
 #include "eval/evaluator.h"
+#include "eval/policy_image.h"
 #include "reference/counters.h"
 #include "reference/network_desc.h"
 
@@ -27,11 +28,16 @@ struct ChipEnergy {
   ref::NetworkShape shape;
   energy::EnergyReport estimate(const chip::HwCounters& hw, const ref::EventCounters& events) const;
 };
-// Empty when nothing counts the chip's activity (the functional backend without --chip). The
-// table is checked to price every action the chip can count, so a missing entry fails here, not
-// after the run. chip_path / table_path empty: the defaults.
+// Empty when nothing counts the chip's activity (the functional backend without --chip); then a
+// table_path is an error (it would price nothing). The table is checked to price every action the
+// chip can count, so a missing entry fails here, not after the run. chip_path / table_path empty:
+// the defaults.
 std::optional<ChipEnergy> chip_energy(const eval::BackendInfo& backend, const std::string& chip_path,
                                       const std::string& table_path, const ref::NetworkShape& shape);
+
+// The task a policy command runs: the policy's (a --task flag must name the same), else the flag's,
+// else hopper. command: "ecsim rollout" etc., for the message.
+std::string policy_task(const std::string& command, const eval::PolicyImage* policy, const std::string& task_flag);
 
 // --vcd-steps "A:B" -> {A, B}, 0 <= A <= B (environment steps, inclusive)
 std::pair<int64_t, int64_t> parse_vcd_window(const std::string& text);

@@ -305,19 +305,12 @@ int cmd_render(const Args& args_in) {
   // the task: the policy's, or --task (default hopper)
   std::optional<eval::PolicyImage> img;
   if (!policy.empty()) img = eval::load_policy_image(policy);
-  std::string task = img ? img->task : "hopper";
-  if (vm.count("task")) {
-    const std::string given = tasks::make_task_spec(flag("task")).name;
-    if (img && tasks::make_task_spec(img->task).name != given)
-      throw Error("ecsim render: the policy was trained on " + img->task + ", not " + given,
-                  "drop --task (the policy gives it) or pass --task " + img->task);
-    task = given;
-  }
+  const std::string task = policy_task("ecsim render", img ? &*img : nullptr, flag("task"));
   const tasks::TaskSpec& spec = tasks::make_task_spec(task);
   const int max_steps = max_steps_flag > 0 ? max_steps_flag : spec.max_episode_steps;
   const std::optional<ChipEnergy> energy =
       img ? chip_energy(info, flag("chip"), flag("energy-table"), img->net.desc.shape) : std::nullopt;
-  if (vm.count("energy-table") && !energy)
+  if (vm.count("energy-table") && !energy)  // a replay: no network, nothing counted
     throw Error("ecsim render: --energy-table needs counted chip activity",
                 "add --backend systemc, or --chip configs/chip_default.json on the functional backend");
   const auto model = tasks::Model::load(spec, flag("model"));

@@ -269,14 +269,7 @@ int cmd_rollout(const Args& args) {
   // the policy fixes the task; otherwise --task (default hopper)
   std::optional<eval::PolicyImage> img;
   if (with_policy) img = eval::load_policy_image(flag("policy"));
-  std::string task = img ? img->task : "hopper";
-  if (vm.count("task")) {
-    const std::string given = tasks::make_task_spec(flag("task")).name;
-    if (img && tasks::make_task_spec(img->task).name != given)
-      throw Error("ecsim rollout: the policy was trained on " + img->task + ", not " + given,
-                  "drop --task (the policy gives it) or pass --task " + img->task);
-    task = given;
-  }
+  const std::string task = policy_task("ecsim rollout", img ? &*img : nullptr, flag("task"));
   const tasks::TaskSpec& spec = tasks::make_task_spec(task);
   const int max_steps = max_steps_flag > 0 ? max_steps_flag : spec.max_episode_steps;
   if (!vcd_path.empty() && window.first >= max_steps)
@@ -285,9 +278,6 @@ int cmd_rollout(const Args& args) {
                 "choose a window inside 0:" + std::to_string(max_steps - 1));
   const std::optional<ChipEnergy> energy =
       img ? chip_energy(info, flag("chip"), flag("energy-table"), img->net.desc.shape) : std::nullopt;
-  if (vm.count("energy-table") && !energy)
-    throw Error("ecsim rollout: --energy-table needs counted chip activity",
-                "add --backend systemc, or --chip configs/chip_default.json on the functional backend");
 
   const bool network = img.has_value();
   const auto model = tasks::Model::load(spec, flag("model"));
