@@ -43,6 +43,19 @@ std::string policy_task(const std::string& command, const eval::PolicyImage* pol
   return given;
 }
 
+eval::EvaluatorConfig policy_episode_config(const eval::PolicyImage& policy, const std::string& task,
+                                            const std::string& model_path, int max_steps,
+                                            const std::string& chip_path) {
+  eval::EvaluatorConfig ec;
+  ec.net = policy.net;
+  ec.task = task;
+  ec.model_path = model_path;
+  ec.threads = 1;
+  ec.max_steps = max_steps;
+  ec.chip_path = chip_path;
+  return ec;
+}
+
 std::pair<int64_t, int64_t> parse_vcd_window(const std::string& s) {
   const size_t colon = s.find(':');
   const auto number = [&](const std::string& part, int64_t& v) {

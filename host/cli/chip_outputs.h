@@ -39,6 +39,11 @@ std::optional<ChipEnergy> chip_energy(const eval::BackendInfo& backend, const st
 // else hopper. command: "ecsim rollout" etc., for the message.
 std::string policy_task(const std::string& command, const eval::PolicyImage* policy, const std::string& task_flag);
 
+// The evaluator of one policy's episodes one at a time (rollout, render, the report's raster): the
+// image's network on `task`, one thread, so a step observer sees the steps in order.
+eval::EvaluatorConfig policy_episode_config(const eval::PolicyImage& policy, const std::string& task,
+                                            const std::string& model_path, int max_steps, const std::string& chip_path);
+
 // --vcd-steps "A:B" -> {A, B}, 0 <= A <= B (environment steps, inclusive)
 std::pair<int64_t, int64_t> parse_vcd_window(const std::string& text);
 // --trace-neurons "3,7,12" -> {3, 7, 12}

@@ -335,13 +335,7 @@ int cmd_render(const Args& args_in) {
   bool with_energy = energy.has_value();
   std::string source;
   if (img) {
-    eval::EvaluatorConfig ec;
-    ec.net = img->net;
-    ec.task = task;
-    ec.model_path = flag("model");
-    ec.threads = 1;
-    ec.max_steps = max_steps;
-    ec.chip_path = flag("chip");
+    eval::EvaluatorConfig ec = policy_episode_config(*img, task, flag("model"), max_steps, flag("chip"));
     std::vector<eval::Job> jobs;
     for (int k = 0; k < episodes; ++k)
       jobs.push_back(

@@ -289,13 +289,7 @@ int cmd_rollout(const Args& args) {
   EpisodeTotals totals;
   std::string note;
   if (img) {
-    eval::EvaluatorConfig ec;
-    ec.net = img->net;
-    ec.task = task;
-    ec.model_path = flag("model");
-    ec.threads = 1;
-    ec.max_steps = max_steps;
-    ec.chip_path = flag("chip");
+    eval::EvaluatorConfig ec = policy_episode_config(*img, task, flag("model"), max_steps, flag("chip"));
     ec.reset_noise = noise;
     auto ev = eval::make_evaluator(backend, ec);
     if (!vcd_path.empty())  // after the chip has the network, before its first command

@@ -356,12 +356,8 @@ Raster run_raster(const train::TrainConfig& cfg, const eval::PolicyImage& img) {
   r.seed = nes::eval_seed(cfg.seed, 0);  // the run's first eval start
   const tasks::TaskSpec& spec = tasks::make_task_spec(img.task);
   const int cap = cfg.max_steps > 0 ? cfg.max_steps : spec.max_episode_steps;
-  eval::EvaluatorConfig ec;
-  ec.net = img.net;
-  ec.task = img.task;
-  ec.model_path = cfg.model_path;
-  ec.threads = 1;
-  ec.max_steps = std::min(cap, kRasterSteps);
+  const eval::EvaluatorConfig ec =
+      cli::policy_episode_config(img, img.task, cfg.model_path, std::min(cap, kRasterSteps), "");
   auto ev = eval::make_evaluator("functional", ec);
   r.csv = cli::raster_csv_header();
   const ref::NetworkShape& shape = img.net.desc.shape;
