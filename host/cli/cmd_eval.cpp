@@ -25,11 +25,7 @@ namespace ecsim::cli {
 
 int cmd_eval(const Args& args_in) {
   Args args = args_in;
-  std::string path;
-  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
-    path = args[0];
-    args.erase(args.begin());
-  }
+  std::string path = take_leading_operand(args);
   int episodes = 10, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), max_steps = 0;
   uint64_t seed = 1;
   std::string backend = "functional", model, chip_path, table_path, json_path;

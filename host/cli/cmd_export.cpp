@@ -14,11 +14,7 @@ namespace ecsim::cli {
 
 int cmd_export(const Args& args_in) {
   Args args = args_in;
-  std::string path, nir_path;
-  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
-    path = args[0];
-    args.erase(args.begin());
-  }
+  std::string path = take_leading_operand(args), nir_path;
   po::options_description desc;
   const Usage usage{"RUN_DIR|IMAGE --nir FILE.nir",
                     "Writes a trained EC policy as a NIR graph (HDF5): the network's nodes with their parameters,\n"

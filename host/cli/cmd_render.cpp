@@ -173,11 +173,7 @@ std::string frame_name(const FrameState& f) {
 int cmd_render(const Args& args_in) {
   // `ecsim render RUN ...`: a first word that is not a flag is the policy
   Args args = args_in;
-  std::string positional;
-  if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
-    positional = args.front();
-    args.erase(args.begin());
-  }
+  const std::string positional = take_leading_operand(args);
   std::string backend = "functional", camera = "track";
   int width = 640, height = 480, episodes = 1, max_steps_flag = 0, samples = 4;
   double fps = 0;

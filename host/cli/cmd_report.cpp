@@ -143,11 +143,7 @@ int report_run(const std::string& run, const po::variables_map& vm, const report
 
 int cmd_report(const Args& args_in) {
   Args args = args_in;
-  std::string run;
-  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
-    run = args[0];
-    args.erase(args.begin());
-  }
+  const std::string run = take_leading_operand(args);
   energy::FootprintInputs in;
   std::string task = "hopper";
   int neurons = in.shape.n_neurons, d_in = 0, d_out = 0, inner = in.shape.inner_steps;

@@ -74,6 +74,9 @@ boost::program_options::typed_value<T>* dflt(T* v) {
   return dflt(v, shortest_text(*v));
 }
 
+// `ecsim <command> RUN [flags]`: a first word that is not a flag, taken off args ("" if none).
+std::string take_leading_operand(Args& args);
+
 // Every output of a command, checked before its first write so that a late failure leaves no
 // file behind: each (flag, path) must be a regular file or absent (io::check_output_path), in an
 // existing directory, and no two flags may name the same file. Throws ecsim::Error naming the flag.

@@ -166,6 +166,13 @@ bool parse_flags(const std::string& command, const Args& args, const po::options
   return true;
 }
 
+std::string take_leading_operand(Args& args) {
+  if (args.empty() || args.front().empty() || args.front()[0] == '-') return "";
+  std::string operand = args.front();
+  args.erase(args.begin());
+  return operand;
+}
+
 void check_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
   namespace fs = std::filesystem;
   std::vector<std::pair<std::string, fs::path>> seen;
