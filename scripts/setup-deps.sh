@@ -14,6 +14,10 @@ PACKAGES=(
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev ffmpeg
   libhdf5-dev python3-h5py
+  python3-dev python3-numpy python3-pytest pybind11-dev
+  # python3-munkres satisfies python3-fonttools' "scipy | munkres": scipy pulls libboost-dev 1.74,
+  # which conflicts with Boost 1.81
+  python3-munkres python3-matplotlib
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
