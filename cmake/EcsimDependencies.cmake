@@ -65,3 +65,33 @@ if(ECSIM_BUILD_BENCH)
     ecsim_missing("Google Benchmark" "libbenchmark-dev")
   endif()
 endif()
+
+# import ecsim (host/python/): pybind11 and Debian's Python 3 with numpy. Optional: without them
+# the module and its tests are left out (with a note). Every library is then compiled as
+# position-independent code, since the module links them into a shared object;
+# -fno-semantic-interposition keeps calls within a library as direct (and inlinable) as without.
+option(ECSIM_PYTHON "Build the Python module (host/python/) when pybind11 and Python 3 with numpy are present" ON)
+if(ECSIM_PYTHON AND (ECSIM_SANITIZE OR ECSIM_FUZZ))
+  message(STATUS "ecsim: the Python module is not built with ECSIM_SANITIZE or ECSIM_FUZZ")
+  set(ECSIM_PYTHON OFF)
+endif()
+set(ECSIM_HAVE_PYTHON OFF)
+if(ECSIM_PYTHON)
+  # Debian's system Python is the target: its numpy, pytest, h5py and matplotlib are Debian packages
+  # (a pyenv or conda python3 earlier on PATH has none of them); -DPython3_EXECUTABLE=... overrides
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 3.9 QUIET COMPONENTS Interpreter Development.Module NumPy)
+  if(Python3_FOUND)
+    find_package(pybind11 2.10 QUIET CONFIG)
+  endif()
+  if(Python3_FOUND AND pybind11_FOUND)
+    set(ECSIM_HAVE_PYTHON ON)
+    set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+    add_compile_options(-fno-semantic-interposition)
+  else()
+    message(STATUS "ecsim: no Python module (needs Debian's python3-dev, python3-numpy and pybind11-dev; "
+                   "scripts/setup-deps.sh installs them)")
+  endif()
+endif()

@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <charconv>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -21,6 +22,18 @@ int cmd_report(const Args& args);
 int cmd_sweep(const Args& args);
 int cmd_render(const Args& args);
 int cmd_export(const Args& args);
+
+// The command table (flags.cpp): `ecsim <name>` runs `run`; main.cpp turns its exceptions into
+// exit codes, the Python module into exceptions.
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args&);
+  const char* lower;    // what to lower when memory runs out
+  const char* threads;  // the flag that sets its thread count ("" when it has none)
+};
+std::span<const Command> commands();
+const Command* find_command(const std::string& name);  // nullptr for an unknown name
 
 // The flags follow one vocabulary: a thing has the same flag name, and the same default, in every
 // subcommand (--task, --seed, --threads, --chip, --energy-table, --max-steps, --pop, --neurons;
