@@ -157,6 +157,7 @@ class File {
       const size_t len = H5Tget_size(type.id());
       const Hid mem(H5Tcopy(H5T_C_S1), H5Tclose);
       H5Tset_size(mem.id(), len);
+      H5Tset_strpad(mem.id(), H5T_STR_NULLPAD);  // all len bytes: NULLTERM would drop the last character
       std::string buf(n * len, '\0');
       if (H5Dread(set.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0) fail("cannot read " + what);
       for (size_t i = 0; i < n; ++i) {

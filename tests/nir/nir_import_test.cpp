@@ -337,6 +337,9 @@ TEST(NirRoundTrip, ForeignGraphGetsThetaFromTheWeightsAlone) {
         }
       }
       EXPECT_EQ(back.norm.count(), 0u);  // identity: the graph takes normalized observations
+      // --task picks another task of the same sizes, and refuses one of other sizes
+      EXPECT_EQ(nir::import_nir(path, "hopper-v5").task, "hopper-v5");
+      EXPECT_THROW(nir::import_nir(path, "walker2d"), Error);
       // the same network: the original's observations, normalized once, give the same run
       const auto obs = random_observations(20, 30 + i);
       const Trajectory a = run_reference(img, img.norm, obs, 5), z = run_reference(back, img.norm, obs, 5);
@@ -344,6 +347,41 @@ TEST(NirRoundTrip, ForeignGraphGetsThetaFromTheWeightsAlone) {
       EXPECT_EQ(a.raster, z.raster);
     }
   }
+}
+
+// a python3 with h5py and numpy (Debian's: the one first on PATH may have neither), or ""
+std::string python_with_h5py() {
+  for (const std::string& p : {test::find_program("python3"), std::string("/usr/bin/python3")}) {
+    if (p.empty()) continue;
+    if (test::run_program({p, "-c", "import h5py, numpy"}).code == 0) return p;
+  }
+  return "";
+}
+
+// the same graph as h5py writes it for another tool (rewrite_foreign.py): gzip-compressed float64
+// arrays, fixed-length byte strings, no metadata group, other node names
+TEST(NirRoundTrip, ForeignGraphAsH5pyWritesIt) {
+  const std::string py = python_with_h5py();
+  if (py.empty()) GTEST_SKIP() << "no python3 with h5py and numpy (Debian: python3-h5py)";
+  const test::ScratchDir dir("nir_h5py");
+  Config c = configs()[1];
+  c.arith = {};  // a foreign graph runs the defaults: these widths and T = 33
+  c.inner_steps = 33;
+  const eval::PolicyImage img = random_image(c, 400);
+  const std::string ours = (dir / "ours.nir").string(), theirs = (dir / "theirs.nir").string();
+  nir::export_nir(img, ours);
+  const test::CliResult r = test::run_program({py, ECSIM_NIR_REWRITE_FOREIGN, ours, theirs});
+  ASSERT_EQ(r.code, 0) << r.output;
+  const eval::PolicyImage back = nir::import_nir(theirs);
+  const ref::NetworkShape& s = img.net.desc.shape;
+  const ref::Theta t0 = folded(ref::threshold_theta(s, img.params), s.d_in);
+  const ref::Theta t1 = ref::threshold_theta(back.net.desc.shape, back.params);
+  EXPECT_TRUE(t1 == t0);
+  EXPECT_EQ(back.net.desc.shape.n_exc, s.n_exc);
+  const auto obs = random_observations(20, 41);
+  const Trajectory a = run_reference(img, img.norm, obs, 9), z = run_reference(back, img.norm, obs, 9);
+  EXPECT_EQ(a.actions, z.actions);
+  EXPECT_EQ(a.raster, z.raster);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -474,6 +512,24 @@ const std::vector<Refusal>& refusals() {
        false,
        [](H5Edit& e) { e.remove("node/metadata/ecsim.K_out"); }},
       {"no node group", {"no group 'node'"}, false, [](H5Edit& e) { e.remove("node"); }},
+      {"signs out of order",
+       {"node 'sign'", "scale[15] = 1 after an inhibitory neuron", "first N_E"},
+       true,
+       [](H5Edit& e) { set_at(e, "node/nodes/sign/scale", 15, 1.0f); }},
+      {"sizes of no task",
+       {"7 inputs and 3 outputs", "no task has those sizes"},
+       true,
+       [](H5Edit& e) {
+         // d_in = 7, with the chip's R_in for 7 inputs, so that only the task is wrong
+         const float r_in = static_cast<float>(ref::NetworkConstants{}.r_in(7));
+         const std::vector<float> w = e.floats("node/nodes/input_projection/weight");
+         std::vector<float> w7;
+         for (size_t q = 0; q < w.size(); ++q)
+           if (q % 11 < 7) w7.push_back(w[q] > 0 ? r_in : w[q] < 0 ? -r_in : 0.0f);
+         e.floats("node/nodes/input_projection/weight", w7, {16, 7});
+         const int64_t seven = 7;
+         e.write("node/nodes/input/shape", H5T_STD_I64LE, H5T_NATIVE_INT64, {1}, &seven);
+       }},
   };
   return r;
 }
@@ -614,15 +670,6 @@ TEST_F(NirCli, RolloutNirEqualsRolloutPolicyByteForByte) {
 
 // ---------------------------------------------------------------------------------------------
 // the independent simulation: numpy from the file alone against ecsim's float arithmetic
-
-// a python3 with h5py and numpy (Debian's: the one first on PATH may have neither), or ""
-std::string python_with_h5py() {
-  for (const std::string& p : {test::find_program("python3"), std::string("/usr/bin/python3")}) {
-    if (p.empty()) continue;
-    if (test::run_program({p, "-c", "import h5py, numpy"}).code == 0) return p;
-  }
-  return "";
-}
 
 std::string float_text(float v) {
   char b[32];
