@@ -64,6 +64,9 @@ class Hid {
   herr_t (*m_close)(hid_t);
 };
 
+// the most values one dataset may hold (2^28: 2 GiB as double, N = 16384 for a recurrent matrix)
+constexpr int64_t kMaxValues = int64_t{1} << 28;
+
 // a numeric dataset, every value as double (exact for float32, float64 and integers below 2^53)
 struct Array {
   std::vector<hsize_t> dims;
@@ -142,6 +145,7 @@ class File {
       dims->assign(static_cast<size_t>(H5Sget_simple_extent_ndims(space.id())), 0);
       H5Sget_simple_extent_dims(space.id(), dims->data(), nullptr);
     }
+    if (n > static_cast<size_t>(kMaxValues)) fail(what + " holds more strings than this reader takes", kReexport);
     std::vector<std::string> out;
     if (H5Tis_variable_str(type.id()) > 0) {
       const Hid mem(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -175,6 +179,15 @@ class File {
     return s[0];
   }
 
+  // a dataset's shape, without reading it
+  std::vector<hsize_t> shape(const std::string& path, const std::string& what) const {
+    const Hid set = open(path, what);
+    const Hid space(H5Dget_space(set.id()), H5Sclose);
+    std::vector<hsize_t> d(static_cast<size_t>(std::max(H5Sget_simple_extent_ndims(space.id()), 0)), 0);
+    H5Sget_simple_extent_dims(space.id(), d.data(), nullptr);
+    return d;
+  }
+
   Array array(const std::string& path, const std::string& what) const {
     const Hid set = open(path, what);
     const Hid type(H5Dget_type(set.id()), H5Tclose);
@@ -182,9 +195,15 @@ class File {
     if (c != H5T_FLOAT && c != H5T_INTEGER) fail(what + " is not numeric", "write it as a float or integer array");
     const Hid space(H5Dget_space(set.id()), H5Sclose);
     Array a;
-    a.dims.assign(static_cast<size_t>(H5Sget_simple_extent_ndims(space.id())), 0);
+    a.dims.assign(static_cast<size_t>(std::max(H5Sget_simple_extent_ndims(space.id()), 0)), 0);
     H5Sget_simple_extent_dims(space.id(), a.dims.data(), nullptr);
-    a.v.resize(static_cast<size_t>(H5Sget_simple_extent_npoints(space.id())));
+    const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+    // a compressed dataset can claim any size: a bound before the allocation
+    if (n < 0 || n > kMaxValues)
+      fail(what + " has shape " + dims_text(a.dims) + ", more than the " + std::to_string(kMaxValues) +
+               " values this reader takes",
+           "the chip's networks are far smaller; check the file");
+    a.v.resize(static_cast<size_t>(n));
     if (!a.v.empty() && H5Dread(set.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.v.data()) < 0)
       fail("cannot read " + what);
     return a;
@@ -370,11 +389,13 @@ std::string node_path(const std::string& node) { return "node/nodes/" + node; }
 
 // a Linear's weight (out x in); an Affine is one with a zero bias
 Array weight(const File& f, const Graph& g, const std::string& node, int64_t out, int64_t in, const std::string& why) {
-  const Array w = f.array(node_path(node) + "/weight", "parameter 'weight' of node '" + node + "'");
-  if (w.dims.size() != 2 || w.dims[0] != static_cast<hsize_t>(out) || w.dims[1] != static_cast<hsize_t>(in))
-    f.fail("node '" + node + "': weight has shape " + dims_text(w.dims) + ", not (" + std::to_string(out) + " x " +
+  const std::string what = "parameter 'weight' of node '" + node + "'";
+  const std::vector<hsize_t> d = f.shape(node_path(node) + "/weight", what);
+  if (d.size() != 2 || d[0] != static_cast<hsize_t>(out) || d[1] != static_cast<hsize_t>(in))
+    f.fail("node '" + node + "': weight has shape " + dims_text(d) + ", not (" + std::to_string(out) + " x " +
                std::to_string(in) + ") " + why,
            "give the weight as (out x in), as NIR's Linear has it");
+  const Array w = f.array(node_path(node) + "/weight", what);
   if (g.type.at(node) == "Affine") {
     const Array b = f.array(node_path(node) + "/bias", "parameter 'bias' of node '" + node + "'");
     for (size_t i = 0; i < b.size(); ++i)
@@ -751,11 +772,12 @@ eval::PolicyImage import_nir(const std::string& path, const std::string& task) {
                std::to_string(ref::kMaxShapeSize),
            "give the Input a positive shape");
   const int din = static_cast<int>(din_d);
-  const Array w_in_probe = f.array(node_path(r.in_proj) + "/weight", "parameter 'weight' of node '" + r.in_proj + "'");
-  if (w_in_probe.dims.size() != 2)
-    f.fail("node '" + r.in_proj + "': weight has shape " + dims_text(w_in_probe.dims) + ", not (N x d_in)",
+  const std::vector<hsize_t> in_dims =
+      f.shape(node_path(r.in_proj) + "/weight", "parameter 'weight' of node '" + r.in_proj + "'");
+  if (in_dims.size() != 2)
+    f.fail("node '" + r.in_proj + "': weight has shape " + dims_text(in_dims) + ", not (N x d_in)",
            "give the weight as (out x in), as NIR's Linear has it");
-  const int64_t n64 = static_cast<int64_t>(w_in_probe.dims[0]);
+  const int64_t n64 = static_cast<int64_t>(in_dims[0]);
   if (n64 < 2 || n64 > ref::kMaxShapeSize)
     f.fail("node '" + r.in_proj + "' gives " + std::to_string(n64) + " neurons; the chip has 2.." +
                std::to_string(ref::kMaxShapeSize),
@@ -763,8 +785,9 @@ eval::PolicyImage import_nir(const std::string& path, const std::string& task) {
   const int n = static_cast<int>(n64);
   const Array w_in = weight(f, g, r.in_proj, n, din, "(N x d_in, d_in from node '" + r.input + "')");
   const Array w_h = weight(f, g, r.rec, n, n, "(N x N)");
-  const Array out_probe = f.array(node_path(r.out_proj) + "/weight", "parameter 'weight' of node '" + r.out_proj + "'");
-  const int64_t dout64 = out_probe.dims.size() == 2 ? static_cast<int64_t>(out_probe.dims[0]) : 0;
+  const std::vector<hsize_t> out_dims =
+      f.shape(node_path(r.out_proj) + "/weight", "parameter 'weight' of node '" + r.out_proj + "'");
+  const int64_t dout64 = out_dims.size() == 2 ? static_cast<int64_t>(out_dims[0]) : 0;
   const Array w_out = weight(f, g, r.out_proj, std::max<int64_t>(dout64, 1), n, "(d_out x N)");
   const int dout = static_cast<int>(std::max<int64_t>(dout64, 1));
   const Array out_shape = f.array(node_path(r.output) + "/shape", "parameter 'shape' of node '" + r.output + "'");
