@@ -640,7 +640,7 @@ class NirCli : public ::testing::Test {
 test::ScratchDir* NirCli::s_dir = nullptr;
 
 TEST_F(NirCli, SimulateNirEqualsSimulatePolicyByteForByte) {
-  for (const std::string backend : {"functional", "systemc"}) {
+  for (const std::string backend : {"functional", "systemc", "rtl"}) {
     for (const std::string src : {"policy", "nir"}) {
       const std::string net = src == "policy" ? (*s_dir / "run").string() : path("p.nir");
       const test::CliResult r =
@@ -654,15 +654,15 @@ TEST_F(NirCli, SimulateNirEqualsSimulatePolicyByteForByte) {
       EXPECT_FALSE(a.empty()) << backend << leaf;
       EXPECT_TRUE(a == b) << backend << leaf;
     }
-    if (backend == "systemc") {
-      EXPECT_TRUE(test::read_text(path("systemc_policy.energy.json")) ==
-                  test::read_text(path("systemc_nir.energy.json")));
+    if (backend != "functional") {
+      EXPECT_TRUE(test::read_text(path(backend + "_policy.energy.json")) ==
+                  test::read_text(path(backend + "_nir.energy.json")));
     }
   }
 }
 
 TEST_F(NirCli, RolloutNirEqualsRolloutPolicyByteForByte) {
-  for (const std::string backend : {"functional", "systemc"}) {
+  for (const std::string backend : {"functional", "systemc", "rtl"}) {
     for (const std::string src : {"policy", "nir"}) {
       const std::string net = src == "policy" ? (*s_dir / "run").string() : path("p.nir");
       const test::CliResult r = run_ecsim({"rollout", "--" + src, net, "--backend", backend, "--seed", "3", "--out",
