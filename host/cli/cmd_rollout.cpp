@@ -27,6 +27,7 @@
 #include "io/csv.h"
 #include "io/membrane_plot.h"
 #include "io/raster_plot.h"
+#include "nir/nir_import.h"
 #include "tasks/env.h"
 
 namespace po = boost::program_options;
@@ -166,7 +167,7 @@ int cmd_rollout(const Args& args) {
   std::string vcd_steps = "0:0";
   po::options_description desc;
   const Usage usage{
-      "[--policy RUN|IMAGE | --actions FILE.csv] --out traj.csv [options]",
+      "[--policy RUN|IMAGE | --nir FILE | --actions FILE.csv] --out traj.csv [options]",
       "Runs one episode, driven by a trained policy on the chosen backend (closed loop), replayed from an\n"
       "action file (open loop), or with zero actions, and writes its trajectory as CSV: step, obs_*, act_*,\n"
       "reward_* components, reward, terminated, truncated, reason, x_position, qpos_*, qvel_*; with --policy\n"
@@ -177,6 +178,7 @@ int cmd_rollout(const Args& args) {
   desc.add_options()(
       "policy", po::value<std::string>(),
       "trained policy: a run directory of `ecsim train` (its policy/), RUN/policy-best, or an image directory")(
+      "nir", po::value<std::string>(), "a NIR graph that fits the chip, run as --policy runs one (docs/nir.md)")(
       "actions", po::value<std::string>(), "open-loop replay: CSV with columns act_0..act_{n-1}, one row per step")(
       "task", po::value<std::string>(),
       ("task id: " + task_list() + " (default: the policy's; hopper for --actions or zero actions)").c_str())(
@@ -215,7 +217,11 @@ int cmd_rollout(const Args& args) {
   if (out_path.empty()) throw Error("ecsim rollout: --out is required", "add --out traj.csv");
   if (vm.count("actions") && vm.count("policy"))
     throw Error("ecsim rollout: --actions and --policy are mutually exclusive", "give one of them");
-  const bool with_policy = vm.count("policy") > 0;
+  if (vm.count("nir") && (vm.count("policy") || vm.count("actions")))
+    throw Error(std::string("ecsim rollout: --nir and --") + (vm.count("policy") ? "policy" : "actions") +
+                    " are mutually exclusive",
+                "give one of them");
+  const bool with_policy = vm.count("policy") > 0 || vm.count("nir") > 0;
   for (const char* f :
        {"chip", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons", "membrane", "membrane-plot"})
     if (vm.count(f) && !with_policy)
@@ -268,7 +274,8 @@ int cmd_rollout(const Args& args) {
 
   // the policy fixes the task; otherwise --task (default hopper)
   std::optional<eval::PolicyImage> img;
-  if (with_policy) img = eval::load_policy_image(flag("policy"));
+  if (with_policy)
+    img = vm.count("nir") ? nir::import_nir(flag("nir"), flag("task")) : eval::load_policy_image(flag("policy"));
   const std::string task = policy_task("ecsim rollout", img ? &*img : nullptr, flag("task"));
   const tasks::TaskSpec& spec = tasks::make_task_spec(task);
   const int max_steps = max_steps_flag > 0 ? max_steps_flag : spec.max_episode_steps;

@@ -30,6 +30,7 @@
 #include "io/membrane_plot.h"
 #include "io/network_files.h"
 #include "io/raster_plot.h"
+#include "nir/nir_import.h"
 #include "systemc/chip.h"
 #include "tasks/env.h"
 
@@ -186,8 +187,8 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
                 const Trace& trace, ref::Arith arith, const VcdRequest& vcd, const std::string& energy_table_path) {
   if (arith != ref::Arith::kFixed)
     throw Error("--backend " + ri.backend + " runs the chip's fixed-point arithmetic",
-                ri.source == "policy" ? "the policy computes in float: use --backend functional"
-                                      : "drop --arith float, or use --backend functional");
+                ri.source == "policy" || ri.source == "nir" ? "the policy computes in float: use --backend functional"
+                                                            : "drop --arith float, or use --backend functional");
   const std::unique_ptr<sc::ChipSim> chip_sim = backends::make_chip(chip_path, ri.backend);  // as the chip evaluator's
   sc::ChipSim& sim = *chip_sim;
   const chip::ChipConfig& cfg = sim.config();
@@ -306,7 +307,7 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
 }  // namespace
 
 int cmd_simulate(const Args& args) {
-  std::string trace_path, theta_path, rho_path, policy_path, task_name, out_path, raster_path, raster_plot,
+  std::string trace_path, theta_path, rho_path, policy_path, nir_path, task_name, out_path, raster_path, raster_plot,
       save_theta_path, json_path, backend = "functional", chip_path;
   std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path, membrane_path, membrane_plot;
   double rho_const = -1.0;
@@ -314,10 +315,11 @@ int cmd_simulate(const Args& args) {
   int d_out = 0;
   NetworkFlags nf;
   po::options_description desc;
-  const Usage usage{"--trace FILE (--policy RUN | --theta FILE | --rho FILE | --rho-const P) --out FILE [options]",
-                    "Runs the network on an observation trace (a rollout's CSV is one) on the chosen backend and\n"
-                    "writes the actions per step; on the chip, its cycles, energy and waveform "
-                    "(docs/microarchitecture.md)."};
+  const Usage usage{
+      "--trace FILE (--policy RUN | --nir FILE | --theta FILE | --rho FILE | --rho-const P) --out FILE [options]",
+      "Runs the network on an observation trace (a rollout's CSV is one) on the chosen backend and\n"
+      "writes the actions per step; on the chip, its cycles, energy and waveform "
+      "(docs/microarchitecture.md)."};
   desc.add_options()(
       "trace", po::value(&trace_path)->required(),
       "observation trace CSV: columns obs_0..obs_{d-1}, one row per env step (normalized observations; raw ones "
@@ -328,6 +330,9 @@ int cmd_simulate(const Args& args) {
       "policy", po::value(&policy_path),
       "trained EC policy: a run directory of `ecsim train`, its policy/ image or policy.json; runs θ* = (ρ > 0.5) "
       "and applies its observation normalizer to every trace row (give raw observations, as rollout writes them)")(
+      "nir", po::value(&nir_path),
+      "a NIR graph that fits the chip (`ecsim export --nir` writes one), run as --policy runs its image "
+      "(docs/nir.md, \"Import\"); a graph from another tool has an identity normalizer")(
       "task", po::value(&task_name), "task id (e.g. hopper): sets d_in and d_out, and the trace must match it")(
       "seed", dflt(&seed),
       "64-bit seed that samples θ from ρ; with --policy, the episode seed (v(0), as `ecsim rollout --seed`)")(
@@ -377,10 +382,12 @@ int cmd_simulate(const Args& args) {
     trace.line = "trace     " + trace_path + ": " + std::to_string(trace.rows()) + " rows, " + obs_range +
                  "; ignored columns: " + io::describe_columns(trace.table.ignored) + "\n";
 
+  if (vm.count("policy") && vm.count("nir"))
+    throw Error("--policy and --nir are mutually exclusive (both give the network)", "give one of them");
   const int sources = int{vm.count("theta") > 0} + int{vm.count("rho") > 0} + int{vm.count("rho-const") > 0} +
-                      int{vm.count("policy") > 0};
+                      int{vm.count("policy") > 0} + int{vm.count("nir") > 0};
   if (sources != 1)
-    throw Error("give exactly one network source: --theta FILE, --rho FILE, --rho-const P or --policy RUN",
+    throw Error("give exactly one network source: --theta FILE, --rho FILE, --rho-const P, --policy RUN or --nir FILE",
                 "e.g. --rho-const 0.5 --seed 1 --d-out 3, or --policy runs/hopper-ec");
 
   const tasks::TaskSpec* task = vm.count("task") ? &tasks::make_task_spec(task_name) : nullptr;
@@ -430,9 +437,10 @@ int cmd_simulate(const Args& args) {
   ref::NetworkDesc nd;
   ref::Arith mode = ref::Arith::kFixed;
   std::optional<eval::PolicyImage> policy;
-  if (vm.count("policy")) {
-    ri.source = "policy";
-    policy = eval::load_policy_image(policy_path);
+  if (vm.count("policy") || vm.count("nir")) {
+    ri.source = vm.count("nir") ? "nir" : "policy";
+    if (vm.count("nir")) policy_path = nir_path;
+    policy = vm.count("nir") ? nir::import_nir(nir_path, task_name) : eval::load_policy_image(policy_path);
     if (policy->net.method != eval::Method::kEC)
       throw Error("--policy " + policy_path +
                       " is an ES image (dense float weights); ecsim simulate runs the chip's 1-bit EC networks",

@@ -246,6 +246,8 @@ void write_graph(hid_t file, const eval::PolicyImage& img) {
   write_f64(m, "ecsim.normalizer.mean", img.norm.mean());
   write_f64(m, "ecsim.normalizer.std", std_dev);
   write_i64(m, "ecsim.normalizer.count", static_cast<int64_t>(img.norm.count()));
+  // the statistics themselves, so that the import restores the normalizer bit for bit
+  write_f64(m, "ecsim.normalizer.summed_variance", img.norm.summed_variance());
   write_string(m, "ecsim.normalizer.rule",
                "input = (float32(obs) - float32(mean)) / float32(std), in float32, no clipping");
   write_string(m, "ecsim.arithmetic", img.net.arith == ref::Arith::kFixed ? "fixed" : "float");
