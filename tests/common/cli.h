@@ -158,6 +158,16 @@ inline std::string find_program(const std::string& name) {
   return "";
 }
 
+// a python3 with h5py and numpy (Debian's /usr/bin/python3: a pyenv or conda python3 first on PATH
+// may have neither), or "" when there is none
+inline std::string python_with_h5py() {
+  for (const std::string& p : {find_program("python3"), std::string("/usr/bin/python3")}) {
+    if (p.empty()) continue;
+    if (run_program({p, "-c", "import h5py, numpy"}).code == 0) return p;
+  }
+  return "";
+}
+
 // A fresh directory: one left behind by an earlier process with the same pid is emptied first.
 inline std::filesystem::path scratch_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("ecsim_test_" + name + "_" + std::to_string(::getpid()));

@@ -177,17 +177,8 @@ TEST_F(Nir, SamePolicyGivesTheSameBytes) {
   }
 }
 
-// a python3 with h5py and numpy, or ""
-std::string python_with_h5py() {
-  for (const std::string& p : {test::find_program("python3"), std::string("/usr/bin/python3")}) {
-    if (p.empty()) continue;
-    if (test::run_program({p, "-c", "import h5py, numpy"}).code == 0) return p;
-  }
-  return "";
-}
-
 TEST_F(Nir, LayoutAsTheReferenceReaderExpects) {
-  const std::string py = python_with_h5py();
+  const std::string py = test::python_with_h5py();
   if (py.empty()) GTEST_SKIP() << "no python3 with h5py and numpy (Debian: python3-h5py)";
   const test::CliResult r = test::run_program({py, ECSIM_NIR_CHECK_LAYOUT, nir_path()});
   EXPECT_EQ(r.code, 0) << r.output;

@@ -360,19 +360,10 @@ TEST(NirRoundTrip, ForeignGraphGetsThetaFromTheWeightsAlone) {
   }
 }
 
-// a python3 with h5py and numpy (Debian's: the one first on PATH may have neither), or ""
-std::string python_with_h5py() {
-  for (const std::string& p : {test::find_program("python3"), std::string("/usr/bin/python3")}) {
-    if (p.empty()) continue;
-    if (test::run_program({p, "-c", "import h5py, numpy"}).code == 0) return p;
-  }
-  return "";
-}
-
 // the same graph as h5py writes it for another tool (rewrite_foreign.py): gzip-compressed float64
 // arrays, fixed-length byte strings, no metadata group, other node names
 TEST(NirRoundTrip, ForeignGraphAsH5pyWritesIt) {
-  const std::string py = python_with_h5py();
+  const std::string py = test::python_with_h5py();
   if (py.empty()) GTEST_SKIP() << "no python3 with h5py and numpy (Debian: python3-h5py)";
   const test::ScratchDir dir("nir_h5py");
   Config c = configs()[1];
@@ -692,7 +683,7 @@ std::string float_text(float v) {
 // and a long open-loop trace of random observations, each run by `simulate --nir` (float) and by
 // independent_sim.py, which holds both to the tolerance it states (docs/nir.md).
 TEST(NirIndependent, NumpySimulationOfTheFileMatchesEcsimFloatOverWholeEpisodes) {
-  const std::string py = python_with_h5py();
+  const std::string py = test::python_with_h5py();
   if (py.empty()) GTEST_SKIP() << "no python3 with h5py and numpy (Debian: python3-h5py)";
   const test::ScratchDir dir("nir_independent");
   for (const int n : {64, 256}) {
