@@ -1,4 +1,8 @@
 """ecsim.Network against `ecsim simulate` and `ecsim rollout`: the same actions and rasters, bit for bit."""
+import json
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -39,8 +43,11 @@ def test_network_from_rho_is_simulate(tmp_path, flags):
     shape = net.shape
     want_raster = raster_from_csv(tmp_path / "r.csv", len(x), shape["inner_steps"], shape["n_neurons"])
     assert np.array_equal(got["raster"], want_raster)
-    # the simulate column `spikes` counts the same spikes
+    # the simulate column `spikes` counts the same spikes, and its JSON the same events
     assert [int(s) for s in column(tmp_path / "a.csv", "spikes")] == list(got["raster"].sum(axis=(1, 2)))
+    summary = json.loads(cli("simulate", "--trace", path, "--rho-const", 0.5, "--seed", 7, "--task", "hopper",
+                             "--out", tmp_path / "b.csv", "--json", "-", *args).stdout)
+    assert net.counters == summary["counters"]
 
 
 def test_step_equals_run_and_counters(tmp_path):
@@ -123,3 +130,26 @@ def test_bad_arguments_raise(call, message):
     with pytest.raises(ecsim.Error, match=message) as e:
         call()
     assert "fix:" in str(e.value) or message in str(e.value)
+
+
+def test_long_calls_release_the_gil():
+    """Network.run leaves the GIL to other Python threads while it steps."""
+    net = ecsim.Network(task="hopper", neurons=256, seed=1)
+    obs = np.random.default_rng(0).normal(0, 1, (20000, 11))
+    done = threading.Event()
+
+    def work():
+        net.run(obs)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    start = time.perf_counter()
+    worker.start()
+    ticks = 0
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    worker.join()
+    elapsed = time.perf_counter() - start
+    # holding the GIL, run() would leave this loop one or two ticks, however long it took
+    assert elapsed > 0.05 and ticks >= 10, (ticks, elapsed)
