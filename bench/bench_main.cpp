@@ -3,7 +3,9 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,8 +36,13 @@ std::vector<Ratio> ratio_table() {
   return r;
 }
 
-class CollectingReporter : public benchmark::ConsoleReporter {
+// Collects the runs for the ratios and hands them on to the reporter that --benchmark_format asks
+// for (console, json or csv), so Google Benchmark's standard flags behave as documented.
+class CollectingReporter : public benchmark::BenchmarkReporter {
  public:
+  explicit CollectingReporter(std::unique_ptr<benchmark::BenchmarkReporter> display) : m_display(std::move(display)) {}
+  bool ReportContext(const Context& context) override { return m_display->ReportContext(context); }
+  void Finalize() override { m_display->Finalize(); }
   std::map<std::string, double> ns_per_iter;
   std::map<std::string, double> overhead_pct;  // the interleaved wrapper-overhead counter, by run name
   std::map<std::string, double> frames_per_s;  // end-to-end evaluation rates, by run name
@@ -58,16 +65,52 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       auto fps = run.counters.find("frames_per_s");
       if (fps != run.counters.end()) frames_per_s[run.run_name.str()] = fps->second.value;
     }
-    ConsoleReporter::ReportRuns(runs);
+    m_display->ReportRuns(runs);
   }
+
+ private:
+  std::unique_ptr<benchmark::BenchmarkReporter> m_display;
 };
+
+// the value of --benchmark_format (before Initialize consumes it); "console" when not given
+std::string format_flag(int argc, char** argv) {
+  std::string format = "console";
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    if (!std::strncmp(a, "--benchmark_format=", 19))
+      format = a + 19;
+    else if (!std::strcmp(a, "--benchmark_format") && i + 1 < argc)
+      format = argv[i + 1];
+  }
+  return format;
+}
+
+std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::string& format) {
+  if (format == "json") return std::make_unique<benchmark::JSONReporter>();
+    // Google Benchmark 1.7 marks its CSV reporter deprecated but still documents --benchmark_format=csv
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  if (format == "csv") return std::make_unique<benchmark::CSVReporter>();
+#pragma GCC diagnostic pop
+  return std::make_unique<benchmark::ConsoleReporter>();
+}
+
+// The RATIO and TARGET lines go to stdout beside the console table, and to stderr when stdout
+// carries JSON or CSV, which they would make unreadable.
+FILE* g_lines = stdout;
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::string format = format_flag(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  CollectingReporter reporter;
+  if (format != "console" && format != "json" && format != "csv") {
+    std::fprintf(stderr, "ecsim_bench: --benchmark_format=%s is not known; use console, json or csv\n", format.c_str());
+    return 2;
+  }
+  if (format != "console") g_lines = stderr;
+  CollectingReporter reporter(display_reporter(format));
   benchmark::RunSpecifiedBenchmarks(&reporter);
   // absolute targets, per iteration of the named benchmark
   struct Absolute {
@@ -79,30 +122,30 @@ int main(int argc, char** argv) {
        {Absolute{"BM_NetworkStep/256", "one env step of the default network (N=256, 33 inner steps)", 4000.0}}) {
     auto it = reporter.ns_per_iter.find(t.name);
     if (it == reporter.ns_per_iter.end()) continue;
-    std::printf("\n  TARGET %-58s %8.3f us   target <= %.2f us: %s\n", t.label, it->second / 1e3, t.max_ns / 1e3,
-                it->second <= t.max_ns ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "\n  TARGET %-58s %8.3f us   target <= %.2f us: %s\n", t.label, it->second / 1e3,
+                 t.max_ns / 1e3, it->second <= t.max_ns ? "MET" : "NOT MET");
   }
   // wrapper overhead, timed interleaved with raw mj_step inside one benchmark (bench_env.cpp)
   for (const auto& [name, pct] : reporter.overhead_pct)
-    std::printf("  TARGET %-58s %8.2f %%   target <= 5.00 %%: %s\n", ("environment wrapper overhead, " + name).c_str(),
-                pct, pct <= 5.0 ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "  TARGET %-58s %8.2f %%   target <= 5.00 %%: %s\n",
+                 ("environment wrapper overhead, " + name).c_str(), pct, pct <= 5.0 ? "MET" : "NOT MET");
   bool any = false;
   for (const Ratio& r : ratio_table()) {
     auto a = reporter.ns_per_iter.find(r.numerator), b = reporter.ns_per_iter.find(r.denominator);
     if (a == reporter.ns_per_iter.end() || b == reporter.ns_per_iter.end()) continue;
-    if (!any) std::printf("\nRatios measured in this run:\n");
+    if (!any) std::fprintf(g_lines, "\nRatios measured in this run:\n");
     any = true;
     const double ratio = a->second / b->second;
-    std::printf("  RATIO %-62s %8.3f", r.label.c_str(), ratio);
+    std::fprintf(g_lines, "  RATIO %-62s %8.3f", r.label.c_str(), ratio);
     if (r.target > 0)
-      std::printf("   target %s %.2f: %s", r.at_least ? ">=" : "<=", r.target,
-                  (r.at_least ? ratio >= r.target : ratio <= r.target) ? "MET" : "NOT MET");
-    std::printf("\n");
+      std::fprintf(g_lines, "   target %s %.2f: %s", r.at_least ? ">=" : "<=", r.target,
+                   (r.at_least ? ratio >= r.target : ratio <= r.target) ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "\n");
   }
   // training throughput against raw physics replaying the same episodes (bench_train.cpp)
   for (const auto& [name, f] : reporter.fraction)
-    std::printf("  TARGET %-58s %8.3f     target >= 0.95: %s\n",
-                ("training frames/s / physics on the same work, " + name).c_str(), f, f >= 0.95 ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "  TARGET %-58s %8.3f     target >= 0.95: %s\n",
+                 ("training frames/s / physics on the same work, " + name).c_str(), f, f >= 0.95 ? "MET" : "NOT MET");
   // rates (frames/s counters): the cycle-level chip against the reference model, one core each.
   // Both evaluate the same population with the same seeds; a rate ratio, since the two run
   // different numbers of iterations.
@@ -110,8 +153,8 @@ int main(int argc, char** argv) {
   const auto fn = reporter.frames_per_s.find("BM_TrainEvaluator/1/real_time");
   if (chip != reporter.frames_per_s.end() && fn != reporter.frames_per_s.end()) {
     const double ratio = chip->second / fn->second;
-    std::printf("  RATIO %-62s %8.3f   target >= 0.20: %s\n", "systemc backend frames/s / functional, one core each",
-                ratio, ratio >= 0.20 ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "  RATIO %-62s %8.3f   target >= 0.20: %s\n",
+                 "systemc backend frames/s / functional, one core each", ratio, ratio >= 0.20 ? "MET" : "NOT MET");
   }
   benchmark::Shutdown();
   return 0;
