@@ -85,9 +85,9 @@ std::string format_flag(int argc, char** argv) {
   return format;
 }
 
+// Google Benchmark 1.7 marks its CSV reporter deprecated, but still documents --benchmark_format=csv
 std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::string& format) {
   if (format == "json") return std::make_unique<benchmark::JSONReporter>();
-    // Google Benchmark 1.7 marks its CSV reporter deprecated but still documents --benchmark_format=csv
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   if (format == "csv") return std::make_unique<benchmark::CSVReporter>();
