@@ -84,7 +84,7 @@ po::options_description train_options(TrainFlags& f) {
       "resume", po::value(&f.resume), "continue the run in this directory (bit-identical to an uninterrupted run)");
   add_field_flags(desc, c, &C::lr, &C::eps, &C::rho_init, &C::weight_decay, &C::beta1, &C::beta2, &C::adam_eps,
                   &C::es_sigma, &C::es_weight_decay, &C::eval_episodes, &C::episodes_per_individual, &C::max_steps,
-                  &C::obs_every, &C::checkpoint_every);
+                  &C::obs_every, &C::reward_shift, &C::checkpoint_every);
   add_field_flags(desc, c, &C::time_limit_min);
   desc.add_options()("no-plot", "do not run gnuplot for curve.png")(
       "progress", dflt(&f.progress), "progress line: auto (when stderr is a terminal), always, never")(

@@ -58,6 +58,8 @@ json::object TrainConfig::identity() const {
   json::object o = fields::to_json(static_cast<const TrainTask&>(*this));
   o["network"] = eval::net_to_json(net);
   append_json(o, static_cast<const TrainOptimizer&>(*this));
+  // added after runs existed: in the identity only when set, so that their checkpoints' CRCs hold
+  if (reward_shift == 0.0) o.erase("reward_shift");
   return o;
 }
 
@@ -86,7 +88,8 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
         !version->is_number() || version->to_number<double>() != 1)
       throw Error("'" + where + "' is not an ecsim-train-config version 1 file",
                   "is this a run directory of `ecsim train`?");
-    const json::object& id = o.at("identity").as_object();
+    json::object id = o.at("identity").as_object();
+    if (!id.contains("reward_shift")) id["reward_shift"] = 0.0;  // runs written before it (identity())
     std::vector<std::string> not_task = keys_of<TrainOptimizer>(), not_optimizer = keys_of<TrainTask>();
     not_task.emplace_back("network");
     not_optimizer.emplace_back("network");

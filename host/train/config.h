@@ -49,7 +49,12 @@ inline constexpr int64_t kMaxParams = 80000000;
   X(int, episodes_per_individual, 1, "episodes per individual, each from its own seeded start", nullptr, 1,      \
     kMaxEpisodesPerIndividual)                                                                                   \
   X(int, max_steps, 0, "episode cap in env steps (0: the task's 1000)", nullptr, 0)                              \
-  X(int, obs_every, 1, "normalizer: use every k-th observation of the population", nullptr, 1)
+  X(int, obs_every, 1, "normalizer: use every k-th observation of the population", nullptr, 1)                   \
+  X(double, reward_shift, 0.0,                                                                                   \
+    "training only: subtracted from every env step's reward of the population before ranking (the survival-"     \
+    "bonus shift of ARS --shift and EvoTorch decrease_rewards_by); eval and every reported return stay the "     \
+    "task's",                                                                                                    \
+    nullptr, 0, 1000)
 
 #define ECSIM_TRAIN_RUN_FIELDS(X)                                                                        \
   X(std::string, backend, "functional",                                                                  \

@@ -129,11 +129,14 @@ GenerationStats Trainer::step(eval::Evaluator& ev) {
   s.pop_min = INFINITY;
   ref::EventCounters cnt;
   uint64_t pop_steps = 0;
+  const double episodes = static_cast<double>(c.episodes_per_individual);
   for (size_t i = 0; i < pop; ++i) {
-    f[i] = res.results[i].ret;
-    s.pop_mean += f[i] / static_cast<double>(pop);
-    s.pop_best = std::max(s.pop_best, f[i]);
-    s.pop_min = std::min(s.pop_min, f[i]);
+    const double ret = res.results[i].ret;  // the task's return: what every statistic reports
+    s.pop_mean += ret / static_cast<double>(pop);
+    s.pop_best = std::max(s.pop_best, ret);
+    s.pop_min = std::min(s.pop_min, ret);
+    // the ranked fitness: the mean episode's return less the shift for each step it lasted
+    f[i] = ret - c.reward_shift * (static_cast<double>(res.results[i].steps) / episodes);
     pop_steps += res.results[i].steps;
     cnt += res.results[i].counters;
   }

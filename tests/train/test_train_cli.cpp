@@ -526,3 +526,34 @@ TEST(TrainCli, NonFiniteFitnessStopsTrainingBeforeTheUpdate) {
   EXPECT_EQ(t.state().generation, before.generation);
   fs::remove_all(dir);
 }
+
+// --reward-shift changes only what is ranked: generation 1 evaluates the same individuals with or
+// without it, so its row's returns (population and eval) are the same, while the update, and so the
+// next ρ, differs; config.json records the shift only when it is set (older runs keep their
+// identity CRC), a resumed run keeps it, and --resume cannot change it.
+TEST(TrainCli, RewardShiftRanksShiftedReturnsAndReportsTheTaskReturn) {
+  const ecsim::test::ScratchDir scratch("train_shift");
+  const fs::path base = scratch / ".";
+  // episodes of 300 steps: the population's lengths differ, so the shift reorders the ranks
+  const std::string common =
+      "--task hopper --neurons 64 --pop 16 --max-steps 300 --eval-episodes 2 --no-plot --progress never --seed 4 "
+      "--generations 2 --checkpoint-every 1";
+  ASSERT_EQ(run_ecsim("train " + common + " --out " + (base / "plain").string()).code, 0);
+  const auto shifted = run_ecsim("train " + common + " --reward-shift 1 --out " + (base / "shift").string());
+  ASSERT_EQ(shifted.code, 0) << shifted.output;
+  const train::MetricsTable a = train::read_metrics((base / "plain").string()),
+                            b = train::read_metrics((base / "shift").string());
+  for (const char* col : {"frames", "pop_mean", "pop_best", "pop_min", "eval_mean", "eval_std", "mean_steps"})
+    EXPECT_EQ(a.rows[0][a.column(col)], b.rows[0][b.column(col)]) << col;
+  EXPECT_NE(read_ckpt(base / "plain").params, read_ckpt(base / "shift").params);
+  EXPECT_EQ(read_config(base / "shift").reward_shift, 1.0);
+  EXPECT_EQ(ecsim::test::read_text(base / "plain/config.json").find("reward_shift"), std::string::npos);
+  EXPECT_NE(ecsim::test::read_text(base / "shift/config.json").find("\"reward_shift\""), std::string::npos);
+  const auto change = run_ecsim("train --progress never --resume " + (base / "shift").string() + " --reward-shift 0");
+  EXPECT_EQ(change.code, 2);
+  EXPECT_NE(change.output.find("--reward-shift cannot be changed"), std::string::npos) << change.output;
+  const auto bad = run_ecsim("train " + common + " --reward-shift -1 --out " + (base / "bad").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.output.find("--reward-shift"), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(base / "bad"));
+}
