@@ -13,6 +13,8 @@
 #include "common/fields.h"
 #include "eval/policy_image.h"
 #include "io/network_files.h"
+#include "nir/nir_export.h"
+#include "nir/nir_import.h"
 #include "py_network.h"
 #include "reference/network.h"
 #include "tasks/env.h"
@@ -101,7 +103,8 @@ std::unique_ptr<Network> make_from_theta(const std::filesystem::path& path, cons
 
 std::unique_ptr<Network> load_policy(const std::filesystem::path& run) {
   const std::string path = run.string();
-  const eval::PolicyImage img = eval::load_policy_image(path);
+  // a .nir file is a NIR graph (docs/nir.md, "Import"), as `ecsim rollout --nir` reads it
+  const eval::PolicyImage img = run.extension() == ".nir" ? nir::import_nir(path) : eval::load_policy_image(path);
   if (img.net.method != eval::Method::kEC)
     throw Error("'" + path + "' holds an ES policy (a dense float network); ecsim.Network runs EC's 1-bit networks",
                 "use ecsim.evaluate for an ES run");
@@ -217,8 +220,15 @@ ecsim.load_policy(run): θ* and the observation normalizer of a trained run or d
                " d_out=" + std::to_string(s.d_out) + " " + (n.fixed() ? "fixed" : "float") +
                (n.task.empty() ? "" : " task=" + n.task) + ">";
       });
+  m.def(
+      "export_nir",
+      [](const std::filesystem::path& run, const std::filesystem::path& out) {
+        nir::export_nir(eval::load_policy_image(run.string()), out.string());
+      },
+      arg("run"), arg("path"), "`ecsim export RUN --nir PATH`: the run's EC policy as a NIR graph (docs/nir.md).");
   m.def("load_policy", &load_policy, arg("run"),
-        "The EC policy of a run directory, deploy image or policy.json as an ecsim.Network (θ* and the normalizer).");
+        "The EC policy of a run directory, deploy image, policy.json or NIR file (.nir) as an ecsim.Network (θ*\n"
+        "and the normalizer).");
 }
 
 }  // namespace ecsim::py

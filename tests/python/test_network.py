@@ -102,6 +102,22 @@ def test_policy_is_rollout(tmp_path, tiny_run):
     assert np.array_equal(got["raster"], want)
 
 
+def test_nir_round_trip_from_python(tmp_path, tiny_run):
+    """export_nir is `ecsim export --nir` byte for byte, and load_policy reads the file back to the same network."""
+    ecsim.export_nir(tiny_run, tmp_path / "a.nir")
+    cli("export", tiny_run, "--nir", tmp_path / "b.nir")
+    assert (tmp_path / "a.nir").read_bytes() == (tmp_path / "b.nir").read_bytes()
+    a, b = ecsim.load_policy(tiny_run), ecsim.load_policy(tmp_path / "a.nir")
+    assert all(np.array_equal(a.theta[k], b.theta[k]) for k in ("in", "rec", "out"))
+    x = np.random.default_rng(2).normal(0, 1, (10, 11))
+    a.reset(4)
+    b.reset(4)
+    assert np.array_equal(a.run(x, raster=True)["raster"], b.run(x, raster=True)["raster"])
+    with pytest.raises(ecsim.Error, match="HDF5"):
+        (tmp_path / "bad.nir").write_text("junk")
+        ecsim.load_policy(tmp_path / "bad.nir")
+
+
 def test_live_views_follow_the_state():
     net = ecsim.Network(task="hopper", neurons=16, seed=1)
     v = net.v

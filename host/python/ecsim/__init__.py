@@ -25,6 +25,7 @@ from ._ecsim import (  # noqa: E402
     Chip,
     Error,
     Network,
+    export_nir,
     load_policy,
     read_metrics,
     resume,
@@ -34,7 +35,7 @@ from ._ecsim import (  # noqa: E402
 )
 from . import _ecsim  # noqa: E402
 
-__all__ = ["Box", "Chip", "Env", "Error", "Network", "evaluate", "load_policy", "read_metrics", "resume",
+__all__ = ["Box", "Chip", "Env", "Error", "Network", "evaluate", "export_nir", "load_policy", "read_metrics", "resume",
            "task_names", "train"]
 
 
