@@ -254,6 +254,34 @@ struct Row {
   double operator[](const std::string& name) const { return (*cells)[table->column(name)]; }
 };
 
+// Steps to threshold (sample efficiency): the eval returns the report looks for, per robot, and
+// the published figure it is set beside. ARS: the SB3-zoo benchmark (DLR-RM/rl-baselines3-zoo,
+// benchmark.md: Hopper-v3 3344 in 7 M steps, Walker2d-v3 2994 in 75 M); its Humanoid row has no
+// step count to compare with.
+struct Thresholds {
+  std::vector<double> returns;
+  std::string reference;
+};
+Thresholds thresholds_for(tasks::Robot robot) {
+  switch (robot) {
+    case tasks::Robot::kHopper:
+      return {{1000, 2000, 3000}, "ARS (SB3 zoo, Hopper-v3): 3344 after 7 M env steps"};
+    case tasks::Robot::kWalker2d:
+      return {{1000, 2000, 3000}, "ARS (SB3 zoo, Walker2d-v3): 2994 after 75 M env steps"};
+    case tasks::Robot::kHumanoid:
+      return {{1000, 3000, 5000}, ""};
+  }
+  return {};
+}
+
+// the first row whose eval return reaches thr, or nullptr
+const std::vector<double>* first_reaching(const train::MetricsTable& m, double thr) {
+  const size_t c = m.column("eval_mean");
+  for (const auto& row : m.rows)
+    if (row[c] >= thr) return &row;
+  return nullptr;
+}
+
 json::object row_json(const Row& r) {
   json::object o;
   for (size_t i = 0; i < r.table->columns.size(); ++i) {
@@ -489,6 +517,31 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
                                   {"frames/s (whole run)", fmt(fps)},
                                   {"frames/s (last generation)", fmt(last["fps"])},
                                   {"mean population episode length (last generation)", fmt(last["mean_steps"])}});
+  const Thresholds thr = thresholds_for(spec.robot);
+  json::array reached;
+  {
+    std::vector<std::vector<std::string>> rows;
+    for (double t : thr.returns) {
+      const std::vector<double>* r = first_reaching(m, t);
+      if (r) {
+        const Row at{&m, r};
+        rows.push_back(
+            {fmt(t, 10), fmt(at["generation"], 10), fmt(at["frames_total"], 10), seconds_text(at["elapsed"])});
+        reached.push_back(json::object{{"return", t},
+                                       {"generation", at["generation"]},
+                                       {"frames", at["frames_total"]},
+                                       {"wall_time_s", at["elapsed"]}});
+      } else {
+        rows.push_back({fmt(t, 10), "not reached (best " + fmt(best["eval_mean"]) + ")", "—", "—"});
+        reached.push_back(json::object{{"return", t}, {"generation", nullptr}});
+      }
+    }
+    doc.para(
+        "Sample efficiency: the first generation whose eval return reached each threshold, in env steps "
+        "(frames, population and eval) and training time" +
+        (thr.reference.empty() ? std::string(".") : "; for comparison, " + thr.reference + "."));
+    doc.table({"eval return", "generation", "env steps", "wall time"}, rows);
+  }
   if (have("curve.png")) {
     doc.para("Learning curve (`curve.png`, drawn from `metrics.csv`):");
     doc.image("curve.png", "learning curve");
@@ -631,7 +684,8 @@ json::object write_run_report(const std::string& run, const RunReportOptions& op
                   {"frames_total", frames},
                   {"frames_per_s", std::isnan(fps) ? json::value(nullptr) : json::value(fps)},
                   {"last", row_json(last)},
-                  {"best", row_json(best)}};
+                  {"best", row_json(best)},
+                  {"steps_to_threshold", std::move(reached)}};
   json::object rj{{"seed", raster.seed},       {"steps", raster.steps},   {"return", raster.ret},
                   {"ended", raster.ended},     {"spikes", raster.spikes}, {"spikes_exc", raster.spikes_exc},
                   {"csv", "report-raster.csv"}};

@@ -227,3 +227,45 @@ TEST(ReportCli, AnEsRunHasNoRasterButAReport) {
   EXPECT_NE(md.find("ecsim train --task hopper --method es"), std::string::npos) << md;
   check_html(test::read_text(t.run / "report.html"));
 }
+
+namespace {
+
+// metrics.csv with one cell replaced (row r, 1-based, of column `name`)
+void set_cell(const fs::path& csv, size_t r, const std::string& name, const std::string& value) {
+  std::vector<std::string> rows = lines_of(test::read_text(csv));
+  const auto names = split(rows[0], ',');
+  const size_t c = static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  ASSERT_LT(c, names.size()) << name;
+  std::vector<std::string> cells = split(rows[r], ',');
+  cells[c] = value;
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + cells[i];
+  rows[r] = line;
+  std::string out;
+  for (const auto& l : rows) out += l + "\n";
+  test::write_text(csv, out);
+}
+
+}  // namespace
+
+// Sample efficiency: the first row whose eval return reaches each of the task's thresholds, with its
+// env steps; the thresholds not reached say the best eval return instead.
+TEST(ReportCli, StepsToThresholdComeFromTheFirstRowThatReachesThem) {
+  TrainedRun t("report_thresholds", "--no-plot");
+  set_cell(t.run / "metrics.csv", 2, "eval_mean", "1512.25");
+  const auto j = test::run_ecsim({"report", t.run.string(), "--json", "-"});
+  ASSERT_EQ(j.code, 0) << j.output;
+  const json::object o = json::parse(j.output).as_object();
+  const json::array& s = o.at("steps_to_threshold").as_array();
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].at("return").to_number<double>(), 1000.0);
+  EXPECT_EQ(s[0].at("generation").to_number<double>(), 2.0);
+  const auto cells = split(lines_of(test::read_text(t.run / "metrics.csv"))[2], ',');
+  EXPECT_EQ(s[0].at("frames").to_number<double>(), std::stod(cells[4]));  // frames_total
+  EXPECT_TRUE(s[1].at("generation").is_null());
+  EXPECT_TRUE(s[2].at("generation").is_null());
+  const std::string md = test::read_text(t.run / "report.md");
+  EXPECT_NE(md.find("| 1000 | 2 | " + cells[4] + " |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2000 | not reached (best 1512) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("ARS (SB3 zoo, Hopper-v3)"), std::string::npos);
+}
