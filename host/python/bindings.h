@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "reference/network_desc.h"
+#include "tasks/normalizer.h"
 
 namespace ecsim::py {
 
@@ -33,8 +34,13 @@ pyb::object json_to_py(const boost::json::value& v);
 // a raster of `words` words per inner step (as ref::step appends them) -> bool array (inner steps, n)
 pyb::array_t<bool> raster_array(const std::vector<uint64_t>& raster, int n, int words);
 
-// a 1-D float array of exactly n values (any numeric array-like), or an ecsim::Error naming `what`
+// a 1-D array of exactly n numbers (any numeric array-like), or an ecsim::Error naming `what`
 std::vector<float> float_vector(const pyb::handle& obj, size_t n, const std::string& what);
+std::vector<double> double_vector(const pyb::handle& obj, size_t n, const std::string& what);
+
+// a network's input from one observation: through the policy's normalizer (raw observation, in
+// float32 as the evaluator does it) when there is one, else as it is
+std::vector<float> network_input(const pyb::handle& obs, const tasks::RunningNormalizer* norm, size_t d_in);
 
 // the parts
 void bind_network(pyb::module_& m);

@@ -12,6 +12,7 @@
 #include "bindings.h"
 #include "cli/commands.h"
 #include "common/error.h"
+#include "tasks/normalizer.h"
 
 namespace po = boost::program_options;
 
@@ -88,19 +89,40 @@ pyb::array_t<bool> raster_array(const std::vector<uint64_t>& raster, int n, int 
   return a;
 }
 
-std::vector<float> float_vector(const pyb::handle& obj, size_t n, const std::string& what) {
-  pyb::array_t<float, pyb::array::c_style | pyb::array::forcecast> a;
+namespace {
+
+template <class T>
+std::vector<T> number_vector(const pyb::handle& obj, size_t n, const std::string& what) {
+  pyb::array_t<T, pyb::array::c_style | pyb::array::forcecast> a;
   try {
-    a = pyb::array_t<float, pyb::array::c_style | pyb::array::forcecast>::ensure(obj);
+    a = pyb::array_t<T, pyb::array::c_style | pyb::array::forcecast>::ensure(obj);
   } catch (const pyb::error_already_set&) {
     a = {};
   }
   if (!a) throw Error(what + " is not an array of numbers", "give a sequence or numpy array of " + std::to_string(n));
   if (a.ndim() != 1 || static_cast<size_t>(a.size()) != n)
-    throw Error(what + " has shape " + std::string(pyb::str(pyb::make_tuple(a.attr("shape")))) + ", it needs (" +
-                    std::to_string(n) + ",)",
-                "give " + std::to_string(n) + " values");
-  return std::vector<float>(a.data(), a.data() + n);
+    throw Error(
+        what + " has shape " + std::string(pyb::str(a.attr("shape"))) + ", it needs (" + std::to_string(n) + ",)",
+        "give " + std::to_string(n) + " values");
+  return std::vector<T>(a.data(), a.data() + n);
+}
+
+}  // namespace
+
+std::vector<float> float_vector(const pyb::handle& obj, size_t n, const std::string& what) {
+  return number_vector<float>(obj, n, what);
+}
+
+std::vector<double> double_vector(const pyb::handle& obj, size_t n, const std::string& what) {
+  return number_vector<double>(obj, n, what);
+}
+
+std::vector<float> network_input(const pyb::handle& obs, const tasks::RunningNormalizer* norm, size_t d_in) {
+  if (!norm) return float_vector(obs, d_in, "the observation");
+  const std::vector<double> raw = double_vector(obs, d_in, "the observation");
+  std::vector<float> in(d_in);
+  norm->normalize(raw.data(), in.data());
+  return in;
 }
 
 }  // namespace ecsim::py

@@ -68,16 +68,8 @@ class Chip {
 
   pyb::array_t<float> step(const pyb::handle& obs, bool raster, const std::vector<int>& membrane) {
     need_network();
-    std::vector<float> in;
-    const size_t d_in = static_cast<size_t>(m_desc.shape.d_in);
-    if (m_norm) {
-      (void)float_vector(obs, d_in, "the observation");
-      auto a = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(obs);
-      in.resize(d_in);
-      m_norm->normalize(a.data(), in.data());
-    } else {
-      in = float_vector(obs, d_in, "the observation");
-    }
+    const std::vector<float> in =
+        network_input(obs, m_norm ? &*m_norm : nullptr, static_cast<size_t>(m_desc.shape.d_in));
     pyb::array_t<float> action(m_desc.shape.d_out);
     m_spikes.clear();
     m_membrane = {membrane, {}};

@@ -33,10 +33,8 @@ class Env {
 
   // (reward, terminated, truncated, reason, {component: value})
   pyb::tuple step(const pyb::handle& action) {
-    auto a = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(action);
-    if (!a || a.ndim() != 1 || a.size() != m_env.act_size())
-      throw Error("the action must have " + std::to_string(m_env.act_size()) + " values (" + m_env.spec().name + ")",
-                  "give a 1-D array of " + std::to_string(m_env.act_size()) + " numbers");
+    const std::vector<double> a =
+        double_vector(action, static_cast<size_t>(m_env.act_size()), "the action (" + m_env.spec().name + ")");
     tasks::StepResult r;
     {
       pyb::gil_scoped_release release;

@@ -45,21 +45,6 @@ class Network {
     m_spikes.clear();
   }
 
-  // the network input of one observation: normalized through the policy's normalizer, if any
-  void input(const pyb::handle& obs, std::vector<float>& in) const {
-    const size_t d_in = static_cast<size_t>(desc().shape.d_in);
-    if (norm) {
-      pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast> a;
-      const std::vector<float> check = float_vector(obs, d_in, "the observation");  // shape check
-      (void)check;
-      a = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(obs);
-      in.resize(d_in);
-      norm->normalize(a.data(), in.data());
-    } else {
-      in = float_vector(obs, d_in, "the observation");
-    }
-  }
-
   // one env step on a prepared input; spikes appended to raster when given
   void step_input(const float* in, float* action, ref::SpikeRaster* raster) {
     if (fixed())
@@ -69,8 +54,7 @@ class Network {
   }
 
   pyb::array_t<float> step(const pyb::handle& obs, bool raster) {
-    std::vector<float> in;
-    input(obs, in);
+    const std::vector<float> in = network_input(obs, norm ? &*norm : nullptr, static_cast<size_t>(desc().shape.d_in));
     pyb::array_t<float> action(desc().shape.d_out);
     m_spikes.clear();
     {
