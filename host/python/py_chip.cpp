@@ -71,12 +71,12 @@ class Chip {
     const std::vector<float> in =
         network_input(obs, m_norm ? &*m_norm : nullptr, static_cast<size_t>(m_desc.shape.d_in));
     pyb::array_t<float> action(m_desc.shape.d_out);
+    float* const act = action.mutable_data();  // taken with the GIL held
     m_spikes.clear();
     m_membrane = {membrane, {}};
     {
       pyb::gil_scoped_release release;
-      m_chip->step(in.data(), action.mutable_data(), raster ? &m_spikes : nullptr,
-                   membrane.empty() ? nullptr : &m_membrane);
+      m_chip->step(in.data(), act, raster ? &m_spikes : nullptr, membrane.empty() ? nullptr : &m_membrane);
     }
     return action;
   }

@@ -56,10 +56,11 @@ class Network {
   pyb::array_t<float> step(const pyb::handle& obs, bool raster) {
     const std::vector<float> in = network_input(obs, norm ? &*norm : nullptr, static_cast<size_t>(desc().shape.d_in));
     pyb::array_t<float> action(desc().shape.d_out);
+    float* const act = action.mutable_data();  // taken with the GIL held
     m_spikes.clear();
     {
       pyb::gil_scoped_release release;
-      step_input(in.data(), action.mutable_data(), raster ? &m_spikes : nullptr);
+      step_input(in.data(), act, raster ? &m_spikes : nullptr);
     }
     return action;
   }
@@ -89,13 +90,15 @@ class Network {
     pyb::array_t<float> actions({static_cast<pyb::ssize_t>(steps), static_cast<pyb::ssize_t>(d_out)});
     pyb::array_t<double> v({static_cast<pyb::ssize_t>(membrane ? steps : 0), static_cast<pyb::ssize_t>(n)});
     ref::SpikeRaster spikes;
+    float* const act = actions.mutable_data();  // taken with the GIL held
+    double* const vp = v.mutable_data();
     {
       pyb::gil_scoped_release release;
       for (size_t t = 0; t < steps; ++t) {
-        step_input(in.data() + t * static_cast<size_t>(d_in), actions.mutable_data() + t * static_cast<size_t>(d_out),
+        step_input(in.data() + t * static_cast<size_t>(d_in), act + t * static_cast<size_t>(d_out),
                    raster ? &spikes : nullptr);
         if (membrane)
-          for (int j = 0; j < n; ++j) v.mutable_data()[t * static_cast<size_t>(n) + static_cast<size_t>(j)] = v_real(j);
+          for (int j = 0; j < n; ++j) vp[t * static_cast<size_t>(n) + static_cast<size_t>(j)] = v_real(j);
       }
     }
     pyb::dict out;
