@@ -6,8 +6,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "../common/cli.h"
 #include "common/error.h"
 #include "common/file.h"
 #include "driver/philox_driver.h"
@@ -170,4 +174,54 @@ TEST(RtlPhiloxSamplerDeathTest, AnIllegalRequestFiresItsAssertion) {
         for (int c = 0; c < 4; ++c) dut.cycle(in);
       },
       "above 2\\^Q");
+}
+
+// `ecsim verify-rtl --unit philox`: the text and the JSON carry the same figures, every mutant is
+// caught; --unit all runs both units; the default stays the popcount core's campaign
+TEST(RtlPhiloxSamplerCli, VerifyRtlUnitPhiloxReportsTheCampaignAndTheMutants) {
+  namespace test = ecsim::test;
+  const auto text = test::run_ecsim("verify-rtl --unit philox --vectors 3000");
+  const auto js = test::run_ecsim("verify-rtl --unit philox --vectors 3000 --json -");
+  ASSERT_EQ(text.code, 0) << text.output;
+  ASSERT_EQ(js.code, 0) << js.output;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(js.output, ec);
+  ASSERT_FALSE(ec) << js.output;
+  EXPECT_TRUE(v.at("pass").as_bool());
+  const auto& sets = v.at("parameter_sets").as_array();
+  ASSERT_EQ(sets.size(), philox_parameter_sets().size());
+  for (const auto& s : sets) {
+    const auto& o = s.as_object();
+    EXPECT_EQ(o.at("mismatches").to_number<uint64_t>(), 0u);
+    EXPECT_EQ(o.at("latency_cycles").to_number<uint64_t>(), 10u);
+    const std::string line = "  blocks    " + std::to_string(o.at("blocks").to_number<uint64_t>()) + " in " +
+                             std::to_string(o.at("cycles").to_number<uint64_t>()) + " cycles\n";
+    EXPECT_NE(text.output.find(line), std::string::npos) << line << text.output;
+  }
+  const auto& mutants = v.at("mutants").as_array();
+  EXPECT_EQ(mutants.size(), philox_mutants().size());
+  for (const auto& m : mutants) EXPECT_TRUE(m.at("caught").as_bool()) << boost::json::serialize(m);
+  EXPECT_NE(text.output.find("caught\n"), std::string::npos);
+  EXPECT_EQ(text.output.find("NOT CAUGHT"), std::string::npos);
+  EXPECT_TRUE(text.output.ends_with("\nPASS\n")) << text.output;
+
+  const auto all = test::run_ecsim("verify-rtl --unit all --vectors 1000 --json -");
+  ASSERT_EQ(all.code, 0) << all.output;
+  const boost::json::value a = boost::json::parse(all.output, ec);
+  ASSERT_FALSE(ec) << all.output;
+  EXPECT_TRUE(a.at("units").as_object().contains("popcount"));
+  EXPECT_TRUE(a.at("units").as_object().contains("philox"));
+
+  const auto dflt = test::run_ecsim("verify-rtl --vectors 1000");
+  const auto pop = test::run_ecsim("verify-rtl --unit popcount --vectors 1000");
+  EXPECT_EQ(dflt.code, 0);
+  EXPECT_EQ(dflt.output, pop.output);
+  EXPECT_EQ(dflt.output.find("Philox"), std::string::npos);
+
+  const auto bad = test::run_ecsim("verify-rtl --unit lif_unit_that_is_not_there");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.output.find("is not an RTL unit"), std::string::npos) << bad.output;
+  const auto bad_q = test::run_ecsim("verify-rtl --unit philox --rho-bits 7");
+  EXPECT_NE(bad_q.code, 0);
+  EXPECT_NE(bad_q.output.find("--rho-bits 10"), std::string::npos) << bad_q.output;
 }
