@@ -2,6 +2,10 @@
 
 #include <verilated.h>
 #include <verilated_vcd_c.h>
+#ifdef ECSIM_RTL_PHILOX_COVERAGE
+#include <unistd.h>
+#include <verilated_cov.h>
+#endif
 
 #include <iterator>
 #include <type_traits>
@@ -21,6 +25,10 @@ class PhiloxDriver::Model {
 };
 
 namespace {
+
+#ifdef ECSIM_RTL_PHILOX_COVERAGE
+int g_coverage_files = 0;  // coverage files written by this process
+#endif
 
 // bits [lo, lo + width) of a Verilated port, integral or VlWide (width <= 32)
 template <class T>
@@ -55,7 +63,8 @@ uint32_t get_bits(const T& port, int lo, int width) {
 template <class V>
 class ModelOf final : public PhiloxDriver::Model {
  public:
-  ModelOf(const PhiloxParameterSet& set, const std::string& vcd_path) : m_q(set.rho_bits), m_f(set.frac_bits) {
+  ModelOf(const PhiloxParameterSet& set, const std::string& vcd_path)
+      : m_q(set.rho_bits), m_f(set.frac_bits), m_mutant(set.mutant) {
     if (!vcd_path.empty()) {
       m_ctx.traceEverOn(true);
       m_trace = std::make_unique<VerilatedVcdC>();
@@ -69,6 +78,14 @@ class ModelOf final : public PhiloxDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
+#ifdef ECSIM_RTL_PHILOX_COVERAGE
+    // a coverage build (rtl/CMakeLists.txt): one file per real model, merged by verilator_coverage
+    if (m_mutant == 0) {
+      const std::string path = "philox_coverage_q" + std::to_string(m_q) + "_" + std::to_string(::getpid()) + "_" +
+                               std::to_string(g_coverage_files++) + ".dat";
+      m_ctx.coveragep()->write(path.c_str());
+    }
+#endif
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }
@@ -116,7 +133,7 @@ class ModelOf final : public PhiloxDriver::Model {
   VerilatedContext m_ctx;
   std::unique_ptr<VerilatedVcdC> m_trace;
   std::unique_ptr<V> m_top;
-  const int m_q, m_f;
+  const int m_q, m_f, m_mutant;
 };
 
 std::unique_ptr<PhiloxDriver::Model> make_model(const PhiloxParameterSet& set, const std::string& vcd_path) {
