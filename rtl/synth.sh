@@ -4,6 +4,30 @@
 # (docs/rtl.md records them). Fails if synthesis fails.
 #   rtl/synth.sh rtl/popcount_core.sv OUTDIR 64:16 32:12
 set -euo pipefail
+# ---- philox_sampler: rtl/synth.sh --philox rtl/philox_sampler.sv OUTDIR 10:10 16:30 (q:F sets) ----
+if [ "${1:-}" = "--philox" ]; then
+  shift
+  if [ $# -lt 3 ]; then
+    echo "usage: $0 --philox SOURCE.sv OUTDIR Q:F..." >&2
+    exit 2
+  fi
+  src=$1
+  out=$2
+  shift 2
+  mkdir -p "$out"
+  for set in "$@"; do
+    Q=${set%%:*}
+    F=${set##*:}
+    log="$out/philox_sampler_q${Q}.log"
+    yosys -q -l "$log" -p "read_verilog -sv $src; chparam -set Q $Q -set F $F philox_sampler; \
+      synth -top philox_sampler -flatten; tee -o $out/stat_q${Q}.txt stat; tee -o $out/ltp_q${Q}.txt ltp -noff" >/dev/null
+    cells=$(grep -m1 "Number of cells" "$out/stat_q${Q}.txt" | awk '{print $NF}')
+    depth=$(grep -m1 "Longest topological path" "$out/ltp_q${Q}.txt" | sed -E 's/.*length=([0-9]+).*/\1/')
+    echo "philox_sampler Q=$Q F=$F: $cells cells, logic depth $depth"
+  done
+  exit 0
+fi
+# ---- end philox_sampler ----
 if [ $# -lt 3 ]; then
   echo "usage: $0 SOURCE.sv OUTDIR W:ACC_W..." >&2
   exit 2

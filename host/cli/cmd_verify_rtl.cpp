@@ -1,15 +1,21 @@
-// ecsim verify-rtl: the full verification campaign of the RTL popcount core against the reference
-// model, for every built-in parameter set. On a mismatch it writes the failing vector and a VCD.
+// ecsim verify-rtl: the full verification campaign of an RTL unit (--unit; the popcount core by
+// default) against the reference model, for every built-in parameter set. On a mismatch it writes
+// the failing vector and a VCD.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "driver/philox_driver.h"
 #include "driver/popcount_driver.h"
 #include "io/atomic_file.h"
+#include "verify/philox_campaign.h"
 #include "verify/popcount_campaign.h"
 
 namespace po = boost::program_options;
@@ -19,47 +25,29 @@ namespace ecsim::cli {
 namespace {
 // the campaign holds its random words in memory (about 40 bytes each, 4 GB at the limit)
 constexpr uint64_t kMaxVectors = 100000000;
-}  // namespace
 
-int cmd_verify_rtl(const Args& args) {
+// the options every unit's campaign reads
+struct VerifyOptions {
   uint64_t vectors = 1000000, seed = 1;
-  int width = 0;
-  std::string fail_dir = ".", json_path;
-  const Usage usage{"[options]",
-                    "Every built-in parameter set: random words and corner cases through the Verilated core and\n"
-                    "the reference model; a mismatch writes its vector and a waveform (docs/rtl.md)."};
-  po::options_description desc;
-  desc.add_options()("vectors", dflt(&vectors), "random words per parameter set (corner cases come on top)")(
-      "seed", dflt(&seed), "seed of the random vectors")("width", dflt(&width, "all"),
-                                                         "only the parameter set of this word width (bits)")(
-      "fail-dir", dflt(&fail_dir), "where a mismatch writes its vector (CSV) and waveform (VCD)")(
-      "json", po::value(&json_path), "also write the result as JSON to this file (- for stdout, without the text)");
-  po::variables_map vm;
-  if (!parse_flags("verify-rtl", args, desc, vm, usage)) return 0;
-  if (vectors == 0) throw Error("--vectors must be at least 1", "e.g. --vectors 1000000");
-  if (vectors > kMaxVectors)
-    throw Error("--vectors " + std::to_string(vectors) + " is above ecsim's limit of " + std::to_string(kMaxVectors) +
-                    " (the campaign holds about 40 bytes per word in memory)",
-                "lower --vectors to " + std::to_string(kMaxVectors) + " or less");
-  if (!std::filesystem::is_directory(fail_dir))
-    throw Error("--fail-dir '" + fail_dir + "' is not a directory", "create it or point at an existing one");
-  if (width && !rtl::popcount_parameter_sets().count(width))
-    throw Error("no RTL parameter set with word width " + std::to_string(width),
-                "use --width " + rtl::built_widths("or --width"));
-  if (!json_path.empty() && json_path != "-") check_outputs({{"--json", json_path}});
+  int width = 0;     // popcount: only this word width (0: all)
+  int rho_bits = 0;  // philox: only this q (0: all)
+  std::string fail_dir;
+};
 
+// A unit's campaign: prints its report to `out`, adds its figures to `js`, returns whether it passed.
+using UnitCampaign = bool (*)(const VerifyOptions& o, std::ostream& out, boost::json::object& js);
+
+bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
   bool all_pass = true;
-  std::ostringstream discarded;  // --json -: only the JSON on stdout
-  std::ostream& out = json_path == "-" ? static_cast<std::ostream&>(discarded) : std::cout;  // streamed, set by set
   boost::json::array sets;
   out << "RTL popcount core (rtl/popcount_core.sv) vs reference model popcount_accumulate\n";
   for (const auto& [w, acc] : rtl::popcount_parameter_sets()) {
-    if (width && w != width) continue;
+    if (o.width && w != o.width) continue;
     rtl::CampaignConfig cfg;
     cfg.width = w;
-    cfg.vectors = vectors;
-    cfg.seed = seed;
-    cfg.fail_dir = fail_dir;
+    cfg.vectors = o.vectors;
+    cfg.seed = o.seed;
+    cfg.fail_dir = o.fail_dir;
     const rtl::CampaignReport r = rtl::run_popcount_campaign(cfg);
     out << "\nparameter set W=" << r.width << " ACC_W=" << r.acc_width << "\n"
         << "  words     " << r.words << " in " << r.rows << " rows, " << r.cycles << " cycles\n"
@@ -84,15 +72,151 @@ int cmd_verify_rtl(const Args& args) {
       for (const auto& f : r.written) out << "  wrote " << f << "\n";
     }
   }
+  js["parameter_sets"] = std::move(sets);
+  return all_pass;
+}
+
+// ---- philox_sampler ----
+// the mutation check runs this many random blocks per mutant (each must fail)
+constexpr uint64_t kPhiloxMutantVectors = 20000;
+
+bool verify_philox(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
+  bool all_pass = true;
+  boost::json::array sets;
+  out << "RTL Philox sampler (rtl/philox_sampler.sv) vs reference model philox_block, sample_theta, "
+         "initial_membrane_word\n";
+  for (const auto& [q, f] : rtl::philox_parameter_sets()) {
+    if (o.rho_bits && q != o.rho_bits) continue;
+    rtl::PhiloxCampaignConfig cfg;
+    cfg.rho_bits = q;
+    cfg.vectors = o.vectors;
+    cfg.seed = o.seed;
+    cfg.fail_dir = o.fail_dir;
+    const rtl::PhiloxCampaignReport r = rtl::run_philox_campaign(cfg);
+    out << "\nparameter set Q=" << r.rho_bits << " F=" << r.frac_bits << "\n"
+        << "  blocks    " << r.blocks << " in " << r.cycles << " cycles\n"
+        << "  latency   " << r.latency_cycles << " cycles, streaming " << r.streaming_blocks_per_cycle
+        << " blocks per cycle\n"
+        << "  mismatch  " << r.mismatches << "\n  branches (hits):\n";
+    for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
+    boost::json::object branches;
+    for (const auto& [name, n] : r.branches) branches[name] = n;
+    boost::json::array written;
+    for (const auto& w : r.written) written.emplace_back(w);
+    sets.push_back(boost::json::object{{"rho_bits", r.rho_bits},
+                                       {"frac_bits", r.frac_bits},
+                                       {"blocks", r.blocks},
+                                       {"cycles", r.cycles},
+                                       {"latency_cycles", r.latency_cycles},
+                                       {"streaming_blocks_per_cycle", r.streaming_blocks_per_cycle},
+                                       {"mismatches", r.mismatches},
+                                       {"branches", std::move(branches)},
+                                       {"first_mismatch", r.first_mismatch},
+                                       {"written", std::move(written)}});
+    if (r.mismatches) {
+      all_pass = false;
+      out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
+      for (const auto& w : r.written) out << "  wrote " << w << "\n";
+    }
+  }
+  // the mutation check: the campaign must fail on every model with a known bug
+  const uint64_t mv = std::min(o.vectors, kPhiloxMutantVectors);
+  out << "\nmutation check (" << mv << " random blocks plus the directed ones per mutant; each must fail):\n";
+  boost::json::array mutants;
+  for (const rtl::PhiloxMutantResult& m : rtl::run_philox_mutation_check(mv, o.seed)) {
+    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.blocks << " blocks differ, "
+        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
+    if (!m.caught) all_pass = false;
+    mutants.push_back(boost::json::object{{"mutant", m.mutant},
+                                          {"bug", m.bug},
+                                          {"blocks", m.blocks},
+                                          {"mismatches", m.mismatches},
+                                          {"caught", m.caught},
+                                          {"first_mismatch", m.first_mismatch}});
+  }
+  js["parameter_sets"] = std::move(sets);
+  js["mutants"] = std::move(mutants);
+  return all_pass;
+}
+// ---- end philox_sampler ----
+
+// the units of --unit, in the order of --unit all; a unit is one row
+struct Unit {
+  const char* name;
+  UnitCampaign run;
+};
+constexpr Unit kUnits[] = {
+    {"popcount", verify_popcount},
+    {"philox", verify_philox},
+};
+
+std::string unit_names() {
+  std::string s;
+  for (const Unit& u : kUnits) s += std::string(s.empty() ? "" : ", ") + u.name;
+  return s + " or all";
+}
+
+}  // namespace
+
+int cmd_verify_rtl(const Args& args) {
+  VerifyOptions o;
+  o.fail_dir = ".";
+  std::string json_path, unit = "popcount";
+  const Usage usage{"[options]",
+                    "Every built-in parameter set of a unit: random vectors and corner cases through the Verilated\n"
+                    "unit and the reference model; a mismatch writes its vector and a waveform (docs/rtl.md)."};
+  po::options_description desc;
+  desc.add_options()("unit", dflt(&unit), ("the RTL unit: " + unit_names()).c_str())(
+      "vectors", dflt(&o.vectors),
+      "random words (popcount) or blocks (philox) per parameter set (corner cases come on top)")(
+      "seed", dflt(&o.seed), "seed of the random vectors")(
+      "width", dflt(&o.width, "all"), "popcount: only the parameter set of this word width (bits)")(
+      "rho-bits", dflt(&o.rho_bits, "all"), "philox: only the parameter set of this q (rho bits)")(
+      "fail-dir", dflt(&o.fail_dir), "where a mismatch writes its vector (CSV) and waveform (VCD)")(
+      "json", po::value(&json_path), "also write the result as JSON to this file (- for stdout, without the text)");
+  po::variables_map vm;
+  if (!parse_flags("verify-rtl", args, desc, vm, usage)) return 0;
+  std::vector<const Unit*> units;
+  for (const Unit& u : kUnits)
+    if (unit == "all" || unit == u.name) units.push_back(&u);
+  if (units.empty()) throw Error("--unit '" + unit + "' is not an RTL unit", "use --unit " + unit_names());
+  if (o.vectors == 0) throw Error("--vectors must be at least 1", "e.g. --vectors 1000000");
+  if (o.vectors > kMaxVectors)
+    throw Error("--vectors " + std::to_string(o.vectors) + " is above ecsim's limit of " + std::to_string(kMaxVectors) +
+                    " (the campaign holds about 40 bytes per word in memory)",
+                "lower --vectors to " + std::to_string(kMaxVectors) + " or less");
+  if (!std::filesystem::is_directory(o.fail_dir))
+    throw Error("--fail-dir '" + o.fail_dir + "' is not a directory", "create it or point at an existing one");
+  if (o.width && !rtl::popcount_parameter_sets().count(o.width))
+    throw Error("no RTL parameter set with word width " + std::to_string(o.width),
+                "use --width " + rtl::built_widths("or --width"));
+  if (o.rho_bits && !rtl::philox_parameter_sets().count(o.rho_bits))
+    throw Error("no RTL Philox sampler with rho bits " + std::to_string(o.rho_bits),
+                "use --rho-bits " + rtl::built_rho_bits("or --rho-bits"));
+  if (!json_path.empty() && json_path != "-") check_outputs({{"--json", json_path}});
+
+  bool all_pass = true;
+  std::ostringstream discarded;  // --json -: only the JSON on stdout
+  std::ostream& out = json_path == "-" ? static_cast<std::ostream&>(discarded) : std::cout;  // streamed, set by set
+  boost::json::object js{{"vectors", o.vectors}, {"seed", o.seed}, {"pass", true}};
+  boost::json::object per_unit;
+  for (const Unit* u : units) {
+    if (u != units.front()) out << "\n";
+    boost::json::object figures;
+    if (!u->run(o, out, figures)) all_pass = false;
+    if (units.size() == 1)
+      for (auto& kv : figures) js[kv.key()] = std::move(kv.value());
+    else
+      per_unit[u->name] = std::move(figures);
+  }
+  if (units.size() > 1) js["units"] = std::move(per_unit);
+  js["pass"] = all_pass;
   out << "\n" << (all_pass ? "PASS" : "FAIL") << "\n";
-  const std::string js =
-      boost::json::serialize(boost::json::object{
-          {"vectors", vectors}, {"seed", seed}, {"pass", all_pass}, {"parameter_sets", std::move(sets)}}) +
-      "\n";
+  const std::string text = boost::json::serialize(js) + "\n";
   if (json_path == "-")
-    std::cout << js;
+    std::cout << text;
   else if (!json_path.empty())
-    io::write_file_atomic(json_path, js);
+    io::write_file_atomic(json_path, text);
   return all_pass ? 0 : 1;
 }
 
