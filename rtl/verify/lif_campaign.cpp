@@ -4,6 +4,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -79,7 +80,8 @@ Trace trace(const ref::NetworkDesc& d, const Vec& x, LifMutation mut = LifMutati
   t.rate_dec = round_shift(t.p_rate, C);
   const int64_t sgn = !t.out.fired ? 0 : (x.exc || mut == LifMutation::kSpikeSignIgnored) ? 1 : -1;
   t.s_rate = t.rate_dec + sgn * f.gamma_q;
-  t.out.rate = static_cast<int32_t>(mut == LifMutation::kNoRateSaturation ? wrap(t.s_rate, WR) : saturate(t.s_rate, WR));
+  t.out.rate =
+      static_cast<int32_t>(mut == LifMutation::kNoRateSaturation ? wrap(t.s_rate, WR) : saturate(t.s_rate, WR));
   return t;
 }
 
@@ -211,7 +213,9 @@ std::vector<Consts> constant_sets(const LifParameterSet& ps, std::mt19937_64& g)
                            ", gamma " + std::to_string(k.g),
                        chip, k.a, k.b, k.o, k.g, f.r_h_q));
   for (int k = 0; k < 16; ++k) {
-    auto in = [&](int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(g() % static_cast<uint64_t>(hi - lo + 1)); };
+    auto in = [&](int64_t lo, int64_t hi) {
+      return lo + static_cast<int64_t>(g() % static_cast<uint64_t>(hi - lo + 1));
+    };
     v.push_back(custom("random constants " + std::to_string(k), chip, in(1, max), in(1, max), in(1, max), in(1, rmax),
                        in(1, int64_t{1} << (W + 1))));
   }
@@ -389,8 +393,8 @@ std::vector<Vec> directed(const Consts& k, const Ranges& r, std::mt19937_64& g) 
       for (int64_t dx : {-1, 0, 1}) with_d(*t + dx);
   // step 4 and 5: v + step at and next to both bounds and the threshold (v solves for it, for
   // several steps)
-  const int64_t v_targets[] = {r.smin, r.smin + 1, r.smin + 2, r.smax - 2, r.smax - 1, r.smax,
-                               r.theta - 1, r.theta, r.theta + 1, r.theta + 2, 0};
+  const int64_t v_targets[] = {r.smin,      r.smin + 1, r.smin + 2,  r.smax - 2,  r.smax - 1, r.smax,
+                               r.theta - 1, r.theta,    r.theta + 1, r.theta + 2, 0};
   for (int64_t t : v_targets)
     for (int64_t step_d : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{1} << C, -(int64_t{1} << C), int64_t{37}}) {
       const int64_t m = ref::round_shift(step_d * f.beta_m_q, C);
@@ -523,6 +527,12 @@ class Harness {
   LifDriver m_unit;
 };
 
+struct Failure {
+  Consts consts;
+  Vec vec;
+  Pattern pattern;
+};
+
 void write_failure(const LifCampaignConfig& cfg, const Consts& k, const Vec& x, const Pattern& p,
                    LifCampaignReport* rep) {
   const std::string stem = cfg.fail_dir + "/lif_w" + std::to_string(cfg.state_bits) + "_fail";
@@ -546,8 +556,12 @@ void write_failure(const LifCampaignConfig& cfg, const Consts& k, const Vec& x, 
 LifCampaignReport campaign(const LifCampaignConfig& cfg) {
   LifCampaignReport rep;
   std::mt19937_64 gen(cfg.seed);
-  Harness h(cfg.state_bits, {});
-  const LifParameterSet& ps = h.parameters();
+  // the replay of a failure waits until this harness is gone: a second Verilated model with a
+  // waveform beside a live one hangs Verilator 5.006 when it is destroyed
+  std::optional<Failure> failure;
+  auto harness = std::make_unique<Harness>(cfg.state_bits, std::string());
+  Harness& h = *harness;
+  const LifParameterSet ps = h.parameters();
   rep.state_bits = ps.state_bits;
   rep.frac_bits = ps.frac_bits;
   rep.rate_bits = ps.rate_bits;
@@ -577,7 +591,7 @@ LifCampaignReport campaign(const LifCampaignConfig& cfg) {
          << ", rate " << got[i].rate << ", fired " << got[i].fired << "), the expected model gives (v " << t.out.v
          << ", i_syn " << t.out.i_syn << ", rate " << t.out.rate << ", fired " << t.out.fired << ")";
       rep.first_mismatch = os.str();
-      if (!cfg.fail_dir.empty()) write_failure(cfg, k, x, p, &rep);
+      failure = Failure{k, x, p};
     }
     return static_cast<uint64_t>(got.size());
   };
@@ -611,6 +625,8 @@ LifCampaignReport campaign(const LifCampaignConfig& cfg) {
   }
   rep.branches = branches.counts();
   rep.cycles = h.cycles();
+  harness.reset();
+  if (failure && !cfg.fail_dir.empty()) write_failure(cfg, failure->consts, failure->vec, failure->pattern, &rep);
   return rep;
 }
 

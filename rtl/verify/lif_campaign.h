@@ -16,11 +16,11 @@ namespace ecsim::rtl {
 // breaks one branch of the spec; kNone is the spec itself.
 enum class LifMutation {
   kNone,
-  kTiesRoundDown,      // step 4: round_shift ties toward −∞
-  kNoDiffSaturation,   // step 2: diff·R wraps instead of saturating
-  kThresholdInclusive, // step 5: fired = v >= θ
-  kNoRateSaturation,   // step 7: the rate wraps instead of saturating
-  kSpikeSignIgnored,   // step 7: every spike adds +γ
+  kTiesRoundDown,       // step 4: round_shift ties toward −∞
+  kNoDiffSaturation,    // step 2: diff·R wraps instead of saturating
+  kThresholdInclusive,  // step 5: fired = v >= θ
+  kNoRateSaturation,    // step 7: the rate wraps instead of saturating
+  kSpikeSignIgnored,    // step 7: every spike adds +γ
 };
 // every mutation but kNone, with its name
 const std::vector<std::pair<LifMutation, std::string>>& lif_mutations();

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -44,17 +45,28 @@ TEST(RtlLifUnit, MatchesTheReferenceModelAndHitsEveryBranchOnEveryParameterSet) 
   }
 }
 
-// each deliberately wrong expected model breaks one branch, and the campaign finds it
+// each deliberately wrong expected model breaks one branch, and the campaign finds it; the first
+// also writes its failing vector and the waveform of its replay
 TEST(RtlLifUnit, EveryMutationOfTheExpectedModelFails) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("ecsim_lif_fail_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
   for (const auto& [mutation, name] : lif_mutations()) {
     LifCampaignConfig cfg;
     cfg.state_bits = kLifParameterSets[0].state_bits;
     cfg.vectors = 2000;
     cfg.mutation = mutation;
+    if (mutation == lif_mutations().front().first) cfg.fail_dir = dir.string();
     const LifCampaignReport r = run_lif_campaign(cfg);
     EXPECT_GT(r.mismatches, 0u) << name;
     EXPECT_FALSE(r.first_mismatch.empty()) << name;
+    std::cout << name << ": " << r.mismatches << " mismatches; first: " << r.first_mismatch << "\n";
+    if (!cfg.fail_dir.empty()) {
+      ASSERT_EQ(r.written.size(), 2u);
+      for (const std::string& f : r.written) EXPECT_GT(std::filesystem::file_size(f), 100u) << f;
+    }
   }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(RtlLifUnit, UnknownWidthIsAClearError) {
