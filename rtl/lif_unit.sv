@@ -202,6 +202,27 @@ module lif_unit #(
       S2_valid |-> s3_m_r[PS-1:W-1] == '0 || s3_m_r[PS-1:W-1] == '1);
   a_v_no_sat: assert property (@(posedge clk) disable iff (!rst_n) S3_valid |-> s4_v_s[W] == s4_v_s[W-1]);
   a_fired_reset: assert property (@(posedge clk) disable iff (!rst_n) out_valid && out_fired |-> out_v == '0);
+
+  // ---- cover points of every saturation and rounding branch (Verilator --coverage, docs/rtl.md)
+  wire logic take = in_valid && advance;
+  wire logic [C-1:0] half_c = C'(1) << (C - 1);
+  c_isyn_tie: cover property (@(posedge clk) take && s1_isyn_p[C-1:0] == half_c);
+  c_drh_hi: cover property (@(posedge clk) take && s1_drh_hi);
+  c_drh_lo: cover property (@(posedge clk) take && s1_drh_lo);
+  c_rate_tie: cover property (@(posedge clk) take && s1_rate_p[C-1:0] == half_c);
+  c_isyn_hi: cover property (@(posedge clk) advance && S1_valid && !s2_isyn_s[W] && s2_isyn_s[W-1]);
+  c_isyn_lo: cover property (@(posedge clk) advance && S1_valid && s2_isyn_s[W] && !s2_isyn_s[W-1]);
+  c_u_hi: cover property (@(posedge clk) advance && S1_valid && !s2_u_s[W] && s2_u_s[W-1]);
+  c_u_lo: cover property (@(posedge clk) advance && S1_valid && s2_u_s[W] && !s2_u_s[W-1]);
+  c_d_hi: cover property (@(posedge clk) advance && S1_valid && !s2_d_s[W] && s2_d_s[W-1]);
+  c_d_lo: cover property (@(posedge clk) advance && S1_valid && s2_d_s[W] && !s2_d_s[W-1]);
+  c_m_tie: cover property (@(posedge clk) advance && S2_valid && s3_m_p[C-1:0] == half_c);
+  c_v_theta: cover property (@(posedge clk) advance && S3_valid && s4_v == THETA);
+  c_v_theta1: cover property (@(posedge clk) advance && S3_valid && s4_v == THETA + 1'b1);
+  c_spike_exc: cover property (@(posedge clk) advance && S3_valid && s4_fired && S3_exc);
+  c_spike_inh: cover property (@(posedge clk) advance && S3_valid && s4_fired && !S3_exc);
+  c_rate_hi: cover property (@(posedge clk) advance && S3_valid && !s4_rate_s[WR] && s4_rate_s[WR-1]);
+  c_rate_lo: cover property (@(posedge clk) advance && S3_valid && s4_rate_s[WR] && !s4_rate_s[WR-1]);
 `endif
 
 endmodule

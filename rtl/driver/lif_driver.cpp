@@ -2,6 +2,9 @@
 
 #include <verilated.h>
 #include <verilated_vcd_c.h>
+#ifdef ECSIM_RTL_LIF_COVERAGE
+#include <verilated_cov.h>
+#endif
 
 #include <algorithm>
 #include <iterator>
@@ -54,6 +57,12 @@ class ModelOf final : public LifDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
+#ifdef ECSIM_RTL_LIF_COVERAGE
+    static int written = 0;
+    const std::string dat =
+        "lif_coverage_w" + std::to_string(m_set.state_bits) + "_" + std::to_string(written++) + ".dat";
+    m_ctx.coveragep()->write(dat.c_str());
+#endif
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }
