@@ -63,6 +63,11 @@ class ModelOf final : public LifDriver::Model {
         "lif_coverage_w" + std::to_string(m_set.state_bits) + "_" + std::to_string(written++) + ".dat";
     m_ctx.coveragep()->write(dat.c_str());
 #endif
+    // The model's scopes (its named assertions) unregister from the thread's current context in
+    // Verilator 5.006, not from their own: with a second model alive, or destroyed before this
+    // one, that hangs or touches a freed context. So make ours current while the model goes.
+    Verilated::threadContextp(&m_ctx);
+    m_top.reset();
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }

@@ -556,8 +556,7 @@ void write_failure(const LifCampaignConfig& cfg, const Consts& k, const Vec& x, 
 LifCampaignReport campaign(const LifCampaignConfig& cfg) {
   LifCampaignReport rep;
   std::mt19937_64 gen(cfg.seed);
-  // the replay of a failure waits until this harness is gone: a second Verilated model with a
-  // waveform beside a live one hangs Verilator 5.006 when it is destroyed
+  // a failure is replayed with a waveform once this harness is gone: one model at a time
   std::optional<Failure> failure;
   auto harness = std::make_unique<Harness>(cfg.state_bits, std::string());
   Harness& h = *harness;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -17,6 +18,7 @@
 #include "common/error.h"
 #include "common/file.h"
 #include "driver/lif_driver.h"
+#include "driver/popcount_driver.h"
 #include "rtl_lif_parameter_sets.h"
 #include "verify/lif_campaign.h"
 
@@ -67,6 +69,25 @@ TEST(RtlLifUnit, EveryMutationOfTheExpectedModelFails) {
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+// Verilator 5.006 unregisters a model's scopes from the thread's current context: without the
+// driver's care, destroying a LIF model while another model lives (or after one died) hangs
+TEST(RtlLifUnit, ModelsAliveTogetherAreDestroyedInAnyOrder) {
+  {
+    LifDriver a(kLifParameterSets[0].state_bits);
+    a.reset();
+    {
+      PopcountDriver b(64);
+      b.reset();
+    }
+    auto c = std::make_unique<LifDriver>(kLifParameterSets[1].state_bits);
+    c->reset();
+    LifDriver d(kLifParameterSets[0].state_bits);
+    d.reset();
+    c.reset();
+  }
+  SUCCEED();
 }
 
 TEST(RtlLifUnit, UnknownWidthIsAClearError) {
