@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Synthesizes the popcount core with Yosys's generic `synth` for each parameter set W:ACC_W given
 # (rtl/CMakeLists.txt passes its ECSIM_RTL_PARAMETER_SETS) and prints cell count and logic depth
-# (docs/rtl.md records them). Fails if synthesis fails.
+# (docs/rtl.md records them). Fails if synthesis fails. For rtl/lif_unit.sv the sets are
+# W:F:WR:C:DW.
 #   rtl/synth.sh rtl/popcount_core.sv OUTDIR 64:16 32:12
 set -euo pipefail
 # ---- philox_sampler: rtl/synth.sh --philox rtl/philox_sampler.sv OUTDIR 10:10 16:30 (q:F sets) ----
@@ -36,6 +37,20 @@ src=$1
 out=$2
 shift 2
 mkdir -p "$out"
+# ---- lif_unit: parameter sets W:F:WR:C:DW (rtl/CMakeLists.txt, ECSIM_RTL_LIF_PARAMETER_SETS) ----
+if [ "$(basename "$src" .sv)" = lif_unit ]; then
+  for set in "$@"; do
+    IFS=: read -r W F WR C DW <<<"$set"
+    log="$out/lif_unit_w${W}.log"
+    yosys -q -l "$log" -p "read_verilog -sv $src; chparam -set W $W -set F $F -set WR $WR -set C $C -set DW $DW lif_unit; \
+      synth -top lif_unit -flatten; tee -o $out/stat_w${W}.txt stat; tee -o $out/ltp_w${W}.txt ltp -noff" >/dev/null
+    cells=$(grep -m1 "Number of cells" "$out/stat_w${W}.txt" | awk '{print $NF}')
+    depth=$(grep -m1 "Longest topological path" "$out/ltp_w${W}.txt" | sed -E 's/.*length=([0-9]+).*/\1/')
+    echo "lif_unit W=$W F=$F WR=$WR C=$C DW=$DW: $cells cells, logic depth $depth"
+  done
+  exit 0
+fi
+# ---- end of lif_unit ----
 for set in "$@"; do
   W=${set%%:*}
   ACC=${set##*:}

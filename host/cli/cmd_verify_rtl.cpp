@@ -1,6 +1,6 @@
 // ecsim verify-rtl: the full verification campaign of an RTL unit (--unit; the popcount core by
-// default) against the reference model, for every built-in parameter set. On a mismatch it writes
-// the failing vector and a VCD.
+// default) or of every unit against the reference model, for every built-in parameter set. On a
+// mismatch it writes the failing vector and a VCD. The units are a table (kUnits), one row each.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -12,9 +12,11 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "driver/lif_driver.h"
 #include "driver/philox_driver.h"
 #include "driver/popcount_driver.h"
 #include "io/atomic_file.h"
+#include "verify/lif_campaign.h"
 #include "verify/philox_campaign.h"
 #include "verify/popcount_campaign.h"
 
@@ -29,13 +31,15 @@ constexpr uint64_t kMaxVectors = 100000000;
 // the options every unit's campaign reads
 struct VerifyOptions {
   uint64_t vectors = 1000000, seed = 1;
-  int width = 0;     // popcount: only this word width (0: all)
+  int width = 0;     // popcount: only this word width; lif: only this state width (0: all)
   int rho_bits = 0;  // philox: only this q (0: all)
   std::string fail_dir;
 };
 
 // A unit's campaign: prints its report to `out`, adds its figures to `js`, returns whether it passed.
 using UnitCampaign = bool (*)(const VerifyOptions& o, std::ostream& out, boost::json::object& js);
+// A unit's check of the options that pick its parameter sets: throws for one it has not built.
+using UnitCheck = void (*)(const VerifyOptions& o);
 
 bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
   bool all_pass = true;
@@ -74,6 +78,13 @@ bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::obj
   }
   js["parameter_sets"] = std::move(sets);
   return all_pass;
+}
+
+void check_popcount(const VerifyOptions& o) {
+  if (o.rho_bits) throw Error("--rho-bits picks a Philox sampler, not a popcount core", "drop --rho-bits");
+  if (o.width && !rtl::popcount_parameter_sets().count(o.width))
+    throw Error("no RTL parameter set with word width " + std::to_string(o.width),
+                "use --width " + rtl::built_widths("or --width"));
 }
 
 // ---- philox_sampler ----
@@ -138,16 +149,88 @@ bool verify_philox(const VerifyOptions& o, std::ostream& out, boost::json::objec
   js["mutants"] = std::move(mutants);
   return all_pass;
 }
+void check_philox(const VerifyOptions& o) {
+  if (o.width) throw Error("--width picks a popcount core or LIF unit, not a Philox sampler", "use --rho-bits");
+  if (o.rho_bits && !rtl::philox_parameter_sets().count(o.rho_bits))
+    throw Error("no RTL Philox sampler with rho bits " + std::to_string(o.rho_bits),
+                "use --rho-bits " + rtl::built_rho_bits("or --rho-bits"));
+}
 // ---- end philox_sampler ----
+
+// ---- lif_unit ----
+bool verify_lif(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
+  bool all_pass = true;
+  boost::json::array sets;
+  out << "RTL LIF unit (rtl/lif_unit.sv) vs reference model lif_update\n";
+  for (const rtl::LifParameterSet& ps : rtl::kLifParameterSets) {
+    if (o.width && ps.state_bits != o.width) continue;
+    rtl::LifCampaignConfig cfg;
+    cfg.state_bits = ps.state_bits;
+    cfg.vectors = o.vectors;
+    cfg.seed = o.seed;
+    cfg.fail_dir = o.fail_dir;
+    const rtl::LifCampaignReport r = rtl::run_lif_campaign(cfg);
+    out << "\nparameter set W=" << r.state_bits << " F=" << r.frac_bits << " WR=" << r.rate_bits
+        << " C=" << r.const_bits << " DW=" << r.diff_bits << "\n"
+        << "  vectors   " << r.random << " random + " << r.directed << " directed, " << r.cycles << " cycles\n"
+        << "  constant sets " << r.constant_sets << "\n"
+        << "  mismatch  " << r.mismatches << "\n  branches (vectors that hit each):\n";
+    boost::json::object branches;
+    for (const std::string& name : rtl::lif_branch_names()) {
+      const uint64_t n = r.branches.at(name);
+      out << "    " << name << ": " << n << (rtl::lif_branch_unreachable(name) ? " (unreachable, docs/rtl.md)" : "")
+          << "\n";
+      branches[name] = n;
+    }
+    out << "  handshake patterns (neurons checked):\n";
+    boost::json::object patterns;
+    for (const auto& [name, n] : r.patterns) {
+      out << "    " << name << ": " << n << "\n";
+      patterns[name] = n;
+    }
+    boost::json::array written;
+    for (const auto& f : r.written) written.emplace_back(f);
+    sets.push_back(boost::json::object{{"state_bits", r.state_bits},
+                                       {"frac_bits", r.frac_bits},
+                                       {"rate_bits", r.rate_bits},
+                                       {"const_bits", r.const_bits},
+                                       {"diff_bits", r.diff_bits},
+                                       {"random", r.random},
+                                       {"directed", r.directed},
+                                       {"constant_sets", r.constant_sets},
+                                       {"cycles", r.cycles},
+                                       {"mismatches", r.mismatches},
+                                       {"branches", std::move(branches)},
+                                       {"patterns", std::move(patterns)},
+                                       {"first_mismatch", r.first_mismatch},
+                                       {"written", std::move(written)}});
+    if (r.mismatches) {
+      all_pass = false;
+      out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
+      for (const auto& f : r.written) out << "  wrote " << f << "\n";
+    }
+  }
+  js["parameter_sets"] = std::move(sets);
+  return all_pass;
+}
+void check_lif(const VerifyOptions& o) {
+  if (o.rho_bits) throw Error("--rho-bits picks a Philox sampler, not a LIF unit", "drop --rho-bits");
+  if (o.width && !rtl::find_lif_parameter_set(o.width))
+    throw Error("no RTL LIF parameter set with state width " + std::to_string(o.width),
+                "use --width " + rtl::built_lif_state_widths("or --width"));
+}
+// ---- end of lif_unit ----
 
 // the units of --unit, in the order of --unit all; a unit is one row
 struct Unit {
   const char* name;
   UnitCampaign run;
+  UnitCheck check;
 };
 constexpr Unit kUnits[] = {
-    {"popcount", verify_popcount},
-    {"philox", verify_philox},
+    {"popcount", verify_popcount, check_popcount},
+    {"philox", verify_philox, check_philox},
+    {"lif", verify_lif, check_lif},
 };
 
 std::string unit_names() {
@@ -168,9 +251,10 @@ int cmd_verify_rtl(const Args& args) {
   po::options_description desc;
   desc.add_options()("unit", dflt(&unit), ("the RTL unit: " + unit_names()).c_str())(
       "vectors", dflt(&o.vectors),
-      "random words (popcount) or blocks (philox) per parameter set (corner cases come on top)")(
+      "random words (popcount), blocks (philox) or neurons (lif) per parameter set (corner cases come on top)")(
       "seed", dflt(&o.seed), "seed of the random vectors")(
-      "width", dflt(&o.width, "all"), "popcount: only the parameter set of this word width (bits)")(
+      "width", dflt(&o.width, "all"),
+      "only the parameter set of this width (bits; popcount: the word, lif: the state)")(
       "rho-bits", dflt(&o.rho_bits, "all"), "philox: only the parameter set of this q (rho bits)")(
       "fail-dir", dflt(&o.fail_dir), "where a mismatch writes its vector (CSV) and waveform (VCD)")(
       "json", po::value(&json_path), "also write the result as JSON to this file (- for stdout, without the text)");
@@ -187,12 +271,10 @@ int cmd_verify_rtl(const Args& args) {
                 "lower --vectors to " + std::to_string(kMaxVectors) + " or less");
   if (!std::filesystem::is_directory(o.fail_dir))
     throw Error("--fail-dir '" + o.fail_dir + "' is not a directory", "create it or point at an existing one");
-  if (o.width && !rtl::popcount_parameter_sets().count(o.width))
-    throw Error("no RTL parameter set with word width " + std::to_string(o.width),
-                "use --width " + rtl::built_widths("or --width"));
-  if (o.rho_bits && !rtl::philox_parameter_sets().count(o.rho_bits))
-    throw Error("no RTL Philox sampler with rho bits " + std::to_string(o.rho_bits),
-                "use --rho-bits " + rtl::built_rho_bits("or --rho-bits"));
+  if ((o.width || o.rho_bits) && units.size() > 1)
+    throw Error("--width and --rho-bits pick a parameter set of one unit, not of --unit all",
+                "drop them or name one --unit");
+  units.front()->check(o);
   if (!json_path.empty() && json_path != "-") check_outputs({{"--json", json_path}});
 
   bool all_pass = true;
@@ -203,11 +285,15 @@ int cmd_verify_rtl(const Args& args) {
   for (const Unit* u : units) {
     if (u != units.front()) out << "\n";
     boost::json::object figures;
-    if (!u->run(o, out, figures)) all_pass = false;
-    if (units.size() == 1)
+    const bool pass = u->run(o, out, figures);
+    all_pass = all_pass && pass;
+    if (units.size() == 1) {
       for (auto& kv : figures) js[kv.key()] = std::move(kv.value());
-    else
-      per_unit[u->name] = std::move(figures);
+    } else {
+      boost::json::object one{{"pass", pass}};
+      for (auto& kv : figures) one[kv.key()] = std::move(kv.value());
+      per_unit[u->name] = std::move(one);
+    }
   }
   if (units.size() > 1) js["units"] = std::move(per_unit);
   js["pass"] = all_pass;
