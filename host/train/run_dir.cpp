@@ -1,10 +1,14 @@
 #include "train/run_dir.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <type_traits>
 #include <vector>
@@ -77,6 +81,27 @@ void check_run_dir(const std::string& dir) {
                 "pass the --out directory of an earlier `ecsim train`; a run killed before it wrote config.json "
                 "starts again with the same `ecsim train ... --out " +
                     dir + "` command");
+}
+
+RunLock::RunLock(const std::string& dir) {
+  m_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m_fd < 0)
+    throw Error("cannot open the run directory '" + dir + "' (" + std::strerror(errno) + ")",
+                "check the path and its permissions");
+  if (::flock(m_fd, LOCK_EX | LOCK_NB) == 0) return;
+  const int err = errno;
+  ::close(m_fd);
+  m_fd = -1;
+  if (err == EWOULDBLOCK)
+    throw Error("the run directory '" + dir + "' is in use: another ecsim process is training in it",
+                "wait for that run to end (or stop it), then resume; two processes writing one run would mix "
+                "their generations");
+  throw Error("cannot lock the run directory '" + dir + "' (" + std::strerror(err) + ")",
+              "train in a directory on a local file system");
+}
+
+RunLock::~RunLock() {
+  if (m_fd >= 0) ::close(m_fd);  // closing releases the lock
 }
 
 TrainConfig read_run_config(const std::string& dir) {

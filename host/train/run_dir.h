@@ -25,6 +25,21 @@ void create_run_dir(const std::string& dir);
 // a run to resume: throws ecsim::Error if dir is not a run directory
 void check_run_dir(const std::string& dir);
 
+// Held while a process trains in a run directory: an exclusive flock on the directory itself (no
+// file is made), which the kernel releases when the process ends, however it ends. A second
+// `ecsim train --resume` (or ecsim.resume) of the same directory is refused instead of mixing its
+// generations into the first one's files.
+class RunLock {
+ public:
+  explicit RunLock(const std::string& dir);  // throws ecsim::Error when another process holds it
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  int m_fd = -1;
+};
+
 // removes the temporaries (NAME.tmp.PID files from io::write_file_atomic, and staged deploy images
 // policy.tmp.PID) that a killed process left in dir and dir/policy: those whose process no longer
 // runs. Returns how many it removed.

@@ -42,6 +42,7 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   t.m_st = initial_state(cfg);
   t.m_evaluated = {0, t.m_st.params, t.m_st.norm};
   create_run_dir(out_dir);
+  t.m_lock = std::make_shared<RunLock>(out_dir);
   remove_stale_temporaries(out_dir);  // of a run killed before it wrote config.json
   write_run_config(out_dir, cfg);
   return t;
@@ -50,12 +51,14 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
 Trainer Trainer::resume(const std::string& dir, int generations_override, int threads_override,
                         double time_limit_min_override) {
   check_run_dir(dir);
+  auto lock = std::make_shared<RunLock>(dir);  // before anything is read: another process may be writing
   TrainConfig cfg = read_run_config(dir);
   if (generations_override > 0) cfg.generations = generations_override;
   if (threads_override > 0) cfg.threads = threads_override;
   if (time_limit_min_override > 0) cfg.time_limit_min = time_limit_min_override;
   cfg.validate();
   Trainer t(cfg, dir);
+  t.m_lock = std::move(lock);
   t.m_ev = eval::make_evaluator(cfg.backend, evaluator_config(cfg));
   t.load_energy_setup();
   if (has_checkpoint(dir)) {

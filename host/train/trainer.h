@@ -61,6 +61,7 @@ class Trainer {
   TrainConfig m_cfg;
   std::string m_dir;
   bool m_restarted = false;
+  std::shared_ptr<RunLock> m_lock;  // held from the first write to the end (shared: a Trainer moves)
   ControllerState m_st;
   std::unique_ptr<eval::Evaluator> m_ev;  // made before anything is written, so errors leave no files
   std::vector<std::string> m_metrics;     // CSV rows without header, one per completed generation

@@ -557,3 +557,24 @@ TEST(TrainCli, RewardShiftRanksShiftedReturnsAndReportsTheTaskReturn) {
   EXPECT_NE(bad.output.find("--reward-shift"), std::string::npos) << bad.output;
   EXPECT_FALSE(fs::exists(base / "bad"));
 }
+
+// One process trains in a run directory at a time: while another holds the run's lock (here this
+// test process, as a live `ecsim train` would), --resume is refused with exit 2 and changes
+// nothing; once the lock is gone (the holder ended, however it ended), the resume runs.
+TEST(TrainCli, ARunInUseIsNotResumedBySecondProcess) {
+  const ecsim::test::ScratchDir scratch("train_lock");
+  const fs::path run = scratch / "run";
+  ASSERT_EQ(run_ecsim("train " + kSmall + " --generations 2 --out " + run.string()).code, 0);
+  const std::string before = ecsim::test::read_text(run / "metrics.csv");
+  {
+    const train::RunLock held(run.string());
+    const auto r = run_ecsim("train --progress never --resume " + run.string() + " --generations 3");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("is in use: another ecsim process is training in it"), std::string::npos) << r.output;
+    EXPECT_EQ(ecsim::test::read_text(run / "metrics.csv"), before);
+    EXPECT_THROW(train::RunLock second(run.string()), Error);  // a second lock in one process is refused too
+  }
+  const auto r = run_ecsim("train --progress never --resume " + run.string() + " --generations 3");
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(read_ckpt(run).generation, 3u);
+}
