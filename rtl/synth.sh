@@ -29,6 +29,54 @@ if [ "${1:-}" = "--philox" ]; then
   exit 0
 fi
 # ---- end philox_sampler ----
+# ---- input_stage: rtl/synth.sh --input rtl/input_stage.sv OUTDIR 11:10:16:20:11 (D:BX:W:RB:SHIFT) ----
+if [ "${1:-}" = "--input" ]; then
+  shift
+  if [ $# -lt 3 ]; then
+    echo "usage: $0 --input SOURCE.sv OUTDIR D:BX:W:RB:SHIFT..." >&2
+    exit 2
+  fi
+  src=$1
+  out=$2
+  shift 2
+  mkdir -p "$out"
+  for set in "$@"; do
+    IFS=: read -r D BX W RB SH <<<"$set"
+    log="$out/input_stage_d${D}.log"
+    yosys -q -l "$log" -p "read_verilog -sv $src; \
+      chparam -set D $D -set BX $BX -set W $W -set RB $RB -set SHIFT $SH input_stage; \
+      synth -top input_stage -flatten; tee -o $out/stat_d${D}.txt stat; tee -o $out/ltp_d${D}.txt ltp -noff" >/dev/null
+    cells=$(grep -m1 "Number of cells" "$out/stat_d${D}.txt" | awk '{print $NF}')
+    depth=$(grep -m1 "Longest topological path" "$out/ltp_d${D}.txt" | sed -E 's/.*length=([0-9]+).*/\1/')
+    echo "input_stage D=$D BX=$BX W=$W RB=$RB SHIFT=$SH: $cells cells, logic depth $depth"
+  done
+  exit 0
+fi
+# ---- end input_stage ----
+# ---- readout: rtl/synth.sh --readout rtl/readout.sv OUTDIR 3:16:16:20:12:15 (DO:WR:NB:RB:FA:SHIFT) ----
+if [ "${1:-}" = "--readout" ]; then
+  shift
+  if [ $# -lt 3 ]; then
+    echo "usage: $0 --readout SOURCE.sv OUTDIR DO:WR:NB:RB:FA:SHIFT..." >&2
+    exit 2
+  fi
+  src=$1
+  out=$2
+  shift 2
+  mkdir -p "$out"
+  for set in "$@"; do
+    IFS=: read -r DO WR NB RB FA SH <<<"$set"
+    log="$out/readout_do${DO}.log"
+    yosys -q -l "$log" -p "read_verilog -sv $src; \
+      chparam -set DO $DO -set WR $WR -set NB $NB -set RB $RB -set FA $FA -set SHIFT $SH readout; \
+      synth -top readout -flatten; tee -o $out/stat_do${DO}.txt stat; tee -o $out/ltp_do${DO}.txt ltp -noff" >/dev/null
+    cells=$(grep -m1 "Number of cells" "$out/stat_do${DO}.txt" | awk '{print $NF}')
+    depth=$(grep -m1 "Longest topological path" "$out/ltp_do${DO}.txt" | sed -E 's/.*length=([0-9]+).*/\1/')
+    echo "readout DO=$DO WR=$WR NB=$NB RB=$RB FA=$FA SHIFT=$SH: $cells cells, logic depth $depth"
+  done
+  exit 0
+fi
+# ---- end readout ----
 if [ $# -lt 3 ]; then
   echo "usage: $0 SOURCE.sv OUTDIR W:ACC_W..." >&2
   exit 2

@@ -12,13 +12,17 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "driver/input_driver.h"
 #include "driver/lif_driver.h"
 #include "driver/philox_driver.h"
 #include "driver/popcount_driver.h"
+#include "driver/readout_driver.h"
 #include "io/atomic_file.h"
+#include "verify/input_campaign.h"
 #include "verify/lif_campaign.h"
 #include "verify/philox_campaign.h"
 #include "verify/popcount_campaign.h"
+#include "verify/readout_campaign.h"
 
 namespace po = boost::program_options;
 
@@ -221,6 +225,138 @@ void check_lif(const VerifyOptions& o) {
 }
 // ---- end of lif_unit ----
 
+// ---- input_stage ----
+// the mutation check runs this many random beats per mutant (each must fail)
+constexpr uint64_t kInputMutantVectors = 20000;
+
+bool verify_input(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
+  out << "RTL input stage (rtl/input_stage.sv) vs reference model input_projection_portable\n";
+  rtl::InputCampaignConfig cfg;
+  cfg.vectors = o.vectors;
+  cfg.seed = o.seed;
+  cfg.fail_dir = o.fail_dir;
+  const rtl::InputCampaignReport r = rtl::run_input_campaign(cfg);
+  using P = rtl::InputStageParams;
+  out << "\nparameter set D=" << P::kInputs << " BX=" << P::kInputBits << " W=" << P::kStateBits
+      << " RB=" << P::kScaleBits << " SHIFT=" << P::kShift << "\n"
+      << "  beats     " << r.beats << " (neurons) in " << r.steps << " steps, " << r.cycles << " cycles\n"
+      << "  latency   " << r.latency_cycles << " cycles, streaming " << r.streaming_beats_per_cycle
+      << " beats per cycle\n"
+      << "  mismatch  " << r.mismatches << "\n  branches (hits):\n";
+  for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
+  bool pass = r.mismatches == 0;
+  if (!pass) {
+    out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
+    for (const auto& w : r.written) out << "  wrote " << w << "\n";
+  }
+  boost::json::object branches;
+  for (const auto& [name, n] : r.branches) branches[name] = n;
+  boost::json::array written;
+  for (const auto& w : r.written) written.emplace_back(w);
+  js["parameter_sets"] =
+      boost::json::array{boost::json::object{{"inputs", P::kInputs},
+                                             {"input_bits", P::kInputBits},
+                                             {"state_bits", P::kStateBits},
+                                             {"scale_bits", P::kScaleBits},
+                                             {"shift", P::kShift},
+                                             {"beats", r.beats},
+                                             {"steps", r.steps},
+                                             {"cycles", r.cycles},
+                                             {"latency_cycles", r.latency_cycles},
+                                             {"streaming_beats_per_cycle", r.streaming_beats_per_cycle},
+                                             {"mismatches", r.mismatches},
+                                             {"branches", std::move(branches)},
+                                             {"first_mismatch", r.first_mismatch},
+                                             {"written", std::move(written)}}};
+  const uint64_t mv = std::min(o.vectors, kInputMutantVectors);
+  out << "\nmutation check (" << mv << " random beats plus the directed ones per mutant; each must fail):\n";
+  boost::json::array mutants;
+  for (const rtl::InputMutantResult& m : rtl::run_input_mutation_check(mv, o.seed)) {
+    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.beats << " beats differ, "
+        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
+    if (!m.caught) pass = false;
+    mutants.push_back(boost::json::object{{"mutant", m.mutant},
+                                          {"bug", m.bug},
+                                          {"beats", m.beats},
+                                          {"mismatches", m.mismatches},
+                                          {"caught", m.caught},
+                                          {"first_mismatch", m.first_mismatch}});
+  }
+  js["mutants"] = std::move(mutants);
+  return pass;
+}
+void check_fixed_set(const VerifyOptions& o) {
+  if (o.width || o.rho_bits)
+    throw Error("--width and --rho-bits pick parameter sets; the input stage and the readout have one each",
+                "drop them");
+}
+// ---- end input_stage ----
+
+// ---- readout ----
+// the mutation check runs this many random readout steps per mutant (each must fail)
+constexpr uint64_t kReadoutMutantVectors = 5000;
+
+bool verify_readout(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
+  out << "RTL readout (rtl/readout.sv) vs reference model readout_portable\n";
+  rtl::ReadoutCampaignConfig cfg;
+  cfg.vectors = o.vectors;
+  cfg.seed = o.seed;
+  cfg.fail_dir = o.fail_dir;
+  const rtl::ReadoutCampaignReport r = rtl::run_readout_campaign(cfg);
+  using P = rtl::ReadoutParams;
+  out << "\nparameter set DO=" << P::kOutputs << " WR=" << P::kRateBits << " NB=" << P::kNeuronBits
+      << " RB=" << P::kScaleBits << " FA=" << P::kActionFrac << " SHIFT=" << P::kShift << "\n"
+      << "  steps     " << r.steps << " (" << r.actions << " actions) from " << r.beats << " neuron beats, " << r.cycles
+      << " cycles\n"
+      << "  latency   " << r.latency_cycles << " cycles, streaming " << r.streaming_beats_per_cycle
+      << " beats per cycle\n"
+      << "  mismatch  " << r.mismatches << "\n  branches (hits):\n";
+  for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
+  bool pass = r.mismatches == 0;
+  if (!pass) {
+    out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
+    for (const auto& w : r.written) out << "  wrote " << w << "\n";
+  }
+  boost::json::object branches;
+  for (const auto& [name, n] : r.branches) branches[name] = n;
+  boost::json::array written;
+  for (const auto& w : r.written) written.emplace_back(w);
+  js["parameter_sets"] =
+      boost::json::array{boost::json::object{{"outputs", P::kOutputs},
+                                             {"rate_bits", P::kRateBits},
+                                             {"neuron_bits", P::kNeuronBits},
+                                             {"scale_bits", P::kScaleBits},
+                                             {"action_frac_bits", P::kActionFrac},
+                                             {"shift", P::kShift},
+                                             {"steps", r.steps},
+                                             {"actions", r.actions},
+                                             {"beats", r.beats},
+                                             {"cycles", r.cycles},
+                                             {"latency_cycles", r.latency_cycles},
+                                             {"streaming_beats_per_cycle", r.streaming_beats_per_cycle},
+                                             {"mismatches", r.mismatches},
+                                             {"branches", std::move(branches)},
+                                             {"first_mismatch", r.first_mismatch},
+                                             {"written", std::move(written)}}};
+  const uint64_t mv = std::min(o.vectors, kReadoutMutantVectors);
+  out << "\nmutation check (" << mv << " random steps plus the directed ones per mutant; each must fail):\n";
+  boost::json::array mutants;
+  for (const rtl::ReadoutMutantResult& m : rtl::run_readout_mutation_check(mv, o.seed)) {
+    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.steps << " steps differ, "
+        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
+    if (!m.caught) pass = false;
+    mutants.push_back(boost::json::object{{"mutant", m.mutant},
+                                          {"bug", m.bug},
+                                          {"steps", m.steps},
+                                          {"mismatches", m.mismatches},
+                                          {"caught", m.caught},
+                                          {"first_mismatch", m.first_mismatch}});
+  }
+  js["mutants"] = std::move(mutants);
+  return pass;
+}
+// ---- end readout ----
+
 // the units of --unit, in the order of --unit all; a unit is one row
 struct Unit {
   const char* name;
@@ -231,6 +367,8 @@ constexpr Unit kUnits[] = {
     {"popcount", verify_popcount, check_popcount},
     {"philox", verify_philox, check_philox},
     {"lif", verify_lif, check_lif},
+    {"input", verify_input, check_fixed_set},
+    {"readout", verify_readout, check_fixed_set},
 };
 
 std::string unit_names() {
@@ -251,8 +389,8 @@ int cmd_verify_rtl(const Args& args) {
   po::options_description desc;
   desc.add_options()("unit", dflt(&unit), ("the RTL unit: " + unit_names()).c_str())(
       "vectors", dflt(&o.vectors),
-      "random words (popcount), blocks (philox) or neurons (lif) per parameter set (corner cases come on top)")(
-      "seed", dflt(&o.seed), "seed of the random vectors")(
+      "random vectors per parameter set: words (popcount), blocks (philox), neurons (lif, input) or steps "
+      "(readout); corner cases come on top")("seed", dflt(&o.seed), "seed of the random vectors")(
       "width", dflt(&o.width, "all"),
       "only the parameter set of this width (bits; popcount: the word, lif: the state)")(
       "rho-bits", dflt(&o.rho_bits, "all"), "philox: only the parameter set of this q (rho bits)")(

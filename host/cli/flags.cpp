@@ -31,7 +31,7 @@ const Command kCommands[] = {
      "--pop, --threads, --eval-episodes or --neurons", "--threads"},
     {"eval", "mean ± std return of a trained policy over seeded episodes", cmd_eval, "--episodes or --threads",
      "--threads"},
-    {"verify-rtl", "verify the RTL units (popcount core, Philox sampler, LIF unit) against the reference model",
+    {"verify-rtl", "verify the RTL units (popcount, Philox sampler, LIF, input stage, readout) against the reference",
      cmd_verify_rtl, "--vectors", ""},
     {"report", "a run's report (report.md, report.html); training-method footprints; runs compared", cmd_report,
      "--neurons", ""},

@@ -365,6 +365,11 @@ __attribute__((target_clones("avx2", "default"))) static void readout_portable(c
   }
 }
 
+namespace detail {
+void input_projection_reference(const CompiledNet& net, FixedState& st) { input_projection_portable(net, st); }
+void readout_reference(const CompiledNet& net, FixedState& st, float* action) { readout_portable(net, st, action); }
+}  // namespace detail
+
 void step(const CompiledNet& net, FixedState& st, const float* obs, float* action, SpikeRaster* raster, Kernel kernel) {
   const NetworkDesc& d = net.desc();
   const NetworkShape& s = d.shape;

@@ -148,6 +148,10 @@ void float_input_avx512(const CompiledNet& net, const float* obs, float r_in, fl
 void recurrent_diff_portable(const CompiledNet& net, const uint64_t* spikes, int32_t* diff);
 void recurrent_diff_avx512(const CompiledNet& net, const uint64_t* spikes, int32_t* diff);
 void float_lif_tail(const CompiledNet& net, const FloatLif& k, FloatState& st, int from);
+// the portable input projection (spec §4.2) and readout (§4.3) that step() runs, for the RTL
+// units' verification campaigns (rtl/verify/)
+void input_projection_reference(const CompiledNet& net, FixedState& st);
+void readout_reference(const CompiledNet& net, FixedState& st, float* action);
 }  // namespace detail
 
 }  // namespace ecsim::ref

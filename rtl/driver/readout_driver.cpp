@@ -1,0 +1,120 @@
+#include "driver/readout_driver.h"
+
+#include <verilated.h>
+#include <verilated_vcd_c.h>
+
+#include "Vreadout_m0.h"
+#include "Vreadout_m1.h"
+#include "Vreadout_m2.h"
+#include "common/error.h"
+
+namespace ecsim::rtl {
+
+class ReadoutDriver::Model {
+ public:
+  virtual ~Model() = default;
+  virtual void set_reset(bool active) = 0;
+  virtual Fired cycle(const Inputs& in) = 0;
+  uint64_t cycles = 0;
+};
+
+namespace {
+
+using P = ReadoutParams;
+constexpr int kOw = P::kActionFrac + 2;  // bits of one a_q
+
+template <class V>
+class ModelOf final : public ReadoutDriver::Model {
+ public:
+  explicit ModelOf(const std::string& vcd_path) {
+    if (!vcd_path.empty()) {
+      m_ctx.traceEverOn(true);
+      m_trace = std::make_unique<VerilatedVcdC>();
+    }
+    m_top = std::make_unique<V>(&m_ctx, "readout");
+    if (m_trace) {
+      m_top->trace(m_trace.get(), 99);
+      m_trace->open(vcd_path.c_str());
+    }
+  }
+  ~ModelOf() override {
+    if (m_trace) m_trace->close();
+    m_top->final();
+  }
+
+  void set_reset(bool active) override { m_top->rst_n = !active; }
+
+  ReadoutDriver::Fired cycle(const ReadoutDriver::Inputs& in) override {
+    m_top->in_valid = in.in_valid;
+    if (in.in_valid) {
+      const ReadoutDriver::Beat& b = in.beat;
+      m_top->in_first = b.first;
+      m_top->in_last = b.last;
+      m_top->in_rate = static_cast<uint16_t>(b.rate);
+      m_top->in_bits = static_cast<uint8_t>(b.bits);
+      m_top->in_r_out = b.r_out;
+    }
+    m_top->out_ready = in.out_ready;
+    m_top->clk = 0;
+    m_top->eval();
+    ReadoutDriver::Fired f;
+    f.in = in.in_valid && m_top->in_ready;
+    f.out = m_top->out_valid && in.out_ready;
+    if (f.out) {
+      const uint64_t a = m_top->out_a;
+      for (int k = 0; k < P::kOutputs; ++k) {
+        const uint64_t raw = (a >> (k * kOw)) & ((uint64_t{1} << kOw) - 1);
+        // sign-extend kOw bits
+        f.a[static_cast<size_t>(k)] = static_cast<int32_t>(static_cast<int64_t>(raw << (64 - kOw)) >> (64 - kOw));
+      }
+      f.saturated = m_top->out_sat;
+    }
+    m_top->clk = 1;
+    m_top->eval();
+    ++cycles;
+    if (m_trace) {
+      m_ctx.timeInc(1);
+      m_trace->dump(m_ctx.time());
+      m_top->clk = 0;
+      m_top->eval();
+      m_ctx.timeInc(1);
+      m_trace->dump(m_ctx.time());
+    }
+    return f;
+  }
+
+ private:
+  VerilatedContext m_ctx;
+  std::unique_ptr<VerilatedVcdC> m_trace;
+  std::unique_ptr<V> m_top;
+};
+
+static_assert(P::kOutputs * kOw <= 64, "the driver reads out_a as one 64-bit port");
+
+}  // namespace
+
+ReadoutDriver::ReadoutDriver(int mutant, const std::string& vcd_path) : m_mutant(mutant) {
+  if (mutant == 0)
+    m_model = std::make_unique<ModelOf<Vreadout_m0>>(vcd_path);
+  else if (mutant == 1)
+    m_model = std::make_unique<ModelOf<Vreadout_m1>>(vcd_path);
+  else if (mutant == 2)
+    m_model = std::make_unique<ModelOf<Vreadout_m2>>(vcd_path);
+  else
+    throw Error("no RTL readout with mutant " + std::to_string(mutant) + " is built in",
+                "use mutant 0 (the real unit), 1 or 2");
+}
+
+ReadoutDriver::~ReadoutDriver() = default;
+
+uint64_t ReadoutDriver::cycles() const { return m_model->cycles; }
+
+void ReadoutDriver::reset() {
+  m_model->set_reset(true);
+  for (int k = 0; k < 2; ++k) m_model->cycle(Inputs{});
+  m_model->set_reset(false);
+}
+
+ReadoutDriver::Fired ReadoutDriver::cycle(const Inputs& in) { return m_model->cycle(in); }
+
+}  // namespace ecsim::rtl
