@@ -43,7 +43,7 @@ Trainer Trainer::start(const TrainConfig& cfg, const std::string& out_dir) {
   t.m_evaluated = {0, t.m_st.params, t.m_st.norm};
   create_run_dir(out_dir);
   t.m_lock = std::make_shared<RunLock>(out_dir);
-  check_new_run_dir(out_dir);  // again, locked: another process may have started a run here meanwhile
+  check_new_run_dir(out_dir);         // again, locked: another process may have started a run here meanwhile
   remove_stale_temporaries(out_dir);  // of a run killed before it wrote config.json
   write_run_config(out_dir, cfg);
   return t;
