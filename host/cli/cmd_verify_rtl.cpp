@@ -45,6 +45,44 @@ using UnitCampaign = bool (*)(const VerifyOptions& o, std::ostream& out, boost::
 // A unit's check of the options that pick its parameter sets: throws for one it has not built.
 using UnitCheck = void (*)(const VerifyOptions& o);
 
+// A unit's mutation check, as every unit reports it: `what` names its vectors ("blocks", "beats",
+// "steps"), and `count` the field of the result that counts them. Returns whether every mutant
+// was caught.
+template <class Result>
+bool report_mutants(const std::vector<Result>& results, uint64_t Result::*count, const char* what, uint64_t vectors,
+                    std::ostream& out, boost::json::object& js) {
+  out << "\nmutation check (" << vectors << " random " << what
+      << " plus the directed ones per mutant; each must fail):\n";
+  bool all_caught = true;
+  boost::json::array mutants;
+  for (const Result& m : results) {
+    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.*count << " " << what
+        << " differ, " << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
+    if (!m.caught) all_caught = false;
+    mutants.push_back(boost::json::object{{"mutant", m.mutant},
+                                          {"bug", m.bug},
+                                          {what, m.*count},
+                                          {"mismatches", m.mismatches},
+                                          {"caught", m.caught},
+                                          {"first_mismatch", m.first_mismatch}});
+  }
+  js["mutants"] = std::move(mutants);
+  return all_caught;
+}
+
+// a campaign's first mismatch and the files it wrote for it
+void print_first_mismatch(std::ostream& out, const std::string& first, const std::vector<std::string>& written) {
+  out << "  FIRST MISMATCH: " << first << "\n";
+  for (const auto& f : written) out << "  wrote " << f << "\n";
+}
+
+// the files a campaign wrote for its first mismatch, as JSON
+boost::json::array written_json(const std::vector<std::string>& written) {
+  boost::json::array a;
+  for (const auto& f : written) a.emplace_back(f);
+  return a;
+}
+
 bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
   bool all_pass = true;
   boost::json::array sets;
@@ -63,8 +101,6 @@ bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::obj
     for (const auto& [name, n] : r.corners) out << "    " << name << ": " << n << "\n";
     boost::json::object corners;
     for (const auto& [name, n] : r.corners) corners[name] = n;
-    boost::json::array written;
-    for (const auto& f : r.written) written.emplace_back(f);
     sets.push_back(boost::json::object{{"width", r.width},
                                        {"acc_width", r.acc_width},
                                        {"words", r.words},
@@ -73,11 +109,10 @@ bool verify_popcount(const VerifyOptions& o, std::ostream& out, boost::json::obj
                                        {"mismatches", r.mismatches},
                                        {"corners", std::move(corners)},
                                        {"first_mismatch", r.first_mismatch},
-                                       {"written", std::move(written)}});
+                                       {"written", written_json(r.written)}});
     if (r.mismatches) {
       all_pass = false;
-      out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
-      for (const auto& f : r.written) out << "  wrote " << f << "\n";
+      print_first_mismatch(out, r.first_mismatch, r.written);
     }
   }
   js["parameter_sets"] = std::move(sets);
@@ -116,8 +151,6 @@ bool verify_philox(const VerifyOptions& o, std::ostream& out, boost::json::objec
     for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
     boost::json::object branches;
     for (const auto& [name, n] : r.branches) branches[name] = n;
-    boost::json::array written;
-    for (const auto& w : r.written) written.emplace_back(w);
     sets.push_back(boost::json::object{{"rho_bits", r.rho_bits},
                                        {"frac_bits", r.frac_bits},
                                        {"blocks", r.blocks},
@@ -127,30 +160,18 @@ bool verify_philox(const VerifyOptions& o, std::ostream& out, boost::json::objec
                                        {"mismatches", r.mismatches},
                                        {"branches", std::move(branches)},
                                        {"first_mismatch", r.first_mismatch},
-                                       {"written", std::move(written)}});
+                                       {"written", written_json(r.written)}});
     if (r.mismatches) {
       all_pass = false;
-      out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
-      for (const auto& w : r.written) out << "  wrote " << w << "\n";
+      print_first_mismatch(out, r.first_mismatch, r.written);
     }
   }
+  js["parameter_sets"] = std::move(sets);
   // the mutation check: the campaign must fail on every model with a known bug
   const uint64_t mv = std::min(o.vectors, kPhiloxMutantVectors);
-  out << "\nmutation check (" << mv << " random blocks plus the directed ones per mutant; each must fail):\n";
-  boost::json::array mutants;
-  for (const rtl::PhiloxMutantResult& m : rtl::run_philox_mutation_check(mv, o.seed)) {
-    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.blocks << " blocks differ, "
-        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
-    if (!m.caught) all_pass = false;
-    mutants.push_back(boost::json::object{{"mutant", m.mutant},
-                                          {"bug", m.bug},
-                                          {"blocks", m.blocks},
-                                          {"mismatches", m.mismatches},
-                                          {"caught", m.caught},
-                                          {"first_mismatch", m.first_mismatch}});
-  }
-  js["parameter_sets"] = std::move(sets);
-  js["mutants"] = std::move(mutants);
+  if (!report_mutants(rtl::run_philox_mutation_check(mv, o.seed), &rtl::PhiloxMutantResult::blocks, "blocks", mv, out,
+                      js))
+    all_pass = false;
   return all_pass;
 }
 void check_philox(const VerifyOptions& o) {
@@ -192,8 +213,6 @@ bool verify_lif(const VerifyOptions& o, std::ostream& out, boost::json::object& 
       out << "    " << name << ": " << n << "\n";
       patterns[name] = n;
     }
-    boost::json::array written;
-    for (const auto& f : r.written) written.emplace_back(f);
     sets.push_back(boost::json::object{{"state_bits", r.state_bits},
                                        {"frac_bits", r.frac_bits},
                                        {"rate_bits", r.rate_bits},
@@ -207,11 +226,10 @@ bool verify_lif(const VerifyOptions& o, std::ostream& out, boost::json::object& 
                                        {"branches", std::move(branches)},
                                        {"patterns", std::move(patterns)},
                                        {"first_mismatch", r.first_mismatch},
-                                       {"written", std::move(written)}});
+                                       {"written", written_json(r.written)}});
     if (r.mismatches) {
       all_pass = false;
-      out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
-      for (const auto& f : r.written) out << "  wrote " << f << "\n";
+      print_first_mismatch(out, r.first_mismatch, r.written);
     }
   }
   js["parameter_sets"] = std::move(sets);
@@ -246,13 +264,10 @@ bool verify_input(const VerifyOptions& o, std::ostream& out, boost::json::object
   for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
   bool pass = r.mismatches == 0;
   if (!pass) {
-    out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
-    for (const auto& w : r.written) out << "  wrote " << w << "\n";
+    print_first_mismatch(out, r.first_mismatch, r.written);
   }
   boost::json::object branches;
   for (const auto& [name, n] : r.branches) branches[name] = n;
-  boost::json::array written;
-  for (const auto& w : r.written) written.emplace_back(w);
   js["parameter_sets"] =
       boost::json::array{boost::json::object{{"inputs", P::kInputs},
                                              {"input_bits", P::kInputBits},
@@ -267,22 +282,10 @@ bool verify_input(const VerifyOptions& o, std::ostream& out, boost::json::object
                                              {"mismatches", r.mismatches},
                                              {"branches", std::move(branches)},
                                              {"first_mismatch", r.first_mismatch},
-                                             {"written", std::move(written)}}};
+                                             {"written", written_json(r.written)}}};
   const uint64_t mv = std::min(o.vectors, kInputMutantVectors);
-  out << "\nmutation check (" << mv << " random beats plus the directed ones per mutant; each must fail):\n";
-  boost::json::array mutants;
-  for (const rtl::InputMutantResult& m : rtl::run_input_mutation_check(mv, o.seed)) {
-    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.beats << " beats differ, "
-        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
-    if (!m.caught) pass = false;
-    mutants.push_back(boost::json::object{{"mutant", m.mutant},
-                                          {"bug", m.bug},
-                                          {"beats", m.beats},
-                                          {"mismatches", m.mismatches},
-                                          {"caught", m.caught},
-                                          {"first_mismatch", m.first_mismatch}});
-  }
-  js["mutants"] = std::move(mutants);
+  if (!report_mutants(rtl::run_input_mutation_check(mv, o.seed), &rtl::InputMutantResult::beats, "beats", mv, out, js))
+    pass = false;
   return pass;
 }
 void check_fixed_set(const VerifyOptions& o) {
@@ -314,13 +317,10 @@ bool verify_readout(const VerifyOptions& o, std::ostream& out, boost::json::obje
   for (const auto& [name, n] : r.branches) out << "    " << name << ": " << n << "\n";
   bool pass = r.mismatches == 0;
   if (!pass) {
-    out << "  FIRST MISMATCH: " << r.first_mismatch << "\n";
-    for (const auto& w : r.written) out << "  wrote " << w << "\n";
+    print_first_mismatch(out, r.first_mismatch, r.written);
   }
   boost::json::object branches;
   for (const auto& [name, n] : r.branches) branches[name] = n;
-  boost::json::array written;
-  for (const auto& w : r.written) written.emplace_back(w);
   js["parameter_sets"] =
       boost::json::array{boost::json::object{{"outputs", P::kOutputs},
                                              {"rate_bits", P::kRateBits},
@@ -337,22 +337,11 @@ bool verify_readout(const VerifyOptions& o, std::ostream& out, boost::json::obje
                                              {"mismatches", r.mismatches},
                                              {"branches", std::move(branches)},
                                              {"first_mismatch", r.first_mismatch},
-                                             {"written", std::move(written)}}};
+                                             {"written", written_json(r.written)}}};
   const uint64_t mv = std::min(o.vectors, kReadoutMutantVectors);
-  out << "\nmutation check (" << mv << " random steps plus the directed ones per mutant; each must fail):\n";
-  boost::json::array mutants;
-  for (const rtl::ReadoutMutantResult& m : rtl::run_readout_mutation_check(mv, o.seed)) {
-    out << "  mutant " << m.mutant << " (" << m.bug << "): " << m.mismatches << " of " << m.steps << " steps differ, "
-        << (m.caught ? "caught" : "NOT CAUGHT") << "\n";
-    if (!m.caught) pass = false;
-    mutants.push_back(boost::json::object{{"mutant", m.mutant},
-                                          {"bug", m.bug},
-                                          {"steps", m.steps},
-                                          {"mismatches", m.mismatches},
-                                          {"caught", m.caught},
-                                          {"first_mismatch", m.first_mismatch}});
-  }
-  js["mutants"] = std::move(mutants);
+  if (!report_mutants(rtl::run_readout_mutation_check(mv, o.seed), &rtl::ReadoutMutantResult::steps, "steps", mv, out,
+                      js))
+    pass = false;
   return pass;
 }
 // ---- end readout ----
