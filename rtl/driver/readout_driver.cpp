@@ -21,7 +21,9 @@ class ReadoutDriver::Model {
 namespace {
 
 using P = ReadoutParams;
-constexpr int kOw = P::kActionFrac + 2;  // bits of one a_q
+constexpr int kOw = P::kActionFrac + 2;             // bits of one a_q
+constexpr int kAw = P::kRateBits + P::kNeuronBits;  // bits of one acc_k
+static_assert(kAw == 32, "the driver reads acc_k as one 32-bit word of out_acc");
 
 template <class V>
 class ModelOf final : public ReadoutDriver::Model {
@@ -68,6 +70,8 @@ class ModelOf final : public ReadoutDriver::Model {
         f.a[static_cast<size_t>(k)] = static_cast<int32_t>(static_cast<int64_t>(raw << (64 - kOw)) >> (64 - kOw));
       }
       f.saturated = m_top->out_sat;
+      for (int k = 0; k < P::kOutputs; ++k)  // acc_k is word k of the wide port (kAw = 32)
+        f.acc[static_cast<size_t>(k)] = static_cast<int32_t>(m_top->out_acc[k]);
     }
     m_top->clk = 1;
     m_top->eval();
