@@ -134,10 +134,24 @@ void BM_IndividualSetup(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_IndividualSetup)->Arg(256)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_NetworkStep)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStep)
+    ->Arg(256)
+    ->Arg(512)
+    ->Arg(1024)
+    ->Arg(2048)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatArith)->Arg(256)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepPortable)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepAvx2)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatDense)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_NetworkStepFloatEvent)->Arg(256)->Arg(512)->Arg(1024)->Arg(4096)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NetworkStepFloatEvent)
+    ->Arg(256)
+    ->Arg(512)
+    ->Arg(1024)
+    ->Arg(2048)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatEventDenormals)->Arg(256)->Unit(benchmark::kMicrosecond);

@@ -1,10 +1,12 @@
 // The AVX2 narrow kernel: the int16 datapath of kernels_avx512.cpp (W = W_r = 16, C <= 15) on
 // 16 neurons per 256-bit vector, for CPUs without AVX-512. vpmulhrsw/vpaddsw/vpsubsw give the
 // spec's round_shift and saturating adders exactly, as in the AVX-512 kernel. The recurrent input
-// is exact either way: ±1 under each spiking neuron's 16-bit row chunks (few spikes), or the
-// scalar popcount_accumulate per neuron (many spikes).
+// is exact in every form (network.h, Avx2Form): the spiking neurons' rows added 32 lanes at a
+// time, from signed int8 rows or spread from bit rows (few spikes), or the scalar
+// popcount_accumulate per neuron (many spikes).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -17,11 +19,91 @@ namespace ecsim::ref::detail {
 
 #define ECSIM_AVX2 __attribute__((target("avx2,popcnt,bmi")))
 
-ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster) {
+// the event forms while at most N / kEventFraction neurons spike: a bound from operation counts
+// (docs/spec.md §11), below the estimated crossover with the popcount form near N/2
+constexpr int kEventFraction = 4;
+
+namespace {
+
+// Lanes [t, t + 32·Q) of diff16 = Σ over spikes[g0, g1) of sign(i)·K_h[i][·], the spikes in index
+// order (so the excitatory ones, i < n_exc, come first). Q 32-lane int8 accumulators stay in
+// registers while every spike's row adds to them: from the int8 rows (kBytes, rec_pre8: one load
+// and add per 32 lanes) or from the bit rows (rec_pre16: 32 bits broadcast, spread to bytes,
+// compared into 0 / -1). int8 holds a sum of up to 127 rows exactly; `add` adds the widened sums
+// to diff16 (a later group) instead of storing them.
+template <int Q, bool kBytes>
+ECSIM_AVX2 inline void add_tile(const CompiledNet& net, const int32_t* spikes, int g0, int g1, int t, bool add,
+                                int16_t* diff16) {
+  const int n_exc = net.desc().shape.n_exc;
+  const __m256i spread =
+      _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+  __m256i a[Q];
+  for (__m256i& x : a) x = _mm256_setzero_si256();
+  for (int k = g0; k < g1; ++k) {
+    const int i = spikes[k];
+    if constexpr (kBytes) {  // the rows carry the sign
+      const int8_t* r = net.rec_pre8.data() + static_cast<size_t>(i) * static_cast<size_t>(net.rec_pre8_stride) + t;
+      for (int q = 0; q < Q; ++q)
+        a[q] = _mm256_add_epi8(a[q], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r + 32 * q)));
+    } else {
+      const uint16_t* r =
+          net.rec_pre16.data() + static_cast<size_t>(i) * static_cast<size_t>(net.n_padded() / 16) + t / 16;
+      const bool exc = i < n_exc;
+      for (int q = 0; q < Q; ++q) {
+        uint32_t m;
+        std::memcpy(&m, r + 2 * q, sizeof m);  // lanes t + 32q .. + 31
+        const __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int32_t>(m)), spread);
+        const __m256i sel = _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);  // -1 under a connection
+        a[q] = exc ? _mm256_sub_epi8(a[q], sel) : _mm256_add_epi8(a[q], sel);
+      }
+    }
+  }
+  for (int q = 0; q < Q; ++q) {
+    __m256i* p = reinterpret_cast<__m256i*>(diff16 + t + 32 * q);
+    __m256i lo = _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a[q]));
+    __m256i hi = _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a[q], 1));
+    if (add) {  // |diff| <= N/2 fits int16: plain adds are exact
+      lo = _mm256_add_epi16(lo, _mm256_loadu_si256(p));
+      hi = _mm256_add_epi16(hi, _mm256_loadu_si256(p + 1));
+    }
+    _mm256_storeu_si256(p, lo);
+    _mm256_storeu_si256(p + 1, hi);
+  }
+}
+
+// diff16[0, span) from the listed spikes, in groups of 127, tiles of 256 lanes (the last tile of
+// the bit rows may be 64, 128 or 192: N_pad is a multiple of 64)
+template <bool kBytes>
+ECSIM_AVX2 void add_rows(const CompiledNet& net, const int32_t* spikes, int n_spikes, int16_t* diff16) {
+  constexpr int kGroup = 127;
+  const int span = kBytes ? net.rec_pre8_stride : net.n_padded();
+  for (int g0 = 0; g0 < n_spikes || g0 == 0; g0 += kGroup) {
+    const int g1 = std::min(n_spikes, g0 + kGroup);
+    for (int t = 0; t < span; t += 256) switch (std::min(8, (span - t) / 32)) {
+        case 8:
+          add_tile<8, kBytes>(net, spikes, g0, g1, t, g0 > 0, diff16);
+          break;
+        case 6:
+          add_tile<6, kBytes>(net, spikes, g0, g1, t, g0 > 0, diff16);
+          break;
+        case 4:
+          add_tile<4, kBytes>(net, spikes, g0, g1, t, g0 > 0, diff16);
+          break;
+        default:
+          add_tile<2, kBytes>(net, spikes, g0, g1, t, g0 > 0, diff16);
+      }
+  }
+}
+
+}  // namespace
+
+ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
+                                       Avx2Form form) {
   const NetworkDesc& d = net.desc();
   const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
-  const int N = net.n(), nb = N / 16, sw = net.spike_words(), nb16 = net.n_padded() / 16;
+  const int N = net.n(), nb = N / 16, sw = net.spike_words();
   const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
   const __m256i alpha_syn = _mm256_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
   const __m256i beta_m = _mm256_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
@@ -30,42 +112,33 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
   const __m256i theta = _mm256_set1_epi16(static_cast<int16_t>(f.theta_q));
   const __m256i gamma_e = _mm256_set1_epi16(static_cast<int16_t>(f.gamma_q));
   const __m256i gamma_i = _mm256_set1_epi16(static_cast<int16_t>(-f.gamma_q));
-  const __m256i lane_bit = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
-                                             static_cast<int16_t>(16384), static_cast<int16_t>(-32768));
   int16_t* const i_syn16 = st.i_syn16.data();
   int16_t* const v16 = st.v16.data();
   int16_t* const rate16 = st.rate16.data();
   const int16_t* const i_in16 = st.i_in16.data();
-  st.diff16.resize(static_cast<size_t>(net.n_padded()));
+  const bool int8_rows = !net.rec_pre8.empty() && form == Avx2Form::kAuto;
+  st.diff16.resize(static_cast<size_t>(std::max(net.n_padded(), net.rec_pre8_stride)));
   int16_t* const diff16 = st.diff16.data();
+  st.spike_list.resize(static_cast<size_t>(N));
+  int32_t* const spike_list = st.spike_list.data();
   const int32_t* const fanout = net.rec_fanout.data();
 
   NarrowTally tally;
   for (int t = 0; t < steps; ++t) {
     const uint64_t* s64 = st.spikes.data();
     int n_spikes = 0;
-    for (int w = 0; w < sw; ++w) {
-      n_spikes += std::popcount(s64[w]);
-      for (uint64_t bits = s64[w]; bits; bits &= bits - 1)  // spec §7: fan-out of s(t-1) counts at t
-        tally.rec_synops += static_cast<uint64_t>(fanout[64 * w + std::countr_zero(bits)]);
-    }
+    for (int w = 0; w < sw; ++w)
+      for (uint64_t bits = s64[w]; bits; bits &= bits - 1) {  // spec §7: fan-out of s(t-1) counts at t
+        const int i = 64 * w + std::countr_zero(bits);
+        tally.rec_synops += static_cast<uint64_t>(fanout[i]);
+        spike_list[n_spikes++] = i;
+      }
     // the popcount differences (exact integers, |diff| <= N/2 fits int16)
-    if (n_spikes * 8 <= N) {
-      std::memset(diff16, 0, sizeof(int16_t) * static_cast<size_t>(N));
-      for (int w = 0; w < sw; ++w)
-        for (uint64_t bits = s64[w]; bits; bits &= bits - 1) {
-          const int i = 64 * w + std::countr_zero(bits);
-          const uint16_t* chunks = net.rec_pre16.data() + static_cast<size_t>(i) * static_cast<size_t>(nb16);
-          const bool exc = i < d.shape.n_exc;
-          for (int b = 0; b < nb; ++b) {
-            if (!chunks[b]) continue;
-            const __m256i sel = _mm256_cmpeq_epi16(
-                _mm256_and_si256(_mm256_set1_epi16(static_cast<int16_t>(chunks[b])), lane_bit), lane_bit);
-            __m256i* p = reinterpret_cast<__m256i*>(diff16 + 16 * b);
-            const __m256i dv = _mm256_loadu_si256(p);  // sel lanes are -1: subtracting adds one
-            _mm256_storeu_si256(p, exc ? _mm256_sub_epi16(dv, sel) : _mm256_add_epi16(dv, sel));
-          }
-        }
+    if (form != Avx2Form::kPopcount && n_spikes * kEventFraction <= N) {
+      if (int8_rows)
+        add_rows<true>(net, spike_list, n_spikes, diff16);
+      else
+        add_rows<false>(net, spike_list, n_spikes, diff16);
     } else {
       for (int j = 0; j < N; ++j)
         diff16[j] = static_cast<int16_t>(popcount_accumulate(
@@ -110,7 +183,7 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
 }
 
 #else
-NarrowTally run_avx2_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*) { return {}; }
+NarrowTally run_avx2_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*, Avx2Form) { return {}; }
 #endif
 
 }  // namespace ecsim::ref::detail

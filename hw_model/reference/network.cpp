@@ -203,6 +203,17 @@ CompiledNet::CompiledNet(const NetworkDesc& desc, const Theta& theta) : m_desc(d
         rec_blk32[(static_cast<size_t>(j / 16) * nw32 + k) * 16 + j % 16] =
             static_cast<uint32_t>(rec_post[static_cast<size_t>(j) * sw + (k >> 1)] >> (32 * (k & 1)));
   }
+  if (m_narrow_ok && cpu_has_avx2() && (N <= 1024 || (N <= 2048 && best_kernel() == Kernel::kAvx2Narrow))) {
+    rec_pre8_stride = static_cast<int>(ceil_div(N, 256) * 256);
+    rec_pre8.assign(static_cast<size_t>(N) * static_cast<size_t>(rec_pre8_stride), 0);
+    for (int i = 0; i < N; ++i) {
+      const uint64_t* row = theta.rec.row(i);
+      const int8_t sign = i < s.n_exc ? 1 : -1;
+      int8_t* out = rec_pre8.data() + static_cast<size_t>(i) * static_cast<size_t>(rec_pre8_stride);
+      for (int k = 0; k < sw; ++k)
+        for (uint64_t bits = row[k]; bits; bits &= bits - 1) out[64 * k + std::countr_zero(bits)] = sign;
+    }
+  }
   if (m_narrow_ok) {
     const int nw16 = N / 16;
     rec_blk16.assign(static_cast<size_t>(N) * nw16, 0);

@@ -54,6 +54,14 @@ class CompiledNet {
   std::vector<uint16_t> rec_blk16;
   // recurrent, pre-major in 16-bit chunks: row i (pre) bits over post, for the wide event path
   std::vector<uint16_t> rec_pre16;
+  // recurrent, pre-major as signed bytes: row i (pre) holds +1 (i excitatory) or −1 under its
+  // connections, 0 elsewhere, rec_pre8_stride bytes per row (N rounded up to 256). The AVX2
+  // kernel adds the rows of the spiking neurons 32 lanes at a time. N² bytes: built for N <= 1024
+  // on every AVX2 CPU (so every machine tests it) and up to N = 2048 where the AVX2 kernel is the
+  // one kAuto picks; empty otherwise (larger tables leave the last-level cache, and the bit rows
+  // are faster: docs/results.md).
+  std::vector<int8_t> rec_pre8;
+  int rec_pre8_stride = 0;
   std::vector<uint64_t> exc_mask;      // spike-vector mask of excitatory neurons
   std::vector<int8_t> in_sign;         // (d_in × N): K_in[i][j] - K_in[d_in+i][j] ∈ {-1,0,1}
   std::vector<int32_t> in_fanout;      // (d_in): ones in rows i and d_in+i of K_in
@@ -80,6 +88,7 @@ struct FixedState {
   std::vector<int64_t> acc_in;                        // scratch: input projection sums
   std::vector<int16_t> v16, i_syn16, i_in16, rate16;  // narrow-kernel copies during a step
   std::vector<int16_t> diff16;                        // scratch of the AVX2 narrow kernel
+  std::vector<int32_t> spike_list;                    // scratch: the spiking neurons' indices
   std::vector<uint64_t> spikes;                       // spikes of the last inner step (bit j = neuron j)
   std::vector<uint64_t> spikes_next;                  // scratch
   std::vector<int32_t> x_q;                           // last quantized observation (d_in)
@@ -127,7 +136,13 @@ struct NarrowTally {
 enum class NarrowForm { kAuto, kPopcount };
 NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
                               NarrowForm form = NarrowForm::kAuto);
-NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster);
+// The AVX2 kernel's recurrent input, by form. kAuto: while few neurons fire, their rows are added
+// 32 lanes at a time, from the int8 rows (CompiledNet::rec_pre8) where they are built, else spread
+// from the bit rows (rec_pre16); with many spikes, the popcount form. kMask: the bit rows even
+// where int8 rows exist. kPopcount: the popcount form always. All are exact.
+enum class Avx2Form { kAuto, kMask, kPopcount };
+NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
+                            Avx2Form form = Avx2Form::kAuto);
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
 void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
 // per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable

@@ -6,6 +6,7 @@
 #include <bit>
 #include <limits>
 #include <random>
+#include <tuple>
 
 #include "test_util.h"
 
@@ -262,4 +263,58 @@ TEST(Kernels, NarrowEventAndPopcountFormsGiveIdenticalBits) {
         ++compared;
       }
   EXPECT_EQ(compared, 12);
+}
+
+// The avx2-narrow kernel has three forms of the recurrent input (network.h, Avx2Form): int8 rows,
+// 16-bit masks and popcount. kAuto picks one per inner step by firing rate, so the end-to-end
+// comparison above mixes them; this one runs each form alone from the same state, at every N the
+// benchmark runs, at low and high firing rates and with saturating products (F = 14).
+TEST(Kernels, Avx2FormsGiveIdenticalBitsAtEverySize) {
+  if (!cpu_has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  ArithConfig fine_f;
+  fine_f.frac_bits = 14;  // diff·R_h saturates from 8 spikes on
+  int compared = 0, int8_runs = 0;
+  for (int n : {256, 512, 1024, 2048, 4096, 8192})
+    for (const ArithConfig& a : {ArithConfig{}, fine_f})
+      for (float drive : {0.5f, 2.0f, 6.0f}) {
+        if (n >= 4096 && drive != 2.0f) continue;  // the largest sizes once each: the popcount form is slow there
+        const NetworkDesc d = test::desc_for(n, n / 2, 5, 2, 33, a);
+        const CompiledNet net(d, test::sampled_theta(d, 0.5f, static_cast<uint64_t>(n) + 5));
+        ASSERT_TRUE(net.allows(Kernel::kAvx2Narrow));
+        FixedState x;
+        reset(net, x, 4);
+        std::mt19937_64 gen(static_cast<uint64_t>(drive * 10) + static_cast<uint64_t>(n));
+        const float unit = static_cast<float>(1 << a.frac_bits);
+        std::normal_distribution<float> normal(drive * unit, 0.5f * unit);
+        for (int j = 0; j < n; ++j)
+          x.i_in[static_cast<size_t>(j)] = std::clamp(static_cast<int32_t>(normal(gen)), -32768, 32767);
+        const size_t np = static_cast<size_t>(net.n_padded());
+        for (auto* v16 : {&x.v16, &x.i_syn16, &x.i_in16, &x.rate16}) v16->assign(np, 0);
+        for (size_t j = 0; j < np; ++j) {
+          x.v16[j] = static_cast<int16_t>(x.v[j]);
+          x.i_in16[j] = static_cast<int16_t>(x.i_in[j]);
+        }
+        const int steps = n >= 4096 ? 20 : 60;
+        FixedState y = x, z = x;
+        SpikeRaster rx, ry, rz;
+        const detail::NarrowTally tx = detail::run_avx2_narrow(net, x, steps, &rx, detail::Avx2Form::kAuto);
+        const detail::NarrowTally ty = detail::run_avx2_narrow(net, y, steps, &ry, detail::Avx2Form::kMask);
+        const detail::NarrowTally tz = detail::run_avx2_narrow(net, z, steps, &rz, detail::Avx2Form::kPopcount);
+        const std::string what = "N=" + std::to_string(n) + " F=" + std::to_string(a.frac_bits) +
+                                 " drive=" + std::to_string(drive) + (net.rec_pre8.empty() ? " (no int8 rows)" : "");
+        for (const auto& [st, r, t, form] : {std::tuple{&y, &ry, &ty, "mask"}, std::tuple{&z, &rz, &tz, "popcount"}}) {
+          EXPECT_EQ(rx, *r) << what << " auto vs " << form;
+          EXPECT_EQ(x.v16, st->v16) << what << " auto vs " << form;
+          EXPECT_EQ(x.i_syn16, st->i_syn16) << what << " auto vs " << form;
+          EXPECT_EQ(x.rate16, st->rate16) << what << " auto vs " << form;
+          EXPECT_EQ(tx.exc, t->exc) << what << " auto vs " << form;
+          EXPECT_EQ(tx.inh, t->inh) << what << " auto vs " << form;
+          EXPECT_EQ(tx.rec_synops, t->rec_synops) << what << " auto vs " << form;
+        }
+        EXPECT_GT(tx.exc + tx.inh, 0u) << what << ": a silent network tests nothing";
+        int8_runs += !net.rec_pre8.empty();
+        ++compared;
+      }
+  EXPECT_EQ(compared, 28);
+  EXPECT_GE(int8_runs, 18) << "the int8 rows are built for N <= 1024 on every AVX2 machine";
 }
