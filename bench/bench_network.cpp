@@ -4,6 +4,7 @@
 
 #include <xmmintrin.h>
 
+#include <algorithm>
 #include <random>
 
 #include "reference/dense_net.h"
@@ -131,6 +132,43 @@ void BM_IndividualSetup(benchmark::State& state) {
   }
 }
 
+// The avx2-narrow kernel's recurrent-input forms at a firing rate set by a constant input drive
+// (range 1, in tenths of the threshold): 33 inner steps per iteration, the event form (int8 rows
+// where built) against the popcount form, to place kAuto's switch (kEventFraction) at the
+// measured crossover (docs/results.md).
+void run_avx2_form(benchmark::State& state, detail::Avx2Form form) {
+  const int n = static_cast<int>(state.range(0));
+  const Fixture f(n);
+  const CompiledNet net(f.desc, f.theta);
+  if (!cpu_has_avx2() || !net.allows(Kernel::kAvx2Narrow)) {
+    state.SkipWithError("no AVX2 on this CPU");
+    return;
+  }
+  FixedState st;
+  reset(net, st, 11);
+  std::mt19937_64 gen(3);
+  const float unit = static_cast<float>(1 << f.desc.arith.frac_bits);
+  std::normal_distribution<float> normal(static_cast<float>(state.range(1)) / 10.0f * unit, 0.5f * unit);
+  for (int j = 0; j < n; ++j)
+    st.i_in[static_cast<size_t>(j)] = std::clamp(static_cast<int32_t>(normal(gen)), -32768, 32767);
+  const size_t np = static_cast<size_t>(net.n_padded());
+  for (auto* v16 : {&st.v16, &st.i_syn16, &st.i_in16, &st.rate16}) v16->assign(np, 0);
+  for (size_t j = 0; j < np; ++j) {
+    st.v16[j] = static_cast<int16_t>(st.v[j]);
+    st.i_in16[j] = static_cast<int16_t>(st.i_in[j]);
+  }
+  uint64_t spikes = 0, updates = 0;
+  for (auto _ : state) {
+    const detail::NarrowTally t = detail::run_avx2_narrow(net, st, 33, nullptr, form);
+    spikes += t.exc + t.inh;
+    updates += 33 * static_cast<uint64_t>(n);
+  }
+  state.SetLabel(net.rec_pre8.empty() ? "bit rows" : "int8 rows");
+  report(state, spikes, updates);
+}
+void BM_Avx2RecurrentEvent(benchmark::State& state) { run_avx2_form(state, detail::Avx2Form::kEvent); }
+void BM_Avx2RecurrentPopcount(benchmark::State& state) { run_avx2_form(state, detail::Avx2Form::kPopcount); }
+
 }  // namespace
 
 BENCHMARK(BM_IndividualSetup)->Arg(256)->Unit(benchmark::kMicrosecond);
@@ -153,5 +191,10 @@ BENCHMARK(BM_NetworkStepFloatEvent)
     ->Arg(2048)
     ->Arg(4096)
     ->Arg(8192)
+    ->Unit(benchmark::kMicrosecond);
+// N × drive (tenths of the threshold): firing rates from a few % to most neurons every step
+BENCHMARK(BM_Avx2RecurrentEvent)->ArgsProduct({{256, 1024, 4096}, {5, 12, 20, 40, 80}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Avx2RecurrentPopcount)
+    ->ArgsProduct({{256, 1024, 4096}, {5, 12, 20, 40, 80}})
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_NetworkStepFloatEventDenormals)->Arg(256)->Unit(benchmark::kMicrosecond);

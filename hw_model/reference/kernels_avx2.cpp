@@ -19,9 +19,10 @@ namespace ecsim::ref::detail {
 
 #define ECSIM_AVX2 __attribute__((target("avx2,popcnt,bmi")))
 
-// the event forms while at most N / kEventFraction neurons spike: a bound from operation counts
-// (docs/spec.md §11), below the estimated crossover with the popcount form near N/2
-constexpr int kEventFraction = 4;
+// the event forms while at most N / kEventFraction neurons spike. Measured (BM_Avx2Recurrent*,
+// docs/results.md): the event form is 2.6× to 21× faster at every firing rate a network reaches
+// (up to 23 %), and the lines cross near 50 % (N = 1024, 4096) or later (N = 256)
+constexpr int kEventFraction = 2;
 
 namespace {
 
@@ -116,7 +117,7 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
   int16_t* const v16 = st.v16.data();
   int16_t* const rate16 = st.rate16.data();
   const int16_t* const i_in16 = st.i_in16.data();
-  const bool int8_rows = !net.rec_pre8.empty() && form == Avx2Form::kAuto;
+  const bool int8_rows = !net.rec_pre8.empty() && (form == Avx2Form::kAuto || form == Avx2Form::kEvent);
   st.diff16.resize(static_cast<size_t>(std::max(net.n_padded(), net.rec_pre8_stride)));
   int16_t* const diff16 = st.diff16.data();
   st.spike_list.resize(static_cast<size_t>(N));
@@ -134,7 +135,7 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
         spike_list[n_spikes++] = i;
       }
     // the popcount differences (exact integers, |diff| <= N/2 fits int16)
-    if (form != Avx2Form::kPopcount && n_spikes * kEventFraction <= N) {
+    if (form == Avx2Form::kEvent || (form != Avx2Form::kPopcount && n_spikes * kEventFraction <= N)) {
       if (int8_rows)
         add_rows<true>(net, spike_list, n_spikes, diff16);
       else

@@ -139,8 +139,9 @@ NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps,
 // The AVX2 kernel's recurrent input, by form. kAuto: while few neurons fire, their rows are added
 // 32 lanes at a time, from the int8 rows (CompiledNet::rec_pre8) where they are built, else spread
 // from the bit rows (rec_pre16); with many spikes, the popcount form. kMask: the bit rows even
-// where int8 rows exist. kPopcount: the popcount form always. All are exact.
-enum class Avx2Form { kAuto, kMask, kPopcount };
+// where int8 rows exist. kPopcount: the popcount form always. kEvent: the event form (int8 rows
+// where built) at any firing rate, to measure the crossover. All are exact.
+enum class Avx2Form { kAuto, kMask, kPopcount, kEvent };
 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
                             Avx2Form form = Avx2Form::kAuto);
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
