@@ -13,8 +13,9 @@ std::unique_ptr<sc::ChipSim> make_chip(const std::string& chip_path, const std::
   const std::string path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
   const chip::ChipConfig chip = chip::load_chip_config(path);
   if (info.rtl_popcount_core) rtl::check_rtl_chip_config(chip, path);
-  return std::make_unique<sc::ChipSim>(chip,
-                                       info.rtl_popcount_core ? rtl::rtl_popcount_factory() : sc::PopcountFactory{});
+  sc::UnitFactories units;
+  if (info.rtl_popcount_core) units.popcount = rtl::rtl_popcount_factory();
+  return std::make_unique<sc::ChipSim>(chip, std::move(units));
 }
 
 }  // namespace ecsim::backends
