@@ -29,6 +29,12 @@ uint64_t Sampler::membrane_blocks(uint64_t seed, int lo, int hi, int frac_bits, 
   return static_cast<uint64_t>(hi - lo + 3) / 4 + static_cast<uint64_t>(m_timing.latency_cycles);
 }
 
+uint64_t Sampler::draw_theta(uint64_t seed, const std::vector<BlockRange>& ranges, const uint32_t* rho_q,
+                             int64_t synapses, int rho_bits, uint8_t* bytes) {
+  for (const BlockRange& r : ranges) m_counters.philox_blocks += static_cast<uint64_t>(r.count);
+  return theta_blocks(seed, ranges, rho_q, synapses, rho_bits, bytes);
+}
+
 uint64_t Sampler::initial_membranes(const ref::NetworkDesc& d, uint64_t seed, int lo, int hi, int32_t* v) {
   // v(0): word j%4 of Philox block j/4 on stream 1 (spec §6.3); the core draws its own blocks
   m_counters.philox_blocks += static_cast<uint64_t>((hi + 3) / 4 - lo / 4);
@@ -53,9 +59,8 @@ uint64_t Sampler::sample(const ChipContext& ctx, uint64_t seed, int lo, int hi, 
   uint64_t blocks = 0;
   for (const BlockRange& r : m_ranges) blocks += static_cast<uint64_t>(r.count);
   m_bytes.assign(static_cast<size_t>(blocks), 0);
-  m_counters.philox_blocks += blocks;
-  const uint64_t draw_cycles = theta_blocks(seed, m_ranges, ctx.rho_q.data(), static_cast<int64_t>(ctx.rho_q.size()),
-                                            ctx.desc.arith.rho_bits, m_bytes.data());
+  const uint64_t draw_cycles = draw_theta(seed, m_ranges, ctx.rho_q.data(), static_cast<int64_t>(ctx.rho_q.size()),
+                                          ctx.desc.arith.rho_bits, m_bytes.data());
 
   // per local neuron: its words, assembled from the canonical rows of K_in, K_h and K_out
   std::vector<uint64_t> words(static_cast<size_t>(n) * static_cast<size_t>(ctx.words_per_neuron()), 0);

@@ -44,6 +44,12 @@ class Sampler : public sc_core::sc_module {
 
   // θ of neurons [lo, hi) into `syn` (layout of ChipContext); returns the cycles it took
   uint64_t sample(const ChipContext& ctx, uint64_t seed, int lo, int hi, Sram& syn, Sram& rho);
+  // θ bytes of the blocks of every range, back to back in range order, into bytes (one per block;
+  // bit l: synapse 8·block + l; ρ_q of synapse g is rho_q[g], 0 beyond `synapses`). Returns the
+  // cycles from the first block requested to the last result handed on. The blocks are counted
+  // here, for every implementation.
+  uint64_t draw_theta(uint64_t seed, const std::vector<BlockRange>& ranges, const uint32_t* rho_q, int64_t synapses,
+                      int rho_bits, uint8_t* bytes);
   // v(0) of neurons [lo, hi) into v (hi − lo values, Q.F); returns the sampler's cycles
   uint64_t initial_membranes(const ref::NetworkDesc& d, uint64_t seed, int lo, int hi, int32_t* v);
 
@@ -51,13 +57,11 @@ class Sampler : public sc_core::sc_module {
   const MeasuredCycles& measured() const { return m_measured; }  // the RTL's (the model measures nothing)
 
  protected:
-  // θ bytes of the blocks of every range, back to back in range order, into bytes (one per block;
-  // bit l: synapse 8·block + l; ρ_q of synapse g is rho_q[g], 0 beyond `synapses`). Returns the
-  // cycles from the first block requested to the last result handed on.
+  // the implementations of draw_theta and initial_membranes (the unit model: the reference)
   virtual uint64_t theta_blocks(uint64_t seed, const std::vector<BlockRange>& ranges, const uint32_t* rho_q,
                                 int64_t synapses, int rho_bits, uint8_t* bytes);
-  // v(0) words of neurons [lo, hi): word j % 4 of block j / 4 on stream 1, >> (32 − F); the
-  // blocks lo / 4 .. (hi + 3) / 4 − 1. Returns the cycles as theta_blocks.
+  // v(0) of neuron j: word j % 4 of block j / 4 on stream 1, >> (32 − F); the blocks lo / 4 ..
+  // (hi + 3) / 4 − 1
   virtual uint64_t membrane_blocks(uint64_t seed, int lo, int hi, int frac_bits, int32_t* v);
 
   MeasuredCycles m_measured;
