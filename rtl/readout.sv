@@ -9,6 +9,9 @@
 //   a_q,k = min(max((acc_k·R_out,q + 2^(SHIFT-1)) >>> SHIFT, −2^FA), 2^FA)
 // with SHIFT = s_out = F_r + C − F_a.
 //
+// out_acc carries the DO raw sums acc_k with the actions: a neuron core of a manycore chip holds
+// only its own neurons, so it hands on these partial sums and the controller scales their total.
+//
 // Timing: one neuron per cycle sustained; the actions are on the output the cycle after the last
 // beat is taken (latency 1). Back-pressure: in_ready = !out_valid || out_ready (a step's beats wait
 // while the previous step's actions are not taken), nothing is lost or duplicated. Reset is
@@ -38,7 +41,8 @@ module readout #(
   output      logic               out_valid,
   input  wire logic               out_ready,
   output      logic [DO*(FA+2)-1:0] out_a,   // a_q,k at [k·(FA+2) +: FA+2], two's complement
-  output      logic [DO-1:0]      out_sat    // bit k: a_q,k was clamped
+  output      logic [DO-1:0]      out_sat,   // bit k: a_q,k was clamped
+  output      logic [DO*(WR+NB)-1:0] out_acc // acc_k at [k·(WR+NB) +: WR+NB], two's complement
 );
 
   localparam int AW = WR + NB;       // |acc| <= 2^NB · 2^(WR-1)
@@ -97,12 +101,14 @@ module readout #(
       out_valid <= 1'b0;
       out_a     <= '0;
       out_sat   <= '0;
+      out_acc   <= '0;
     end else if (advance) begin
       out_valid <= take && in_last;
       if (take) acc <= next_acc;
       if (take && in_last) begin
         out_a   <= action;
         out_sat <= sat;
+        out_acc <= next_acc;
       end
     end
   end
@@ -118,7 +124,7 @@ module readout #(
   a_action_range: assert property (@(posedge clk) disable iff (!rst_n) out_valid |-> actions_in_range(out_a))
     else $error("readout: an action outside [-2^FA, 2^FA]");
   a_out_held: assert property (@(posedge clk) disable iff (!rst_n)
-                               out_valid && !out_ready |=> out_valid && $stable(out_a) && $stable(out_sat))
+                               out_valid && !out_ready |=> out_valid && $stable(out_a) && $stable(out_sat) && $stable(out_acc))
     else $error("readout: a result not taken changed");
 `endif
 

@@ -3,10 +3,13 @@
 #include <verilated.h>
 #include <verilated_vcd_c.h>
 
+#include <type_traits>
+
 #include "Vinput_stage_m0.h"
 #include "Vinput_stage_m1.h"
 #include "Vinput_stage_m2.h"
 #include "common/error.h"
+#include "driver/coverage.h"
 
 namespace ecsim::rtl {
 
@@ -39,6 +42,7 @@ class ModelOf final : public InputDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
+    if constexpr (std::is_same_v<V, Vinput_stage_m0>) write_coverage(m_ctx, "input_coverage");  // the real unit only
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }

@@ -2,15 +2,13 @@
 
 #include <verilated.h>
 #include <verilated_vcd_c.h>
-#ifdef ECSIM_RTL_LIF_COVERAGE
-#include <verilated_cov.h>
-#endif
 
 #include <algorithm>
 #include <iterator>
 #include <type_traits>
 
 #include "common/error.h"
+#include "driver/coverage.h"
 #include "rtl_lif_models.h"  // generated: the Verilated header of every LIF parameter set
 
 namespace ecsim::rtl {
@@ -57,12 +55,7 @@ class ModelOf final : public LifDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
-#ifdef ECSIM_RTL_LIF_COVERAGE
-    static int written = 0;
-    const std::string dat =
-        "lif_coverage_w" + std::to_string(m_set.state_bits) + "_" + std::to_string(written++) + ".dat";
-    m_ctx.coveragep()->write(dat.c_str());
-#endif
+    write_coverage(m_ctx, "lif_coverage_w" + std::to_string(m_set.state_bits));
     // The model's scopes (its named assertions) unregister from the thread's current context in
     // Verilator 5.006, not from their own: with a second model alive, or destroyed before this
     // one, that hangs or touches a freed context. So make ours current while the model goes.

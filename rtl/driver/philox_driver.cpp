@@ -2,16 +2,13 @@
 
 #include <verilated.h>
 #include <verilated_vcd_c.h>
-#ifdef ECSIM_RTL_PHILOX_COVERAGE
-#include <unistd.h>
-#include <verilated_cov.h>
-#endif
 
 #include <iterator>
 #include <type_traits>
 #include <vector>
 
 #include "common/error.h"
+#include "driver/coverage.h"
 #include "philox_models.h"  // generated: the Verilated header of every Philox model
 
 namespace ecsim::rtl {
@@ -25,10 +22,6 @@ class PhiloxDriver::Model {
 };
 
 namespace {
-
-#ifdef ECSIM_RTL_PHILOX_COVERAGE
-int g_coverage_files = 0;  // coverage files written by this process
-#endif
 
 // bits [lo, lo + width) of a Verilated port, integral or VlWide (width <= 32)
 template <class T>
@@ -78,14 +71,7 @@ class ModelOf final : public PhiloxDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
-#ifdef ECSIM_RTL_PHILOX_COVERAGE
-    // a coverage build (rtl/CMakeLists.txt): one file per real model, merged by verilator_coverage
-    if (m_mutant == 0) {
-      const std::string path = "philox_coverage_q" + std::to_string(m_q) + "_" + std::to_string(::getpid()) + "_" +
-                               std::to_string(g_coverage_files++) + ".dat";
-      m_ctx.coveragep()->write(path.c_str());
-    }
-#endif
+    if (m_mutant == 0) write_coverage(m_ctx, "philox_coverage_q" + std::to_string(m_q));  // real models only
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "common/error.h"
+#include "driver/coverage.h"
 #include "rtl_models.h"  // generated: the Verilated header of every parameter set
 
 namespace ecsim::rtl {
@@ -25,7 +26,9 @@ template <class V>
 class ModelOf final : public PopcountDriver::Model {
  public:
   ModelOf(const ParameterSet& set, const std::string& vcd_path)
-      : m_mask(set.width >= 64 ? ~uint64_t{0} : (uint64_t{1} << set.width) - 1), m_acc_width(set.acc_width) {
+      : m_mask(set.width >= 64 ? ~uint64_t{0} : (uint64_t{1} << set.width) - 1),
+        m_acc_width(set.acc_width),
+        m_width(set.width) {
     if (!vcd_path.empty()) {
       m_ctx.traceEverOn(true);
       m_trace = std::make_unique<VerilatedVcdC>();
@@ -39,6 +42,7 @@ class ModelOf final : public PopcountDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
+    write_coverage(m_ctx, "popcount_coverage_w" + std::to_string(m_width));
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }
@@ -84,6 +88,7 @@ class ModelOf final : public PopcountDriver::Model {
   std::unique_ptr<V> m_top;
   const uint64_t m_mask;
   const int m_acc_width;
+  const int m_width;
 };
 
 std::unique_ptr<PopcountDriver::Model> make_model(const ParameterSet& set, const std::string& vcd_path) {

@@ -3,10 +3,13 @@
 #include <verilated.h>
 #include <verilated_vcd_c.h>
 
+#include <type_traits>
+
 #include "Vreadout_m0.h"
 #include "Vreadout_m1.h"
 #include "Vreadout_m2.h"
 #include "common/error.h"
+#include "driver/coverage.h"
 
 namespace ecsim::rtl {
 
@@ -21,7 +24,9 @@ class ReadoutDriver::Model {
 namespace {
 
 using P = ReadoutParams;
-constexpr int kOw = P::kActionFrac + 2;  // bits of one a_q
+constexpr int kOw = P::kActionFrac + 2;             // bits of one a_q
+constexpr int kAw = P::kRateBits + P::kNeuronBits;  // bits of one acc_k
+static_assert(kAw == 32, "the driver reads acc_k as one 32-bit word of out_acc");
 
 template <class V>
 class ModelOf final : public ReadoutDriver::Model {
@@ -40,6 +45,7 @@ class ModelOf final : public ReadoutDriver::Model {
   ~ModelOf() override {
     if (m_trace) m_trace->close();
     m_top->final();
+    if constexpr (std::is_same_v<V, Vreadout_m0>) write_coverage(m_ctx, "readout_coverage");  // the real unit only
   }
 
   void set_reset(bool active) override { m_top->rst_n = !active; }
@@ -68,6 +74,8 @@ class ModelOf final : public ReadoutDriver::Model {
         f.a[static_cast<size_t>(k)] = static_cast<int32_t>(static_cast<int64_t>(raw << (64 - kOw)) >> (64 - kOw));
       }
       f.saturated = m_top->out_sat;
+      for (int k = 0; k < P::kOutputs; ++k)  // acc_k is word k of the wide port (kAw = 32)
+        f.acc[static_cast<size_t>(k)] = static_cast<int32_t>(m_top->out_acc[k]);
     }
     m_top->clk = 1;
     m_top->eval();

@@ -40,8 +40,9 @@ class ReadoutDriver {
   };
   struct Fired {
     bool in = false, out = false;
-    std::array<int32_t, ReadoutParams::kOutputs> a{};  // a_q,k
-    uint32_t saturated = 0;                            // bit k: a_q,k clamped
+    std::array<int32_t, ReadoutParams::kOutputs> a{};    // a_q,k
+    uint32_t saturated = 0;                              // bit k: a_q,k clamped
+    std::array<int64_t, ReadoutParams::kOutputs> acc{};  // acc_k, the raw (partial) sums
   };
 
   explicit ReadoutDriver(int mutant = 0, const std::string& vcd_path = {});

@@ -63,6 +63,7 @@ std::unique_ptr<ref::CompiledNet> make_net(std::mt19937_64& rng, int n, uint32_t
 struct Step {
   std::vector<Beat> beats;
   std::array<int32_t, kDo> want{};
+  std::array<int64_t, kDo> want_acc{};  // the raw sums, which a core of a manycore chip hands on
 };
 
 std::string describe(const Step& s) {
@@ -135,6 +136,8 @@ class Campaign {
       s.beats.push_back(b);
     }
     for (int k = 0; k < kDo; ++k) s.want[static_cast<size_t>(k)] = st.a_q[static_cast<size_t>(k)];
+    for (const Beat& b : s.beats)
+      for (int k = 0; k < kDo; ++k) s.want_acc[static_cast<size_t>(k)] += (b.bits >> k) & 1u ? b.rate : 0;
 
     std::bernoulli_distribution valid(0.7), ready(0.6);
     const bool bubbles = flow == Flow::kBubbles || flow == Flow::kBoth;
@@ -154,7 +157,7 @@ class Campaign {
         if (w < s.beats.size())
           throw Error("the RTL readout handed on actions before the last beat", "see its waveform");
         if (!m_report.latency_cycles) m_report.latency_cycles = c - last_taken;
-        if (f.a != s.want) mismatch(s, f.a);
+        if (f.a != s.want || f.acc != s.want_acc) mismatch(s, f);
         done = true;
       }
       if (f.in) {
@@ -181,13 +184,19 @@ class Campaign {
   }
 
  private:
-  void mismatch(const Step& s, const std::array<int32_t, kDo>& got) {
+  void mismatch(const Step& s, const ReadoutDriver::Fired& fired) {
+    const std::array<int32_t, kDo>& got = fired.a;
     if (m_report.mismatches++) return;
     std::ostringstream o;
     o << describe(s) << ": reference a_q";
     for (int32_t a : s.want) o << " " << a;
-    o << ", RTL";
+    o << " (sums";
+    for (int64_t a : s.want_acc) o << " " << a;
+    o << "), RTL";
     for (int32_t a : got) o << " " << a;
+    o << " (sums";
+    for (int64_t a : fired.acc) o << " " << a;
+    o << ")";
     m_report.first_mismatch = o.str();
     if (m_cfg.fail_dir.empty()) return;
     const std::string csv = m_cfg.fail_dir + "/readout_mismatch.csv", vcd = m_cfg.fail_dir + "/readout_mismatch.vcd";
@@ -199,6 +208,10 @@ class Campaign {
     for (int32_t a : s.want) f << "," << a;
     f << "\nrtl";
     for (int32_t a : got) f << "," << a;
+    f << "\nreference sums";
+    for (int64_t a : s.want_acc) f << "," << a;
+    f << "\nrtl sums";
+    for (int64_t a : fired.acc) f << "," << a;
     f << "\n";
     m_report.written.push_back(csv);
     // the failing step alone through a fresh model of the same build, with its waveform

@@ -3,6 +3,7 @@
 // check, and the driver's timing (latency, throughput, back-pressure).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 
 #include <boost/json.hpp>
@@ -55,12 +56,14 @@ TEST(RtlReadout, TheDriverHandsOnTheActionsAfterTheLastBeatAndHoldsThem) {
   EXPECT_EQ(a.a[1], 70);
   EXPECT_EQ(a.a[2], -30);
   EXPECT_EQ(a.saturated, 0u);
+  EXPECT_EQ(a.acc, (std::array<int64_t, 3>{100, 70, -30}));  // the raw sums beside the actions
   EXPECT_TRUE(a.in);
   in.in_valid = false;
   const ReadoutDriver::Fired b = d.cycle(in);
   ASSERT_TRUE(b.out);
   EXPECT_EQ(b.a[0], 4096);  // clamped at +1
   EXPECT_EQ(b.saturated, 0b111u);
+  EXPECT_EQ(b.acc, (std::array<int64_t, 3>{5000, 5000, 5000}));  // the sums are not clamped
 }
 
 TEST(RtlReadoutCli, VerifyRtlUnitReadoutReportsTheCampaignAndTheMutants) {

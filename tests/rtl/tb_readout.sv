@@ -13,6 +13,7 @@ module tb_readout;
   logic [19:0] in_r_out = 0;
   logic [41:0] out_a;
   logic [2:0] out_sat;
+  logic [95:0] out_acc;  // the partial sums (checked by the Verilated campaign)
   logic [40:0] vec [0:NMAX-1];
   logic [41:0] expd [0:SMAX-1];
   integer w = 0, r = 0, cyc = 0, errors = 0, n = 0, ns = 0;
