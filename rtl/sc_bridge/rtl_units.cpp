@@ -6,6 +6,7 @@
 #include "sc_bridge/rtl_input_stage.h"
 #include "sc_bridge/rtl_lif_unit.h"
 #include "sc_bridge/rtl_popcount_unit.h"
+#include "sc_bridge/rtl_readout.h"
 #include "sc_bridge/rtl_sampler.h"
 
 namespace ecsim::rtl {
@@ -78,6 +79,7 @@ sc::UnitFactories rtl_unit_factories(const RtlUnits& units) {
   if (units.lif) f.lif = rtl_lif_factory();
   if (units.sampler) f.sampler = rtl_sampler_factory();
   if (units.input) f.input = rtl_input_stage_factory();
+  if (units.readout) f.readout = rtl_readout_factory();
   return f;
 }
 
