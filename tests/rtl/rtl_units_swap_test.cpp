@@ -385,3 +385,36 @@ TEST(RtlSwap, BadRtlUnitsFlagsExitTwoNamingTheUnitAndTheList) {
   auto help = test::run_ecsim("train --help");
   EXPECT_NE(help.output.find("--rtl-units"), std::string::npos);
 }
+
+// --rtl-units reaches eval and rollout: a subset of the RTL units gives the systemc chip's return,
+// cycles and per-step trajectory (chip cycles and energy included)
+TEST(RtlSwap, EvalAndRolloutTakeTheRtlUnits) {
+  const test::ScratchDir d("rtl_swap_eval");
+  const std::string run = (d / "run").string();
+  auto t = test::run_ecsim(
+      "train --task hopper --neurons 64 --pop 4 --generations 1 --max-steps 30 "
+      "--eval-episodes 1 --no-plot --progress never --threads 1 --out " +
+      run);
+  ASSERT_EQ(t.code, 0) << t.output;
+  const std::string ev = "eval " + run + " --episodes 2 --max-steps 30 --threads 1 --backend ";
+  auto es = test::run_ecsim(ev + "systemc");
+  ASSERT_EQ(es.code, 0) << es.output;
+  auto er = test::run_ecsim(ev + "rtl --rtl-units lif,input,readout");
+  ASSERT_EQ(er.code, 0) << er.output;
+  auto first_lines = [](std::string s) {  // the return and the cycles, without the backend's name
+    const size_t at = s.find("chip (");
+    s = s.substr(0, s.find('\n', s.find('\n', at) + 1));
+    for (const char* name : {"chip (systemc)", "chip (rtl)"})
+      if (const size_t k = s.find(name); k != std::string::npos) s.replace(k, std::string(name).size(), "chip");
+    return s;
+  };
+  EXPECT_EQ(first_lines(es.output), first_lines(er.output));
+  const std::string ro = "rollout --policy " + run + " --max-steps 30 --backend ";
+  auto rs = test::run_ecsim(ro + "systemc --out " + (d / "sc.csv").string());
+  ASSERT_EQ(rs.code, 0) << rs.output;
+  auto rr = test::run_ecsim(ro + "rtl --rtl-units sampler,popcount --out " + (d / "rtl.csv").string());
+  ASSERT_EQ(rr.code, 0) << rr.output;
+  const std::string csv = test::read_text(d / "sc.csv");
+  EXPECT_NE(csv.find("chip_cycles"), std::string::npos);
+  EXPECT_EQ(csv, test::read_text(d / "rtl.csv"));
+}
