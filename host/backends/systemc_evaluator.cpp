@@ -15,7 +15,7 @@ std::unique_ptr<sc::ChipSim>& process_chip() {
   return chip;
 }
 struct ProcessChipKind {
-  std::string backend, path;
+  std::string backend, path, rtl_units;
 };
 ProcessChipKind& process_chip_kind() {
   static ProcessChipKind kind;
@@ -30,7 +30,7 @@ class SystemcEvaluator final : public eval::Evaluator {
                   "use --method ec, or --backend functional for ES");
     if (cfg.net.arith != ref::Arith::kFixed)
       throw Error("--backend " + backend + " runs the chip's fixed-point arithmetic", "drop --arith float");
-    sc::ChipSim& sim = process_chip_for(backend, cfg.chip_path);
+    sc::ChipSim& sim = process_chip_for(backend, cfg.chip_path, cfg.rtl_units);
     const chip::ChipConfig& chip = sim.config();
     chip::check_network_arith(chip, cfg.net.desc.arith);
     m_desc = ref::make_network_desc(cfg.net.desc.shape, chip.arith);
@@ -161,16 +161,17 @@ class SystemcEvaluator final : public eval::Evaluator {
 
 }  // namespace
 
-sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path) {
+sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path, const std::string& rtl_units) {
   const std::string path = !chip_path.empty() ? chip_path : chip::default_chip_config_path();
   auto& sim = process_chip();
   ProcessChipKind& kind = process_chip_kind();
   if (!sim) {
-    sim = make_chip(path, backend);
-    kind = {backend, path};
-  } else if (kind.backend != backend || kind.path != path) {
-    throw Error("this process already built a " + kind.backend + " chip from '" + kind.path +
-                    "'; SystemC elaborates once per process",
+    sim = make_chip(path, backend, rtl_units);
+    kind = {backend, path, rtl_units};
+  } else if (kind.backend != backend || kind.path != path || kind.rtl_units != rtl_units) {
+    throw Error("this process already built a " + kind.backend + " chip from '" + kind.path + "'" +
+                    (kind.rtl_units.empty() ? std::string() : " with --rtl-units " + kind.rtl_units) +
+                    "; SystemC elaborates once per process",
                 "use one backend and one chip config per process (run another process for another chip)");
   }
   return *sim;
@@ -188,7 +189,7 @@ void register_backends() {
   chip.summary = "the cycle-level chip";
   eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "systemc"); });
   chip.name = "rtl";
-  chip.summary = "the chip with the Verilated popcount core";
+  chip.summary = "the chip with the Verilated RTL units, --rtl-units";
   chip.rtl_popcount_core = true;
   eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "rtl"); });
 }

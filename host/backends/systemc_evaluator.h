@@ -23,8 +23,9 @@ namespace ecsim::backends {
 // second call must ask for the same chip.
 std::unique_ptr<eval::Evaluator> make_chip_evaluator(const eval::EvaluatorConfig& cfg, const std::string& backend);
 // The process's one chip, built on first use by make_chip from the chip config (empty: the
-// default); later calls must ask for the same backend and config (else an Error).
-sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path);
+// default); later calls must ask for the same backend, config and RTL units (else an Error).
+sc::ChipSim& process_chip_for(const std::string& backend, const std::string& chip_path,
+                              const std::string& rtl_units = {});
 // registers the chip backends "systemc" and "rtl" with their BackendInfo (the registry already has
 // "functional"); ecsim's main calls it once at start-up, before parsing any flag
 void register_backends();

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "backends/make_chip.h"
 #include "cli/chip_outputs.h"
 #include "cli/commands.h"
 #include "common/error.h"
@@ -28,7 +29,7 @@ int cmd_eval(const Args& args_in) {
   std::string path = take_leading_operand(args);
   int episodes = 10, threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), max_steps = 0;
   uint64_t seed = 1;
-  std::string backend = "functional", model, chip_path, table_path, json_path;
+  std::string backend = "functional", model, chip_path, table_path, json_path, rtl_units;
   po::options_description desc;
   const Usage usage{"RUN_DIR|IMAGE [options]",
                     "Evaluates a trained policy: mean ± std return over --episodes seeded episodes (episode k uses\n"
@@ -39,6 +40,7 @@ int cmd_eval(const Args& args_in) {
       "threads", dflt(&threads), "worker threads (results do not depend on it)")(
       "max-steps", dflt(&max_steps, "the task's"), "episode cap in env steps (0: the task's 1000)")(
       "backend", dflt(&backend), ("evaluator backend: " + backend_flag_help()).c_str())(
+      "rtl-units", po::value(&rtl_units), backends::rtl_units_flag_help().c_str())(
       "chip", po::value(&chip_path),
       chip_flag_help("checks the policy against it and counts its activity (no cycles)").c_str())(
       "model", po::value(&model), "MJCF file instead of the project's model")(
@@ -61,6 +63,7 @@ int cmd_eval(const Args& args_in) {
                 "give --threads a value in [1, " + std::to_string(train::kMaxThreads) + "]");
   if (max_steps < 0) throw Error("--max-steps must be >= 0", "e.g. --max-steps 0");
   const eval::BackendInfo& info = eval::backend_info(backend);  // an unknown name fails before the policy loads
+  backends::check_rtl_units_flag(backend, rtl_units);
   if (!json_path.empty() && json_path != "-") check_outputs({{"--json", json_path}});
 
   const eval::PolicyImage img = eval::load_policy_image(path);
@@ -72,6 +75,7 @@ int cmd_eval(const Args& args_in) {
   ec.threads = threads;
   ec.max_steps = max_steps;
   ec.chip_path = chip_path;
+  ec.rtl_units = rtl_units;
   auto ev = eval::make_evaluator(backend, ec);
   ev->load(img.params, img.norm);
   std::vector<eval::Job> jobs;

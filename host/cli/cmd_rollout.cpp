@@ -15,6 +15,7 @@
 
 #include <boost/json.hpp>
 
+#include "backends/make_chip.h"
 #include "backends/systemc_evaluator.h"
 #include "cli/chip_outputs.h"
 #include "cli/commands.h"
@@ -189,6 +190,7 @@ int cmd_rollout(const Args& args) {
       "reset-noise", po::value<double>(), "reset noise scale (default: the task's; 0: deterministic start)")(
       "max-steps", dflt(&max_steps_default, "the task's"), "episode cap in env steps (0: the task's 1000)")(
       "backend", dflt(&backend), ("with --policy: " + backend_flag_help()).c_str())(
+      "rtl-units", po::value<std::string>(), backends::rtl_units_flag_help().c_str())(
       "chip", po::value<std::string>(), chip_flag_help("counts its activity per step (no cycles)").c_str())(
       "energy-table", po::value<std::string>(),
       "energy table JSON that prices the chip's counts (default: configs/energy_45nm.json; docs/energy.md)")(
@@ -222,8 +224,8 @@ int cmd_rollout(const Args& args) {
                     " are mutually exclusive",
                 "give one of them");
   const bool with_policy = vm.count("policy") > 0 || vm.count("nir") > 0;
-  for (const char* f :
-       {"chip", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons", "membrane", "membrane-plot"})
+  for (const char* f : {"chip", "rtl-units", "energy-table", "raster", "raster-plot", "vcd", "trace-neurons",
+                        "membrane", "membrane-plot"})
     if (vm.count(f) && !with_policy)
       throw Error(std::string("ecsim rollout: --") + f + " needs a network: give --policy RUN_DIR",
                   std::string("add --policy RUN_DIR (from `ecsim train`), or drop --") + f);
@@ -242,6 +244,7 @@ int cmd_rollout(const Args& args) {
       throw Error("ecsim rollout: --reset-noise must be a finite number >= 0", "e.g. --reset-noise 0");
   }
   const eval::BackendInfo& info = eval::backend_info(backend);  // an unknown name fails before anything loads
+  backends::check_rtl_units_flag(backend, flag("rtl-units"));
   const std::string vcd_path = flag("vcd"), raster_path = flag("raster"), json_path = flag("json");
   if (!vcd_path.empty() && !info.simulates_chip)
     throw Error("ecsim rollout: --vcd needs --backend " + eval::backend_list(eval::simulates_chip),
@@ -298,9 +301,11 @@ int cmd_rollout(const Args& args) {
   if (img) {
     eval::EvaluatorConfig ec = policy_episode_config(*img, task, flag("model"), max_steps, flag("chip"));
     ec.reset_noise = noise;
+    ec.rtl_units = flag("rtl-units");
     auto ev = eval::make_evaluator(backend, ec);
     if (!vcd_path.empty())  // after the chip has the network, before its first command
-      backends::process_chip_for(backend, ec.chip_path).trace_vcd(vcd_path, window.first, window.second, traced);
+      backends::process_chip_for(backend, ec.chip_path, ec.rtl_units)
+          .trace_vcd(vcd_path, window.first, window.second, traced);
     ev->observe_steps(
         [&](const eval::StepRecord& rec) {
           std::optional<energy::EnergyReport> er;

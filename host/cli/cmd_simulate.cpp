@@ -91,7 +91,7 @@ struct Trace {
 
 // What every run reports besides its counters, and where its outputs go.
 struct RunInfo {
-  std::string backend, arith_name, source, out_path, raster_path, save_theta_path, json_path;
+  std::string backend, rtl_units, arith_name, source, out_path, raster_path, save_theta_path, json_path;
   std::string raster_plot;                   // --raster-plot: the picture of the raster and the actions
   std::string membrane_path, membrane_plot;  // --membrane, --membrane-plot (chip backends)
   std::vector<int> traced;                   // --trace-neurons
@@ -189,7 +189,8 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
     throw Error("--backend " + ri.backend + " runs the chip's fixed-point arithmetic",
                 ri.source == "policy" || ri.source == "nir" ? "the policy computes in float: use --backend functional"
                                                             : "drop --arith float, or use --backend functional");
-  const std::unique_ptr<sc::ChipSim> chip_sim = backends::make_chip(chip_path, ri.backend);  // as the chip evaluator's
+  const std::unique_ptr<sc::ChipSim> chip_sim =
+      backends::make_chip(chip_path, ri.backend, ri.rtl_units);  // as the chip evaluator's
   sc::ChipSim& sim = *chip_sim;
   const chip::ChipConfig& cfg = sim.config();
   const energy::EnergyTable table =
@@ -308,7 +309,7 @@ int run_on_chip(const RunInfo& ri, const std::string& chip_path, const ref::Netw
 
 int cmd_simulate(const Args& args) {
   std::string trace_path, theta_path, rho_path, policy_path, nir_path, task_name, out_path, raster_path, raster_plot,
-      save_theta_path, json_path, backend = "functional", chip_path;
+      save_theta_path, json_path, backend = "functional", chip_path, rtl_units;
   std::string vcd_path, vcd_steps = "0:0", trace_neurons, energy_table_path, membrane_path, membrane_plot;
   double rho_const = -1.0;
   uint64_t seed = 1, init_seed = 0;
@@ -347,7 +348,8 @@ int cmd_simulate(const Args& args) {
       "save-theta", po::value(&save_theta_path), "also write the θ bits used to this file")(
       "json", po::value(&json_path),
       "also write the summary as JSON to this file (-: to stdout, in place of the text summary)")(
-      "backend", dflt(&backend), backend_flag_help().c_str())(
+      "backend", dflt(&backend), backend_flag_help().c_str())("rtl-units", po::value(&rtl_units),
+                                                              backends::rtl_units_flag_help().c_str())(
       "chip", po::value(&chip_path),
       chip_flag_help("checks the network against it and counts its activity over the trace (no cycles)").c_str())(
       "vcd", po::value(&vcd_path),
@@ -411,6 +413,7 @@ int cmd_simulate(const Args& args) {
     if (!vm[info.flag()].defaulted()) widths_given.emplace_back(info.name);
   });
   const eval::BackendInfo& info = eval::backend_info(backend);
+  backends::check_rtl_units_flag(backend, rtl_units);
   // a chip (--chip, or the default chip of a chip backend) fixes the widths no flag sets
   std::optional<chip::ChipConfig> chip_cfg;
   if (vm.count("chip") || info.simulates_chip) {
@@ -423,6 +426,7 @@ int cmd_simulate(const Args& args) {
 
   RunInfo ri;
   ri.backend = backend;
+  ri.rtl_units = rtl_units;
   ri.arith_name = nf.arith_mode;
   ri.out_path = out_path;
   ri.raster_path = raster_path;

@@ -4,6 +4,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "backends/make_chip.h"
 #include "cli/train_steps.h"
 #include "common/error.h"
 #include "tasks/env.h"
@@ -78,7 +79,7 @@ po::options_description train_options(TrainFlags& f) {
   po::options_description desc;
   add_field_flags(desc, c, &C::task, &C::model_path);
   desc.add_options()("method", dflt(&f.method), "ec (1-bit connectivity, NES on ρ) or es (ES on float weights)");
-  add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::chip_path,
+  add_field_flags(desc, c, &C::pop, &C::generations, &C::seed, &C::threads, &C::backend, &C::rtl_units, &C::chip_path,
                   &C::energy_table);
   desc.add_options()("out", po::value(&f.out), "run directory to create")(
       "resume", po::value(&f.resume), "continue the run in this directory (bit-identical to an uninterrupted run)");
@@ -97,6 +98,7 @@ void check_run_flags(const TrainFlags& f, const po::variables_map& vm) {
   if (vm.count("time-limit") && !vm["time-limit"].defaulted() &&
       !(f.cfg.time_limit_min > 0 && std::isfinite(f.cfg.time_limit_min)))
     throw Error("--time-limit must be a positive number of minutes", "e.g. --time-limit 90");
+  backends::check_rtl_units_flag(f.cfg.backend, f.cfg.rtl_units);
   if (f.progress != "auto" && f.progress != "always" && f.progress != "never")
     throw Error("--progress '" + f.progress + "' is not known", "use --progress auto, always or never");
 }

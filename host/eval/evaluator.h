@@ -70,6 +70,7 @@ struct EvaluatorConfig {
   double reset_noise = -1;  // env reset noise scale; < 0: the task's (Gymnasium's)
   std::string chip_path;    // --chip: the chip backends simulate this chip (empty: configs/chip_default.json);
                             // the functional backend counts its activity (empty: none)
+  std::string rtl_units;    // --rtl-units: the RTL units --backend rtl swaps in (empty: all)
 };
 
 // One environment step of a job, as a backend reports it to a step observer (ecsim rollout's
@@ -121,7 +122,7 @@ struct BackendInfo {
   bool has_clock = false;          // EpisodeResult::chip_cycles and clock_hz() are the chip's clock
   bool counts_hardware = false;    // fills EpisodeResult::hw itself, --chip or not (without --chip: the default chip)
   bool runs_dense_float = false;   // runs ES's real-valued networks and float arithmetic (else: EC, fixed point)
-  bool rtl_popcount_core = false;  // its chip's neuron cores use the Verilated RTL popcount core
+  bool rtl_popcount_core = false;  // its chip's neuron cores use the Verilated RTL units (--rtl-units)
 };
 
 using BackendFactory = std::unique_ptr<Evaluator> (*)(const EvaluatorConfig&);

@@ -73,7 +73,9 @@ json::object TrainConfig::to_json() const {
   o["format"] = "ecsim-train-config";
   o["version"] = 1;
   o["identity"] = identity();
-  append_json(o, static_cast<const TrainRun&>(*this));
+  // rtl_units was added after runs existed: written only when set (json::object::erase would reorder)
+  for (auto& kv : fields::to_json(static_cast<const TrainRun&>(*this)))
+    if (kv.key() != "rtl_units" || !rtl_units.empty()) o[kv.key()] = kv.value();
   return o;
 }
 
@@ -100,6 +102,7 @@ TrainConfig TrainConfig::from_json(const json::value& v, const std::string& wher
     for (const char* added : {"chip", "energy_table"})  // runs written before --chip and --energy-table
       if (!run.contains(added)) run[added] = "";
     if (!run.contains("time_limit_min")) run["time_limit_min"] = 0.0;  // and before the time limit was kept
+    if (!run.contains("rtl_units")) run["rtl_units"] = "";             // written only when set (to_json)
     fields::from_json(run, static_cast<TrainRun&>(c), what, true, {"format", "version", "identity"});
   } catch (const Error&) {
     throw;
@@ -171,6 +174,7 @@ eval::EvaluatorConfig evaluator_config(const TrainConfig& c) {
   e.obs_every = c.obs_every;
   e.es_sigma = static_cast<float>(c.es_sigma);
   e.chip_path = c.chip_path;
+  e.rtl_units = c.rtl_units;
   return e;
 }
 

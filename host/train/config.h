@@ -59,7 +59,10 @@ inline constexpr int64_t kMaxParams = 80000000;
 #define ECSIM_TRAIN_RUN_FIELDS(X)                                                                        \
   X(std::string, backend, "functional",                                                                  \
     "evaluator backend: functional, systemc (the cycle-level chip) or rtl (the chip with the Verilated " \
-    "popcount core); one chip per process: use MPI ranks for more")                                      \
+    "RTL units); one chip per process: use MPI ranks for more")                                          \
+  X(std::string, rtl_units, "",                                                                          \
+    "with --backend rtl: the RTL units swapped into the chip, a comma list of popcount, lif, sampler, "  \
+    "input, readout, or all (default: all; docs/rtl.md)")                                                \
   X(std::string, chip_path, "",                                                                          \
     "chip config JSON for --backend systemc/rtl (default: configs/chip_default.json); with --backend "   \
     "functional, count that chip's activity and energy (no cycles)",                                     \

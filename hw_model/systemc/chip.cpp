@@ -46,14 +46,14 @@ class Chip : public sc_core::sc_module {
 
 static bool g_exists = false;
 
-ChipSim::ChipSim(const chip::ChipConfig& config, PopcountFactory popcount) : m_ctx(std::make_unique<ChipContext>()) {
+ChipSim::ChipSim(const chip::ChipConfig& config, UnitFactories units) : m_ctx(std::make_unique<ChipContext>()) {
   if (g_exists)
     throw Error("only one SystemC chip can exist per process (SystemC elaborates once)",
                 "reuse the ChipSim for every network and evaluation, or run one process per chip (MPI ranks)");
   g_exists = true;
   m_ctx->config = config;
   m_ctx->period_s = 1.0 / config.clock_hz;
-  m_ctx->popcount_factory = std::move(popcount);
+  m_ctx->units = std::move(units);
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
   m_chip = std::make_unique<Chip>("chip", *m_ctx);
 }
@@ -265,7 +265,7 @@ std::string ChipSim::report() const {
        << m.bits_written << " bits) written\n";
   };
   os << "chip " << describe(m_ctx->config) << "\n"
-     << "popcount unit: " << popcount_unit() << "\n"
+     << units() << "\n"
      << "cycles: total " << cycles() << " (sample " << h.cycles_sample << ", reset " << h.cycles_reset << ", input "
      << h.cycles_input << ", inner steps " << h.cycles_inner << ", readout " << h.cycles_readout << ", host link "
      << h.cycles_host_link << "); cores busy " << h.core_busy_cycles << ", idle " << h.core_idle_cycles << "\n";
@@ -287,5 +287,27 @@ std::string ChipSim::report() const {
 }
 
 std::string ChipSim::popcount_unit() const { return m_chip->cores.front()->popcount_unit().describe(); }
+
+std::string ChipSim::units() const {
+  const NeuronCore& c = *m_chip->cores.front();
+  std::string out = "popcount unit: " + popcount_unit();
+  // the unit models' descriptions start so; a swapped-in unit is listed
+  auto add = [&out](const char* name, const std::string& what) {
+    if (what.rfind("unit model", 0) != 0) out += std::string("; ") + name + ": " + what;
+  };
+  add("LIF unit", c.lif_unit().describe());
+  add("sampler", c.sampler().describe());
+  add("input stage", c.input_stage().describe());
+  add("readout", c.readout_unit().describe());
+  return out;
+}
+
+const NeuronCore& ChipSim::core(int index) const {
+  if (index < 0 || index >= static_cast<int>(m_chip->cores.size()))
+    throw Error(
+        "core " + std::to_string(index) + " is not on the chip (" + std::to_string(m_chip->cores.size()) + " cores)",
+        "give a core index in [0, cores)");
+  return *m_chip->cores[static_cast<size_t>(index)];
+}
 
 }  // namespace ecsim::sc

@@ -13,11 +13,12 @@
 #include "reference/counters.h"
 #include "reference/network_desc.h"
 #include "reference/theta.h"
-#include "systemc/popcount_unit.h"
+#include "systemc/unit_factories.h"
 
 namespace ecsim::sc {
 
 class Chip;
+class NeuronCore;
 struct ChipContext;
 
 // The membrane potential of chosen neurons after every inner step, in the chip's units (Q.F:
@@ -30,9 +31,9 @@ struct MembraneTrace {
 
 class ChipSim {
  public:
-  // throws ecsim::Error if one already exists. `popcount` builds every core's popcount unit
-  // (empty: the unit model; `--backend rtl` passes the Verilated core, rtl/sc_bridge/).
-  explicit ChipSim(const chip::ChipConfig& config, PopcountFactory popcount = {});
+  // throws ecsim::Error if one already exists. `units` builds every core's units (each empty:
+  // the unit model; `--backend rtl` passes the Verilated RTL wrappers, rtl/sc_bridge/).
+  explicit ChipSim(const chip::ChipConfig& config, UnitFactories units = {});
   ~ChipSim();
   ChipSim(const ChipSim&) = delete;
   ChipSim& operator=(const ChipSim&) = delete;
@@ -57,6 +58,10 @@ class ChipSim {
   const chip::ChipConfig& config() const;
   std::string report() const;         // a human-readable summary of cycles and counters
   std::string popcount_unit() const;  // which popcount unit the cores use
+  // which unit each core uses: "popcount unit: …; LIF unit: …; sampler: …; input stage: …;
+  // readout: …", the units other than the popcount's only where they are not the unit model
+  std::string units() const;
+  const NeuronCore& core(int index) const;  // for tests: a core's units and their measured cycles
   // Writes a VCD waveform (sc_trace) of the controller phase and inner step, every core's busy
   // flag and spike count, and the v, i_syn and rate of `neurons`, for environment steps
   // [first_step, last_step] (counted from 0 by step()). Call after load_network() and before the

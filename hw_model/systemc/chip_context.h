@@ -7,8 +7,8 @@
 
 #include "chip/chip_config.h"
 #include "reference/network_desc.h"
-#include "systemc/popcount_unit.h"
 #include "systemc/trace_probe.h"
+#include "systemc/unit_factories.h"
 
 namespace ecsim::sc {
 
@@ -31,7 +31,7 @@ struct ChipContext {
   // inner step t to [t·membrane_neurons.size() + k] (the same kind of backdoor)
   mutable std::vector<int32_t>* membrane = nullptr;
   std::vector<int> membrane_neurons;
-  PopcountFactory popcount_factory;  // empty: the unit model (PopcountUnit)
+  UnitFactories units;  // each empty: the unit model
 };
 
 }  // namespace ecsim::sc

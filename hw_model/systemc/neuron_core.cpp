@@ -23,10 +23,15 @@ NeuronCore::NeuronCore(const sc_core::sc_module_name& name, int index, const Chi
       m_synapse_sram("synapse_sram", ctx.config.synapse_sram, hw.synapse_sram),
       m_rho_sram("rho_sram", ctx.config.rho_sram, hw.rho_sram),
       m_state_sram("state_sram", ctx.config.state_sram, hw.state_sram),
-      m_sampler("sampler", ctx.config.sampler, hw),
-      m_popcount(ctx.popcount_factory ? ctx.popcount_factory("popcount_unit", ctx.config.popcount, hw)
-                                      : std::make_unique<PopcountUnit>("popcount_unit", ctx.config.popcount, hw)),
-      m_lif("lif_unit", ctx.config.lif, hw) {
+      m_sampler(ctx.units.sampler ? ctx.units.sampler("sampler", ctx.config.sampler, hw)
+                                  : std::make_unique<Sampler>("sampler", ctx.config.sampler, hw)),
+      m_popcount(ctx.units.popcount ? ctx.units.popcount("popcount_unit", ctx.config.popcount, hw)
+                                    : std::make_unique<PopcountUnit>("popcount_unit", ctx.config.popcount, hw)),
+      m_lif(ctx.units.lif ? ctx.units.lif("lif_unit", ctx.config.lif, hw)
+                          : std::make_unique<LifUnit>("lif_unit", ctx.config.lif, hw)),
+      m_input_stage(ctx.units.input ? ctx.units.input("input_stage", hw)
+                                    : std::make_unique<InputStage>("input_stage", hw)),
+      m_readout(ctx.units.readout ? ctx.units.readout("readout", hw) : std::make_unique<ReadoutUnit>("readout", hw)) {
   socket.register_b_transport(this, &NeuronCore::b_transport);
   SC_HAS_PROCESS(NeuronCore);
   SC_THREAD(run);
@@ -80,7 +85,16 @@ void NeuronCore::load_network() {
   to_sram_words(m_ctx.exc_mask, s.n_neurons, m_synapse_sram.word_bits(), m_exc_w);
   m_rows_w.assign(static_cast<size_t>(n) * static_cast<size_t>(m_ctx.words_rec), 0);
   m_sums.assign(static_cast<size_t>(n), 0);
+  m_fired.assign(static_cast<size_t>(n), 0);
+  m_v0.assign(static_cast<size_t>(n), 0);
+  m_rates.assign(static_cast<size_t>(n), 0);
   m_popcount->configure(m_ctx.words_rec, m_synapse_sram.word_bits());
+  m_lif->configure(m_ctx.desc, m_synapse_sram.word_bits());
+  m_sampler->configure(m_ctx.desc, m_lo, m_hi);
+  if (!m_ctx.config.float_weights()) {  // the float32 chip keeps its MAC paths in the core
+    m_input_stage->configure(m_ctx.desc);
+    m_readout->configure(m_ctx.desc);
+  }
 }
 
 void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -167,39 +181,35 @@ void NeuronCore::run() {
 
 uint64_t NeuronCore::do_sample() {
   const uint64_t seed = (uint64_t{m_seed_hi} << 32) | m_seed_lo;
-  return m_sampler.sample(m_ctx, seed, m_lo, m_hi, m_synapse_sram, m_rho_sram);
+  return m_sampler->sample(m_ctx, seed, m_lo, m_hi, m_synapse_sram, m_rho_sram);
 }
 
 uint64_t NeuronCore::do_reset() {
   const uint64_t seed = (uint64_t{m_seed_hi} << 32) | m_seed_lo;
-  const int F = m_ctx.desc.arith.frac_bits;
-  // v(0): word j%4 of Philox block j/4 on stream 1 (spec §6.3); the core draws its own blocks
-  for (int j = m_lo; j < m_hi; ++j) {
-    ref::NeuronState& s = m_state[static_cast<size_t>(j - m_lo)];
-    s = ref::NeuronState{static_cast<int32_t>(ref::initial_membrane_word(seed, j) >> (32 - F)), 0, 0};
-  }
+  const uint64_t draw = m_sampler->initial_membranes(m_ctx.desc, seed, m_lo, m_hi, m_v0.data());
+  for (int j = m_lo; j < m_hi; ++j)
+    m_state[static_cast<size_t>(j - m_lo)] = ref::NeuronState{m_v0[static_cast<size_t>(j - m_lo)], 0, 0};
   m_state_sram.count_writes(static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_state_words_per_neuron));
-  m_hw.philox_blocks += static_cast<uint64_t>((m_hi + 3) / 4 - m_lo / 4);
   std::fill(m_spikes_in.begin(), m_spikes_in.end(), 0);
   std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
-  return (n + 3) / 4 + static_cast<uint64_t>(m_ctx.config.sampler.latency_cycles) +
-         m_state_sram.write_cycles(n * static_cast<uint64_t>(m_state_words_per_neuron));
+  return draw + m_state_sram.write_cycles(n * static_cast<uint64_t>(m_state_words_per_neuron));
 }
 
 uint64_t NeuronCore::do_input() {
   const ref::NetworkShape& s = m_ctx.desc.shape;
   const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
-  std::vector<uint64_t> col(static_cast<size_t>(m_ctx.words_in));
   const bool fw = m_ctx.config.float_weights();
+  const size_t wi = static_cast<size_t>(m_ctx.words_in);
+  m_cols_w.resize(static_cast<size_t>(m_hi - m_lo) * wi);
   for (int j = m_lo; j < m_hi; ++j) {
-    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col.data());
-    int64_t acc = 0;
+    uint64_t* col = m_cols_w.data() + static_cast<size_t>(j - m_lo) * wi;
+    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col);
     if (fw) {  // two multiply-accumulates per input: x·w(+x) + (−x)·w(−x), exact in float for these values
       double f = 0;
       for (int i = 0; i < s.d_in; ++i) {
         const double x = m_input[static_cast<size_t>(i)];
-        const float wp = weight_at(col.data(), i, w), wm = weight_at(col.data(), s.d_in + i, w);
+        const float wp = weight_at(col, i, w), wm = weight_at(col, s.d_in + i, w);
         if (x != 0) m_events.in_synops += static_cast<uint64_t>(wp != 0.0f) + static_cast<uint64_t>(wm != 0.0f);
         f += x * wp - x * wm;
       }
@@ -207,18 +217,17 @@ uint64_t NeuronCore::do_input() {
       m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, static_cast<int64_t>(f));
       continue;
     }
+    // the events and adds are counted here, whichever input stage computes i_in
     for (int i = 0; i < s.d_in; ++i) {
-      const int64_t x = m_input[static_cast<size_t>(i)];
-      const bool plus = (col[static_cast<size_t>(i / w)] >> (i % w)) & 1u;
-      const bool minus = (col[static_cast<size_t>((s.d_in + i) / w)] >> ((s.d_in + i) % w)) & 1u;
-      if (x != 0) m_events.in_synops += static_cast<uint64_t>(plus) + static_cast<uint64_t>(minus);
-      if (plus != minus) {
-        acc += plus ? x : -x;
-        ++m_hw.input_adds;
-      }
+      const bool plus = InputStage::bit(col, i, w), minus = InputStage::bit(col, s.d_in + i, w);
+      if (m_input[static_cast<size_t>(i)] != 0)
+        m_events.in_synops += static_cast<uint64_t>(plus) + static_cast<uint64_t>(minus);
+      if (plus != minus) ++m_hw.input_adds;
     }
-    m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, acc);
   }
+  if (!fw)
+    m_input_stage->project(m_ctx.desc, m_input.data(), m_cols_w.data(), static_cast<int64_t>(wi), w, m_hi - m_lo,
+                           m_i_in.data());
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_in);
   m_inner_step = 0;  // the inner steps of this environment step follow
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
@@ -261,14 +270,13 @@ uint64_t NeuronCore::do_step() {
   } else {
     pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, spk.data(), m_exc_w.data(), m_sums.data(), &hits);
   }
+  const uint64_t lif =
+      m_lif->update_neurons(m_ctx.desc, m_lo, n, m_sums.data(), m_i_in.data(), m_state.data(), m_fired.data());
   for (int j = m_lo; j < m_hi; ++j) {
-    const bool excitatory = j < m_ctx.desc.shape.n_exc;
-    if (m_lif.update(m_ctx.desc, m_sums[static_cast<size_t>(j - m_lo)], m_i_in[static_cast<size_t>(j - m_lo)],
-                     excitatory, m_state[static_cast<size_t>(j - m_lo)])) {
-      m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
-      ++fired_count;
-      (excitatory ? m_events.spikes_exc : m_events.spikes_inh) += 1;
-    }
+    if (!m_fired[static_cast<size_t>(j - m_lo)]) continue;
+    m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
+    ++fired_count;
+    (j < m_ctx.desc.shape.n_exc ? m_events.spikes_exc : m_events.spikes_inh) += 1;
   }
   // every neuron's state is read and written back once per step
   m_state_sram.count_reads(static_cast<uint64_t>(n) * static_cast<uint64_t>(m_state_words_per_neuron));
@@ -293,7 +301,6 @@ uint64_t NeuronCore::do_step() {
   // popcount and LIF are pipelined behind the SRAM: the slowest stage sets the pace
   const uint64_t rows = static_cast<uint64_t>(n);
   const uint64_t sram = m_synapse_sram.read_cycles(rows * static_cast<uint64_t>(m_ctx.words_rec));
-  const uint64_t lif = m_lif.cycles(rows);
   return std::max({sram, pop, lif}) + static_cast<uint64_t>(m_ctx.config.lif.latency_cycles);
 }
 
@@ -301,6 +308,8 @@ uint64_t NeuronCore::do_readout() {
   const ref::NetworkShape& s = m_ctx.desc.shape;
   const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   std::fill(m_partial.begin(), m_partial.end(), 0);
+  const size_t wo = static_cast<size_t>(m_ctx.words_out);
+  if (!m_ctx.config.float_weights()) m_cols_w.resize(static_cast<size_t>(m_hi - m_lo) * wo);
   for (int j = m_lo; j < m_hi; ++j) {
     const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec + m_ctx.words_in;
     const int32_t r = m_state[static_cast<size_t>(j - m_lo)].rate;
@@ -316,16 +325,22 @@ uint64_t NeuronCore::do_readout() {
       m_hw.mac_ops += static_cast<uint64_t>(s.d_out);
       continue;
     }
+    // the adds and events are counted here, whichever readout unit sums
+    uint64_t* row = m_cols_w.data() + static_cast<size_t>(j - m_lo) * wo;
+    m_rates[static_cast<size_t>(j - m_lo)] = r;
     for (int k = 0; k < m_ctx.words_out; ++k) {
       const uint64_t word = m_synapse_sram.read(base + k);
+      row[k] = word;
       for (int b = 0; b < w && k * w + b < s.d_out; ++b)
         if ((word >> b) & 1u) {
-          m_partial[static_cast<size_t>(k * w + b)] += r;
           ++m_hw.readout_adds;
           if (r != 0) ++m_events.out_synops;
         }
     }
   }
+  if (!m_ctx.config.float_weights())
+    m_readout->accumulate(m_ctx.desc, m_rates.data(), m_cols_w.data(), static_cast<int64_t>(wo), w, m_hi - m_lo,
+                          m_partial.data());
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_out);
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
   return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_out)) +

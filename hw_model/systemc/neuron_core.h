@@ -13,10 +13,8 @@
 #include "reference/counters.h"
 #include "reference/neuron.h"
 #include "systemc/chip_context.h"
-#include "systemc/lif_unit.h"
-#include "systemc/popcount_unit.h"
-#include "systemc/sampler.h"
 #include "systemc/sram.h"
+#include "systemc/unit_factories.h"
 
 namespace ecsim::sc {
 
@@ -38,6 +36,10 @@ class NeuronCore : public sc_core::sc_module {
   uint64_t busy_cycles() const { return m_busy_cycles; }
   uint64_t peek_synapse_word(int64_t addr) const { return m_synapse_sram.peek(addr); }  // backdoor
   const PopcountUnit& popcount_unit() const { return *m_popcount; }
+  const LifUnit& lif_unit() const { return *m_lif; }
+  const Sampler& sampler() const { return *m_sampler; }
+  const InputStage& input_stage() const { return *m_input_stage; }
+  const ReadoutUnit& readout_unit() const { return *m_readout; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -57,9 +59,11 @@ class NeuronCore : public sc_core::sc_module {
 
   // blocks
   Sram m_synapse_sram, m_rho_sram, m_state_sram;
-  Sampler m_sampler;
+  std::unique_ptr<Sampler> m_sampler;
   std::unique_ptr<PopcountUnit> m_popcount;
-  LifUnit m_lif;
+  std::unique_ptr<LifUnit> m_lif;
+  std::unique_ptr<InputStage> m_input_stage;
+  std::unique_ptr<ReadoutUnit> m_readout;
 
   // registers
   uint32_t m_cmd = 0, m_seed_lo = 0, m_seed_hi = 0, m_out_index = 0;
@@ -74,6 +78,9 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<uint64_t> m_spikes_in, m_spikes_out;
   std::vector<uint64_t> m_exc_w, m_spk_w, m_rows_w;  // E mask, spikes and the recurrent rows in SRAM words
   std::vector<int64_t> m_sums;                       // popcount unit output, one per row
+  std::vector<uint64_t> m_cols_w;                    // the input columns (INPUT) or output rows (READOUT)
+  std::vector<int32_t> m_v0, m_rates;                // v(0) (RESET), the rates (READOUT)
+  std::vector<uint8_t> m_fired;                      // LIF unit output, one per neuron
   int64_t m_state_words_per_neuron = 1;
 
   bool m_busy = false;

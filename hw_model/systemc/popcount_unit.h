@@ -4,7 +4,7 @@
 // A neuron core streams all its rows through the unit back to back in one STEP. This class is
 // the unit model: it computes the sums with the reference popcount and its timing with the
 // documented formula ⌈rows·words / P_p⌉ + L_p (docs/microarchitecture.md). `--backend rtl`
-// replaces it, through a PopcountFactory, with a wrapper that clocks the Verilated RTL core
+// replaces it, through a PopcountFactory (systemc/unit_factories.h), with a wrapper that clocks the Verilated RTL core
 // (rtl/sc_bridge/rtl_popcount_unit.h) and measures the cycles instead of computing them.
 #pragma once
 
@@ -16,6 +16,7 @@
 #include "chip/chip_config.h"
 #include "chip/hw_counters.h"
 #include "reference/popcount.h"
+#include "systemc/measured_cycles.h"
 
 namespace ecsim::sc {
 
@@ -32,16 +33,11 @@ class PopcountUnit : public sc_core::sc_module {
   // Streams `rows` rows back to back (row r: syn + r·stride, `words` words), each against the
   // spike words `spk` and the E mask `exc`. Writes the signed sum of every row, adds the synaptic
   // events (synapse ∧ spike) to *hits and returns the cycles from the first word taken to the
-  // last sum handed on.
-  virtual uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
-                                   const uint64_t* exc, int64_t* sums, uint64_t* hits) {
-    for (int r = 0; r < rows; ++r) {
-      const ref::PopcountSplit p = ref::popcount_split(syn + r * stride, spk, exc, words);
-      *hits += static_cast<uint64_t>(p.exc + p.inh);
-      sums[r] = p.exc - p.inh;
-    }
-    count_words(rows, words);
-    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
+  // last sum handed on. The words are counted here, the same for every implementation.
+  uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                           const uint64_t* exc, int64_t* sums, uint64_t* hits) {
+    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
+    return stream_rows(syn, stride, rows, words, spk, exc, sums, hits);
   }
 
   // cycles for `rows` rows of `words` words, pipelined back to back
@@ -50,11 +46,20 @@ class PopcountUnit : public sc_core::sc_module {
     return rows == 0 ? 0 : (rows * words + per - 1) / per + static_cast<uint64_t>(m_timing.latency_cycles);
   }
   virtual std::string describe() const { return "unit model (reference popcount, documented timing)"; }
+  const MeasuredCycles& measured() const { return m_measured; }  // the RTL's (the model measures nothing)
 
  protected:
-  void count_words(int rows, int words) {
-    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
+  // the implementation of accumulate_rows (the unit model: the reference popcount and the formula)
+  virtual uint64_t stream_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                               const uint64_t* exc, int64_t* sums, uint64_t* hits) {
+    for (int r = 0; r < rows; ++r) {
+      const ref::PopcountSplit p = ref::popcount_split(syn + r * stride, spk, exc, words);
+      *hits += static_cast<uint64_t>(p.exc + p.inh);
+      sums[r] = p.exc - p.inh;
+    }
+    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
   }
+  MeasuredCycles m_measured;
   const chip::UnitTiming m_timing;
   HwCounters& m_counters;
 };

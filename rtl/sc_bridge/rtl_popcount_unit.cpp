@@ -14,8 +14,8 @@ namespace {
 // the rows are in, and the LIF unit takes every sum the cycle it appears (out_ready = 1).
 // Cycles: the clock edges from the one that takes the first word to the one that hands the last
 // sum on, inclusive (the unit model's ⌈rows·words/P_p⌉ + L_p).
-uint64_t stream_rows(PopcountDriver& core, const uint64_t* syn, int64_t stride, int rows, int words,
-                     const uint64_t* spk, const uint64_t* exc, int64_t* sums) {
+uint64_t stream(PopcountDriver& core, const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                const uint64_t* exc, int64_t* sums) {
   if (rows <= 0) return 0;
   int r = 0, w = 0, out = 0;
   uint64_t cycles = 0;
@@ -67,8 +67,13 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
     }
   }
 
-  uint64_t accumulate_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
-                           const uint64_t* exc, int64_t* sums, uint64_t* hits) override {
+  std::string describe() const override {
+    return "RTL (Verilated rtl/popcount_core.sv, W=" + std::to_string(m_width) + ", measured cycles)";
+  }
+
+ protected:
+  uint64_t stream_rows(const uint64_t* syn, int64_t stride, int rows, int words, const uint64_t* spk,
+                       const uint64_t* exc, int64_t* sums, uint64_t* hits) override {
     if (!m_core) throw Error("internal: the RTL popcount unit ran before a network was mapped");
     // the synaptic-event counter is a monitor beside the core (the reference popcount): the core
     // computes only the signed sum
@@ -76,12 +81,9 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
       const ref::PopcountSplit p = ref::popcount_split(syn + r * stride, spk, exc, words);
       *hits += static_cast<uint64_t>(p.exc + p.inh);
     }
-    count_words(rows, words);
-    return stream_rows(*m_core, syn, stride, rows, words, spk, exc, sums);
-  }
-
-  std::string describe() const override {
-    return "RTL (Verilated rtl/popcount_core.sv, W=" + std::to_string(m_width) + ", measured cycles)";
+    const uint64_t cycles = stream(*m_core, syn, stride, rows, words, spk, exc, sums);
+    if (rows > 0) m_measured.add(cycles);
+    return cycles;
   }
 
  private:

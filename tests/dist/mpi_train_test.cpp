@@ -108,6 +108,23 @@ TEST(MpiTrain, RtlBackendMatchesSystemcCyclesAloneAndOnTwoChips) {
   EXPECT_FALSE(fs::exists(d / "systemc" / "energy.png")) << "--no-plot";
 }
 
+// --rtl-units reaches every rank and the run's config.json: a subset of the RTL units (here all
+// but the popcount core) on two chips gives the systemc chip's run, cycles included.
+TEST(MpiTrain, RtlUnitsSubsetOnTwoChipsMatchesSystemc) {
+  const test::ScratchDir d("mpi_rtl_units");
+  const std::string args = kSmall + "--generations 1 --seed 7 --out ";
+  auto s = run(std::string(ECSIM_BINARY) + " train --backend systemc " + args + (d / "systemc").string());
+  ASSERT_EQ(s.code, 0) << s.output;
+  auto r2 = run(mpirun(2) + ECSIM_BINARY + " train --backend rtl --rtl-units lif,sampler,input,readout " + args +
+                (d / "rtl2").string());
+  ASSERT_EQ(r2.code, 0) << r2.output;
+  expect_same_run(d / "systemc", d / "rtl2", "systemc vs rtl units on 2 ranks", true);
+  const std::string cfg = test::read_text(d / "rtl2" / "config.json");
+  EXPECT_NE(cfg.find("\"rtl_units\":\"lif,sampler,input,readout\""), std::string::npos) << cfg;
+  EXPECT_EQ(test::read_text(d / "systemc" / "config.json").find("rtl_units"), std::string::npos)
+      << "written only when set";
+}
+
 TEST(MpiTrain, ResumeWithAnotherRankCount) {
   const test::ScratchDir d("mpi_resume");
   const std::string args = kSmall + "--generations 4 --checkpoint-every 1 --seed 9 --out ";
