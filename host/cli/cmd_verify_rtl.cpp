@@ -348,10 +348,10 @@ bool verify_readout(const VerifyOptions& o, std::ostream& out, boost::json::obje
 // ---- end readout ----
 
 // ---- neuron_core ----
-// --vectors for the core: 100 000 per network (at least one), each network 3 environment steps of
-// T = 33 inner steps (below 100 000: one network, one environment step of 4); shapes in turn
+// --vectors for the core: 10 000 per network (at least one), each network 3 environment steps of
+// T = 33 inner steps (below 10 000: one network, one environment step of 4); shapes in turn
 // N = 64 (one core), N = 256 (core k % 4 of 4), N = 128 (core 1 of 2)
-constexpr uint64_t kCoreVectorsPerNetwork = 100000;
+constexpr uint64_t kCoreVectorsPerNetwork = 10000;
 constexpr int kCoreMaxNetworks = 1000;
 
 bool verify_core(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
