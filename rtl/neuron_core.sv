@@ -185,11 +185,11 @@ module neuron_core #(
     assign syn_ad = syn_rd_data;
   end else begin : g_syn_delay
     logic [DS-1:0] v;
-    logic [63:0]   d [DS];
+    logic [DS-1:0][63:0] d;
     always_ff @(posedge clk) begin
       if (!rst_n) begin
         v <= '0;
-        for (int k = 0; k < DS; k++) d[k] <= '0;
+        d <= '0;
       end else begin
         v[0] <= syn_rd_valid;
         d[0] <= syn_rd_data;
@@ -207,11 +207,11 @@ module neuron_core #(
     assign st_ad = st_rd_data;
   end else begin : g_st_delay
     logic [DT-1:0] v;
-    logic [63:0]   d [DT];
+    logic [DT-1:0][63:0] d;
     always_ff @(posedge clk) begin
       if (!rst_n) begin
         v <= '0;
-        for (int k = 0; k < DT; k++) d[k] <= '0;
+        d <= '0;
       end else begin
         v[0] <= st_rd_valid;
         d[0] <= st_rd_data;
@@ -309,7 +309,7 @@ module neuron_core #(
   end
 
   // the states of the rows in the popcount core, in row order (STEP)
-  logic [63:0]          sf_mem [SFD];
+  logic [SFD-1:0][63:0] sf_mem;  // packed arrays throughout: Icarus 11 reads them in assigns
   logic [$clog2(SFD)-1:0] sf_wp, sf_rp;
   logic [$clog2(SFD):0]   sf_cnt;
   wire logic sf_push = run_step && st_av;
@@ -345,7 +345,7 @@ module neuron_core #(
   logic [7:0]          sc_blk;
   logic [LW-1:0]       sc_oj;   // K_out: neuron and output of lane 0 of the current block
   logic [6:0]          sc_ok;
-  logic [63:0]         tbuf [NPC];
+  logic [NPC*64-1:0]   tbuf;  // neuron l's word at [64·l +: 64]
   logic                fl_on, fl_last;
   logic [LW-1:0]       fl_l;
   logic [SAW-1:0]      fl_base;
@@ -392,7 +392,7 @@ module neuron_core #(
   always_comb begin
     syn_wr_en   = fl_on;
     syn_wr_addr = fl_base + SAW'(fl_woff);
-    syn_wr_data = tbuf[fl_l[$clog2(NPC)-1:0]];
+    syn_wr_data = tbuf[64*32'(fl_l[$clog2(NPC)-1:0]) +: 64];
     st_wr_en    = 1'b0;
     st_wr_addr  = '0;
     st_wr_data  = '0;
@@ -459,7 +459,7 @@ module neuron_core #(
       sf_wp <= '0;
       sf_rp <= '0;
       sf_cnt <= '0;
-      for (int k = 0; k < SFD; k++) sf_mem[k] <= '0;
+      sf_mem <= '0;
       co_l <= '0;
       li_l <= '0;
       spk_cnt <= '0;
@@ -476,7 +476,7 @@ module neuron_core #(
       sc_blk <= '0;
       sc_oj <= '0;
       sc_ok <= '0;
-      for (int l = 0; l < NPC; l++) tbuf[l] <= '0;
+      tbuf <= '0;
       fl_on <= 1'b0;
       fl_last <= 1'b0;
       fl_l <= '0;
@@ -605,9 +605,9 @@ module neuron_core #(
       // SAMPLE: results into the transposer
       if (sc_take) begin
         for (int t = 0; t < 8; t++) begin
-          if (sc_row == rows) tbuf[lane_j[t][$clog2(NPC)-1:0]][lane_k[t][5:0]] <= ph_out_theta[t];
-          else if (sc_row < 32'(2 * D_IN)) tbuf[32'(sc_blk) * 8 + t][sc_row[5:0]] <= ph_out_theta[t];
-          else tbuf[32'(sc_blk) * 8 + t][sc_rec[5:0]] <= ph_out_theta[t];
+          if (sc_row == rows) tbuf[64*32'(lane_j[t][$clog2(NPC)-1:0]) + 32'(lane_k[t][5:0])] <= ph_out_theta[t];
+          else if (sc_row < 32'(2 * D_IN)) tbuf[64*(32'(sc_blk) * 8 + t) + 32'(sc_row[5:0])] <= ph_out_theta[t];
+          else tbuf[64*(32'(sc_blk) * 8 + t) + 32'(sc_rec[5:0])] <= ph_out_theta[t];
         end
         if (sc_row == rows) begin
           sc_oj <= next_oj;
@@ -629,7 +629,7 @@ module neuron_core #(
       end
       // SAMPLE: flush a group, one word per cycle
       if (run_sample && fl_on) begin
-        tbuf[fl_l[$clog2(NPC)-1:0]] <= '0;
+        tbuf[64*32'(fl_l[$clog2(NPC)-1:0]) +: 64] <= '0;
         fl_l <= fl_l + LW'(1);
         fl_base <= fl_base + SAW'(wpn);
         if (fl_l == n_l - LW'(1)) fl_on <= 1'b0;

@@ -39,7 +39,7 @@ module sram_model #(
 
   logic [WB-1:0] mem [DEPTH] /* verilator public_flat_rd */;
 
-  logic [WB-1:0] pipe_d [RL];
+  logic [RL-1:0][WB-1:0] pipe_d;  // packed: Icarus 11 does not propagate an unpacked word to an assign
   logic [RL-1:0] pipe_v;
 
   always_ff @(posedge clk) begin
@@ -49,7 +49,7 @@ module sram_model #(
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       pipe_v <= '0;
-      for (int k = 0; k < RL; k++) pipe_d[k] <= '0;
+      pipe_d <= '0;
     end else begin
       pipe_v[0] <= rd_en;
       pipe_d[0] <= rd_en ? mem[rd_addr] : '0;

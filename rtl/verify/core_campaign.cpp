@@ -15,6 +15,55 @@
 
 namespace ecsim::rtl {
 
+// The reference's synapses of core [lo, lo + n) in the order SAMPLE walks them (the ρ SRAM's
+// layout, docs/rtl.md): K_in rows, K_h rows, K_out, each restricted to the core's neurons.
+std::vector<uint64_t> core_rho_words(const ref::NetworkShape& s, const std::vector<uint32_t>& rho_q, int lo, int n) {
+  const int64_t N = s.n_neurons;
+  std::vector<uint32_t> walk;
+  for (int r = 0; r < 2 * s.d_in + s.n_neurons; ++r)
+    for (int l = 0; l < n; ++l) walk.push_back(rho_q[static_cast<size_t>(r * N + lo + l)]);
+  const int64_t off_out = s.in_synapses() + s.rec_synapses();
+  for (int k = 0; k < n * s.d_out; ++k) walk.push_back(rho_q[static_cast<size_t>(off_out + lo * s.d_out + k)]);
+  std::vector<uint64_t> words((walk.size() + CoreParams::kRhoPerWord - 1) / CoreParams::kRhoPerWord, 0);
+  for (size_t g = 0; g < walk.size(); ++g)
+    words[g / CoreParams::kRhoPerWord] |= uint64_t{walk[g]} << (11 * (g % CoreParams::kRhoPerWord));
+  return words;
+}
+
+// the SystemC layout of neuron j's synapse words (hw_model/systemc/sampler.cpp): the recurrent
+// row (bit i of word i/64: K_h[i][j]), the input column (bit r: K_in[r][j]), the output row
+// (bit k: K_out[j][k])
+std::vector<uint64_t> core_synapse_words(const ref::Theta& th, const ref::NetworkShape& s, int j) {
+  const int wr = (s.n_neurons + 63) / 64;
+  std::vector<uint64_t> w(static_cast<size_t>(wr + 2), 0);
+  for (int i = 0; i < s.n_neurons; ++i)
+    if (th.rec.get(i, j)) w[static_cast<size_t>(i / 64)] |= uint64_t{1} << (i % 64);
+  for (int r = 0; r < 2 * s.d_in; ++r)
+    if (th.in.get(r, j)) w[static_cast<size_t>(wr)] |= uint64_t{1} << r;
+  for (int k = 0; k < s.d_out; ++k)
+    if (th.out.get(j, k)) w[static_cast<size_t>(wr + 1)] |= uint64_t{1} << k;
+  return w;
+}
+
+// one inner step of the whole network from the reference model's functions (spec §5.2)
+void core_inner_step(const ref::CompiledNet& net, ref::FixedState& st) {
+  const ref::NetworkDesc& d = net.desc();
+  const int sw = net.spike_words();
+  std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
+  for (int j = 0; j < net.n(); ++j) {
+    const auto u = static_cast<size_t>(j);
+    const int64_t diff = ref::popcount_accumulate(net.rec_post.data() + u * static_cast<size_t>(sw), st.spikes.data(),
+                                                  net.exc_mask.data(), sw);
+    ref::NeuronState ns{st.v[u], st.i_syn[u], st.rate[u]};
+    if (ref::lif_update(d, diff, st.i_in[u], j < d.shape.n_exc, ns))
+      st.spikes_next[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
+    st.v[u] = ns.v;
+    st.i_syn[u] = ns.i_syn;
+    st.rate[u] = ns.rate;
+  }
+  st.spikes.swap(st.spikes_next);
+}
+
 namespace {
 
 using P = CoreParams;
@@ -39,36 +88,6 @@ Shape shape_of(int k) {
     default:
       return {128, 1, 2};
   }
-}
-
-// The reference's synapses of core [lo, lo + n) in the order SAMPLE walks them (the ρ SRAM's
-// layout, docs/rtl.md): K_in rows, K_h rows, K_out, each restricted to the core's neurons.
-std::vector<uint64_t> rho_sram_words(const ref::NetworkShape& s, const std::vector<uint32_t>& rho_q, int lo, int n) {
-  const int64_t N = s.n_neurons;
-  std::vector<uint32_t> walk;
-  for (int r = 0; r < 2 * s.d_in + s.n_neurons; ++r)
-    for (int l = 0; l < n; ++l) walk.push_back(rho_q[static_cast<size_t>(r * N + lo + l)]);
-  const int64_t off_out = s.in_synapses() + s.rec_synapses();
-  for (int k = 0; k < n * s.d_out; ++k) walk.push_back(rho_q[static_cast<size_t>(off_out + lo * s.d_out + k)]);
-  std::vector<uint64_t> words((walk.size() + P::kRhoPerWord - 1) / P::kRhoPerWord, 0);
-  for (size_t g = 0; g < walk.size(); ++g)
-    words[g / P::kRhoPerWord] |= uint64_t{walk[g]} << (11 * (g % P::kRhoPerWord));
-  return words;
-}
-
-// the SystemC layout of neuron j's synapse words (hw_model/systemc/sampler.cpp): the recurrent
-// row (bit i of word i/64: K_h[i][j]), the input column (bit r: K_in[r][j]), the output row
-// (bit k: K_out[j][k])
-std::vector<uint64_t> synapse_words(const ref::Theta& th, const ref::NetworkShape& s, int j) {
-  const int wr = (s.n_neurons + 63) / 64;
-  std::vector<uint64_t> w(static_cast<size_t>(wr + 2), 0);
-  for (int i = 0; i < s.n_neurons; ++i)
-    if (th.rec.get(i, j)) w[static_cast<size_t>(i / 64)] |= uint64_t{1} << (i % 64);
-  for (int r = 0; r < 2 * s.d_in; ++r)
-    if (th.in.get(r, j)) w[static_cast<size_t>(wr)] |= uint64_t{1} << r;
-  for (int k = 0; k < s.d_out; ++k)
-    if (th.out.get(j, k)) w[static_cast<size_t>(wr + 1)] |= uint64_t{1} << k;
-  return w;
 }
 
 int32_t field(uint64_t word, int at) { return static_cast<int16_t>((word >> at) & 0xffffu); }
@@ -117,7 +136,7 @@ class Campaign {
     c.r_in = d.fixed.r_in_q;
     c.r_out = d.fixed.r_out_q;
     m_rtl.set_config(c);
-    m_rtl.write_rho(rho_sram_words(s, rho_q, lo, n));
+    m_rtl.write_rho(core_rho_words(s, rho_q, lo, n));
 
     const bool first_of_shape = std::none_of(m_r.cycles_by_shape.begin(), m_r.cycles_by_shape.end(),
                                              [&](const CoreShapeCycles& x) { return x.shape == sh.name(); });
@@ -137,7 +156,7 @@ class Campaign {
     timed(CoreCommand::kSample);
     const int wpn = (s.n_neurons + 63) / 64 + 2;
     for (int l = 0; l < n; ++l) {
-      const std::vector<uint64_t> want = synapse_words(th, s, lo + l);
+      const std::vector<uint64_t> want = core_synapse_words(th, s, lo + l);
       for (int w = 0; w < wpn; ++w) {
         const uint64_t got = m_rtl.synapse_word(l * wpn + w);
         m_r.theta_bits += 64;
@@ -186,7 +205,7 @@ class Campaign {
         spk[static_cast<size_t>(lo / 64)] = own;  // lo is a multiple of 64 here
         spk.resize(static_cast<size_t>(net.spike_words()));
         m_rtl.write_spikes(spk);
-        inner_step(net, st);
+        core_inner_step(net, st);
         timed(CoreCommand::kStep);
         ++m_r.inner_steps;
         const uint64_t got = m_rtl.spikes_out(), want = st.spikes[static_cast<size_t>(lo / 64)];
@@ -245,25 +264,6 @@ class Campaign {
   }
 
  private:
-  // one inner step of the whole network from the reference model's functions (spec §5.2)
-  static void inner_step(const ref::CompiledNet& net, ref::FixedState& st) {
-    const ref::NetworkDesc& d = net.desc();
-    const int sw = net.spike_words();
-    std::fill(st.spikes_next.begin(), st.spikes_next.end(), 0);
-    for (int j = 0; j < net.n(); ++j) {
-      const auto u = static_cast<size_t>(j);
-      const int64_t diff = ref::popcount_accumulate(net.rec_post.data() + u * static_cast<size_t>(sw), st.spikes.data(),
-                                                    net.exc_mask.data(), sw);
-      ref::NeuronState ns{st.v[u], st.i_syn[u], st.rate[u]};
-      if (ref::lif_update(d, diff, st.i_in[u], j < d.shape.n_exc, ns))
-        st.spikes_next[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
-      st.v[u] = ns.v;
-      st.i_syn[u] = ns.i_syn;
-      st.rate[u] = ns.rate;
-    }
-    st.spikes.swap(st.spikes_next);
-  }
-
   void check_state(const ref::FixedState& st, int lo, int n, const std::string& at) {
     for (int l = 0; l < n; ++l) {
       const uint64_t w = m_rtl.state_word(l);

@@ -9,7 +9,19 @@
 #include <string>
 #include <vector>
 
+#include "reference/network.h"
+#include "reference/theta.h"
+
 namespace ecsim::rtl {
+
+// The reference side of the campaign, also used by the Icarus vector generator:
+// the ρ SRAM words of core [lo, lo + n): its synapses in the order SAMPLE walks them (K_in rows,
+// K_h rows, K_out, each restricted to the core's neurons), 5 ρ_q of 11 bits per word
+std::vector<uint64_t> core_rho_words(const ref::NetworkShape& s, const std::vector<uint32_t>& rho_q, int lo, int n);
+// neuron j's synapse SRAM words in the SystemC layout (recurrent row, input column, output row)
+std::vector<uint64_t> core_synapse_words(const ref::Theta& th, const ref::NetworkShape& s, int j);
+// one inner step of the whole network from the reference model's functions (spec §5.2)
+void core_inner_step(const ref::CompiledNet& net, ref::FixedState& st);
 
 struct CoreCampaignConfig {
   int networks = 6;     // shapes in turn: N = 64 (one core), N = 256 (core k % 4 of 4), N = 128 (core 1 of 2)
