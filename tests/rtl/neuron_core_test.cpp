@@ -4,6 +4,9 @@
 // pinned; the mutant caught (docs/rtl.md, "The neuron core").
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include "../common/cli.h"
 #include "driver/neuron_core_driver.h"
 #include "firmware/register_map.h"
 #include "verify/core_campaign.h"
@@ -88,6 +91,31 @@ TEST(RtlNeuronCore, RegistersReadBackAndStatusIsZeroWhenIdle) {
   core.write_reg(regs::CoreReg::OUT_INDEX, 7);  // no such output: the sum reads 0
   EXPECT_EQ(core.read_reg(regs::CoreReg::SUM_LO), 0u);
   EXPECT_EQ(core.read_reg(regs::CoreReg::SUM_HI), 0u);
+}
+
+TEST(RtlNeuronCoreCli, VerifyRtlUnitCoreReportsTheCampaignTheCyclesAndTheMutant) {
+  const auto text = test::run_ecsim("verify-rtl --unit core --vectors 20000");
+  const auto js = test::run_ecsim("verify-rtl --unit core --vectors 20000 --json -");
+  ASSERT_EQ(text.code, 0) << text.output;
+  ASSERT_EQ(js.code, 0) << js.output;
+  EXPECT_NE(text.output.find("networks  2 (6 environment steps, 198 inner steps)"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("N=64 core 0 of 1: SAMPLE 1339/914 RESET 75/154 INPUT 67/768 STEP 72/72 READOUT 67/128"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("caught"), std::string::npos);
+  EXPECT_EQ(text.output.find("NOT CAUGHT"), std::string::npos);
+  EXPECT_TRUE(text.output.ends_with("\nPASS\n")) << text.output;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(js.output, ec);
+  ASSERT_FALSE(ec) << js.output;
+  EXPECT_TRUE(v.at("pass").as_bool());
+  EXPECT_EQ(v.at("networks").to_number<int>(), 2);
+  EXPECT_EQ(v.at("mismatches").to_number<uint64_t>(), 0u);
+  EXPECT_EQ(v.at("cycles_by_shape").as_array().size(), 2u);
+  EXPECT_TRUE(v.at("mutants").as_array().at(0).at("caught").as_bool());
+  const auto bad = test::run_ecsim("verify-rtl --unit core --width 16");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.output.find("the neuron core has one"), std::string::npos) << bad.output;
 }
 
 }  // namespace
