@@ -98,7 +98,8 @@ module neuron_core #(
   localparam int WRW_MAX = NMAX / 64;        // recurrent words per neuron, at most
   localparam int RQ      = Q + 1;            // bits of one ρ_q
   localparam int RPW     = 64 / RQ;          // ρ_q per ρ SRAM word
-  localparam int RSLOTS  = 24;               // ρ_q the gather buffer holds (≥ 8 + 2·RPW)
+  // ρ_q the gather buffer holds: a block's 8 plus the words in flight and one more, at least 24
+  localparam int RSLOTS  = 8 + RPW * (RHO_RL + 2) > 24 ? 8 + RPW * (RHO_RL + 2) : 24;
   localparam int RCW     = $clog2(RSLOTS + 1);
   localparam int SAW     = $clog2(SYN_WORDS);
   localparam int TAW     = $clog2(STATE_WORDS);

@@ -5,7 +5,9 @@
 // sums; prints the cycles of each command, then PASS or FAIL.
 `timescale 1ns/1ps
 `default_nettype none
-module tb_neuron_core;
+module tb_neuron_core #(
+  parameter int SYN_RL = 1, RHO_RL = 1, STATE_RL = 1  // the SRAM read latencies (iverilog -P)
+);
   logic clk = 0, rst_n = 0;
   logic [11:0] reg_addr = 0;
   logic [31:0] reg_wdata = 0, reg_rdata;
@@ -22,7 +24,7 @@ module tb_neuron_core;
   logic [13:0] rho_waddr = 0;
   logic [63:0] rho_wdata = 0;
 
-  neuron_core dut (.*);
+  neuron_core #(.SYN_RL(SYN_RL), .RHO_RL(RHO_RL), .STATE_RL(STATE_RL)) dut (.*);
 
   always #5 clk = ~clk;
 
@@ -146,7 +148,9 @@ module tb_neuron_core;
         end
       end
     end
-    if (errors == 0) $display("PASS: %0d checks, %0d command cycles", checks, total);
+    if (errors == 0)
+      $display("PASS: %0d checks, %0d command cycles (SRAM read latencies %0d, %0d, %0d)", checks, total, SYN_RL, RHO_RL,
+               STATE_RL);
     else $display("FAIL: %0d of %0d checks differ", errors, checks);
     $finish;
   end
