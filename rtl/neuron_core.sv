@@ -373,6 +373,34 @@ module neuron_core #(
                                             (sc_row >= 32'(2 * D_IN) && (sc_rec[5:0] == 6'd63 || sc_row == rows - 1)));
   wire logic [NW-1:0] sc_woff = sc_row < 32'(2 * D_IN) ? wrw : sc_row == rows ? wrw + NW'(1) : NW'(sc_rec >> 6);
 
+  // the transposer's bits set by this result, per neuron (a 64-bit decoder each, not one over all
+  // 4096 bits): K_in / K_h rows set bit sc_bit of the block's 8 neurons, K_out lanes bit k of j
+  wire logic [5:0] sc_bit = sc_row < 32'(2 * D_IN) ? sc_row[5:0] : sc_rec[5:0];
+  logic [NPC*64-1:0] tb_mask, tb_val;
+  for (genvar l = 0; l < NPC; l++) begin : g_tbuf
+    logic [63:0] m, v;
+    always_comb begin
+      m = '0;
+      v = '0;
+      if (sc_take) begin
+        if (sc_row != rows) begin
+          if (32'(sc_blk) == l / 8) begin
+            m[sc_bit] = 1'b1;
+            v[sc_bit] = ph_out_theta[l % 8];
+          end
+        end else begin
+          for (int t = 0; t < 8; t++)
+            if (32'(lane_j[t]) == l) begin
+              m[lane_k[t][5:0]] = 1'b1;
+              v[lane_k[t][5:0]] = ph_out_theta[t];
+            end
+        end
+      end
+    end
+    assign tb_mask[64*l +: 64] = m;
+    assign tb_val[64*l +: 64]  = v;
+  end
+
   // ---- RESET -----------------------------------------------------------------------------------
   logic [LW-1:0] rs_iss;  // blocks requested
   logic [LW-1:0] rs_col;  // blocks written
@@ -605,11 +633,7 @@ module neuron_core #(
       end
       // SAMPLE: results into the transposer
       if (sc_take) begin
-        for (int t = 0; t < 8; t++) begin
-          if (sc_row == rows) tbuf[64*32'(lane_j[t][$clog2(NPC)-1:0]) + 32'(lane_k[t][5:0])] <= ph_out_theta[t];
-          else if (sc_row < 32'(2 * D_IN)) tbuf[64*(32'(sc_blk) * 8 + t) + 32'(sc_row[5:0])] <= ph_out_theta[t];
-          else tbuf[64*(32'(sc_blk) * 8 + t) + 32'(sc_rec[5:0])] <= ph_out_theta[t];
-        end
+        tbuf <= (tbuf & ~tb_mask) | tb_val;
         if (sc_row == rows) begin
           sc_oj <= next_oj;
           sc_ok <= next_ok;
