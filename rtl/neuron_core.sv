@@ -186,44 +186,44 @@ module neuron_core #(
     assign syn_ad = syn_rd_data;
   end else begin : g_syn_delay
     logic [DS-1:0] v;
-    logic [DS-1:0][63:0] d;
+    logic [DS*64-1:0] d;
     always_ff @(posedge clk) begin
       if (!rst_n) begin
         v <= '0;
         d <= '0;
       end else begin
         v[0] <= syn_rd_valid;
-        d[0] <= syn_rd_data;
+        d[0 +: 64] <= syn_rd_data;
         for (int k = 1; k < DS; k++) begin
           v[k] <= v[k-1];
-          d[k] <= d[k-1];
+          d[k*64 +: 64] <= d[(k-1)*64 +: 64];
         end
       end
     end
     assign syn_av = v[DS-1];
-    assign syn_ad = d[DS-1];
+    assign syn_ad = d[(DS-1)*64 +: 64];
   end
   if (DT == 0) begin : g_st_direct
     assign st_av = st_rd_valid;
     assign st_ad = st_rd_data;
   end else begin : g_st_delay
     logic [DT-1:0] v;
-    logic [DT-1:0][63:0] d;
+    logic [DT*64-1:0] d;
     always_ff @(posedge clk) begin
       if (!rst_n) begin
         v <= '0;
         d <= '0;
       end else begin
         v[0] <= st_rd_valid;
-        d[0] <= st_rd_data;
+        d[0 +: 64] <= st_rd_data;
         for (int k = 1; k < DT; k++) begin
           v[k] <= v[k-1];
-          d[k] <= d[k-1];
+          d[k*64 +: 64] <= d[(k-1)*64 +: 64];
         end
       end
     end
     assign st_av = v[DT-1];
-    assign st_ad = d[DT-1];
+    assign st_ad = d[(DT-1)*64 +: 64];
   end
 
   // ---- units -----------------------------------------------------------------------------------
@@ -310,12 +310,12 @@ module neuron_core #(
   end
 
   // the states of the rows in the popcount core, in row order (STEP)
-  logic [SFD-1:0][63:0] sf_mem;  // packed arrays throughout: Icarus 11 reads them in assigns
+  logic [SFD*64-1:0]    sf_mem;  // entry k at [64·k +: 64]; flat vectors throughout: Icarus 11 and Yosys 0.23
   logic [$clog2(SFD)-1:0] sf_wp, sf_rp;
   logic [$clog2(SFD):0]   sf_cnt;
   wire logic sf_push = run_step && st_av;
   wire logic sf_pop  = pc_out_valid && lif_in_ready;
-  assign sf_head = sf_mem[sf_rp];
+  assign sf_head = sf_mem[64*32'(sf_rp) +: 64];
 
   // ---- collect side ----------------------------------------------------------------------------
   logic [LW-1:0] co_l;  // neurons written back (INPUT, STEP)
@@ -334,11 +334,12 @@ module neuron_core #(
   logic [RCW-1:0]       rcnt;
   logic [31:0]          rho_fetched, rho_total;  // ρ_q values read, and the core's synapses
   logic [3:0]           rho_inflight;
+  logic [RAW-1:0]       rho_raddr;  // the next ρ SRAM word (a counter: no divider by RPW)
   wire logic sm_issue = run_sample && !sm_done && rcnt >= RCW'(8) && ph_in_ready;
   wire logic [RCW+1:0] rcnt_after = (RCW+2)'(rcnt) - (sm_issue ? (RCW+2)'(8) : '0);
   assign rho_rd_en   = run_sample && rho_fetched < rho_total &&
                        32'(rcnt_after) + 32'(RPW) * (32'(rho_inflight) + 32'd1) <= 32'(RSLOTS);
-  assign rho_rd_addr = RAW'(rho_fetched / 32'(RPW));
+  assign rho_rd_addr = rho_raddr;
 
   // result walk (the same order); θ goes into a 64-neuron × 64-bit transposer, flushed into the
   // synapse SRAM as one word per neuron when a group (64 K_h rows, the K_in rows, K_out) is done
@@ -501,6 +502,7 @@ module neuron_core #(
       rho_fetched <= '0;
       rho_total <= '0;
       rho_inflight <= '0;
+      rho_raddr <= '0;
       sc_row <= '0;
       sc_blk <= '0;
       sc_oj <= '0;
@@ -560,6 +562,7 @@ module neuron_core #(
         rho_fetched <= '0;
         rho_total <= 32'(cfg_n_local) * (32'(2 * D_IN + D_OUT) + 32'(cfg_n));
         rho_inflight <= '0;
+        rho_raddr <= '0;
         sc_row <= '0;
         sc_blk <= '0;
         sc_oj <= '0;
@@ -594,7 +597,7 @@ module neuron_core #(
       if (run_readout && syn_av) ar_l <= ar_l + LW'(1);
       // state FIFO
       if (sf_push) begin
-        sf_mem[sf_wp] <= st_ad;
+        sf_mem[64*32'(sf_wp) +: 64] <= st_ad;
         sf_wp <= sf_wp + 1'b1;
       end
       if (sf_pop) sf_rp <= sf_rp + 1'b1;
@@ -613,7 +616,10 @@ module neuron_core #(
       if (run_sample) begin
         rbuf <= rbuf_next;
         rcnt <= RCW'(rcnt_after + (rho_rd_valid ? (RCW+2)'(RPW) : '0));
-        if (rho_rd_en) rho_fetched <= rho_fetched + 32'(RPW);
+        if (rho_rd_en) begin
+          rho_fetched <= rho_fetched + 32'(RPW);
+          rho_raddr <= rho_raddr + RAW'(1);
+        end
         rho_inflight <= rho_inflight + 4'(rho_rd_en) - 4'(rho_rd_valid);
       end
       // SAMPLE: issue walk

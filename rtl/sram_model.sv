@@ -39,7 +39,7 @@ module sram_model #(
 
   logic [WB-1:0] mem [DEPTH] /* verilator public_flat_rd */;
 
-  logic [RL-1:0][WB-1:0] pipe_d;  // packed: Icarus 11 does not propagate an unpacked word to an assign
+  logic [RL*WB-1:0] pipe_d;  // stage k at [k·WB +: WB]; flat: Icarus 11 and Yosys 0.23 read it alike
   logic [RL-1:0] pipe_v;
 
   always_ff @(posedge clk) begin
@@ -52,16 +52,16 @@ module sram_model #(
       pipe_d <= '0;
     end else begin
       pipe_v[0] <= rd_en;
-      pipe_d[0] <= rd_en ? mem[rd_addr] : '0;
+      pipe_d[0 +: WB] <= rd_en ? mem[rd_addr] : '0;
       for (int k = 1; k < RL; k++) begin
         pipe_v[k] <= pipe_v[k-1];
-        pipe_d[k] <= pipe_d[k-1];
+        pipe_d[k*WB +: WB] <= pipe_d[(k-1)*WB +: WB];
       end
     end
   end
 
   assign rd_valid = pipe_v[RL-1];
-  assign rd_data  = pipe_d[RL-1];
+  assign rd_data  = pipe_d[(RL-1)*WB +: WB];
 
 `ifdef VERILATOR
   a_rd_addr: assert property (@(posedge clk) disable iff (!rst_n) rd_en |-> 32'(rd_addr) < DEPTH)
