@@ -77,6 +77,30 @@ if [ "${1:-}" = "--readout" ]; then
   exit 0
 fi
 # ---- end readout ----
+# ---- neuron_core: rtl/synth.sh --core rtl/neuron_core.sv OUTDIR default (the module's defaults) ----
+# The units' sources beside neuron_core.sv are read with it; the SRAMs (sram_model) are kept as
+# blackboxes, so the figures are the core's logic and flops without the memory arrays.
+if [ "${1:-}" = "--core" ]; then
+  shift
+  if [ $# -lt 3 ]; then
+    echo "usage: $0 --core SOURCE.sv OUTDIR default" >&2
+    exit 2
+  fi
+  src=$1
+  out=$2
+  dir=$(dirname "$src")
+  mkdir -p "$out"
+  log="$out/neuron_core.log"
+  yosys -q -l "$log" -p "read_verilog -sv -lib $dir/sram_model.sv; \
+    read_verilog -sv $src $dir/philox_sampler.sv $dir/input_stage.sv $dir/popcount_core.sv $dir/lif_unit.sv \
+    $dir/readout.sv; synth -top neuron_core -flatten; tee -o $out/stat_core.txt stat; \
+    tee -o $out/ltp_core.txt ltp -noff" >/dev/null
+  cells=$(grep -m1 "Number of cells" "$out/stat_core.txt" | awk '{print $NF}')
+  depth=$(grep -m1 "Longest topological path" "$out/ltp_core.txt" | sed -E 's/.*length=([0-9]+).*/\1/')
+  echo "neuron_core (default parameters, SRAMs as blackboxes): $cells cells, logic depth $depth"
+  exit 0
+fi
+# ---- end neuron_core ----
 if [ $# -lt 3 ]; then
   echo "usage: $0 SOURCE.sv OUTDIR W:ACC_W..." >&2
   exit 2

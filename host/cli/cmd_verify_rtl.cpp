@@ -18,6 +18,7 @@
 #include "driver/popcount_driver.h"
 #include "driver/readout_driver.h"
 #include "io/atomic_file.h"
+#include "verify/core_campaign.h"
 #include "verify/input_campaign.h"
 #include "verify/lif_campaign.h"
 #include "verify/philox_campaign.h"
@@ -346,6 +347,81 @@ bool verify_readout(const VerifyOptions& o, std::ostream& out, boost::json::obje
 }
 // ---- end readout ----
 
+// ---- neuron_core ----
+// --vectors for the core: 10 000 per network (at least one), each network 3 environment steps of
+// T = 33 inner steps (below 10 000: one network, one environment step of 4); shapes in turn
+// N = 64 (one core), N = 256 (core k % 4 of 4), N = 128 (core 1 of 2)
+constexpr uint64_t kCoreVectorsPerNetwork = 10000;
+constexpr int kCoreMaxNetworks = 1000;
+
+bool verify_core(const VerifyOptions& o, std::ostream& out, boost::json::object& js) {
+  out << "RTL neuron core (rtl/neuron_core.sv) vs the reference model (SAMPLE, RESET, INPUT, STEP, READOUT)\n";
+  rtl::CoreCampaignConfig cfg;
+  cfg.networks = static_cast<int>(
+      std::clamp<uint64_t>(o.vectors / kCoreVectorsPerNetwork, 1, static_cast<uint64_t>(kCoreMaxNetworks)));
+  const bool small = o.vectors < kCoreVectorsPerNetwork;  // e.g. --unit all --vectors 1000: one short network
+  cfg.env_steps = small ? 1 : 3;
+  cfg.inner_steps = small ? 4 : 33;
+  cfg.seed = o.seed;
+  const rtl::CoreCampaignReport r = rtl::run_core_campaign(cfg);
+  out << "  networks  " << r.networks << " (" << r.env_steps << " environment steps, " << r.inner_steps
+      << " inner steps), " << r.cycles << " cycles\n"
+      << "  compared  " << r.theta_bits << " theta bits, " << r.state_values << " state values, " << r.spike_bits
+      << " spike bits (" << r.spikes << " spikes), " << r.partial_sums << " partial sums\n"
+      << "  mismatch  " << r.mismatches << " (the campaign's reference loop vs ref::step: " << r.reference_mismatches
+      << ")\n  cycles per command (RTL measured, CMD to STATUS clear / SystemC NeuronCore formula):\n";
+  boost::json::array shapes;
+  for (const rtl::CoreShapeCycles& sh : r.cycles_by_shape) {
+    out << "    " << sh.shape << ":";
+    boost::json::object cmds;
+    for (const rtl::CoreCommandCycles& c : sh.commands) {
+      out << " " << c.command << " " << c.rtl << "/" << c.systemc;
+      cmds[c.command] = boost::json::object{{"rtl", c.rtl}, {"systemc", c.systemc}};
+    }
+    out << "\n";
+    shapes.push_back(boost::json::object{{"shape", sh.shape}, {"commands", std::move(cmds)}});
+  }
+  bool pass = r.mismatches == 0 && r.reference_mismatches == 0;
+  if (!pass) print_first_mismatch(out, r.first_mismatch, {});
+  js["networks"] = r.networks;
+  js["env_steps"] = r.env_steps;
+  js["inner_steps"] = r.inner_steps;
+  js["cycles"] = r.cycles;
+  js["theta_bits"] = r.theta_bits;
+  js["state_values"] = r.state_values;
+  js["spike_bits"] = r.spike_bits;
+  js["spikes"] = r.spikes;
+  js["partial_sums"] = r.partial_sums;
+  js["mismatches"] = r.mismatches;
+  js["reference_mismatches"] = r.reference_mismatches;
+  js["first_mismatch"] = r.first_mismatch;
+  js["cycles_by_shape"] = std::move(shapes);
+  // the mutation check: one network per shape on the mutant, which must fail
+  rtl::CoreCampaignConfig m = cfg;
+  m.networks = small ? 1 : 3;
+  m.env_steps = 1;
+  m.inner_steps = small ? 4 : 8;
+  m.mutant = 1;
+  const rtl::CoreCampaignReport mr = rtl::run_core_campaign(m);
+  const bool caught = mr.mismatches > 0;
+  out << "\nmutation check (" << m.networks << " networks, " << m.inner_steps
+      << " inner steps; must fail):\n  mutant 1 (STEP ignores each row's last "
+         "spike word): "
+      << mr.mismatches << " mismatches, " << (caught ? "caught" : "NOT CAUGHT") << "\n";
+  if (caught) out << "  first: " << mr.first_mismatch << "\n";
+  js["mutants"] = boost::json::array{boost::json::object{{"mutant", 1},
+                                                         {"bug", "STEP ignores each row's last spike word"},
+                                                         {"mismatches", mr.mismatches},
+                                                         {"caught", caught},
+                                                         {"first_mismatch", mr.first_mismatch}}};
+  return pass && caught;
+}
+void check_core(const VerifyOptions& o) {
+  if (o.width || o.rho_bits)
+    throw Error("--width and --rho-bits pick parameter sets; the neuron core has one", "drop them");
+}
+// ---- end neuron_core ----
+
 // the units of --unit, in the order of --unit all; a unit is one row
 struct Unit {
   const char* name;
@@ -358,6 +434,7 @@ constexpr Unit kUnits[] = {
     {"lif", verify_lif, check_lif},
     {"input", verify_input, check_fixed_set},
     {"readout", verify_readout, check_fixed_set},
+    {"core", verify_core, check_core},
 };
 
 std::string unit_names() {

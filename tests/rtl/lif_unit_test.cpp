@@ -162,7 +162,7 @@ TEST(RtlLifUnit, VerifyRtlUnitLifReportsTheBranchesInTextAndJson) {
 
   const auto bad = ecsim::test::run_ecsim("verify-rtl --unit bogus");
   EXPECT_NE(bad.code, 0);
-  EXPECT_NE(bad.output.find("popcount, philox, lif, input, readout or all"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("popcount, philox, lif, input, readout, core or all"), std::string::npos) << bad.output;
   const auto bad_width = ecsim::test::run_ecsim("verify-rtl --unit lif --width 64");
   EXPECT_NE(bad_width.code, 0);
   EXPECT_NE(bad_width.output.find("--width 16 or --width 14"), std::string::npos) << bad_width.output;
