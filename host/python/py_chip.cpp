@@ -1,5 +1,5 @@
 // ecsim.Chip: the cycle-level SystemC chip (hw_model/systemc/chip.h), with the unit models
-// (level "systemc") or the Verilated RTL popcount core in every neuron core (level "rtl"). SystemC
+// (level "systemc") or the Verilated RTL units in every neuron core (level "rtl"). SystemC
 // elaborates once per process, so a process has at most one Chip; it runs any number of networks.
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
@@ -26,7 +26,7 @@ class Chip {
     const eval::BackendInfo& info = eval::backend_info(level);
     if (!info.simulates_chip)
       throw Error("ecsim.Chip: level '" + level + "' simulates no chip",
-                  "give level='systemc' (the unit models) or level='rtl' (the Verilated popcount core)");
+                  "give level='systemc' (the unit models) or level='rtl' (the Verilated RTL units)");
     m_config_path = config;
     m_chip = backends::make_chip(config, level);
   }
@@ -137,7 +137,7 @@ void bind_chip(pyb::module_& m) {
 
 Chip(config=None, level="systemc")
   config: a chip config JSON (default configs/chip_default.json); level: "systemc" (the unit models) or
-  "rtl" (the Verilated RTL popcount core in every neuron core). Counts and cycles are since the last
+  "rtl" (the Verilated RTL units in every neuron core). Counts and cycles are since the last
   load() or reset().)")
       .def(pyb::init([](const pyb::object& config, const std::string& level) {
              return std::make_unique<Chip>(
