@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "common/error.h"
-#include "driver/coverage.h"
+#include "driver/verilated_harness.h"
 #include "rtl_lif_models.h"  // generated: the Verilated header of every LIF parameter set
 
 namespace ecsim::rtl {
@@ -41,77 +41,46 @@ int32_t sign_extend(uint64_t raw, int bits) {
 template <class V>
 class ModelOf final : public LifDriver::Model {
  public:
-  ModelOf(const LifParameterSet& set, const std::string& vcd_path) : m_set(set) {
-    if (!vcd_path.empty()) {
-      m_ctx.traceEverOn(true);
-      m_trace = std::make_unique<VerilatedVcdC>();
-    }
-    m_top = std::make_unique<V>(&m_ctx, "lif_unit");
-    if (m_trace) {
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(vcd_path.c_str());
-    }
-  }
-  ~ModelOf() override {
-    if (m_trace) m_trace->close();
-    m_top->final();
-    write_coverage(m_ctx, "lif_coverage_w" + std::to_string(m_set.state_bits));
-    // The model's scopes (its named assertions) unregister from the thread's current context in
-    // Verilator 5.006, not from their own: with a second model alive, or destroyed before this
-    // one, that hangs or touches a freed context. So make ours current while the model goes.
-    Verilated::threadContextp(&m_ctx);
-    m_top.reset();
-  }
+  ModelOf(const LifParameterSet& set, const std::string& vcd_path) : m_set(set) { m_h.open("lif_unit", vcd_path); }
+  ~ModelOf() override { m_h.close("lif_coverage_w" + std::to_string(m_set.state_bits), true); }  // named assertions
 
-  void set_reset(bool active) override { m_top->rst_n = !active; }
+  void set_reset(bool active) override { m_h->rst_n = !active; }
 
   void set_config(const LifDriver::Config& c) override {
-    drive(m_top->cfg_alpha_syn, c.alpha_syn, m_set.const_bits);
-    drive(m_top->cfg_beta_m, c.beta_m, m_set.const_bits);
-    drive(m_top->cfg_alpha_out, c.alpha_out, m_set.const_bits);
-    drive(m_top->cfg_gamma, c.gamma, m_set.rate_bits - 1);
-    drive(m_top->cfg_r_h, c.r_h, m_set.state_bits);
+    drive(m_h->cfg_alpha_syn, c.alpha_syn, m_set.const_bits);
+    drive(m_h->cfg_beta_m, c.beta_m, m_set.const_bits);
+    drive(m_h->cfg_alpha_out, c.alpha_out, m_set.const_bits);
+    drive(m_h->cfg_gamma, c.gamma, m_set.rate_bits - 1);
+    drive(m_h->cfg_r_h, c.r_h, m_set.state_bits);
   }
 
   LifDriver::Fired cycle(const LifDriver::Inputs& in) override {
-    m_top->in_valid = in.in_valid;
+    m_h->in_valid = in.in_valid;
     if (in.in_valid) {
-      drive(m_top->in_diff, in.diff, m_set.diff_bits);
-      drive(m_top->in_i_in, in.i_in, m_set.state_bits);
-      m_top->in_exc = in.exc;
-      drive(m_top->in_v, in.v, m_set.state_bits);
-      drive(m_top->in_i_syn, in.i_syn, m_set.state_bits);
-      drive(m_top->in_rate, in.rate, m_set.rate_bits);
+      drive(m_h->in_diff, in.diff, m_set.diff_bits);
+      drive(m_h->in_i_in, in.i_in, m_set.state_bits);
+      m_h->in_exc = in.exc;
+      drive(m_h->in_v, in.v, m_set.state_bits);
+      drive(m_h->in_i_syn, in.i_syn, m_set.state_bits);
+      drive(m_h->in_rate, in.rate, m_set.rate_bits);
     }
-    m_top->out_ready = in.out_ready;
-    m_top->clk = 0;
-    m_top->eval();
+    m_h->out_ready = in.out_ready;
+    m_h.fall();
     LifDriver::Fired f;
-    f.in = in.in_valid && m_top->in_ready;
-    f.out = m_top->out_valid && in.out_ready;
-    f.v = sign_extend(m_top->out_v, m_set.state_bits);
-    f.i_syn = sign_extend(m_top->out_i_syn, m_set.state_bits);
-    f.rate = sign_extend(m_top->out_rate, m_set.rate_bits);
-    f.fired = m_top->out_fired;
-    m_top->clk = 1;
-    m_top->eval();
+    f.in = in.in_valid && m_h->in_ready;
+    f.out = m_h->out_valid && in.out_ready;
+    f.v = sign_extend(m_h->out_v, m_set.state_bits);
+    f.i_syn = sign_extend(m_h->out_i_syn, m_set.state_bits);
+    f.rate = sign_extend(m_h->out_rate, m_set.rate_bits);
+    f.fired = m_h->out_fired;
+    m_h.rise();
     ++cycles;
-    if (m_trace) {  // the falling edge too, so that the waveform shows whole cycles
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-      m_top->clk = 0;
-      m_top->eval();
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-    }
     return f;
   }
 
  private:
   // destroyed in reverse: the model, then its trace, then the context both belong to
-  VerilatedContext m_ctx;
-  std::unique_ptr<VerilatedVcdC> m_trace;
-  std::unique_ptr<V> m_top;
+  VerilatedHarness<V> m_h;
   const LifParameterSet m_set;
 };
 

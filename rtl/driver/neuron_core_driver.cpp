@@ -8,6 +8,7 @@
 #include "Vneuron_core_m1.h"
 #include "Vneuron_core_m1___024root.h"
 #include "common/error.h"
+#include "driver/verilated_harness.h"
 
 namespace ecsim::rtl {
 
@@ -46,77 +47,52 @@ namespace {
 template <class V>
 class ModelOf final : public NeuronCoreDriver::Model {
  public:
-  explicit ModelOf(const std::string& vcd_path) {
-    if (!vcd_path.empty()) {
-      m_ctx.traceEverOn(true);
-      m_trace = std::make_unique<VerilatedVcdC>();
-    }
-    m_top = std::make_unique<V>(&m_ctx, "neuron_core");
-    if (m_trace) {
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(vcd_path.c_str());
-    }
-  }
-  ~ModelOf() override {
-    if (m_trace) m_trace->close();
-    m_top->final();
-  }
+  explicit ModelOf(const std::string& vcd_path) { m_h.open("neuron_core", vcd_path); }
+  ~ModelOf() override { m_h.close(""); }  // (the coverage build does not Verilate the core with --coverage)
 
-  void set_reset(bool active) override { m_top->rst_n = !active; }
+  void set_reset(bool active) override { m_h->rst_n = !active; }
 
   void set_config(const NeuronCoreDriver::Config& c) override {
-    m_top->cfg_n = static_cast<uint16_t>(c.n);
-    m_top->cfg_n_exc = static_cast<uint16_t>(c.n_exc);
-    m_top->cfg_lo = static_cast<uint16_t>(c.lo);
-    m_top->cfg_n_local = static_cast<uint16_t>(c.n_local);
-    m_top->cfg_alpha_syn = static_cast<uint16_t>(c.alpha_syn);
-    m_top->cfg_beta_m = static_cast<uint16_t>(c.beta_m);
-    m_top->cfg_alpha_out = static_cast<uint16_t>(c.alpha_out);
-    m_top->cfg_gamma = static_cast<uint16_t>(c.gamma);
-    m_top->cfg_r_h = static_cast<uint16_t>(c.r_h);
-    m_top->cfg_r_in = static_cast<uint32_t>(c.r_in);
-    m_top->cfg_r_out = static_cast<uint32_t>(c.r_out);
+    m_h->cfg_n = static_cast<uint16_t>(c.n);
+    m_h->cfg_n_exc = static_cast<uint16_t>(c.n_exc);
+    m_h->cfg_lo = static_cast<uint16_t>(c.lo);
+    m_h->cfg_n_local = static_cast<uint16_t>(c.n_local);
+    m_h->cfg_alpha_syn = static_cast<uint16_t>(c.alpha_syn);
+    m_h->cfg_beta_m = static_cast<uint16_t>(c.beta_m);
+    m_h->cfg_alpha_out = static_cast<uint16_t>(c.alpha_out);
+    m_h->cfg_gamma = static_cast<uint16_t>(c.gamma);
+    m_h->cfg_r_h = static_cast<uint16_t>(c.r_h);
+    m_h->cfg_r_in = static_cast<uint32_t>(c.r_in);
+    m_h->cfg_r_out = static_cast<uint32_t>(c.r_out);
   }
 
   Seen cycle(const Pins& p) override {
-    m_top->reg_we = p.reg_we;
-    m_top->reg_re = p.reg_re;
-    m_top->reg_addr = static_cast<uint16_t>(p.reg_addr);
-    m_top->reg_wdata = p.reg_wdata;
-    m_top->spk_we = p.spk_we;
-    m_top->spk_widx = static_cast<uint8_t>(p.spk_widx);
-    m_top->spk_wdata = p.spk_wdata;
-    m_top->rho_we = p.rho_we;
-    m_top->rho_waddr = static_cast<uint16_t>(p.rho_waddr);
-    m_top->rho_wdata = p.rho_wdata;
-    m_top->clk = 0;
-    m_top->eval();
-    m_top->clk = 1;
-    m_top->eval();
+    m_h->reg_we = p.reg_we;
+    m_h->reg_re = p.reg_re;
+    m_h->reg_addr = static_cast<uint16_t>(p.reg_addr);
+    m_h->reg_wdata = p.reg_wdata;
+    m_h->spk_we = p.spk_we;
+    m_h->spk_widx = static_cast<uint8_t>(p.spk_widx);
+    m_h->spk_wdata = p.spk_wdata;
+    m_h->rho_we = p.rho_we;
+    m_h->rho_waddr = static_cast<uint16_t>(p.rho_waddr);
+    m_h->rho_wdata = p.rho_wdata;
+    m_h.fall();
+    m_h.rise();
     ++cycles;
-    if (m_trace) {
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-      m_top->clk = 0;
-      m_top->eval();
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-    }
-    return {m_top->busy != 0, m_top->reg_rvalid != 0, m_top->reg_rdata};
+    return {m_h->busy != 0, m_h->reg_rvalid != 0, m_h->reg_rdata};
   }
 
-  uint64_t spikes_out() const override { return m_top->spk_out; }
+  uint64_t spikes_out() const override { return m_h->spk_out; }
   uint64_t synapse_word(int addr) const override {
-    return m_top->rootp->neuron_core__DOT__u_syn_sram__DOT__mem[static_cast<size_t>(addr)];
+    return m_h->rootp->neuron_core__DOT__u_syn_sram__DOT__mem[static_cast<size_t>(addr)];
   }
   uint64_t state_word(int addr) const override {
-    return m_top->rootp->neuron_core__DOT__u_state_sram__DOT__mem[static_cast<size_t>(addr)];
+    return m_h->rootp->neuron_core__DOT__u_state_sram__DOT__mem[static_cast<size_t>(addr)];
   }
 
  private:
-  VerilatedContext m_ctx;
-  std::unique_ptr<VerilatedVcdC> m_trace;
-  std::unique_ptr<V> m_top;
+  VerilatedHarness<V> m_h;
 };
 
 }  // namespace

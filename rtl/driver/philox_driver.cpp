@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "driver/coverage.h"
+#include "driver/verilated_harness.h"
 #include "philox_models.h"  // generated: the Verilated header of every Philox model
 
 namespace ecsim::rtl {
@@ -58,67 +58,45 @@ class ModelOf final : public PhiloxDriver::Model {
  public:
   ModelOf(const PhiloxParameterSet& set, const std::string& vcd_path)
       : m_q(set.rho_bits), m_f(set.frac_bits), m_mutant(set.mutant) {
-    if (!vcd_path.empty()) {
-      m_ctx.traceEverOn(true);
-      m_trace = std::make_unique<VerilatedVcdC>();
-    }
-    m_top = std::make_unique<V>(&m_ctx, "philox_sampler");
-    if (m_trace) {
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(vcd_path.c_str());
-    }
+    m_h.open("philox_sampler", vcd_path);
   }
   ~ModelOf() override {
-    if (m_trace) m_trace->close();
-    m_top->final();
-    if (m_mutant == 0) write_coverage(m_ctx, "philox_coverage_q" + std::to_string(m_q));  // real models only
-  }
+    m_h.close(m_mutant == 0 ? "philox_coverage_q" + std::to_string(m_q) : "");
+  }  // real models only
 
-  void set_reset(bool active) override { m_top->rst_n = !active; }
+  void set_reset(bool active) override { m_h->rst_n = !active; }
 
   PhiloxDriver::Fired cycle(const PhiloxDriver::Inputs& in) override {
-    m_top->in_valid = in.in_valid;
+    m_h->in_valid = in.in_valid;
     if (in.in_valid) {
       const PhiloxDriver::Request& r = in.req;
-      m_top->in_mode = static_cast<uint8_t>(r.mode);
-      m_top->in_seed = r.seed;
-      m_top->in_stream = r.stream;
-      m_top->in_index = r.index;
-      for (int l = 0; l < 8; ++l) put_bits(m_top->in_rho, l * (m_q + 1), m_q + 1, r.rho[static_cast<size_t>(l)]);
+      m_h->in_mode = static_cast<uint8_t>(r.mode);
+      m_h->in_seed = r.seed;
+      m_h->in_stream = r.stream;
+      m_h->in_index = r.index;
+      for (int l = 0; l < 8; ++l) put_bits(m_h->in_rho, l * (m_q + 1), m_q + 1, r.rho[static_cast<size_t>(l)]);
     }
-    m_top->out_ready = in.out_ready;
-    m_top->clk = 0;
-    m_top->eval();
+    m_h->out_ready = in.out_ready;
+    m_h.fall();
     PhiloxDriver::Fired f;
-    f.in = in.in_valid && m_top->in_ready;
-    f.out = m_top->out_valid && in.out_ready;
+    f.in = in.in_valid && m_h->in_ready;
+    f.out = m_h->out_valid && in.out_ready;
     if (f.out) {
-      f.result.mode = static_cast<PhiloxMode>(m_top->out_mode);
+      f.result.mode = static_cast<PhiloxMode>(m_h->out_mode);
       for (int k = 0; k < 4; ++k) {
-        f.result.words[static_cast<size_t>(k)] = get_bits(m_top->out_words, 32 * k, 32);
-        f.result.v[static_cast<size_t>(k)] = get_bits(m_top->out_v, m_f * k, m_f);
+        f.result.words[static_cast<size_t>(k)] = get_bits(m_h->out_words, 32 * k, 32);
+        f.result.v[static_cast<size_t>(k)] = get_bits(m_h->out_v, m_f * k, m_f);
       }
-      f.result.theta = static_cast<uint8_t>(m_top->out_theta);
+      f.result.theta = static_cast<uint8_t>(m_h->out_theta);
     }
-    m_top->clk = 1;
-    m_top->eval();
+    m_h.rise();
     ++cycles;
-    if (m_trace) {  // the falling edge too, so that the waveform shows whole cycles
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-      m_top->clk = 0;
-      m_top->eval();
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-    }
     return f;
   }
 
  private:
   // destroyed in reverse: the model, then its trace, then the context both belong to
-  VerilatedContext m_ctx;
-  std::unique_ptr<VerilatedVcdC> m_trace;
-  std::unique_ptr<V> m_top;
+  VerilatedHarness<V> m_h;
   const int m_q, m_f, m_mutant;
 };
 

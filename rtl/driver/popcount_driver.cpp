@@ -7,7 +7,7 @@
 #include <type_traits>
 
 #include "common/error.h"
-#include "driver/coverage.h"
+#include "driver/verilated_harness.h"
 #include "rtl_models.h"  // generated: the Verilated header of every parameter set
 
 namespace ecsim::rtl {
@@ -29,49 +29,27 @@ class ModelOf final : public PopcountDriver::Model {
       : m_mask(set.width >= 64 ? ~uint64_t{0} : (uint64_t{1} << set.width) - 1),
         m_acc_width(set.acc_width),
         m_width(set.width) {
-    if (!vcd_path.empty()) {
-      m_ctx.traceEverOn(true);
-      m_trace = std::make_unique<VerilatedVcdC>();
-    }
-    m_top = std::make_unique<V>(&m_ctx, "popcount_core");
-    if (m_trace) {
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(vcd_path.c_str());
-    }
+    m_h.open("popcount_core", vcd_path);
   }
-  ~ModelOf() override {
-    if (m_trace) m_trace->close();
-    m_top->final();
-    write_coverage(m_ctx, "popcount_coverage_w" + std::to_string(m_width));
-  }
+  ~ModelOf() override { m_h.close("popcount_coverage_w" + std::to_string(m_width)); }
 
-  void set_reset(bool active) override { m_top->rst_n = !active; }
+  void set_reset(bool active) override { m_h->rst_n = !active; }
 
   PopcountDriver::Fired cycle(const PopcountDriver::Inputs& in) override {
-    m_top->in_valid = in.in_valid;
+    m_h->in_valid = in.in_valid;
     if (in.in_valid) {
-      using W = std::remove_reference_t<decltype(m_top->in_syn)>;
-      m_top->in_syn = static_cast<W>(in.syn & m_mask);
-      m_top->in_spk = static_cast<W>(in.spk & m_mask);
-      m_top->in_exc = static_cast<W>(in.exc & m_mask);
-      m_top->in_last = in.in_last;
+      using W = std::remove_reference_t<decltype(m_h->in_syn)>;
+      m_h->in_syn = static_cast<W>(in.syn & m_mask);
+      m_h->in_spk = static_cast<W>(in.spk & m_mask);
+      m_h->in_exc = static_cast<W>(in.exc & m_mask);
+      m_h->in_last = in.in_last;
     }
-    m_top->out_ready = in.out_ready;
-    m_top->clk = 0;
-    m_top->eval();
-    const PopcountDriver::Fired f{in.in_valid && m_top->in_ready, m_top->out_valid && in.out_ready,
-                                  sign_extend(static_cast<uint64_t>(m_top->out_sum))};
-    m_top->clk = 1;
-    m_top->eval();
+    m_h->out_ready = in.out_ready;
+    m_h.fall();
+    const PopcountDriver::Fired f{in.in_valid && m_h->in_ready, m_h->out_valid && in.out_ready,
+                                  sign_extend(static_cast<uint64_t>(m_h->out_sum))};
+    m_h.rise();
     ++cycles;
-    if (m_trace) {  // the falling edge too, so that the waveform shows whole cycles
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-      m_top->clk = 0;
-      m_top->eval();
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-    }
     return f;
   }
 
@@ -83,9 +61,7 @@ class ModelOf final : public PopcountDriver::Model {
   }
 
   // destroyed in reverse: the model, then its trace, then the context both belong to
-  VerilatedContext m_ctx;
-  std::unique_ptr<VerilatedVcdC> m_trace;
-  std::unique_ptr<V> m_top;
+  VerilatedHarness<V> m_h;
   const uint64_t m_mask;
   const int m_acc_width;
   const int m_width;

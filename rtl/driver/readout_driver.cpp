@@ -9,7 +9,7 @@
 #include "Vreadout_m1.h"
 #include "Vreadout_m2.h"
 #include "common/error.h"
-#include "driver/coverage.h"
+#include "driver/verilated_harness.h"
 
 namespace ecsim::rtl {
 
@@ -31,70 +31,44 @@ static_assert(kAw == 32, "the driver reads acc_k as one 32-bit word of out_acc")
 template <class V>
 class ModelOf final : public ReadoutDriver::Model {
  public:
-  explicit ModelOf(const std::string& vcd_path) {
-    if (!vcd_path.empty()) {
-      m_ctx.traceEverOn(true);
-      m_trace = std::make_unique<VerilatedVcdC>();
-    }
-    m_top = std::make_unique<V>(&m_ctx, "readout");
-    if (m_trace) {
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(vcd_path.c_str());
-    }
-  }
-  ~ModelOf() override {
-    if (m_trace) m_trace->close();
-    m_top->final();
-    if constexpr (std::is_same_v<V, Vreadout_m0>) write_coverage(m_ctx, "readout_coverage");  // the real unit only
-  }
+  explicit ModelOf(const std::string& vcd_path) { m_h.open("readout", vcd_path); }
+  ~ModelOf() override { m_h.close(std::is_same_v<V, Vreadout_m0> ? "readout_coverage" : ""); }  // the real unit only
 
-  void set_reset(bool active) override { m_top->rst_n = !active; }
+  void set_reset(bool active) override { m_h->rst_n = !active; }
 
   ReadoutDriver::Fired cycle(const ReadoutDriver::Inputs& in) override {
-    m_top->in_valid = in.in_valid;
+    m_h->in_valid = in.in_valid;
     if (in.in_valid) {
       const ReadoutDriver::Beat& b = in.beat;
-      m_top->in_first = b.first;
-      m_top->in_last = b.last;
-      m_top->in_rate = static_cast<uint16_t>(b.rate);
-      m_top->in_bits = static_cast<uint8_t>(b.bits);
-      m_top->in_r_out = b.r_out;
+      m_h->in_first = b.first;
+      m_h->in_last = b.last;
+      m_h->in_rate = static_cast<uint16_t>(b.rate);
+      m_h->in_bits = static_cast<uint8_t>(b.bits);
+      m_h->in_r_out = b.r_out;
     }
-    m_top->out_ready = in.out_ready;
-    m_top->clk = 0;
-    m_top->eval();
+    m_h->out_ready = in.out_ready;
+    m_h.fall();
     ReadoutDriver::Fired f;
-    f.in = in.in_valid && m_top->in_ready;
-    f.out = m_top->out_valid && in.out_ready;
+    f.in = in.in_valid && m_h->in_ready;
+    f.out = m_h->out_valid && in.out_ready;
     if (f.out) {
-      const uint64_t a = m_top->out_a;
+      const uint64_t a = m_h->out_a;
       for (int k = 0; k < P::kOutputs; ++k) {
         const uint64_t raw = (a >> (k * kOw)) & ((uint64_t{1} << kOw) - 1);
         // sign-extend kOw bits
         f.a[static_cast<size_t>(k)] = static_cast<int32_t>(static_cast<int64_t>(raw << (64 - kOw)) >> (64 - kOw));
       }
-      f.saturated = m_top->out_sat;
+      f.saturated = m_h->out_sat;
       for (int k = 0; k < P::kOutputs; ++k)  // acc_k is word k of the wide port (kAw = 32)
-        f.acc[static_cast<size_t>(k)] = static_cast<int32_t>(m_top->out_acc[k]);
+        f.acc[static_cast<size_t>(k)] = static_cast<int32_t>(m_h->out_acc[k]);
     }
-    m_top->clk = 1;
-    m_top->eval();
+    m_h.rise();
     ++cycles;
-    if (m_trace) {
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-      m_top->clk = 0;
-      m_top->eval();
-      m_ctx.timeInc(1);
-      m_trace->dump(m_ctx.time());
-    }
     return f;
   }
 
  private:
-  VerilatedContext m_ctx;
-  std::unique_ptr<VerilatedVcdC> m_trace;
-  std::unique_ptr<V> m_top;
+  VerilatedHarness<V> m_h;
 };
 
 static_assert(P::kOutputs * kOw <= 64, "the driver reads out_a as one 64-bit port");
