@@ -197,6 +197,23 @@ class ScratchDir {
 
 inline void write_text(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
 
+// An observation trace for `ecsim simulate --trace`: the header obs_0 .. obs_<d_in - 1>, then
+// `rows` rows whose entry i of row r is value(r, i), called row by row.
+template <class F>
+std::string observation_trace(int rows, int d_in, F value) {
+  std::string s;
+  for (int i = 0; i < d_in; ++i) s += (i ? ",obs_" : "obs_") + std::to_string(i);
+  s += "\n";
+  for (int r = 0; r < rows; ++r) {
+    for (int i = 0; i < d_in; ++i) {
+      if (i) s += ',';
+      s += std::to_string(value(r, i));
+    }
+    s += "\n";
+  }
+  return s;
+}
+
 // the file's text; empty if it cannot be read
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p);

@@ -111,17 +111,7 @@ TEST(RtlChip, SimulateRtlEqualsSystemcInEveryCounter) {
   const test::ScratchDir d("rtl_chip_sim");
   std::mt19937_64 g(3);
   std::normal_distribution<double> n(0.0, 1.5);
-  std::string trace = "obs_0";
-  for (int i = 1; i < 11; ++i) trace += ",obs_" + std::to_string(i);
-  trace += "\n";
-  for (int r = 0; r < 12; ++r) {
-    for (int i = 0; i < 11; ++i) {
-      if (i) trace += ',';
-      trace += std::to_string(n(g));
-    }
-    trace += "\n";
-  }
-  test::write_text(d / "trace.csv", trace);
+  test::write_text(d / "trace.csv", test::observation_trace(12, 11, [&](int, int) { return n(g); }));
   for (const std::string chip : {"chip_default.json", "chip_16core_1024.json"}) {
     const std::string base = "simulate --trace " + (d / "trace.csv").string() +
                              " --rho-const 0.4 --seed 11 --d-out 3 --chip " + std::string(ECSIM_SOURCE_DIR) +

@@ -301,17 +301,7 @@ TEST(RtlSwap, SimulateWithEveryUnitSelectionEqualsSystemc) {
   const test::ScratchDir d("rtl_swap_sim");
   std::mt19937_64 g(5);
   std::normal_distribution<double> nd(0.0, 1.5);
-  std::string trace = "obs_0";
-  for (int i = 1; i < 11; ++i) trace += ",obs_" + std::to_string(i);
-  trace += "\n";
-  for (int r = 0; r < 8; ++r) {
-    for (int i = 0; i < 11; ++i) {
-      if (i) trace += ',';
-      trace += std::to_string(nd(g));
-    }
-    trace += "\n";
-  }
-  test::write_text(d / "trace.csv", trace);
+  test::write_text(d / "trace.csv", test::observation_trace(8, 11, [&](int, int) { return nd(g); }));
   auto strip = [](const std::string& report) {
     std::string out;
     std::istringstream in(report);
