@@ -455,8 +455,9 @@ int cmd_verify_rtl(const Args& args) {
   po::options_description desc;
   desc.add_options()("unit", dflt(&unit), ("the RTL unit: " + unit_names()).c_str())(
       "vectors", dflt(&o.vectors),
-      "random vectors per parameter set: words (popcount), blocks (philox), neurons (lif, input) or steps "
-      "(readout); corner cases come on top")("seed", dflt(&o.seed), "seed of the random vectors")(
+      "random vectors per parameter set: words (popcount), blocks (philox), neurons (lif, input), steps "
+      "(readout), or one network per 10 000 (core); corner cases come on top")("seed", dflt(&o.seed),
+                                                                               "seed of the random vectors")(
       "width", dflt(&o.width, "all"),
       "only the parameter set of this width (bits; popcount: the word, lif: the state)")(
       "rho-bits", dflt(&o.rho_bits, "all"), "philox: only the parameter set of this q (rho bits)")(

@@ -31,7 +31,9 @@ const Command kCommands[] = {
      "--pop, --threads, --eval-episodes or --neurons", "--threads"},
     {"eval", "mean ± std return of a trained policy over seeded episodes", cmd_eval, "--episodes or --threads",
      "--threads"},
-    {"verify-rtl", "verify the RTL units (popcount, Philox sampler, LIF, input stage, readout) against the reference",
+    {"verify-rtl",
+     "verify the RTL units (popcount, Philox sampler, LIF, input stage, readout) and the neuron core against the "
+     "reference",
      cmd_verify_rtl, "--vectors", ""},
     {"report", "a run's report (report.md, report.html); training-method footprints; runs compared", cmd_report,
      "--neurons", ""},
