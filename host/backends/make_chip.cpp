@@ -15,7 +15,7 @@ std::unique_ptr<sc::ChipSim> make_chip(const std::string& chip_path, const std::
   const std::string path = chip_path.empty() ? chip::default_chip_config_path() : chip_path;
   const chip::ChipConfig chip = chip::load_chip_config(path);
   sc::UnitFactories units;
-  if (info.rtl_popcount_core) {
+  if (info.uses_rtl_units) {
     const rtl::RtlUnits selected = rtl::parse_rtl_units(rtl_units);
     rtl::check_rtl_units_chip_config(chip, path, selected);
     units = rtl::rtl_unit_factories(selected);
@@ -25,7 +25,7 @@ std::unique_ptr<sc::ChipSim> make_chip(const std::string& chip_path, const std::
 
 void check_rtl_units_flag(const std::string& backend, const std::string& rtl_units) {
   if (rtl_units.empty()) return;
-  if (!eval::backend_info(backend).rtl_popcount_core)
+  if (!eval::backend_info(backend).uses_rtl_units)
     throw Error("--rtl-units " + rtl_units + " needs --backend rtl (it picks the RTL units swapped into the chip)",
                 "add --backend rtl, or drop --rtl-units");
   rtl::parse_rtl_units(rtl_units);

@@ -11,7 +11,7 @@ namespace ecsim::backends {
 
 // The chip of a backend whose BackendInfo::simulates_chip is set, from a chip config (empty path:
 // configs/chip_default.json beside the binary), checked against what the backend builds (the RTL
-// units' fixed timing for a backend with rtl_popcount_core) and with that backend's units: on
+// units' fixed timing for a backend with uses_rtl_units) and with that backend's units: on
 // `--backend rtl` the RTL units of rtl_units (`--rtl-units`: a comma list or "all"; empty: all).
 // SystemC elaborates once per process: build at most one chip per process.
 std::unique_ptr<sc::ChipSim> make_chip(const std::string& chip_path, const std::string& backend,

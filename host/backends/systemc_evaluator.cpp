@@ -190,7 +190,7 @@ void register_backends() {
   eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "systemc"); });
   chip.name = "rtl";
   chip.summary = "the chip with the Verilated RTL units, --rtl-units";
-  chip.rtl_popcount_core = true;
+  chip.uses_rtl_units = true;
   eval::register_backend(chip, [](const eval::EvaluatorConfig& cfg) { return make_chip_evaluator(cfg, "rtl"); });
 }
 

@@ -116,13 +116,13 @@ class Evaluator {
 
 // What a backend can do: callers query these instead of comparing backend names.
 struct BackendInfo {
-  std::string name;                // the --backend value
-  std::string summary;             // one line for --help
-  bool simulates_chip = false;     // runs a cycle-level chip (sc::ChipSim; one per process): --vcd, energy tables
-  bool has_clock = false;          // EpisodeResult::chip_cycles and clock_hz() are the chip's clock
-  bool counts_hardware = false;    // fills EpisodeResult::hw itself, --chip or not (without --chip: the default chip)
-  bool runs_dense_float = false;   // runs ES's real-valued networks and float arithmetic (else: EC, fixed point)
-  bool rtl_popcount_core = false;  // its chip's neuron cores use the Verilated RTL units (--rtl-units)
+  std::string name;               // the --backend value
+  std::string summary;            // one line for --help
+  bool simulates_chip = false;    // runs a cycle-level chip (sc::ChipSim; one per process): --vcd, energy tables
+  bool has_clock = false;         // EpisodeResult::chip_cycles and clock_hz() are the chip's clock
+  bool counts_hardware = false;   // fills EpisodeResult::hw itself, --chip or not (without --chip: the default chip)
+  bool runs_dense_float = false;  // runs ES's real-valued networks and float arithmetic (else: EC, fixed point)
+  bool uses_rtl_units = false;    // its chip's neuron cores use the Verilated RTL units (--rtl-units)
 };
 
 using BackendFactory = std::unique_ptr<Evaluator> (*)(const EvaluatorConfig&);

@@ -154,7 +154,7 @@ TEST(TrainEvaluatorRegistry, BackendsDescribeWhatTheyCanDo) {
   EXPECT_FALSE(f.has_clock);
   EXPECT_FALSE(f.counts_hardware) << "the functional backend counts the chip's activity only for --chip";
   EXPECT_TRUE(f.runs_dense_float);
-  EXPECT_FALSE(f.rtl_popcount_core);
+  EXPECT_FALSE(f.uses_rtl_units);
   for (const std::string chip : {"systemc", "rtl"}) {
     const eval::BackendInfo& c = eval::backend_info(chip);
     EXPECT_EQ(c.name, chip);
@@ -162,7 +162,7 @@ TEST(TrainEvaluatorRegistry, BackendsDescribeWhatTheyCanDo) {
     EXPECT_TRUE(c.has_clock) << chip;
     EXPECT_TRUE(c.counts_hardware) << chip;
     EXPECT_FALSE(c.runs_dense_float) << chip;
-    EXPECT_EQ(c.rtl_popcount_core, chip == "rtl");
+    EXPECT_EQ(c.uses_rtl_units, chip == "rtl");
   }
   for (const std::string& n : eval::backend_names()) EXPECT_FALSE(eval::backend_info(n).summary.empty()) << n;
   try {
