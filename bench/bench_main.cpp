@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "backends/systemc_evaluator.h"
+
 namespace {
 
 struct Ratio {
@@ -103,6 +105,7 @@ FILE* g_lines = stdout;
 
 int main(int argc, char** argv) {
   const std::string format = format_flag(argc, argv);
+  ecsim::backends::register_backends();  // the chip benchmarks evaluate on the systemc backend
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   if (format != "console" && format != "json" && format != "csv") {
@@ -121,7 +124,8 @@ int main(int argc, char** argv) {
   for (const Absolute& t :
        {Absolute{"BM_NetworkStep/256", "one env step of the default network (N=256, 33 inner steps)", 4000.0},
         Absolute{"BM_NetworkStep/1024", "one env step, N=1024", 15000.0},
-        Absolute{"BM_NetworkStep/4096", "one env step, N=4096", 200000.0}}) {
+        Absolute{"BM_NetworkStep/4096", "one env step, N=4096", 200000.0},
+        Absolute{"BM_ChipStep", "one env step of the SystemC chip (default chip, 11032 cycles)", 80000.0}}) {
     auto it = reporter.ns_per_iter.find(t.name);
     if (it == reporter.ns_per_iter.end()) continue;
     std::fprintf(g_lines, "\n  TARGET %-58s %8.3f us   target <= %.2f us: %s\n", t.label, it->second / 1e3,
@@ -155,8 +159,8 @@ int main(int argc, char** argv) {
   const auto fn = reporter.frames_per_s.find("BM_TrainEvaluator/1/real_time");
   if (chip != reporter.frames_per_s.end() && fn != reporter.frames_per_s.end()) {
     const double ratio = chip->second / fn->second;
-    std::fprintf(g_lines, "  RATIO %-62s %8.3f   target >= 0.20: %s\n",
-                 "systemc backend frames/s / functional, one core each", ratio, ratio >= 0.20 ? "MET" : "NOT MET");
+    std::fprintf(g_lines, "  RATIO %-62s %8.3f   target >= 0.50: %s (push >= 0.80)\n",
+                 "systemc backend frames/s / functional, one core each", ratio, ratio >= 0.50 ? "MET" : "NOT MET");
   }
   benchmark::Shutdown();
   return 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ecsim_bench honours Google Benchmark's --benchmark_format: json on stdout is one JSON document
-# (the RATIO/TARGET lines go to stderr), csv has its header, console has the RATIO lines.
+# (the RATIO/TARGET lines go to stderr), csv has its header, console has the RATIO lines; the
+# SystemC chip's benchmark runs.
 # usage: check_formats.sh ECSIM_BENCH PYTHON
 set -euo pipefail
 bench=$1
@@ -15,4 +16,7 @@ grep -q "RATIO AVX-512 kernel speedup over the portable" "$out/json.err"
 grep -q "^name,iterations,real_time" "$out/csv"
 "$bench" "${run[@]}" >"$out/console"
 grep -q "RATIO AVX-512 kernel speedup over the portable" "$out/console"
+# the chip benchmarks need the chip backends registered (a bench main without them threw on start)
+"$bench" --benchmark_filter='^BM_ChipStep$' --benchmark_min_time=0.01 >"$out/chip"
+grep -q "TARGET one env step of the SystemC chip" "$out/chip"
 echo "ecsim_bench: console, json and csv formats as Google Benchmark documents them"
