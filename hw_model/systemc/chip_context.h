@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <systemc>
 #include <vector>
 
 #include "chip/chip_config.h"
@@ -22,7 +23,11 @@ struct ChipContext {
   // synapse SRAM layout of one neuron: recurrent row, input column, output row (words of w bits)
   int words_rec = 0, words_in = 0, words_out = 0;
   int words_per_neuron() const { return words_rec + words_in + words_out; }
-  double period_s = 0;       // one clock cycle
+  double period_s = 0;  // one clock cycle
+  // the time of `cycles` clock cycles, rounded to the SystemC resolution as every wait has been
+  sc_core::sc_time cycle_time(uint64_t cycles) const {
+    return sc_core::sc_time(static_cast<double>(cycles) * period_s, sc_core::SC_SEC);
+  }
   mutable TraceProbe probe;  // what a VCD waveform shows (written by the blocks)
   // ChipSim::step with a raster: each core ORs its neurons' spikes of inner step t into words
   // [t·spike_words, (t+1)·spike_words) (a backdoor like the probe: no time, no counts)
@@ -32,6 +37,12 @@ struct ChipContext {
   mutable std::vector<int32_t>* membrane = nullptr;
   std::vector<int> membrane_neurons;
   UnitFactories units;  // each empty: the unit model
+  // Lockstep: every register access, command and barrier waits for its time in the SystemC
+  // kernel, so a VCD shows each signal change at its cycle. Otherwise (no waveform) the controller
+  // runs ahead of SystemC time with a quantum keeper and a core computes a command when it is
+  // written and records when it will be done: the same times and counts, and a few kernel
+  // context switches per host command instead of one per access (docs/microarchitecture.md).
+  bool lockstep() const { return probe.enabled; }
 };
 
 }  // namespace ecsim::sc

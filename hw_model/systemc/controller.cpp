@@ -48,7 +48,16 @@ void Controller::b_transport_host(tlm::tlm_generic_payload& trans, sc_core::sc_t
 }
 
 uint64_t Controller::now_cycles() const {
-  return static_cast<uint64_t>(sc_core::sc_time_stamp().to_seconds() / m_ctx.period_s + 0.5);
+  return static_cast<uint64_t>(m_keeper.get_current_time().to_seconds() / m_ctx.period_s + 0.5);
+}
+
+void Controller::advance(const sc_core::sc_time& t) {
+  m_keeper.inc(t);
+  if (m_ctx.lockstep()) sync();
+}
+
+void Controller::sync() {
+  if (m_keeper.get_local_time() != sc_core::SC_ZERO_TIME) m_keeper.sync();  // no delta cycle when in step
 }
 
 void Controller::enter_phase(uint64_t* counter) {
@@ -84,16 +93,17 @@ void Controller::finish_phase() {
 }
 
 uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
+  const sc_core::sc_time access_time = m_ctx.cycle_time(static_cast<uint64_t>(m_ctx.config.cycles_per_register_access));
+  ++m_hw.register_accesses;
   if (addr >= regs::kMailboxBase && addr < regs::kCoreBase) {  // the controller's own mailbox
     uint32_t& reg = m_mailbox[(addr - regs::kMailboxBase) / 4];
     if (write) reg = value;
-    ++m_hw.register_accesses;
-    sc_core::wait(static_cast<double>(m_ctx.config.cycles_per_register_access) * m_ctx.period_s, sc_core::SC_SEC);
+    advance(access_time);
     return reg;
   }
-  tlm::tlm_generic_payload trans;
-  sc_core::sc_time delay(static_cast<double>(m_ctx.config.cycles_per_register_access) * m_ctx.period_s,
-                         sc_core::SC_SEC);
+  // the core sees the access at the firmware's time: SystemC's plus the keeper's local time
+  sc_core::sc_time delay = m_keeper.get_local_time() + access_time;
+  tlm::tlm_generic_payload& trans = m_trans;
   trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   trans.set_address(addr);
   trans.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
@@ -104,8 +114,8 @@ uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
   to_bus->b_transport(trans, delay);
   if (trans.is_response_error())
     SC_REPORT_ERROR(name(), ("firmware access to an unmapped register 0x" + std::to_string(addr)).c_str());
-  ++m_hw.register_accesses;
-  sc_core::wait(delay);
+  m_keeper.set(delay);
+  if (m_ctx.lockstep()) sync();
   return value;
 }
 
@@ -116,7 +126,11 @@ uint32_t Controller::read32(uint32_t addr) {
   if (addr >= regs::kCoreBase &&
       (addr - regs::kCoreBase) % regs::kCoreStride == static_cast<uint32_t>(CoreReg::STATUS)) {
     NeuronCore* core = m_cores[(addr - regs::kCoreBase) / regs::kCoreStride];
-    if (core->busy()) sc_core::wait(core->done_event());
+    if (m_ctx.lockstep()) {
+      if (core->busy()) sc_core::wait(core->done_event());
+    } else if (core->free_at() > m_keeper.get_current_time()) {
+      m_keeper.set(core->free_at() - sc_core::sc_time_stamp());
+    }
   }
   return access(false, addr, 0);
 }
@@ -129,12 +143,14 @@ void Controller::write32(uint32_t addr, uint32_t value) {
   }
   access(true, addr, value);
   if (addr == regs::mailbox_addr(MailboxReg::HOST_DONE)) {
+    sync();  // the host sees the reply at the firmware's time
     finish_phase();
     m_done.notify(sc_core::SC_ZERO_TIME);
   }
 }
 
 void Controller::wait_host_command() {
+  sync();
   if (m_mailbox[static_cast<size_t>(MailboxReg::HOST_CMD) / 4] == 0) sc_core::wait(m_host_cmd);
   finish_phase();
   // everything the firmware does for a host command belongs to a phase, from its first access
@@ -157,7 +173,7 @@ void Controller::barrier() {
   if (m_ctx.probe.active()) ++m_ctx.probe.inner_step;
   const uint64_t cycles =
       m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
-  sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
+  advance(m_ctx.cycle_time(cycles));
 }
 
 int32_t Controller::action_from_sum(int64_t sum) const {

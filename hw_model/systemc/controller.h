@@ -1,10 +1,12 @@
 // controller: the chip's control processor. It runs the firmware (firmware/firmware.cpp) in an
 // SC_THREAD; the firmware's register accesses become TLM-2.0 transactions on the register bus,
-// each timed and counted. It owns the host mailbox, which the host link writes.
+// each timed and counted (loosely timed: the delay argument carries the firmware's local time
+// when it runs ahead, ChipContext::lockstep). It owns the host mailbox, which the host link writes.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 #include <systemc>
 #include <tlm>
 #include <vector>
@@ -49,6 +51,9 @@ class Controller : public sc_core::sc_module, private firmware::Hal {
 
   void enter_phase(uint64_t* counter);
   uint64_t now_cycles() const;
+  // time passes for the firmware: waited in lockstep, else added to the keeper's local time
+  void advance(const sc_core::sc_time& t);
+  void sync();  // SystemC time catches up with the firmware's
 
   const ChipContext& m_ctx;
   HwCounters& m_hw;
@@ -59,6 +64,10 @@ class Controller : public sc_core::sc_module, private firmware::Hal {
   sc_core::sc_event m_host_cmd, m_done;
   uint64_t* m_phase = nullptr;
   uint64_t m_phase_start = 0, m_phase_busy_start = 0;
+  // the firmware's time ahead of SystemC's (always zero in lockstep); synced before the controller
+  // waits for the host or tells it a command is done
+  tlm_utils::tlm_quantumkeeper m_keeper;
+  tlm::tlm_generic_payload m_trans;  // reused by every register access
 };
 
 }  // namespace ecsim::sc

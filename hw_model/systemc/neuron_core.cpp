@@ -109,8 +109,7 @@ void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   if (write && off == static_cast<uint32_t>(CoreReg::CMD)) {
     m_cmd = *data;
-    m_busy = true;
-    m_start.notify(delay);
+    start_command(delay);
   } else if (write && off == static_cast<uint32_t>(CoreReg::SEED_LO)) {
     m_seed_lo = *data;
   } else if (write && off == static_cast<uint32_t>(CoreReg::SEED_HI)) {
@@ -120,7 +119,7 @@ void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   } else if (write && off >= in_base && off < in_base + 4 * m_input.size()) {
     m_input[(off - in_base) / 4] = static_cast<int32_t>(*data);
   } else if (!write && off == static_cast<uint32_t>(CoreReg::STATUS)) {
-    *data = m_busy ? 1u : 0u;
+    *data = (m_ctx.lockstep() ? m_busy : sc_core::sc_time_stamp() + delay < m_free_at) ? 1u : 0u;
   } else if (!write &&
              (off == static_cast<uint32_t>(CoreReg::SUM_LO) || off == static_cast<uint32_t>(CoreReg::SUM_HI))) {
     const auto v = static_cast<uint64_t>(m_out_index < m_partial.size() ? m_partial[m_out_index] : 0);
@@ -132,33 +131,51 @@ void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   }
 }
 
+// Decoupled, the command's results are computed now: the firmware writes a core's inputs (seed,
+// INPUT, the NoC's spikes) before its CMD and reads its outputs only after STATUS shows it done,
+// so computing at the write gives what computing at the start would.
+void NeuronCore::start_command(const sc_core::sc_time& delay) {
+  if (m_ctx.lockstep()) {
+    m_busy = true;
+    m_start.notify(delay);
+    return;
+  }
+  const uint64_t cycles = execute();
+  m_free_at = sc_core::sc_time_stamp() + delay + m_ctx.cycle_time(cycles);
+}
+
+uint64_t NeuronCore::execute() {
+  uint64_t cycles = 0;
+  switch (static_cast<CoreCommand>(m_cmd)) {
+    case CoreCommand::kSample:
+      cycles = do_sample();
+      break;
+    case CoreCommand::kReset:
+      cycles = do_reset();
+      break;
+    case CoreCommand::kInput:
+      cycles = do_input();
+      break;
+    case CoreCommand::kStep:
+      cycles = do_step();
+      break;
+    case CoreCommand::kReadout:
+      cycles = do_readout();
+      break;
+    default:
+      SC_REPORT_ERROR(name(), ("unknown core command " + std::to_string(m_cmd)).c_str());
+  }
+  m_busy_cycles += cycles;
+  return cycles;
+}
+
 void NeuronCore::run() {
   while (true) {
     sc_core::wait(m_start);
-    uint64_t cycles = 0;
-    switch (static_cast<CoreCommand>(m_cmd)) {
-      case CoreCommand::kSample:
-        cycles = do_sample();
-        break;
-      case CoreCommand::kReset:
-        cycles = do_reset();
-        break;
-      case CoreCommand::kInput:
-        cycles = do_input();
-        break;
-      case CoreCommand::kStep:
-        cycles = do_step();
-        break;
-      case CoreCommand::kReadout:
-        cycles = do_readout();
-        break;
-      default:
-        SC_REPORT_ERROR(name(), ("unknown core command " + std::to_string(m_cmd)).c_str());
-    }
-    m_busy_cycles += cycles;
+    const uint64_t cycles = execute();
     TraceProbe& p = m_ctx.probe;
     if (p.active()) p.core_busy[static_cast<size_t>(m_index)] = 1;
-    sc_core::wait(static_cast<double>(cycles) * m_ctx.period_s, sc_core::SC_SEC);
+    sc_core::wait(m_ctx.cycle_time(cycles));
     if (p.active()) {
       p.core_busy[static_cast<size_t>(m_index)] = 0;
       if (static_cast<CoreCommand>(m_cmd) == CoreCommand::kStep) {

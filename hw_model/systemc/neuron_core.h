@@ -29,8 +29,9 @@ class NeuronCore : public sc_core::sc_module {
   void load_network();  // sizes the SRAMs for ctx's network (a config change is fatal)
   int lo() const { return m_lo; }
   int hi() const { return m_hi; }
-  bool busy() const { return m_busy; }
-  const sc_core::sc_event& done_event() const { return m_done; }
+  bool busy() const { return m_busy; }                                      // lockstep: a command is running
+  const sc_core::sc_event& done_event() const { return m_done; }            // lockstep: notified when it ends
+  const sc_core::sc_time& free_at() const { return m_free_at; }             // decoupled: when the last command ends
   const std::vector<uint64_t>& spikes_out() const { return m_spikes_out; }  // its neurons' last spikes
   std::vector<uint64_t>& spikes_in() { return m_spikes_in; }                // every neuron's, from the NoC
   uint64_t busy_cycles() const { return m_busy_cycles; }
@@ -43,7 +44,9 @@ class NeuronCore : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  void run();  // SC_THREAD: executes commands
+  void run();                                         // SC_THREAD: executes commands in lockstep
+  void start_command(const sc_core::sc_time& delay);  // CMD written, effective at now + delay
+  uint64_t execute();                                 // computes m_cmd, returns its cycles
   uint64_t do_sample();
   uint64_t do_reset();
   uint64_t do_input();
@@ -84,6 +87,7 @@ class NeuronCore : public sc_core::sc_module {
   int64_t m_state_words_per_neuron = 1;
 
   bool m_busy = false;
+  sc_core::sc_time m_free_at = sc_core::SC_ZERO_TIME;
   uint64_t m_busy_cycles = 0;
   sc_core::sc_event m_start, m_done;
 };
