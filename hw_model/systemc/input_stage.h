@@ -41,6 +41,20 @@ class InputStage : public sc_core::sc_module {
     return stream_neurons(d, x, cols, stride, w, n, i_in);
   }
 
+  // Whether the unit takes the input columns bit by bit (an RTL unit: project). The unit model
+  // projects from each neuron's d_in signs K_in[i][j] − K_in[d_in+i][j] (project_signs).
+  virtual bool streams_columns() const { return false; }
+
+  // project from the signs: neuron r's are sign + r·d_in. The same i_in as project.
+  void project_signs(const ref::NetworkDesc& d, const int32_t* x, const int8_t* sign, int n, int32_t* i_in) const {
+    const int d_in = d.shape.d_in;
+    for (int r = 0; r < n; ++r) {
+      int64_t acc = 0;
+      for (int i = 0; i < d_in; ++i) acc += int64_t{x[i]} * sign[r * d_in + i];
+      i_in[r] = ref::input_current(d, acc);
+    }
+  }
+
   virtual std::string describe() const { return "unit model (ref::input_current, documented timing)"; }
   const MeasuredCycles& measured() const { return m_measured; }  // the RTL's (the model measures nothing)
 

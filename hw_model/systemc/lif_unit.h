@@ -1,4 +1,4 @@
-// lif_unit: the integer LIF update of docs/spec.md §5.2 steps 2-7 (ref::lif_update, the same
+// lif_unit: the integer LIF update of docs/spec.md §5.2 steps 2-7 (ref::lif_update_block, the same
 // function the reference model runs). Timing: neurons / neurons_per_cycle + latency.
 //
 // A neuron core streams all its neurons through the unit back to back in one STEP. This class is
@@ -55,8 +55,7 @@ class LifUnit : public sc_core::sc_module {
   // the implementation of update_neurons (the unit model: ref::lif_update and the formula)
   virtual uint64_t stream_neurons(const ref::NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in,
                                   ref::NeuronState* s, uint8_t* fired) {
-    for (int r = 0; r < n; ++r)
-      fired[r] = ref::lif_update(d, diff[r], i_in[r], first + r < d.shape.n_exc, s[r]) ? 1 : 0;
+    ref::lif_update_block(d, first, n, diff, i_in, s, fired);
     return cycles(static_cast<uint64_t>(n));
   }
   MeasuredCycles m_measured;

@@ -97,6 +97,39 @@ void NeuronCore::load_network() {
   }
 }
 
+const NeuronCore::SynapseView& NeuronCore::synapse_view() {
+  if (m_view.generation == m_synapse_sram.generation()) return m_view;
+  const ref::NetworkShape& s = m_ctx.desc.shape;
+  const int N = s.n_neurons, n = m_hi - m_lo, d_in = s.d_in, w = m_synapse_sram.word_bits();
+  const int64_t wpn = m_ctx.words_per_neuron();
+  SynapseView& v = m_view;
+  v.rec_cols.assign(static_cast<size_t>(N) * static_cast<size_t>(n), 0);
+  v.rec_fanout.assign(static_cast<size_t>(N), 0);
+  v.in_sign.assign(static_cast<size_t>(n) * static_cast<size_t>(d_in), 0);
+  v.in_fanout.assign(static_cast<size_t>(d_in), 0);
+  v.input_adds = 0;
+  for (int r = 0; r < n; ++r) {
+    const int64_t base = r * wpn;
+    auto bit = [&](int64_t off, int b) { return (m_synapse_sram.peek(base + off + b / w) >> (b % w)) & 1u; };
+    for (int i = 0; i < N; ++i)
+      if (bit(0, i)) {
+        v.rec_cols[static_cast<size_t>(i) * static_cast<size_t>(n) + static_cast<size_t>(r)] =
+            i < s.n_exc ? int8_t{1} : int8_t{-1};
+        ++v.rec_fanout[static_cast<size_t>(i)];
+      }
+    for (int i = 0; i < d_in; ++i) {
+      const auto plus = static_cast<int>(bit(m_ctx.words_rec, i)),
+                 minus = static_cast<int>(bit(m_ctx.words_rec, d_in + i));
+      v.in_sign[static_cast<size_t>(r) * static_cast<size_t>(d_in) + static_cast<size_t>(i)] =
+          static_cast<int8_t>(plus - minus);
+      v.in_fanout[static_cast<size_t>(i)] += static_cast<uint64_t>(plus + minus);
+      v.input_adds += plus != minus;
+    }
+  }
+  v.generation = m_synapse_sram.generation();
+  return v;
+}
+
 void NeuronCore::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (trans.get_data_length() != 4) {
     trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
@@ -215,14 +248,15 @@ uint64_t NeuronCore::do_reset() {
 
 uint64_t NeuronCore::do_input() {
   const ref::NetworkShape& s = m_ctx.desc.shape;
-  const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
+  const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron(), n = m_hi - m_lo;
   const bool fw = m_ctx.config.float_weights();
   const size_t wi = static_cast<size_t>(m_ctx.words_in);
-  m_cols_w.resize(static_cast<size_t>(m_hi - m_lo) * wi);
-  for (int j = m_lo; j < m_hi; ++j) {
-    uint64_t* col = m_cols_w.data() + static_cast<size_t>(j - m_lo) * wi;
-    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col);
-    if (fw) {  // two multiply-accumulates per input: x·w(+x) + (−x)·w(−x), exact in float for these values
+  if (fw) {
+    m_cols_w.resize(static_cast<size_t>(n) * wi);
+    for (int j = m_lo; j < m_hi; ++j) {
+      uint64_t* col = m_cols_w.data() + static_cast<size_t>(j - m_lo) * wi;
+      m_synapse_sram.read_block(int64_t{j - m_lo} * wpn + m_ctx.words_rec, m_ctx.words_in, col);
+      // two multiply-accumulates per input: x·w(+x) + (−x)·w(−x), exact in float for these values
       double f = 0;
       for (int i = 0; i < s.d_in; ++i) {
         const double x = m_input[static_cast<size_t>(i)];
@@ -232,43 +266,58 @@ uint64_t NeuronCore::do_input() {
       }
       m_hw.mac_ops += 2 * static_cast<uint64_t>(s.d_in);
       m_i_in[static_cast<size_t>(j - m_lo)] = ref::input_current(m_ctx.desc, static_cast<int64_t>(f));
-      continue;
     }
-    // the events and adds are counted here, whichever input stage computes i_in
-    for (int i = 0; i < s.d_in; ++i) {
-      const bool plus = InputStage::bit(col, i, w), minus = InputStage::bit(col, s.d_in + i, w);
-      if (m_input[static_cast<size_t>(i)] != 0)
-        m_events.in_synops += static_cast<uint64_t>(plus) + static_cast<uint64_t>(minus);
-      if (plus != minus) ++m_hw.input_adds;
+  } else {
+    // the events and adds are counted here from the synapses, whichever input stage computes i_in
+    const SynapseView& v = synapse_view();
+    for (int i = 0; i < s.d_in; ++i)
+      if (m_input[static_cast<size_t>(i)] != 0) m_events.in_synops += v.in_fanout[static_cast<size_t>(i)];
+    m_hw.input_adds += v.input_adds;
+    if (m_input_stage->streams_columns()) {
+      m_cols_w.resize(static_cast<size_t>(n) * wi);
+      for (int r = 0; r < n; ++r)
+        m_synapse_sram.read_block(int64_t{r} * wpn + m_ctx.words_rec, m_ctx.words_in,
+                                  m_cols_w.data() + static_cast<size_t>(r) * wi);
+      m_input_stage->project(m_ctx.desc, m_input.data(), m_cols_w.data(), static_cast<int64_t>(wi), w, n,
+                             m_i_in.data());
+    } else {
+      m_synapse_sram.count_reads(static_cast<uint64_t>(n) * wi);
+      m_input_stage->project_signs(m_ctx.desc, m_input.data(), v.in_sign.data(), n, m_i_in.data());
     }
   }
-  if (!fw)
-    m_input_stage->project(m_ctx.desc, m_input.data(), m_cols_w.data(), static_cast<int64_t>(wi), w, m_hi - m_lo,
-                           m_i_in.data());
-  m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_in);
+  m_events.syn_words_read += static_cast<uint64_t>(n) * static_cast<uint64_t>(m_ctx.words_in);
   m_inner_step = 0;  // the inner steps of this environment step follow
-  const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
+  const uint64_t un = static_cast<uint64_t>(n);
   // one word per cycle from the synapse SRAM, one signed add per input and neuron (float32: one
   // multiply-accumulate per weight, 2·d_in per neuron)
-  return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_in)) +
-         n * static_cast<uint64_t>(s.d_in) * (fw ? 2u : 1u);
+  return m_synapse_sram.read_cycles(un * static_cast<uint64_t>(m_ctx.words_in)) +
+         un * static_cast<uint64_t>(s.d_in) * (fw ? 2u : 1u);
 }
 
 uint64_t NeuronCore::do_step() {
   const int N = m_ctx.desc.shape.n_neurons, w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   const int n = m_hi - m_lo;
-  // the spike vector as words of the SRAM width (w <= 64); the E mask was cut once per network
-  std::vector<uint64_t>& spk = m_spk_w;
-  to_sram_words(m_spikes_in, N, w, spk);
   std::fill(m_spikes_out.begin(), m_spikes_out.end(), 0);
   // the rows stream from the synapse SRAM through the popcount unit into the LIF unit
   const int wr = m_ctx.words_rec;
-  for (int j = m_lo; j < m_hi; ++j)
-    m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr,
-                              m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
+  const bool rows_needed = m_ctx.config.float_weights() || m_popcount->streams_rows();
+  if (rows_needed)
+    for (int j = m_lo; j < m_hi; ++j)
+      m_synapse_sram.read_block(int64_t{j - m_lo} * wpn, wr,
+                                m_rows_w.data() + static_cast<size_t>(j - m_lo) * static_cast<size_t>(wr));
+  else
+    m_synapse_sram.count_reads(static_cast<uint64_t>(n) * static_cast<uint64_t>(wr));
   uint64_t hits = 0, fired_count = 0;
   uint64_t pop = 0;
-  if (m_ctx.config.float_weights()) {
+  if (!rows_needed) {  // the unit model, in event form: the same sums from the spiking neurons' columns
+    m_spike_list.clear();
+    for (size_t k = 0; k < m_spikes_in.size(); ++k)
+      for (uint64_t bits = m_spikes_in[k]; bits; bits &= bits - 1)
+        m_spike_list.push_back(static_cast<int32_t>(k * 64 + static_cast<size_t>(std::countr_zero(bits))));
+    const SynapseView& v = synapse_view();
+    pop = m_popcount->accumulate_spikes(v.rec_cols.data(), n, v.rec_fanout.data(), m_spike_list.data(),
+                                        static_cast<int>(m_spike_list.size()), n, wr, m_sums.data(), &hits);
+  } else if (m_ctx.config.float_weights()) {
     // the float32 chip's MAC unit: every weight of the row times its presynaptic spike (0 or 1),
     // accumulated; the same words-per-cycle timing as the popcount unit
     for (int r = 0; r < n; ++r) {
@@ -285,7 +334,9 @@ uint64_t NeuronCore::do_step() {
     m_hw.mac_ops += static_cast<uint64_t>(n) * static_cast<uint64_t>(N);
     pop = m_popcount->cycles(static_cast<uint64_t>(n), static_cast<uint64_t>(wr));
   } else {
-    pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, spk.data(), m_exc_w.data(), m_sums.data(), &hits);
+    // the spike vector as words of the SRAM width (w <= 64); the E mask was cut once per network
+    to_sram_words(m_spikes_in, N, w, m_spk_w);
+    pop = m_popcount->accumulate_rows(m_rows_w.data(), wr, n, wr, m_spk_w.data(), m_exc_w.data(), m_sums.data(), &hits);
   }
   const uint64_t lif =
       m_lif->update_neurons(m_ctx.desc, m_lo, n, m_sums.data(), m_i_in.data(), m_state.data(), m_fired.data());

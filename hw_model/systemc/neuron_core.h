@@ -54,6 +54,19 @@ class NeuronCore : public sc_core::sc_module {
   uint64_t do_readout();
   static void to_sram_words(const std::vector<uint64_t>& bits, int n, int w, std::vector<uint64_t>& out);
 
+  // Tables derived from the synapse SRAM's contents (1-bit chip), rebuilt when they change (after
+  // SAMPLE). The unit models compute from them, so a step costs the spikes' work; every SRAM read,
+  // unit word and event is still counted as the hardware makes it.
+  struct SynapseView {
+    uint64_t generation = ~uint64_t{0};
+    std::vector<int8_t> rec_cols;     // N × n: ±1 (the sign of pre i) where pre i → post lo + r, else 0
+    std::vector<int32_t> rec_fanout;  // N: synapses of pre i onto this core's neurons
+    std::vector<int8_t> in_sign;      // n × d_in: K_in[i][j] − K_in[d_in+i][j]
+    std::vector<uint64_t> in_fanout;  // d_in: synapses of inputs i and d_in + i onto this core
+    uint64_t input_adds = 0;          // (neuron, input) pairs whose two input bits differ
+  };
+  const SynapseView& synapse_view();
+
   const int m_index;
   const ChipContext& m_ctx;
   HwCounters& m_hw;
@@ -85,6 +98,8 @@ class NeuronCore : public sc_core::sc_module {
   std::vector<int32_t> m_v0, m_rates;                // v(0) (RESET), the rates (READOUT)
   std::vector<uint8_t> m_fired;                      // LIF unit output, one per neuron
   int64_t m_state_words_per_neuron = 1;
+  SynapseView m_view;
+  std::vector<int32_t> m_spike_list;  // the spiking neurons of the step, for the event form
 
   bool m_busy = false;
   sc_core::sc_time m_free_at = sc_core::SC_ZERO_TIME;

@@ -40,6 +40,26 @@ class PopcountUnit : public sc_core::sc_module {
     return stream_rows(syn, stride, rows, words, spk, exc, sums, hits);
   }
 
+  // Whether the unit takes the rows word by word (an RTL unit: accumulate_rows). The unit model
+  // forms the same sums from the spiking neurons' columns (accumulate_spikes), so the simulation's
+  // cost follows the spikes while the unit's counts and cycles stay those of streaming every word.
+  virtual bool streams_rows() const { return false; }
+
+  // accumulate_rows in event form: the same sums, events, counts and cycles. Presynaptic neuron i
+  // has `rows` signed entries at cols + i·col_stride (+1 excitatory, −1 inhibitory, 0 no synapse)
+  // and fanout[i] non-zero ones; spikes lists the n_spikes neurons that fired.
+  uint64_t accumulate_spikes(const int8_t* cols, int64_t col_stride, const int32_t* fanout, const int32_t* spikes,
+                             int n_spikes, int rows, int words, int64_t* sums, uint64_t* hits) {
+    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
+    for (int r = 0; r < rows; ++r) sums[r] = 0;
+    for (int k = 0; k < n_spikes; ++k) {
+      const int8_t* c = cols + spikes[k] * col_stride;
+      for (int r = 0; r < rows; ++r) sums[r] += c[r];
+      *hits += static_cast<uint64_t>(fanout[spikes[k]]);
+    }
+    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
+  }
+
   // cycles for `rows` rows of `words` words, pipelined back to back
   uint64_t cycles(uint64_t rows, uint64_t words) const {
     const uint64_t per = static_cast<uint64_t>(m_timing.per_cycle);

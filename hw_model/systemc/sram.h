@@ -28,6 +28,7 @@ class Sram : public sc_core::sc_module {
                       std::to_string(m_cfg.words),
                   "use a chip config with a larger SRAM");
     m_data.assign(static_cast<size_t>(words), 0);
+    ++m_generation;
   }
   uint64_t read(int64_t addr) {
     m_counters.add_reads(1, m_cfg.word_bits);
@@ -36,6 +37,7 @@ class Sram : public sc_core::sc_module {
   void write(int64_t addr, uint64_t word) {
     m_counters.add_writes(1, m_cfg.word_bits);
     m_data[static_cast<size_t>(addr)] = word;
+    ++m_generation;
   }
   // n consecutive words into out, counted as n reads (one call per row: the model's hot path)
   void read_block(int64_t addr, int64_t n, uint64_t* out) {
@@ -47,6 +49,9 @@ class Sram : public sc_core::sc_module {
   void count_reads(uint64_t n) { m_counters.add_reads(n, m_cfg.word_bits); }
   void count_writes(uint64_t n) { m_counters.add_writes(n, m_cfg.word_bits); }
   uint64_t peek(int64_t addr) const { return m_data[static_cast<size_t>(addr)]; }  // backdoor: not counted
+  // changes whenever the contents may have: a model that keeps tables derived from the contents
+  // rebuilds them when it differs
+  uint64_t generation() const { return m_generation; }
   int word_bits() const { return m_cfg.word_bits; }
   uint64_t read_cycles(uint64_t words) const { return words * static_cast<uint64_t>(m_cfg.read_cycles); }
   uint64_t write_cycles(uint64_t words) const { return words * static_cast<uint64_t>(m_cfg.write_cycles); }
@@ -55,6 +60,7 @@ class Sram : public sc_core::sc_module {
   const chip::SramConfig m_cfg;
   MemoryCounters& m_counters;
   std::vector<uint64_t> m_data;
+  uint64_t m_generation = 0;
 };
 
 }  // namespace ecsim::sc

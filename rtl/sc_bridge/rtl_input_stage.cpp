@@ -45,6 +45,7 @@ class RtlInputStage final : public sc::InputStage {
     }
   }
 
+  bool streams_columns() const override { return true; }  // the RTL takes every word
   std::string describe() const override {
     return "RTL (Verilated rtl/input_stage.sv, d_in=" + std::to_string(P::kInputs) +
            ", measured cycles, charged the serial formula)";

@@ -67,6 +67,7 @@ class RtlPopcountUnit final : public sc::PopcountUnit {
     }
   }
 
+  bool streams_rows() const override { return true; }  // the RTL takes every word
   std::string describe() const override {
     return "RTL (Verilated rtl/popcount_core.sv, W=" + std::to_string(m_width) + ", measured cycles)";
   }
