@@ -2,12 +2,20 @@
 // Hopper-sized I/O), and simulated chip cycles per wall second (BM_ChipStep); and end-to-end
 // evaluation on the systemc backend, frames/s to compare with BM_TrainEvaluator/1 on the same
 // core (BM_TrainEvaluatorChip). One chip per process: both use the backend's process chip.
+//
+// `ecsim_bench --chip=PATH` runs BM_ChipStep on another chip config instead, with a network that
+// fills it (N = cores × neurons_per_core), as BM_ChipStep/N labelled with the config's name; one
+// chip per process, so BM_TrainEvaluatorChip (the default chip) is skipped then.
+// scripts/bench-scaling.py runs one process per chip config.
+#include "bench_chip.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
 
 #include "backends/systemc_evaluator.h"
 #include "chip/chip_config.h"
+#include "common/error.h"
 #include "eval/evaluator.h"
 #include "nes/nes.h"
 #include "reference/network.h"
@@ -17,13 +25,23 @@ namespace {
 
 using namespace ecsim;
 
-sc::ChipSim& default_chip() { return backends::process_chip_for("systemc", ""); }
+// --chip=PATH (empty: the default chip)
+std::string g_chip_path;
 
-void BM_ChipStep(benchmark::State& state) {
-  sc::ChipSim& sim = default_chip();
+// the network that fills the chip: N = its capacity, half excitatory, Hopper I/O
+ref::NetworkShape filling_shape(const chip::ChipConfig& c) {
   ref::NetworkShape s;
+  s.n_neurons = c.capacity_neurons();
+  s.n_exc = s.n_neurons / 2;
   s.d_in = 11;
   s.d_out = 3;
+  return s;
+}
+
+void BM_ChipStep(benchmark::State& state) {
+  sc::ChipSim& sim = backends::process_chip_for("systemc", g_chip_path);
+  const ref::NetworkShape s = filling_shape(sim.config());
+  if (!g_chip_path.empty()) state.SetLabel(sim.config().name);
   const ref::NetworkDesc d = ref::make_network_desc(s, sim.config().arith);
   sim.load_network(d);
   sim.load_rho(std::vector<float>(static_cast<size_t>(s.total_synapses()), 0.5f));
@@ -48,13 +66,28 @@ void BM_ChipStep(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(sim.events().spikes() - s0), benchmark::Counter::kAvgIterations);
 }
 
+// kept to add the argument N when --chip picks another chip
+benchmark::internal::Benchmark* const g_chip_step =
+    benchmark::RegisterBenchmark("BM_ChipStep", BM_ChipStep)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
-BENCHMARK(BM_ChipStep)->Unit(benchmark::kMicrosecond);
+void ecsim::bench::use_chip(const std::string& path) {
+  if (path.empty())
+    throw Error("no chip config path given", "give --chip=PATH, e.g. --chip=configs/chip_16core_1024.json");
+  const chip::ChipConfig c = chip::load_chip_config(path);
+  chip::map_network(c, filling_shape(c));
+  g_chip_path = path;
+  g_chip_step->Arg(c.capacity_neurons());
+}
 
 // The same population as BM_TrainEvaluator (16 hopper individuals at ρ = 0.5, the same seeds), on
 // the systemc backend in this process: one simulated chip on one core.
 void BM_TrainEvaluatorChip(benchmark::State& state) {
+  if (!g_chip_path.empty()) {
+    state.SkipWithError("--chip picks the chip of BM_ChipStep/N; run BM_TrainEvaluatorChip without --chip");
+    return;
+  }
   eval::EvaluatorConfig c;
   ref::NetworkShape s;
   s.d_in = 11;

@@ -1,5 +1,6 @@
 // ecsim_bench main: runs the registered benchmarks, then prints the ratios that the project's
 // performance targets are stated in, each computed from times measured in this same run.
+// Besides Google Benchmark's flags it takes --chip=PATH (bench_chip.cpp), parsed here first.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include "backends/systemc_evaluator.h"
+#include "bench_chip.h"
+#include "common/error.h"
 
 namespace {
 
@@ -101,11 +104,49 @@ std::unique_ptr<benchmark::BenchmarkReporter> display_reporter(const std::string
 // carries JSON or CSV, which they would make unreadable.
 FILE* g_lines = stdout;
 
+// Takes ecsim_bench's own flag --chip=PATH out of argv before Google Benchmark sees it; true if
+// given, with path set (empty for a bare --chip: use_chip says what to give). Like Google
+// Benchmark's flags it takes its value after '=' only.
+bool take_chip_flag(int& argc, char** argv, std::string& path) {
+  bool given = false;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    if (!std::strncmp(a, "--chip=", 7)) {
+      path = a + 7;
+      given = true;
+    } else if (!std::strcmp(a, "--chip")) {
+      path.clear();
+      given = true;
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  argc = out;
+  argv[argc] = nullptr;
+  return given;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::string format = format_flag(argc, argv);
   ecsim::backends::register_backends();  // the chip benchmarks evaluate on the systemc backend
+  for (int i = 1; i < argc; ++i)
+    if (!std::strcmp(argv[i], "--help"))  // Google Benchmark prints its flags after these and exits
+      std::printf(
+          "ecsim_bench [--chip=PATH] [Google Benchmark flags]\n"
+          "  --chip=PATH  run BM_ChipStep on this chip config (e.g. configs/chip_16core_1024.json) with a\n"
+          "               network that fills it, as BM_ChipStep/N; one chip per process\n\n");
+  std::string chip_path;
+  if (take_chip_flag(argc, argv, chip_path)) {
+    try {
+      ecsim::bench::use_chip(chip_path);
+    } catch (const ecsim::Error& e) {
+      std::fprintf(stderr, "ecsim_bench: --chip: %s\n", e.what());
+      return 2;
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   if (format != "console" && format != "json" && format != "csv") {
