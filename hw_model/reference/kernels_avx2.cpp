@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "reference/network.h"
+#include "reference/neuron.h"
 #include "reference/popcount.h"
 
 namespace ecsim::ref::detail {
@@ -97,22 +98,58 @@ ECSIM_AVX2 void add_rows(const CompiledNet& net, const int32_t* spikes, int n_sp
   }
 }
 
+// The int16 LIF of 16 neurons (spec §5.2 steps 2-7): one description for the whole-network
+// kernel and for a chip core's slice (lif_narrow_avx2). Constants are pre-scaled so that
+// vpmulhrsw shifts by C.
+struct Lif16 {
+  __m256i alpha_syn, beta_m, alpha_out, r_h, theta, gamma;
+  ECSIM_AVX2 explicit Lif16(const NetworkDesc& d) {
+    const FixedConstants& f = d.fixed;
+    const int up = 15 - d.arith.const_bits;
+    alpha_syn = _mm256_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
+    beta_m = _mm256_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
+    alpha_out = _mm256_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
+    r_h = _mm256_set1_epi16(static_cast<int16_t>(f.r_h_q));
+    theta = _mm256_set1_epi16(static_cast<int16_t>(f.theta_q));
+    gamma = _mm256_set1_epi16(static_cast<int16_t>(f.gamma_q));
+  }
+  // updates the 16 neurons at v, i_syn, rate in place; sign: +1 (excitatory) or −1 per lane, as
+  // int16; product_fits: |diff·R| <= 32767 in every lane. Returns the fired lanes (all ones).
+  ECSIM_AVX2 __m256i step(__m256i diff, __m256i i_in, __m256i sign, bool product_fits, int16_t* v, int16_t* i_syn,
+                          int16_t* rate) const {
+    __m256i p;
+    if (product_fits) {
+      p = _mm256_mullo_epi16(diff, r_h);
+    } else {  // sat16(diff·R) from the two halves of the 32-bit product
+      const __m256i lo = _mm256_mullo_epi16(diff, r_h), hi = _mm256_mulhi_epi16(diff, r_h);
+      const __m256i fits = _mm256_cmpeq_epi16(hi, _mm256_srai_epi16(lo, 15));
+      const __m256i sat = _mm256_xor_si256(_mm256_srai_epi16(hi, 15), _mm256_set1_epi16(0x7fff));
+      p = _mm256_blendv_epi8(sat, lo, fits);
+    }
+    const __m256i is = _mm256_adds_epi16(
+        _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn)), alpha_syn), p);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(i_syn), is);
+    const __m256i u = _mm256_adds_epi16(is, i_in);
+    __m256i vv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v));
+    vv = _mm256_adds_epi16(vv, _mm256_mulhrs_epi16(_mm256_subs_epi16(u, vv), beta_m));
+    const __m256i fired = _mm256_cmpgt_epi16(vv, theta);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(v), _mm256_andnot_si256(fired, vv));
+    __m256i r = _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rate)), alpha_out);
+    r = _mm256_adds_epi16(r, _mm256_and_si256(fired, _mm256_sign_epi16(gamma, sign)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(rate), r);
+    return fired;
+  }
+};
+
 }  // namespace
 
 ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
                                        Avx2Form form) {
   const NetworkDesc& d = net.desc();
-  const ArithConfig& a = d.arith;
   const FixedConstants& f = d.fixed;
   const int N = net.n(), nb = N / 16, sw = net.spike_words();
-  const int up = 15 - a.const_bits;  // constants pre-scaled so that vpmulhrsw shifts by C
-  const __m256i alpha_syn = _mm256_set1_epi16(static_cast<int16_t>(f.alpha_syn_q << up));
-  const __m256i beta_m = _mm256_set1_epi16(static_cast<int16_t>(f.beta_m_q << up));
-  const __m256i alpha_out = _mm256_set1_epi16(static_cast<int16_t>(f.alpha_out_q << up));
-  const __m256i r_h = _mm256_set1_epi16(static_cast<int16_t>(f.r_h_q));
-  const __m256i theta = _mm256_set1_epi16(static_cast<int16_t>(f.theta_q));
-  const __m256i gamma_e = _mm256_set1_epi16(static_cast<int16_t>(f.gamma_q));
-  const __m256i gamma_i = _mm256_set1_epi16(static_cast<int16_t>(-f.gamma_q));
+  const Lif16 lif(d);
+  const __m256i plus = _mm256_set1_epi16(1), minus = _mm256_set1_epi16(-1);
   int16_t* const i_syn16 = st.i_syn16.data();
   int16_t* const v16 = st.v16.data();
   int16_t* const rate16 = st.rate16.data();
@@ -151,27 +188,9 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
     for (int b = 0; b < nb; ++b) {
       const size_t o = static_cast<size_t>(16 * b);
       const __m256i diff = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(diff16 + o));
-      __m256i p;
-      if (product_fits) {
-        p = _mm256_mullo_epi16(diff, r_h);
-      } else {  // sat16(diff·R) from the two halves of the 32-bit product
-        const __m256i lo = _mm256_mullo_epi16(diff, r_h), hi = _mm256_mulhi_epi16(diff, r_h);
-        const __m256i fits = _mm256_cmpeq_epi16(hi, _mm256_srai_epi16(lo, 15));
-        const __m256i sat = _mm256_xor_si256(_mm256_srai_epi16(hi, 15), _mm256_set1_epi16(0x7fff));
-        p = _mm256_blendv_epi8(sat, lo, fits);
-      }
-      const __m256i is = _mm256_adds_epi16(
-          _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn16 + o)), alpha_syn), p);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(i_syn16 + o), is);
-      const __m256i u = _mm256_adds_epi16(is, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in16 + o)));
-      __m256i vv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v16 + o));
-      vv = _mm256_adds_epi16(vv, _mm256_mulhrs_epi16(_mm256_subs_epi16(u, vv), beta_m));
-      const __m256i fired = _mm256_cmpgt_epi16(vv, theta);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(v16 + o), _mm256_andnot_si256(fired, vv));
-      const bool exc = 16 * b < d.shape.n_exc;
-      __m256i r = _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rate16 + o)), alpha_out);
-      r = _mm256_adds_epi16(r, _mm256_and_si256(fired, exc ? gamma_e : gamma_i));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(rate16 + o), r);
+      const bool exc = 16 * b < d.shape.n_exc;  // the E/I split lies on a block boundary (CompiledNet)
+      const __m256i fired = lif.step(diff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in16 + o)),
+                                     exc ? plus : minus, product_fits, v16 + o, i_syn16 + o, rate16 + o);
       const auto mask = static_cast<uint32_t>(
           _mm_movemask_epi8(_mm_packs_epi16(_mm256_castsi256_si128(fired), _mm256_extracti128_si256(fired, 1))));
       next64[b >> 2] |= static_cast<uint64_t>(mask) << (16 * (b & 3));
@@ -183,8 +202,40 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
   return tally;
 }
 
+ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in,
+                                NeuronState* s, uint8_t* fired) {
+  const Lif16 lif(d);
+  alignas(32) int16_t df[16], in[16], v[16], is[16], rt[16], sg[16];
+  for (int b = 0; b < n; b += 16) {
+    const int m = std::min(16, n - b);
+    bool product_fits = true;
+    for (int l = 0; l < 16; ++l) {  // a short last block runs zero lanes and keeps m of them
+      const bool live = l < m;
+      const NeuronState z{};
+      const NeuronState& x = live ? s[b + l] : z;
+      const int64_t dl = live ? diff[b + l] : 0;
+      product_fits = product_fits && (dl < 0 ? -dl : dl) * d.fixed.r_h_q <= 32767;
+      df[l] = static_cast<int16_t>(dl);
+      in[l] = static_cast<int16_t>(live ? i_in[b + l] : 0);
+      v[l] = static_cast<int16_t>(x.v);
+      is[l] = static_cast<int16_t>(x.i_syn);
+      rt[l] = static_cast<int16_t>(x.rate);
+      sg[l] = first + b + l < d.shape.n_exc ? int16_t{1} : int16_t{-1};
+    }
+    const __m256i f = lif.step(_mm256_load_si256(reinterpret_cast<const __m256i*>(df)),
+                               _mm256_load_si256(reinterpret_cast<const __m256i*>(in)),
+                               _mm256_load_si256(reinterpret_cast<const __m256i*>(sg)), product_fits, v, is, rt);
+    const auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(f));  // two bits per lane
+    for (int l = 0; l < m; ++l) {
+      s[b + l] = NeuronState{v[l], is[l], rt[l]};
+      fired[b + l] = static_cast<uint8_t>((mask >> (2 * l)) & 1u);
+    }
+  }
+}
+
 #else
 NarrowTally run_avx2_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*, Avx2Form) { return {}; }
+void lif_narrow_avx2(const NetworkDesc&, int, int, const int64_t*, const int32_t*, NeuronState*, uint8_t*) {}
 #endif
 
 }  // namespace ecsim::ref::detail

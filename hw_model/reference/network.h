@@ -8,6 +8,7 @@
 
 #include "reference/counters.h"
 #include "reference/network_desc.h"
+#include "reference/neuron.h"
 #include "reference/theta.h"
 
 namespace ecsim::ref {
@@ -144,6 +145,16 @@ NarrowTally run_avx512_narrow(const CompiledNet& net, FixedState& st, int steps,
 enum class Avx2Form { kAuto, kMask, kPopcount, kEvent };
 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, SpikeRaster* raster,
                             Avx2Form form = Avx2Form::kAuto);
+// The same int16 LIF over a chip core's neurons first .. first + n - 1 (the SystemC LIF unit
+// model runs it): the bits of lif_update. Needs lif_narrow_ok(d, N) and cpu_has_avx2().
+void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in, NeuronState* s,
+                     uint8_t* fired);
+// the widths and constants of the int16 datapath, with |diff| <= N fitting int16
+inline bool lif_narrow_ok(const NetworkDesc& d, int n_neurons) {
+  const ArithConfig& a = d.arith;
+  return a.state_bits == 16 && a.rate_bits == 16 && a.const_bits <= 15 && d.fixed.r_h_q <= 32767 &&
+         d.fixed.gamma_q <= 32767 && n_neurons <= 32767;
+}
 void narrow_pack(const CompiledNet& net, FixedState& st);    // int32 state -> int16 copies
 void narrow_unpack(const CompiledNet& net, FixedState& st);  // int16 copies -> int32 state
 // per-environment-step parts (spec §4.2, §5.3) for CPUs with AVX-512; same results as portable

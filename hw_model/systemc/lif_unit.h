@@ -14,6 +14,7 @@
 
 #include "chip/chip_config.h"
 #include "chip/hw_counters.h"
+#include "reference/network.h"
 #include "reference/network_desc.h"
 #include "reference/neuron.h"
 #include "systemc/measured_cycles.h"
@@ -28,7 +29,9 @@ class LifUnit : public sc_core::sc_module {
 
   // Called when a network is mapped. An implementation that cannot run its arithmetic throws
   // ecsim::Error naming the setting and the fix.
-  virtual void configure(const ref::NetworkDesc& /*d*/, int /*word_bits*/) {}
+  virtual void configure(const ref::NetworkDesc& d, int /*word_bits*/) {
+    m_narrow = ref::cpu_has_avx2() && ref::detail::lif_narrow_ok(d, d.shape.n_neurons);
+  }
 
   // Updates n neurons back to back: neuron r (global index first + r, excitatory if below n_exc)
   // from its popcount difference diff[r], its input current i_in[r] and its state s[r], which it
@@ -55,10 +58,14 @@ class LifUnit : public sc_core::sc_module {
   // the implementation of update_neurons (the unit model: ref::lif_update and the formula)
   virtual uint64_t stream_neurons(const ref::NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in,
                                   ref::NeuronState* s, uint8_t* fired) {
-    ref::lif_update_block(d, first, n, diff, i_in, s, fired);
+    if (m_narrow)  // the reference's AVX2 int16 datapath: the same bits
+      ref::detail::lif_narrow_avx2(d, first, n, diff, i_in, s, fired);
+    else
+      ref::lif_update_block(d, first, n, diff, i_in, s, fired);
     return cycles(static_cast<uint64_t>(n));
   }
   MeasuredCycles m_measured;
+  bool m_narrow = false;  // the model runs the AVX2 int16 LIF (set by configure)
   const chip::UnitTiming m_timing;
   HwCounters& m_counters;
 };

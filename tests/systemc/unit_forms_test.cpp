@@ -103,41 +103,60 @@ TEST(SystemcUnitForms, InputSignsEqualColumns) {
   }
 }
 
-// the chip's widths (W = W_r = 16, C = 15) as constants against the same widths at run time, over
-// states and differences that reach every saturation
-TEST(SystemcUnitForms, LifBlockWithConstantWidthsEqualsRunTimeWidths) {
+// the chip's widths (W = W_r = 16, C = 15) as constants, and the reference's AVX2 int16 LIF on a
+// core's slice, against the same widths at run time, over states and differences that reach every
+// saturation, on slices that start anywhere, end in a short block or straddle the E/I boundary
+TEST(SystemcUnitForms, LifBlockFormsEqualRunTimeWidths) {
   ref::NetworkShape s;
   s.n_neurons = 256;
   const ref::NetworkDesc d = ref::make_network_desc(s);
   ASSERT_EQ(d.arith.state_bits, 16);
   ASSERT_EQ(d.arith.const_bits, 15);
+  ASSERT_TRUE(ref::detail::lif_narrow_ok(d, s.n_neurons));
+  const bool avx2 = ref::cpu_has_avx2();
   std::mt19937_64 g(13);
   std::uniform_int_distribution<int32_t> st(-32768, 32767);
-  std::uniform_int_distribution<int64_t> diff(-300, 300);
-  const int n = 256;
-  int fired = 0;
-  for (int trial = 0; trial < 200; ++trial) {
-    std::vector<ref::NeuronState> a(static_cast<size_t>(n)), b;
-    std::vector<int64_t> df(static_cast<size_t>(n));
-    std::vector<int32_t> in(static_cast<size_t>(n));
-    for (int r = 0; r < n; ++r) {
-      a[static_cast<size_t>(r)] = {st(g), st(g), st(g)};
-      df[static_cast<size_t>(r)] = diff(g);
-      in[static_cast<size_t>(r)] = st(g);
+  std::uniform_int_distribution<int64_t> small(-3, 3), large(-128, 128);
+  int fired = 0, slices = 0;
+  struct Slice {
+    int first, n;
+  };
+  for (const Slice sl : {Slice{0, 256}, Slice{40, 37}, Slice{120, 16}, Slice{128, 64}, Slice{250, 6}})
+    for (int trial = 0; trial < 60; ++trial) {
+      const int n = sl.n;
+      std::vector<ref::NeuronState> a(static_cast<size_t>(n)), b, c;
+      std::vector<int64_t> df(static_cast<size_t>(n));
+      std::vector<int32_t> in(static_cast<size_t>(n));
+      for (int r = 0; r < n; ++r) {
+        a[static_cast<size_t>(r)] = {st(g), st(g), st(g)};
+        df[static_cast<size_t>(r)] = trial % 2 ? large(g) : small(g);  // large: |diff·R| saturates
+        in[static_cast<size_t>(r)] = st(g);
+      }
+      b = a;
+      c = a;
+      std::vector<uint8_t> fa(static_cast<size_t>(n)), fb(static_cast<size_t>(n)), fc(static_cast<size_t>(n));
+      ref::lif_update_block(d, sl.first, n, df.data(), in.data(), a.data(), fa.data());
+      for (int r = 0; r < n; ++r)
+        fb[static_cast<size_t>(r)] = ref::lif_update(d, df[static_cast<size_t>(r)], in[static_cast<size_t>(r)],
+                                                     sl.first + r < s.n_exc, b[static_cast<size_t>(r)]);
+      if (avx2) ref::detail::lif_narrow_avx2(d, sl.first, n, df.data(), in.data(), c.data(), fc.data());
+      for (int r = 0; r < n; ++r) {
+        const size_t k = static_cast<size_t>(r);
+        ASSERT_EQ(fa[k], fb[k]);
+        ASSERT_EQ(a[k].v, b[k].v);
+        ASSERT_EQ(a[k].i_syn, b[k].i_syn);
+        ASSERT_EQ(a[k].rate, b[k].rate);
+        if (avx2) {
+          ASSERT_EQ(fc[k], fb[k]) << "slice " << sl.first << "+" << n << " neuron " << r;
+          ASSERT_EQ(c[k].v, b[k].v);
+          ASSERT_EQ(c[k].i_syn, b[k].i_syn);
+          ASSERT_EQ(c[k].rate, b[k].rate) << "slice " << sl.first << "+" << n << " neuron " << r;
+        }
+        fired += fb[k];
+      }
+      ++slices;
     }
-    b = a;
-    std::vector<uint8_t> fa(static_cast<size_t>(n)), fb(static_cast<size_t>(n));
-    ref::lif_update_block(d, 0, n, df.data(), in.data(), a.data(), fa.data());
-    for (int r = 0; r < n; ++r)
-      fb[static_cast<size_t>(r)] = ref::lif_update(d, df[static_cast<size_t>(r)], in[static_cast<size_t>(r)],
-                                                   r < s.n_exc, b[static_cast<size_t>(r)]);
-    for (int r = 0; r < n; ++r) {
-      ASSERT_EQ(fa[static_cast<size_t>(r)], fb[static_cast<size_t>(r)]);
-      ASSERT_EQ(a[static_cast<size_t>(r)].v, b[static_cast<size_t>(r)].v);
-      ASSERT_EQ(a[static_cast<size_t>(r)].i_syn, b[static_cast<size_t>(r)].i_syn);
-      ASSERT_EQ(a[static_cast<size_t>(r)].rate, b[static_cast<size_t>(r)].rate);
-      fired += fa[static_cast<size_t>(r)];
-    }
-  }
   EXPECT_GT(fired, 0);
+  EXPECT_EQ(slices, 300);
+  if (!avx2) GTEST_SKIP() << "no AVX2 on this CPU: the int16 form was not run";
 }
