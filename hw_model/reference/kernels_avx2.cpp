@@ -202,14 +202,90 @@ ECSIM_AVX2 NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, i
   return tally;
 }
 
+namespace {
+
+static_assert(sizeof(NeuronState) == 12, "NeuronState is three int32: the AoS shuffles below rely on it");
+
+// 8 NeuronStates (24 int32 at q: v0 i0 r0 v1 …) into 8 lanes each of v, i_syn and rate. Each
+// field sits at lanes {0,3,6}, {1,4,7} or {2,5} of the three loads: two blends gather them and a
+// permutation orders them.
+ECSIM_AVX2 inline void load_states8(const int32_t* q, __m256i& v, __m256i& is, __m256i& rt) {
+  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 8));
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 16));
+  v = _mm256_permutevar8x32_epi32(_mm256_blend_epi32(_mm256_blend_epi32(a, b, 0x92), c, 0x24),
+                                  _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5));
+  is = _mm256_permutevar8x32_epi32(_mm256_blend_epi32(_mm256_blend_epi32(a, b, 0x24), c, 0x49),
+                                   _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6));
+  rt = _mm256_permutevar8x32_epi32(_mm256_blend_epi32(_mm256_blend_epi32(a, b, 0x49), c, 0x92),
+                                   _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
+}
+
+// the inverse of load_states8
+ECSIM_AVX2 inline void store_states8(int32_t* q, __m256i v, __m256i is, __m256i rt) {
+  const __m256i tv = _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5));
+  const __m256i ti = _mm256_permutevar8x32_epi32(is, _mm256_setr_epi32(5, 0, 3, 6, 1, 4, 7, 2));
+  const __m256i tr = _mm256_permutevar8x32_epi32(rt, _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), _mm256_blend_epi32(_mm256_blend_epi32(tv, ti, 0x92), tr, 0x24));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + 8),
+                      _mm256_blend_epi32(_mm256_blend_epi32(tv, ti, 0x24), tr, 0x49));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + 16),
+                      _mm256_blend_epi32(_mm256_blend_epi32(tv, ti, 0x49), tr, 0x92));
+}
+
+// two vectors of 8 int32 that fit int16 as one of 16 int16, in order
+ECSIM_AVX2 inline __m256i pack16(__m256i lo, __m256i hi) {
+  return _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xD8);
+}
+ECSIM_AVX2 inline __m256i widen_lo(__m256i x) { return _mm256_cvtepi16_epi32(_mm256_castsi256_si128(x)); }
+ECSIM_AVX2 inline __m256i widen_hi(__m256i x) { return _mm256_cvtepi16_epi32(_mm256_extracti128_si256(x, 1)); }
+
+// 8 int64 that fit int32 (at p) as 8 int32
+ECSIM_AVX2 inline __m256i narrow64(const int64_t* p) {
+  const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const __m256i a = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), even);
+  const __m256i b = _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4)), even);
+  return _mm256_inserti128_si256(a, _mm256_castsi256_si128(b), 1);
+}
+
+}  // namespace
+
 ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in,
                                 NeuronState* s, uint8_t* fired) {
   const Lif16 lif(d);
+  const int16_t diff_lim = static_cast<int16_t>(d.fixed.r_h_q > 0 ? 32767 / d.fixed.r_h_q : 32767);
+  const __m256i lim = _mm256_set1_epi16(diff_lim),
+                lane = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const int n_exc = d.shape.n_exc;
   alignas(32) int16_t df[16], in[16], v[16], is[16], rt[16], sg[16];
-  for (int b = 0; b < n; b += 16) {
-    const int m = std::min(16, n - b);
+  int b = 0;
+  for (; b + 16 <= n; b += 16) {  // whole blocks: the AoS state shuffled into int16 lanes and back
+    int32_t* q = reinterpret_cast<int32_t*>(s + b);
+    __m256i v0, i0, r0, v1, i1, r1;
+    load_states8(q, v0, i0, r0);
+    load_states8(q + 24, v1, i1, r1);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(v), pack16(v0, v1));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(is), pack16(i0, i1));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(rt), pack16(r0, r1));
+    const __m256i dd = pack16(narrow64(diff + b), narrow64(diff + b + 8));
+    const __m256i ii = pack16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in + b)),
+                              _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in + b + 8)));
+    const bool product_fits = _mm256_movemask_epi8(_mm256_cmpgt_epi16(_mm256_abs_epi16(dd), lim)) == 0;
+    // +1 for lanes below n_exc, −1 from it on (the lanes greater than the last excitatory one)
+    const __m256i last_exc = _mm256_set1_epi16(static_cast<int16_t>(std::clamp(n_exc - first - b, 0, 16) - 1));
+    const __m256i sign = _mm256_or_si256(_mm256_cmpgt_epi16(lane, last_exc), _mm256_set1_epi16(1));
+    const auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(lif.step(dd, ii, sign, product_fits, v, is, rt)));
+    const __m256i vv = _mm256_load_si256(reinterpret_cast<const __m256i*>(v));
+    const __m256i ss = _mm256_load_si256(reinterpret_cast<const __m256i*>(is));
+    const __m256i rr = _mm256_load_si256(reinterpret_cast<const __m256i*>(rt));
+    store_states8(q, widen_lo(vv), widen_lo(ss), widen_lo(rr));
+    store_states8(q + 24, widen_hi(vv), widen_hi(ss), widen_hi(rr));
+    for (int l = 0; l < 16; ++l) fired[b + l] = static_cast<uint8_t>((mask >> (2 * l)) & 1u);
+  }
+  if (b < n) {  // a short last block runs zero lanes and keeps n − b of them
+    const int m = n - b;
     bool product_fits = true;
-    for (int l = 0; l < 16; ++l) {  // a short last block runs zero lanes and keeps m of them
+    for (int l = 0; l < 16; ++l) {
       const bool live = l < m;
       const NeuronState z{};
       const NeuronState& x = live ? s[b + l] : z;
@@ -220,7 +296,7 @@ ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const in
       v[l] = static_cast<int16_t>(x.v);
       is[l] = static_cast<int16_t>(x.i_syn);
       rt[l] = static_cast<int16_t>(x.rate);
-      sg[l] = first + b + l < d.shape.n_exc ? int16_t{1} : int16_t{-1};
+      sg[l] = first + b + l < n_exc ? int16_t{1} : int16_t{-1};
     }
     const __m256i f = lif.step(_mm256_load_si256(reinterpret_cast<const __m256i*>(df)),
                                _mm256_load_si256(reinterpret_cast<const __m256i*>(in)),

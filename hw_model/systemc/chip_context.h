@@ -13,6 +13,24 @@
 
 namespace ecsim::sc {
 
+// cycle_time of the last count asked for: a command or a barrier repeats its count every inner
+// step, and converting a count to sc_time costs more than the rest of a register access
+class CycleTimeMemo {
+ public:
+  template <class Context>
+  const sc_core::sc_time& get(const Context& ctx, uint64_t cycles) {
+    if (cycles != m_cycles) {
+      m_time = ctx.cycle_time(cycles);
+      m_cycles = cycles;
+    }
+    return m_time;
+  }
+
+ private:
+  uint64_t m_cycles = ~uint64_t{0};
+  sc_core::sc_time m_time;
+};
+
 struct ChipContext {
   chip::ChipConfig config;
   ref::NetworkDesc desc;

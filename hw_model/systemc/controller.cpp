@@ -93,7 +93,8 @@ void Controller::finish_phase() {
 }
 
 uint32_t Controller::access(bool write, uint32_t addr, uint32_t value) {
-  const sc_core::sc_time access_time = m_ctx.cycle_time(static_cast<uint64_t>(m_ctx.config.cycles_per_register_access));
+  const sc_core::sc_time& access_time =
+      m_access_time.get(m_ctx, static_cast<uint64_t>(m_ctx.config.cycles_per_register_access));
   ++m_hw.register_accesses;
   if (addr >= regs::kMailboxBase && addr < regs::kCoreBase) {  // the controller's own mailbox
     uint32_t& reg = m_mailbox[(addr - regs::kMailboxBase) / 4];
@@ -173,7 +174,7 @@ void Controller::barrier() {
   if (m_ctx.probe.active()) ++m_ctx.probe.inner_step;
   const uint64_t cycles =
       m_noc.exchange(m_cores, m_ctx.mapping.cores_used) + static_cast<uint64_t>(m_ctx.config.noc.barrier_cycles);
-  advance(m_ctx.cycle_time(cycles));
+  advance(m_barrier_time.get(m_ctx, cycles));
 }
 
 int32_t Controller::action_from_sum(int64_t sum) const {

@@ -68,6 +68,7 @@ class Controller : public sc_core::sc_module, private firmware::Hal {
   // waits for the host or tells it a command is done
   tlm_utils::tlm_quantumkeeper m_keeper;
   tlm::tlm_generic_payload m_trans;  // reused by every register access
+  CycleTimeMemo m_access_time, m_barrier_time;
 };
 
 }  // namespace ecsim::sc

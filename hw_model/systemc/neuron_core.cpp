@@ -108,6 +108,8 @@ const NeuronCore::SynapseView& NeuronCore::synapse_view() {
   v.in_sign.assign(static_cast<size_t>(n) * static_cast<size_t>(d_in), 0);
   v.in_fanout.assign(static_cast<size_t>(d_in), 0);
   v.input_adds = 0;
+  v.out_fanout.assign(static_cast<size_t>(n), 0);
+  v.readout_adds = 0;
   for (int r = 0; r < n; ++r) {
     const int64_t base = r * wpn;
     auto bit = [&](int64_t off, int b) { return (m_synapse_sram.peek(base + off + b / w) >> (b % w)) & 1u; };
@@ -125,6 +127,8 @@ const NeuronCore::SynapseView& NeuronCore::synapse_view() {
       v.in_fanout[static_cast<size_t>(i)] += static_cast<uint64_t>(plus + minus);
       v.input_adds += plus != minus;
     }
+    for (int k = 0; k < s.d_out; ++k) v.out_fanout[static_cast<size_t>(r)] += bit(m_ctx.words_rec + m_ctx.words_in, k);
+    v.readout_adds += v.out_fanout[static_cast<size_t>(r)];
   }
   v.generation = m_synapse_sram.generation();
   return v;
@@ -174,7 +178,7 @@ void NeuronCore::start_command(const sc_core::sc_time& delay) {
     return;
   }
   const uint64_t cycles = execute();
-  m_free_at = sc_core::sc_time_stamp() + delay + m_ctx.cycle_time(cycles);
+  m_free_at = sc_core::sc_time_stamp() + delay + m_command_time.get(m_ctx, cycles);
 }
 
 uint64_t NeuronCore::execute() {
@@ -208,7 +212,7 @@ void NeuronCore::run() {
     const uint64_t cycles = execute();
     TraceProbe& p = m_ctx.probe;
     if (p.active()) p.core_busy[static_cast<size_t>(m_index)] = 1;
-    sc_core::wait(m_ctx.cycle_time(cycles));
+    sc_core::wait(m_command_time.get(m_ctx, cycles));
     if (p.active()) {
       p.core_busy[static_cast<size_t>(m_index)] = 0;
       if (static_cast<CoreCommand>(m_cmd) == CoreCommand::kStep) {
@@ -377,7 +381,10 @@ uint64_t NeuronCore::do_readout() {
   const int w = m_synapse_sram.word_bits(), wpn = m_ctx.words_per_neuron();
   std::fill(m_partial.begin(), m_partial.end(), 0);
   const size_t wo = static_cast<size_t>(m_ctx.words_out);
-  if (!m_ctx.config.float_weights()) m_cols_w.resize(static_cast<size_t>(m_hi - m_lo) * wo);
+  if (!m_ctx.config.float_weights()) {
+    m_cols_w.resize(static_cast<size_t>(m_hi - m_lo) * wo);
+    synapse_view();  // out_fanout, readout_adds
+  }
   for (int j = m_lo; j < m_hi; ++j) {
     const int64_t base = int64_t{j - m_lo} * wpn + m_ctx.words_rec + m_ctx.words_in;
     const int32_t r = m_state[static_cast<size_t>(j - m_lo)].rate;
@@ -393,22 +400,16 @@ uint64_t NeuronCore::do_readout() {
       m_hw.mac_ops += static_cast<uint64_t>(s.d_out);
       continue;
     }
-    // the adds and events are counted here, whichever readout unit sums
-    uint64_t* row = m_cols_w.data() + static_cast<size_t>(j - m_lo) * wo;
+    // the adds and events are counted here from the synapses, whichever readout unit sums
     m_rates[static_cast<size_t>(j - m_lo)] = r;
-    for (int k = 0; k < m_ctx.words_out; ++k) {
-      const uint64_t word = m_synapse_sram.read(base + k);
-      row[k] = word;
-      for (int b = 0; b < w && k * w + b < s.d_out; ++b)
-        if ((word >> b) & 1u) {
-          ++m_hw.readout_adds;
-          if (r != 0) ++m_events.out_synops;
-        }
-    }
+    if (r != 0) m_events.out_synops += m_view.out_fanout[static_cast<size_t>(j - m_lo)];
+    m_synapse_sram.read_block(base, m_ctx.words_out, m_cols_w.data() + static_cast<size_t>(j - m_lo) * wo);
   }
-  if (!m_ctx.config.float_weights())
+  if (!m_ctx.config.float_weights()) {
+    m_hw.readout_adds += m_view.readout_adds;
     m_readout->accumulate(m_ctx.desc, m_rates.data(), m_cols_w.data(), static_cast<int64_t>(wo), w, m_hi - m_lo,
                           m_partial.data());
+  }
   m_events.syn_words_read += static_cast<uint64_t>(m_hi - m_lo) * static_cast<uint64_t>(m_ctx.words_out);
   const uint64_t n = static_cast<uint64_t>(m_hi - m_lo);
   return m_synapse_sram.read_cycles(n * static_cast<uint64_t>(m_ctx.words_out)) +

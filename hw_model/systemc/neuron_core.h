@@ -59,11 +59,13 @@ class NeuronCore : public sc_core::sc_module {
   // unit word and event is still counted as the hardware makes it.
   struct SynapseView {
     uint64_t generation = ~uint64_t{0};
-    std::vector<int8_t> rec_cols;     // N × n: ±1 (the sign of pre i) where pre i → post lo + r, else 0
-    std::vector<int32_t> rec_fanout;  // N: synapses of pre i onto this core's neurons
-    std::vector<int8_t> in_sign;      // n × d_in: K_in[i][j] − K_in[d_in+i][j]
-    std::vector<uint64_t> in_fanout;  // d_in: synapses of inputs i and d_in + i onto this core
-    uint64_t input_adds = 0;          // (neuron, input) pairs whose two input bits differ
+    std::vector<int8_t> rec_cols;      // N × n: ±1 (the sign of pre i) where pre i → post lo + r, else 0
+    std::vector<int32_t> rec_fanout;   // N: synapses of pre i onto this core's neurons
+    std::vector<int8_t> in_sign;       // n × d_in: K_in[i][j] − K_in[d_in+i][j]
+    std::vector<uint64_t> in_fanout;   // d_in: synapses of inputs i and d_in + i onto this core
+    uint64_t input_adds = 0;           // (neuron, input) pairs whose two input bits differ
+    std::vector<uint64_t> out_fanout;  // n: output synapses of neuron lo + r
+    uint64_t readout_adds = 0;         // all of them: one rate add each
   };
   const SynapseView& synapse_view();
 
@@ -103,6 +105,7 @@ class NeuronCore : public sc_core::sc_module {
 
   bool m_busy = false;
   sc_core::sc_time m_free_at = sc_core::SC_ZERO_TIME;
+  CycleTimeMemo m_command_time;
   uint64_t m_busy_cycles = 0;
   sc_core::sc_event m_start, m_done;
 };

@@ -44,11 +44,12 @@ class ReadoutUnit : public sc_core::sc_module {
  protected:
   virtual uint64_t stream_neurons(const ref::NetworkDesc& d, const int32_t* rate, const uint64_t* rows, int64_t stride,
                                   int w, int n, int64_t* partial) {
-    for (int k = 0; k < d.shape.d_out; ++k) partial[k] = 0;
-    for (int r = 0; r < n; ++r) {
-      const uint64_t* row = rows + r * stride;
-      for (int k = 0; k < d.shape.d_out; ++k)
-        if ((row[k / w] >> (k % w)) & 1u) partial[k] += rate[r];
+    for (int k = 0; k < d.shape.d_out; ++k) {
+      const int word = k / w, at = k % w;
+      int64_t sum = 0;
+      for (int r = 0; r < n; ++r)
+        if ((rows[r * stride + word] >> at) & 1u) sum += rate[r];
+      partial[k] = sum;
     }
     return static_cast<uint64_t>(n);
   }
