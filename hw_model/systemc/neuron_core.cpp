@@ -345,6 +345,14 @@ uint64_t NeuronCore::do_step() {
   const uint64_t lif =
       m_lif->update_neurons(m_ctx.desc, m_lo, n, m_sums.data(), m_i_in.data(), m_state.data(), m_fired.data());
   for (int j = m_lo; j < m_hi; ++j) {
+    if (j + 8 <= m_hi) {  // few neurons fire: skip eight quiet ones at a time
+      uint64_t eight;
+      std::memcpy(&eight, m_fired.data() + (j - m_lo), sizeof eight);
+      if (eight == 0) {
+        j += 7;
+        continue;
+      }
+    }
     if (!m_fired[static_cast<size_t>(j - m_lo)]) continue;
     m_spikes_out[static_cast<size_t>(j / 64)] |= uint64_t{1} << (j % 64);
     ++fired_count;

@@ -28,23 +28,43 @@ uint64_t Noc::idle_latency(int a, int b, uint64_t flits) const {
 }
 
 uint64_t Noc::exchange(std::vector<NeuronCore*>& cores, int cores_used) {
-  const auto& n = m_ctx.config.noc;
-  const int cols = n.columns;
-  for (auto& r : m_routers) r->reset();
-  uint64_t end = 0;
-  // functional delivery first: every core's spikes into every core's spike-in vector
+  // functional delivery first: every core's spikes (each core sets only its own neurons' bits)
+  // into every core's spike-in vector
+  m_all.assign(cores.front()->spikes_in().size(), 0);
+  for (int s = 0; s < cores_used; ++s) {
+    const std::vector<uint64_t>& out = cores[static_cast<size_t>(s)]->spikes_out();
+    for (size_t w = 0; w < m_all.size(); ++w) m_all[w] |= out[w];
+  }
   for (int d = 0; d < cores_used; ++d) {
     std::vector<uint64_t>& in = cores[static_cast<size_t>(d)]->spikes_in();
-    std::fill(in.begin(), in.end(), 0);
-    for (int s = 0; s < cores_used; ++s) {
-      const std::vector<uint64_t>& out = cores[static_cast<size_t>(s)]->spikes_out();
-      for (size_t w = 0; w < in.size(); ++w) in[w] |= out[w];
-    }
+    std::copy(m_all.begin(), m_all.end(), in.begin());
   }
-  // timing: packets injected in source order, each to the destinations in order, XY routes
+  // The timing and the counts depend only on the cores' sizes (every packet carries a whole
+  // bitmap), so an exchange repeats the last one's unless the mapping changed.
+  m_sizes.clear();
+  for (int c = 0; c < cores_used; ++c)
+    m_sizes.push_back(cores[static_cast<size_t>(c)]->hi() - cores[static_cast<size_t>(c)]->lo());
+  if (m_sizes != m_timed_sizes) {
+    const HwCounters before = m_counters;
+    m_last = route(m_sizes);
+    m_per_exchange = m_counters - before;
+    m_timed_sizes = m_sizes;
+  } else {
+    m_counters.noc_packets += m_per_exchange.noc_packets;
+    m_counters.noc_flits += m_per_exchange.noc_flits;
+    m_counters.noc_flit_hops += m_per_exchange.noc_flit_hops;
+  }
+  return m_last;
+}
+
+uint64_t Noc::route(const std::vector<int>& sizes) {
+  const auto& n = m_ctx.config.noc;
+  const int cols = n.columns, cores_used = static_cast<int>(sizes.size());
+  for (auto& r : m_routers) r->reset();
+  uint64_t end = 0;
+  // packets injected in source order, each to the destinations in order, XY routes
   for (int s = 0; s < cores_used; ++s) {
-    const uint64_t bits =
-        static_cast<uint64_t>(cores[static_cast<size_t>(s)]->hi() - cores[static_cast<size_t>(s)]->lo());
+    const auto bits = static_cast<uint64_t>(sizes[static_cast<size_t>(s)]);
     const uint64_t flits = 1 + (bits + static_cast<uint64_t>(n.flit_bits) - 1) / static_cast<uint64_t>(n.flit_bits);
     for (int d = 0; d < cores_used; ++d) {
       if (d == s) continue;
@@ -71,7 +91,6 @@ uint64_t Noc::exchange(std::vector<NeuronCore*>& cores, int cores_used) {
       end = std::max(end, t + flits);  // the tail arrives flits cycles after the head
     }
   }
-  m_last = end;
   return end;
 }
 

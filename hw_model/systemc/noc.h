@@ -29,10 +29,16 @@ class Noc : public sc_core::sc_module {
   uint64_t last_exchange() const { return m_last; }
 
  private:
+  // times one exchange of cores with these sizes through the routers, counting its packets
+  uint64_t route(const std::vector<int>& sizes);
+
   const ChipContext& m_ctx;
   HwCounters& m_counters;
   std::vector<std::unique_ptr<Router>> m_routers;
   uint64_t m_last = 0;
+  std::vector<uint64_t> m_all;              // every core's spikes, OR-ed
+  std::vector<int> m_sizes, m_timed_sizes;  // the cores' sizes now and at the last routing
+  HwCounters m_per_exchange;                // the counts of one exchange of m_timed_sizes
 };
 
 }  // namespace ecsim::sc
