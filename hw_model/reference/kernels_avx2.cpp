@@ -113,10 +113,10 @@ struct Lif16 {
     theta = _mm256_set1_epi16(static_cast<int16_t>(f.theta_q));
     gamma = _mm256_set1_epi16(static_cast<int16_t>(f.gamma_q));
   }
-  // updates the 16 neurons at v, i_syn, rate in place; sign: +1 (excitatory) or −1 per lane, as
-  // int16; product_fits: |diff·R| <= 32767 in every lane. Returns the fired lanes (all ones).
-  ECSIM_AVX2 __m256i step(__m256i diff, __m256i i_in, __m256i sign, bool product_fits, int16_t* v, int16_t* i_syn,
-                          int16_t* rate) const {
+  // updates the 16 neurons' v, i_syn, rate (int16 lanes) in place; sign: +1 (excitatory) or −1
+  // per lane; product_fits: |diff·R| <= 32767 in every lane. Returns the fired lanes (all ones).
+  ECSIM_AVX2 __m256i step(__m256i diff, __m256i i_in, __m256i sign, bool product_fits, __m256i& v, __m256i& i_syn,
+                          __m256i& rate) const {
     __m256i p;
     if (product_fits) {
       p = _mm256_mullo_epi16(diff, r_h);
@@ -126,17 +126,25 @@ struct Lif16 {
       const __m256i sat = _mm256_xor_si256(_mm256_srai_epi16(hi, 15), _mm256_set1_epi16(0x7fff));
       p = _mm256_blendv_epi8(sat, lo, fits);
     }
-    const __m256i is = _mm256_adds_epi16(
-        _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn)), alpha_syn), p);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(i_syn), is);
-    const __m256i u = _mm256_adds_epi16(is, i_in);
-    __m256i vv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v));
-    vv = _mm256_adds_epi16(vv, _mm256_mulhrs_epi16(_mm256_subs_epi16(u, vv), beta_m));
+    i_syn = _mm256_adds_epi16(_mm256_mulhrs_epi16(i_syn, alpha_syn), p);
+    const __m256i u = _mm256_adds_epi16(i_syn, i_in);
+    const __m256i vv = _mm256_adds_epi16(v, _mm256_mulhrs_epi16(_mm256_subs_epi16(u, v), beta_m));
     const __m256i fired = _mm256_cmpgt_epi16(vv, theta);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(v), _mm256_andnot_si256(fired, vv));
-    __m256i r = _mm256_mulhrs_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(rate)), alpha_out);
-    r = _mm256_adds_epi16(r, _mm256_and_si256(fired, _mm256_sign_epi16(gamma, sign)));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(rate), r);
+    v = _mm256_andnot_si256(fired, vv);
+    rate = _mm256_adds_epi16(_mm256_mulhrs_epi16(rate, alpha_out),
+                             _mm256_and_si256(fired, _mm256_sign_epi16(gamma, sign)));
+    return fired;
+  }
+  // the same on 16 neurons in memory
+  ECSIM_AVX2 __m256i step(__m256i diff, __m256i i_in, __m256i sign, bool product_fits, int16_t* v, int16_t* i_syn,
+                          int16_t* rate) const {
+    __m256i vv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v));
+    __m256i is = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_syn));
+    __m256i rr = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rate));
+    const __m256i fired = step(diff, i_in, sign, product_fits, vv, is, rr);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(v), vv);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(i_syn), is);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(rate), rr);
     return fired;
   }
 };
@@ -264,9 +272,7 @@ ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const in
     __m256i v0, i0, r0, v1, i1, r1;
     load_states8(q, v0, i0, r0);
     load_states8(q + 24, v1, i1, r1);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(v), pack16(v0, v1));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(is), pack16(i0, i1));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(rt), pack16(r0, r1));
+    __m256i vv = pack16(v0, v1), ss = pack16(i0, i1), rr = pack16(r0, r1);
     const __m256i dd = pack16(narrow64(diff + b), narrow64(diff + b + 8));
     const __m256i ii = pack16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in + b)),
                               _mm256_loadu_si256(reinterpret_cast<const __m256i*>(i_in + b + 8)));
@@ -274,13 +280,13 @@ ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const in
     // +1 for lanes below n_exc, −1 from it on (the lanes greater than the last excitatory one)
     const __m256i last_exc = _mm256_set1_epi16(static_cast<int16_t>(std::clamp(n_exc - first - b, 0, 16) - 1));
     const __m256i sign = _mm256_or_si256(_mm256_cmpgt_epi16(lane, last_exc), _mm256_set1_epi16(1));
-    const auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(lif.step(dd, ii, sign, product_fits, v, is, rt)));
-    const __m256i vv = _mm256_load_si256(reinterpret_cast<const __m256i*>(v));
-    const __m256i ss = _mm256_load_si256(reinterpret_cast<const __m256i*>(is));
-    const __m256i rr = _mm256_load_si256(reinterpret_cast<const __m256i*>(rt));
+    const __m256i f = lif.step(dd, ii, sign, product_fits, vv, ss, rr);
     store_states8(q, widen_lo(vv), widen_lo(ss), widen_lo(rr));
     store_states8(q + 24, widen_hi(vv), widen_hi(ss), widen_hi(rr));
-    for (int l = 0; l < 16; ++l) fired[b + l] = static_cast<uint8_t>((mask >> (2 * l)) & 1u);
+    // the fired lanes as bytes 0 / 1
+    const __m256i bytes = _mm256_permute4x64_epi64(_mm256_packs_epi16(f, f), 0xD8);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(fired + b),
+                     _mm_and_si128(_mm256_castsi256_si128(bytes), _mm_set1_epi8(1)));
   }
   if (b < n) {  // a short last block runs zero lanes and keeps n − b of them
     const int m = n - b;
@@ -309,9 +315,41 @@ ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const in
   }
 }
 
+ECSIM_AVX2 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32_t* spikes, int n_spikes, int rows,
+                                 int64_t* sums) {
+  constexpr int kGroup = 127;  // int8 holds a sum of up to 127 entries of ±1 exactly
+  int t = 0;
+  for (; t + 32 <= rows; t += 32) {
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();  // int16 sums (|sum| <= N)
+    for (int g0 = 0; g0 < n_spikes; g0 += kGroup) {
+      __m256i a = _mm256_setzero_si256();
+      for (int k = g0; k < std::min(n_spikes, g0 + kGroup); ++k)
+        a = _mm256_add_epi8(a, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cols + spikes[k] * stride + t)));
+      lo = _mm256_add_epi16(lo, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
+      hi = _mm256_add_epi16(hi, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
+    }
+    for (int h = 0; h < 2; ++h) {
+      const __m256i x = h ? hi : lo;
+      const __m256i a = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(x)),
+                    b = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(x, 1));
+      int64_t* out = sums + t + 16 * h;
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(a)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(a, 1)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(b)));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 12), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(b, 1)));
+    }
+  }
+  for (; t < rows; ++t) {  // the rows past the last whole tile
+    int64_t sum = 0;
+    for (int k = 0; k < n_spikes; ++k) sum += cols[spikes[k] * stride + t];
+    sums[t] = sum;
+  }
+}
+
 #else
 NarrowTally run_avx2_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*, Avx2Form) { return {}; }
 void lif_narrow_avx2(const NetworkDesc&, int, int, const int64_t*, const int32_t*, NeuronState*, uint8_t*) {}
+void add_columns_avx2(const int8_t*, int64_t, const int32_t*, int, int, int64_t*) {}
 #endif
 
 }  // namespace ecsim::ref::detail

@@ -149,6 +149,9 @@ NarrowTally run_avx2_narrow(const CompiledNet& net, FixedState& st, int steps, S
 // model runs it): the bits of lif_update. Needs lif_narrow_ok(d, N) and cpu_has_avx2().
 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in, NeuronState* s,
                      uint8_t* fired);
+// sums[r] = Σ_k cols[spikes[k]·stride + r] for r < rows, with entries in {−1, 0, 1} and
+// n_spikes <= 32767 (a chip core's recurrent input from its spiking neurons' columns); AVX2
+void add_columns_avx2(const int8_t* cols, int64_t stride, const int32_t* spikes, int n_spikes, int rows, int64_t* sums);
 // the widths and constants of the int16 datapath, with |diff| <= N fitting int16
 inline bool lif_narrow_ok(const NetworkDesc& d, int n_neurons) {
   const ArithConfig& a = d.arith;
