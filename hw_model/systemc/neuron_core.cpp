@@ -113,8 +113,10 @@ const NeuronCore::SynapseView& NeuronCore::synapse_view() {
   for (int r = 0; r < n; ++r) {
     const int64_t base = r * wpn;
     auto bit = [&](int64_t off, int b) { return (m_synapse_sram.peek(base + off + b / w) >> (b % w)) & 1u; };
-    for (int i = 0; i < N; ++i)
-      if (bit(0, i)) {
+    for (int k = 0; k < m_ctx.words_rec; ++k)  // the row's present synapses, word by word
+      for (uint64_t bits = m_synapse_sram.peek(base + k); bits; bits &= bits - 1) {
+        const int i = k * w + std::countr_zero(bits);
+        if (i >= N) break;
         v.rec_cols[static_cast<size_t>(i) * static_cast<size_t>(n) + static_cast<size_t>(r)] =
             i < s.n_exc ? int8_t{1} : int8_t{-1};
         ++v.rec_fanout[static_cast<size_t>(i)];
