@@ -345,6 +345,20 @@ __attribute__((target_clones("avx2", "default"))) static void input_projection_p
                                                                                         FixedState& st) {
   const NetworkDesc& d = net.desc();
   const int N = d.shape.n_neurons;
+  // |acc| <= d_in·2^(B_x−1): int32 lanes hold it exactly for every shape the chip takes, and
+  // vectorize where int64 products do not
+  if ((int64_t{d.shape.d_in} << (d.arith.input_bits - 1)) < (int64_t{1} << 31)) {
+    int32_t* acc = st.i_in.data();  // the sums, then i_in in place
+    std::fill(acc, acc + N, 0);
+    for (int i = 0; i < d.shape.d_in; ++i) {
+      const int32_t x = st.x_q[static_cast<size_t>(i)];
+      if (x == 0) continue;
+      const int8_t* sign = net.in_sign.data() + static_cast<size_t>(i) * N;
+      for (int j = 0; j < N; ++j) acc[j] += x * sign[j];
+    }
+    for (int j = 0; j < N; ++j) acc[j] = input_current(d, acc[j]);
+    return;
+  }
   int64_t* acc = st.acc_in.data();
   std::fill(st.acc_in.begin(), st.acc_in.end(), 0);
   for (int i = 0; i < d.shape.d_in; ++i) {
@@ -364,10 +378,19 @@ __attribute__((target_clones("avx2", "default"))) static void readout_portable(c
   for (int j = 0; j < N; ++j)
     if (st.rate[static_cast<size_t>(j)] != 0)
       c.out_synops += static_cast<uint64_t>(net.out_fanout[static_cast<size_t>(j)]);
+  // |sum| <= N·2^(W_r−1): int32 holds it exactly for the widths the chip takes (and vectorizes)
+  const bool sum32 = (int64_t{N} << (d.arith.rate_bits - 1)) < (int64_t{1} << 31);
+  const int32_t* rate = st.rate.data();
   for (int k = 0; k < d.shape.d_out; ++k) {
     int64_t sum = 0;
     const uint8_t* bits = net.out_bits.data() + static_cast<size_t>(k) * N;
-    for (int j = 0; j < N; ++j) sum += bits[j] ? st.rate[static_cast<size_t>(j)] : 0;
+    if (sum32) {
+      int32_t s32 = 0;
+      for (int j = 0; j < N; ++j) s32 += bits[j] ? rate[j] : 0;
+      sum = s32;
+    } else {
+      for (int j = 0; j < N; ++j) sum += bits[j] ? rate[j] : 0;
+    }
     bool sat = false;
     const int32_t aq = action_from_sum(d, sum, &sat);
     c.action_saturations += sat;
