@@ -248,6 +248,20 @@ ECSIM_AVX2 inline __m256i pack16(__m256i lo, __m256i hi) {
 ECSIM_AVX2 inline __m256i widen_lo(__m256i x) { return _mm256_cvtepi16_epi32(_mm256_castsi256_si128(x)); }
 ECSIM_AVX2 inline __m256i widen_hi(__m256i x) { return _mm256_cvtepi16_epi32(_mm256_extracti128_si256(x, 1)); }
 
+// 32 int16 sums (lo: rows 0-15, hi: 16-31) as int64 at out
+ECSIM_AVX2 inline void store_sums32(__m256i lo, __m256i hi, int64_t* out) {
+  for (int h = 0; h < 2; ++h) {
+    const __m256i x = h ? hi : lo;
+    const __m256i a = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(x)),
+                  b = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(x, 1));
+    int64_t* o = out + 16 * h;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(a)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 4), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(a, 1)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 8), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(b)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 12), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(b, 1)));
+  }
+}
+
 // 8 int64 that fit int32 (at p) as 8 int32
 ECSIM_AVX2 inline __m256i narrow64(const int64_t* p) {
   const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
@@ -328,16 +342,7 @@ ECSIM_AVX2 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32
       lo = _mm256_add_epi16(lo, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
       hi = _mm256_add_epi16(hi, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
     }
-    for (int h = 0; h < 2; ++h) {
-      const __m256i x = h ? hi : lo;
-      const __m256i a = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(x)),
-                    b = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(x, 1));
-      int64_t* out = sums + t + 16 * h;
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(a)));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(a, 1)));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 8), _mm256_cvtepi32_epi64(_mm256_castsi256_si128(b)));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 12), _mm256_cvtepi32_epi64(_mm256_extracti128_si256(b, 1)));
-    }
+    store_sums32(lo, hi, sums + t);
   }
   for (; t < rows; ++t) {  // the rows past the last whole tile
     int64_t sum = 0;
@@ -346,10 +351,44 @@ ECSIM_AVX2 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32
   }
 }
 
+ECSIM_AVX2 void add_bit_columns_avx2(const uint64_t* cols, int64_t words_per_col, const int32_t* spikes, int n_spikes,
+                                     int n_exc, int rows, int64_t* sums) {
+  constexpr int kGroup = 127;
+  const __m256i spread =
+      _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+  int t = 0;
+  for (; t + 32 <= rows; t += 32) {
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();  // int16 sums (|sum| <= N)
+    for (int g0 = 0; g0 < n_spikes; g0 += kGroup) {
+      __m256i a = _mm256_setzero_si256();
+      for (int k = g0; k < std::min(n_spikes, g0 + kGroup); ++k) {
+        const int i = spikes[k];
+        const auto m = static_cast<uint32_t>(cols[i * words_per_col + t / 64] >> (t % 64));  // rows t .. t + 31
+        const __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int32_t>(m)), spread);
+        const __m256i sel = _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);  // -1 under a connection
+        a = i < n_exc ? _mm256_sub_epi8(a, sel) : _mm256_add_epi8(a, sel);
+      }
+      lo = _mm256_add_epi16(lo, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
+      hi = _mm256_add_epi16(hi, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
+    }
+    store_sums32(lo, hi, sums + t);
+  }
+  for (; t < rows; ++t) {  // the rows past the last whole tile
+    int64_t sum = 0;
+    for (int k = 0; k < n_spikes; ++k) {
+      const int i = spikes[k];
+      if ((cols[i * words_per_col + t / 64] >> (t % 64)) & 1u) sum += i < n_exc ? 1 : -1;
+    }
+    sums[t] = sum;
+  }
+}
+
 #else
 NarrowTally run_avx2_narrow(const CompiledNet&, FixedState&, int, SpikeRaster*, Avx2Form) { return {}; }
 void lif_narrow_avx2(const NetworkDesc&, int, int, const int64_t*, const int32_t*, NeuronState*, uint8_t*) {}
 void add_columns_avx2(const int8_t*, int64_t, const int32_t*, int, int, int64_t*) {}
+void add_bit_columns_avx2(const uint64_t*, int64_t, const int32_t*, int, int, int, int64_t*) {}
 #endif
 
 }  // namespace ecsim::ref::detail

@@ -152,6 +152,10 @@ void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const int64_t* diff
 // sums[r] = Σ_k cols[spikes[k]·stride + r] for r < rows, with entries in {−1, 0, 1} and
 // n_spikes <= 32767 (a chip core's recurrent input from its spiking neurons' columns); AVX2
 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32_t* spikes, int n_spikes, int rows, int64_t* sums);
+// the same from bit columns: bit r of the words at cols + i·words_per_col is set where neuron i
+// connects to row r; it adds +1 for i < n_exc and −1 above
+void add_bit_columns_avx2(const uint64_t* cols, int64_t words_per_col, const int32_t* spikes, int n_spikes, int n_exc,
+                          int rows, int64_t* sums);
 // the widths and constants of the int16 datapath, with |diff| <= N fitting int16
 inline bool lif_narrow_ok(const NetworkDesc& d, int n_neurons) {
   const ArithConfig& a = d.arith;

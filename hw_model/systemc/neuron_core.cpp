@@ -103,7 +103,12 @@ const NeuronCore::SynapseView& NeuronCore::synapse_view() {
   const int N = s.n_neurons, n = m_hi - m_lo, d_in = s.d_in, w = m_synapse_sram.word_bits();
   const int64_t wpn = m_ctx.words_per_neuron();
   SynapseView& v = m_view;
-  v.rec_cols.assign(static_cast<size_t>(N) * static_cast<size_t>(n), 0);
+  // 4 MB of int8 columns over the chip's cores: about half of a server core's share of L3
+  constexpr int64_t kInt8ColumnsBytes = int64_t{4} << 20;
+  v.bit_form = int64_t{N} * n * m_ctx.mapping.cores_used > kInt8ColumnsBytes;
+  v.bit_words = (n + 63) / 64;
+  v.rec_cols.assign(v.bit_form ? 0 : static_cast<size_t>(N) * static_cast<size_t>(n), 0);
+  v.rec_bits.assign(v.bit_form ? static_cast<size_t>(N) * static_cast<size_t>(v.bit_words) : 0, 0);
   v.rec_fanout.assign(static_cast<size_t>(N), 0);
   v.in_sign.assign(static_cast<size_t>(n) * static_cast<size_t>(d_in), 0);
   v.in_fanout.assign(static_cast<size_t>(d_in), 0);
@@ -117,8 +122,12 @@ const NeuronCore::SynapseView& NeuronCore::synapse_view() {
       for (uint64_t bits = m_synapse_sram.peek(base + k); bits; bits &= bits - 1) {
         const int i = k * w + std::countr_zero(bits);
         if (i >= N) break;
-        v.rec_cols[static_cast<size_t>(i) * static_cast<size_t>(n) + static_cast<size_t>(r)] =
-            i < s.n_exc ? int8_t{1} : int8_t{-1};
+        if (v.bit_form)
+          v.rec_bits[static_cast<size_t>(i) * static_cast<size_t>(v.bit_words) + static_cast<size_t>(r / 64)] |=
+              uint64_t{1} << (r % 64);
+        else
+          v.rec_cols[static_cast<size_t>(i) * static_cast<size_t>(n) + static_cast<size_t>(r)] =
+              i < s.n_exc ? int8_t{1} : int8_t{-1};
         ++v.rec_fanout[static_cast<size_t>(i)];
       }
     for (int i = 0; i < d_in; ++i) {
@@ -321,8 +330,12 @@ uint64_t NeuronCore::do_step() {
       for (uint64_t bits = m_spikes_in[k]; bits; bits &= bits - 1)
         m_spike_list.push_back(static_cast<int32_t>(k * 64 + static_cast<size_t>(std::countr_zero(bits))));
     const SynapseView& v = synapse_view();
-    pop = m_popcount->accumulate_spikes(v.rec_cols.data(), n, v.rec_fanout.data(), m_spike_list.data(),
-                                        static_cast<int>(m_spike_list.size()), n, wr, m_sums.data(), &hits);
+    const int spikes = static_cast<int>(m_spike_list.size());
+    pop = v.bit_form ? m_popcount->accumulate_spikes(v.rec_bits.data(), v.bit_words, m_ctx.desc.shape.n_exc,
+                                                     v.rec_fanout.data(), m_spike_list.data(), spikes, n, wr,
+                                                     m_sums.data(), &hits)
+                     : m_popcount->accumulate_spikes(v.rec_cols.data(), n, v.rec_fanout.data(), m_spike_list.data(),
+                                                     spikes, n, wr, m_sums.data(), &hits);
   } else if (m_ctx.config.float_weights()) {
     // the float32 chip's MAC unit: every weight of the row times its presynaptic spike (0 or 1),
     // accumulated; the same words-per-cycle timing as the popcount unit

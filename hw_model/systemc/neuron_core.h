@@ -59,7 +59,13 @@ class NeuronCore : public sc_core::sc_module {
   // unit word and event is still counted as the hardware makes it.
   struct SynapseView {
     uint64_t generation = ~uint64_t{0};
-    std::vector<int8_t> rec_cols;      // N × n: ±1 (the sign of pre i) where pre i → post lo + r, else 0
+    // the recurrent columns: N × n int8 (±1, the sign of pre i, where pre i → post lo + r, else 0),
+    // or, where the chip's int8 columns together would outgrow a last-level cache, N × bit_words
+    // words of bits (bit r where pre i → post lo + r)
+    bool bit_form = false;
+    std::vector<int8_t> rec_cols;
+    std::vector<uint64_t> rec_bits;
+    int64_t bit_words = 0;
     std::vector<int32_t> rec_fanout;   // N: synapses of pre i onto this core's neurons
     std::vector<int8_t> in_sign;       // n × d_in: K_in[i][j] − K_in[d_in+i][j]
     std::vector<uint64_t> in_fanout;   // d_in: synapses of inputs i and d_in + i onto this core

@@ -51,8 +51,6 @@ class PopcountUnit : public sc_core::sc_module {
   // and fanout[i] non-zero ones; spikes lists the n_spikes neurons that fired.
   uint64_t accumulate_spikes(const int8_t* cols, int64_t col_stride, const int32_t* fanout, const int32_t* spikes,
                              int n_spikes, int rows, int words, int64_t* sums, uint64_t* hits) {
-    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
-    for (int k = 0; k < n_spikes; ++k) *hits += static_cast<uint64_t>(fanout[spikes[k]]);
     if (m_avx2 && n_spikes <= 32767) {
       ref::detail::add_columns_avx2(cols, col_stride, spikes, n_spikes, rows, sums);
     } else {
@@ -62,7 +60,23 @@ class PopcountUnit : public sc_core::sc_module {
         for (int r = 0; r < rows; ++r) sums[r] += c[r];
       }
     }
-    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
+    return count_spikes(fanout, spikes, n_spikes, rows, words, hits);
+  }
+  // the same from bit columns (an eighth of the memory, for large chips): bit r of the words at
+  // cols + i·words_per_col is set where neuron i connects to row r, excitatory if i < n_exc
+  uint64_t accumulate_spikes(const uint64_t* cols, int64_t words_per_col, int n_exc, const int32_t* fanout,
+                             const int32_t* spikes, int n_spikes, int rows, int words, int64_t* sums, uint64_t* hits) {
+    if (m_avx2 && n_spikes <= 32767) {
+      ref::detail::add_bit_columns_avx2(cols, words_per_col, spikes, n_spikes, n_exc, rows, sums);
+    } else {
+      for (int r = 0; r < rows; ++r) sums[r] = 0;
+      for (int k = 0; k < n_spikes; ++k) {
+        const uint64_t* c = cols + spikes[k] * words_per_col;
+        for (int r = 0; r < rows; ++r)
+          if ((c[r / 64] >> (r % 64)) & 1u) sums[r] += spikes[k] < n_exc ? 1 : -1;
+      }
+    }
+    return count_spikes(fanout, spikes, n_spikes, rows, words, hits);
   }
 
   // cycles for `rows` rows of `words` words, pipelined back to back
@@ -82,6 +96,13 @@ class PopcountUnit : public sc_core::sc_module {
       *hits += static_cast<uint64_t>(p.exc + p.inh);
       sums[r] = p.exc - p.inh;
     }
+    return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
+  }
+  // the counts and cycles of an event-form step: those of streaming every word
+  uint64_t count_spikes(const int32_t* fanout, const int32_t* spikes, int n_spikes, int rows, int words,
+                        uint64_t* hits) {
+    m_counters.popcount_words += static_cast<uint64_t>(rows) * static_cast<uint64_t>(words);
+    for (int k = 0; k < n_spikes; ++k) *hits += static_cast<uint64_t>(fanout[spikes[k]]);
     return cycles(static_cast<uint64_t>(rows), static_cast<uint64_t>(words));
   }
   MeasuredCycles m_measured;

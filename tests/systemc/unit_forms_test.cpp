@@ -25,18 +25,21 @@ TEST(SystemcUnitForms, PopcountEventFormEqualsRowForm) {
   chip::UnitTiming timing;
   timing.per_cycle = 2;
   timing.latency_cycles = 3;
-  chip::HwCounters hw_rows, hw_events;
-  sc::PopcountUnit by_rows("by_rows", timing, hw_rows), by_events("by_events", timing, hw_events);
+  chip::HwCounters hw_rows, hw_events, hw_bits;
+  sc::PopcountUnit by_rows("by_rows", timing, hw_rows), by_events("by_events", timing, hw_events),
+      by_bits("by_bits", timing, hw_bits);
   std::mt19937_64 g(11);
   int checks = 0;
   for (const int w : {64, 32, 24})
     for (const int N : {64, 100, 256})
       for (const double rate : {0.0, 0.02, 0.3, 1.0}) {
-        const int n = 40, words = (N + w - 1) / w, n_exc = N / 2;
+        const int n = 72, words = (N + w - 1) / w, n_exc = N / 2;
         std::bernoulli_distribution syn(0.5), fire(rate);
         std::vector<uint64_t> rows(static_cast<size_t>(n) * static_cast<size_t>(words), 0), spk(words, 0),
             exc(words, 0);
         std::vector<int8_t> cols(static_cast<size_t>(N) * n, 0);
+        const int bit_words = (n + 63) / 64;
+        std::vector<uint64_t> bit_cols(static_cast<size_t>(N) * static_cast<size_t>(bit_words), 0);
         std::vector<int32_t> fanout(static_cast<size_t>(N), 0), spikes;
         for (int i = 0; i < N; ++i) {
           if (i < n_exc) exc[static_cast<size_t>(i / w)] |= uint64_t{1} << (i % w);
@@ -49,6 +52,8 @@ TEST(SystemcUnitForms, PopcountEventFormEqualsRowForm) {
               rows[static_cast<size_t>(r) * static_cast<size_t>(words) + static_cast<size_t>(i / w)] |= uint64_t{1}
                                                                                                         << (i % w);
               cols[static_cast<size_t>(i) * n + static_cast<size_t>(r)] = i < n_exc ? 1 : -1;
+              bit_cols[static_cast<size_t>(i) * static_cast<size_t>(bit_words) + static_cast<size_t>(r / 64)] |=
+                  uint64_t{1} << (r % 64);
               ++fanout[static_cast<size_t>(i)];
             }
         }
@@ -58,12 +63,20 @@ TEST(SystemcUnitForms, PopcountEventFormEqualsRowForm) {
             by_rows.accumulate_rows(rows.data(), words, n, words, spk.data(), exc.data(), a.data(), &hits_a);
         const uint64_t cb = by_events.accumulate_spikes(cols.data(), n, fanout.data(), spikes.data(),
                                                         static_cast<int>(spikes.size()), n, words, b.data(), &hits_b);
+        std::vector<int64_t> c(static_cast<size_t>(n));
+        uint64_t hits_c = 0;
+        const uint64_t cc = by_bits.accumulate_spikes(bit_cols.data(), bit_words, n_exc, fanout.data(), spikes.data(),
+                                                      static_cast<int>(spikes.size()), n, words, c.data(), &hits_c);
         EXPECT_EQ(a, b) << "w " << w << " N " << N << " rate " << rate;
+        EXPECT_EQ(a, c) << "bit columns: w " << w << " N " << N << " rate " << rate;
         EXPECT_EQ(hits_a, hits_b);
+        EXPECT_EQ(hits_a, hits_c);
         EXPECT_EQ(ca, cb);
+        EXPECT_EQ(ca, cc);
         ++checks;
       }
   EXPECT_EQ(hw_rows, hw_events) << "the same words counted";
+  EXPECT_EQ(hw_rows, hw_bits);
   EXPECT_GT(hw_rows.popcount_words, 0u);
   EXPECT_EQ(checks, 36);
 }
