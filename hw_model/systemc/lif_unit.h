@@ -1,5 +1,6 @@
-// lif_unit: the integer LIF update of docs/spec.md §5.2 steps 2-7 (ref::lif_update_block, the same
-// function the reference model runs). Timing: neurons / neurons_per_cycle + latency.
+// lif_unit: the integer LIF update of docs/spec.md §5.2 steps 2-7, computed by the reference
+// model's own code: its AVX2 int16 LIF where the widths allow it, else ref::lif_update.
+// Timing: neurons / neurons_per_cycle + latency.
 //
 // A neuron core streams all its neurons through the unit back to back in one STEP. This class is
 // the unit model; `--backend rtl` replaces it, through a LifFactory (systemc/unit_factories.h),
@@ -55,7 +56,7 @@ class LifUnit : public sc_core::sc_module {
   const MeasuredCycles& measured() const { return m_measured; }  // the RTL's (the model measures nothing)
 
  protected:
-  // the implementation of update_neurons (the unit model: ref::lif_update and the formula)
+  // the implementation of update_neurons (the unit model: the reference's LIF and the formula)
   virtual uint64_t stream_neurons(const ref::NetworkDesc& d, int first, int n, const int64_t* diff, const int32_t* i_in,
                                   ref::NeuronState* s, uint8_t* fired) {
     if (m_narrow)  // the reference's AVX2 int16 datapath: the same bits
