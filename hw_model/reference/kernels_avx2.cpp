@@ -27,6 +27,15 @@ constexpr int kEventFraction = 2;
 
 namespace {
 
+// 32 bits as 32 bytes: -1 where the bit is set, 0 elsewhere (bit l of m -> byte l)
+ECSIM_AVX2 inline __m256i bits_to_bytes(uint32_t m) {
+  const __m256i spread =
+      _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+  const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+  const __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int32_t>(m)), spread);
+  return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);
+}
+
 // Lanes [t, t + 32·Q) of diff16 = Σ over spikes[g0, g1) of sign(i)·K_h[i][·], the spikes in index
 // order (so the excitatory ones, i < n_exc, come first). Q 32-lane int8 accumulators stay in
 // registers while every spike's row adds to them: from the int8 rows (kBytes, rec_pre8: one load
@@ -37,9 +46,6 @@ template <int Q, bool kBytes>
 ECSIM_AVX2 inline void add_tile(const CompiledNet& net, const int32_t* spikes, int g0, int g1, int t, bool add,
                                 int16_t* diff16) {
   const int n_exc = net.desc().shape.n_exc;
-  const __m256i spread =
-      _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-  const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
   __m256i a[Q];
   for (__m256i& x : a) x = _mm256_setzero_si256();
   for (int k = g0; k < g1; ++k) {
@@ -55,8 +61,7 @@ ECSIM_AVX2 inline void add_tile(const CompiledNet& net, const int32_t* spikes, i
       for (int q = 0; q < Q; ++q) {
         uint32_t m;
         std::memcpy(&m, r + 2 * q, sizeof m);  // lanes t + 32q .. + 31
-        const __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int32_t>(m)), spread);
-        const __m256i sel = _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);  // -1 under a connection
+        const __m256i sel = bits_to_bytes(m);  // -1 under a connection
         a[q] = exc ? _mm256_sub_epi8(a[q], sel) : _mm256_add_epi8(a[q], sel);
       }
     }
@@ -329,59 +334,68 @@ ECSIM_AVX2 void lif_narrow_avx2(const NetworkDesc& d, int first, int n, const in
   }
 }
 
-ECSIM_AVX2 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32_t* spikes, int n_spikes, int rows,
-                                 int64_t* sums) {
-  constexpr int kGroup = 127;  // int8 holds a sum of up to 127 entries of ±1 exactly
+namespace {
+
+// A chip core's columns, as the spike-column adder reads them: tile(k, t) the signed int8 entries
+// of rows t .. t + 31 in the column of spikes[k], entry(k, t) the one of row t.
+struct ByteColumns {
+  const int8_t* cols;
+  int64_t stride;
+  const int32_t* spikes;
+  ECSIM_AVX2 __m256i tile(int k, int t) const {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cols + spikes[k] * stride + t));
+  }
+  int entry(int k, int t) const { return cols[spikes[k] * stride + t]; }
+};
+struct BitColumns {
+  const uint64_t* cols;
+  int64_t words_per_col;
+  const int32_t* spikes;
+  int n_exc;
+  ECSIM_AVX2 __m256i tile(int k, int t) const {
+    const int i = spikes[k];
+    const __m256i sel = bits_to_bytes(static_cast<uint32_t>(cols[i * words_per_col + t / 64] >> (t % 64)));
+    return i < n_exc ? _mm256_sub_epi8(_mm256_setzero_si256(), sel) : sel;  // +1 or −1 under a connection
+  }
+  int entry(int k, int t) const {
+    const int i = spikes[k];
+    return (cols[i * words_per_col + t / 64] >> (t % 64)) & 1u ? (i < n_exc ? 1 : -1) : 0;
+  }
+};
+
+// sums[r] = Σ_k entry(k, r): 32 rows at a time in int8 groups of 127 (exact), widened to int16
+// (|sum| <= n_spikes <= 32767), then int64; the rows past the last whole tile one by one
+template <class Columns>
+ECSIM_AVX2 void add_spike_columns(const Columns& c, int n_spikes, int rows, int64_t* sums) {
+  constexpr int kGroup = 127;
   int t = 0;
   for (; t + 32 <= rows; t += 32) {
-    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();  // int16 sums (|sum| <= N)
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
     for (int g0 = 0; g0 < n_spikes; g0 += kGroup) {
       __m256i a = _mm256_setzero_si256();
-      for (int k = g0; k < std::min(n_spikes, g0 + kGroup); ++k)
-        a = _mm256_add_epi8(a, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cols + spikes[k] * stride + t)));
+      for (int k = g0; k < std::min(n_spikes, g0 + kGroup); ++k) a = _mm256_add_epi8(a, c.tile(k, t));
       lo = _mm256_add_epi16(lo, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
       hi = _mm256_add_epi16(hi, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
     }
     store_sums32(lo, hi, sums + t);
   }
-  for (; t < rows; ++t) {  // the rows past the last whole tile
+  for (; t < rows; ++t) {
     int64_t sum = 0;
-    for (int k = 0; k < n_spikes; ++k) sum += cols[spikes[k] * stride + t];
+    for (int k = 0; k < n_spikes; ++k) sum += c.entry(k, t);
     sums[t] = sum;
   }
 }
 
+}  // namespace
+
+ECSIM_AVX2 void add_columns_avx2(const int8_t* cols, int64_t stride, const int32_t* spikes, int n_spikes, int rows,
+                                 int64_t* sums) {
+  add_spike_columns(ByteColumns{cols, stride, spikes}, n_spikes, rows, sums);
+}
+
 ECSIM_AVX2 void add_bit_columns_avx2(const uint64_t* cols, int64_t words_per_col, const int32_t* spikes, int n_spikes,
                                      int n_exc, int rows, int64_t* sums) {
-  constexpr int kGroup = 127;
-  const __m256i spread =
-      _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-  const __m256i bit = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
-  int t = 0;
-  for (; t + 32 <= rows; t += 32) {
-    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();  // int16 sums (|sum| <= N)
-    for (int g0 = 0; g0 < n_spikes; g0 += kGroup) {
-      __m256i a = _mm256_setzero_si256();
-      for (int k = g0; k < std::min(n_spikes, g0 + kGroup); ++k) {
-        const int i = spikes[k];
-        const auto m = static_cast<uint32_t>(cols[i * words_per_col + t / 64] >> (t % 64));  // rows t .. t + 31
-        const __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int32_t>(m)), spread);
-        const __m256i sel = _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);  // -1 under a connection
-        a = i < n_exc ? _mm256_sub_epi8(a, sel) : _mm256_add_epi8(a, sel);
-      }
-      lo = _mm256_add_epi16(lo, _mm256_cvtepi8_epi16(_mm256_castsi256_si128(a)));
-      hi = _mm256_add_epi16(hi, _mm256_cvtepi8_epi16(_mm256_extracti128_si256(a, 1)));
-    }
-    store_sums32(lo, hi, sums + t);
-  }
-  for (; t < rows; ++t) {  // the rows past the last whole tile
-    int64_t sum = 0;
-    for (int k = 0; k < n_spikes; ++k) {
-      const int i = spikes[k];
-      if ((cols[i * words_per_col + t / 64] >> (t % 64)) & 1u) sum += i < n_exc ? 1 : -1;
-    }
-    sums[t] = sum;
-  }
+  add_spike_columns(BitColumns{cols, words_per_col, spikes, n_exc}, n_spikes, rows, sums);
 }
 
 #else
