@@ -29,6 +29,15 @@ std::string make_trace(const test::ScratchDir& dir, int steps, int d_in) {
   return p.string();
 }
 
+// two actions CSVs have the same actions and spike counts, row by row
+void expect_same_actions(const std::filesystem::path& a_csv, const std::filesystem::path& b_csv) {
+  const io::NumericTable a = io::read_numeric_csv(a_csv.string()), b = io::read_numeric_csv(b_csv.string());
+  ASSERT_EQ(a.rows.size(), b.rows.size());
+  for (size_t r = 0; r < a.rows.size(); ++r)
+    for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
+      EXPECT_EQ(a.rows[r][a.column(col)], b.rows[r][b.column(col)]) << "row " << r << " " << col;
+}
+
 }  // namespace
 
 TEST(SimulateCli, WritesActionsAndRasterDeterministically) {
@@ -161,12 +170,8 @@ TEST(SimulateCli, TheSystemcChipGivesTheSameActions) {
                            "/configs/chip_default.json --out " + (dir / "c.csv").string());
   ASSERT_EQ(c.code, 0) << c.output;
   EXPECT_NE(c.output.find("cycles: total"), std::string::npos) << c.output;
-  const io::NumericTable a = io::read_numeric_csv((dir / "f.csv").string()),
-                         b = io::read_numeric_csv((dir / "c.csv").string());
-  ASSERT_EQ(a.rows.size(), b.rows.size());
-  for (size_t r = 0; r < a.rows.size(); ++r)
-    for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
-      EXPECT_EQ(a.rows[r][a.column(col)], b.rows[r][b.column(col)]) << "row " << r << " " << col;
+  expect_same_actions(dir / "f.csv", dir / "c.csv");
+  const io::NumericTable b = io::read_numeric_csv((dir / "c.csv").string());
   EXPECT_GT(b.rows[0][b.column("chip_cycles")], 0.0);
   // a waveform of env steps 1..2 with two traced neurons
   auto v = test::run_ecsim(base + "--backend systemc --vcd " + (dir / "w.vcd").string() +
@@ -648,12 +653,7 @@ TEST(SimulateCli, EveryShippedChipKeepsItsCyclesWithAndWithoutAWaveform) {
                        "--backend functional");
     auto f = test::run_ecsim(functional + "--out " + (dir / "f.csv").string());
     ASSERT_EQ(f.code, 0) << f.output;
-    const io::NumericTable ft = io::read_numeric_csv((dir / "f.csv").string()),
-                           at = io::read_numeric_csv((dir / "a.csv").string());
-    ASSERT_EQ(ft.rows.size(), at.rows.size());
-    for (size_t r = 0; r < ft.rows.size(); ++r)
-      for (const char* col : {"act_0", "act_1", "act_2", "spikes"})
-        EXPECT_EQ(ft.rows[r][ft.column(col)], at.rows[r][at.column(col)]) << "row " << r << " " << col;
+    expect_same_actions(dir / "f.csv", dir / "a.csv");
     const boost::json::object aj = boost::json::parse(test::read_text(dir / "a.json")).as_object(),
                               bj = boost::json::parse(test::read_text(dir / "b.json")).as_object();
     for (const char* key : {"cycles", "hw", "counters", "spikes", "energy"}) EXPECT_EQ(aj.at(key), bj.at(key)) << key;
